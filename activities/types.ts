@@ -1,0 +1,45 @@
+/** The shapes that cross between the workflow and its activities. Types only: safe in the workflow bundle. */
+import type { ItemType } from '../domain/item-types';
+import type { Person } from '../domain/items';
+
+/** What a round needs to know of its item to describe itself; the full item is read by activities. */
+export interface RoundItem {
+  type: ItemType;
+  ref: string;
+  projectRef: string;
+  title: string;
+  totalCents: number | null;
+  creator: Person;
+}
+
+export interface ActivityFailureInfo {
+  type: string;
+  message: string;
+  details: unknown;
+}
+
+interface NoticeBase {
+  item: RoundItem;
+  round: number;
+  /** Delivery is idempotent on this key. */
+  eventKey: string;
+}
+
+/** Something people must be told. The Slack bot delivers these; the default notifier records them. */
+export type Notice = NoticeBase &
+  (
+    | { kind: 'review-requested'; by: Person; resend: boolean; previousRejection: string | null }
+    | { kind: 'accepted'; by: Person; description: string | null }
+    | { kind: 'export-retried'; by: Person }
+    | { kind: 'rejected'; by: Person; reason: string }
+    | { kind: 'retrieved'; by: Person }
+    | { kind: 'synced'; erpId: string }
+    | { kind: 'export-failed'; message: string }
+  );
+
+export type NoticeKind = Notice['kind'];
+
+/** Who a notice is for: the item's creator (a direct message) or the accounting approvers (their channel). */
+export function audienceOf(notice: Notice): 'creator' | 'approvers' {
+  return notice.kind === 'rejected' || notice.kind === 'synced' || notice.kind === 'retrieved' ? 'creator' : 'approvers';
+}

@@ -1,0 +1,154 @@
+/**
+ * The intake API's bodies and answers. Request validation, TypeScript types and the OpenAPI document
+ * all come from these schemas.
+ */
+import { z } from 'zod';
+import { ERP_STATUSES, ITEM_ACTIONS } from '../domain/statuses';
+import { ITEM_TYPES } from '../domain/item-types';
+import { PERMISSION_LEVELS, TOOLS } from '../domain/permissions';
+import { parseAmount } from '../domain/items';
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+const id = z.string().trim().min(1).max(100).regex(/^[^\s/]+$/, 'must not contain spaces or slashes');
+
+/** Money as a number or decimal string with at most two decimals; carried as integer cents. */
+export const Amount = z
+  .union([z.number().finite(), z.string().regex(/^-?\d{1,13}(\.\d{1,2})?$/, 'must be a decimal amount like 1250.50')])
+  .refine((value) => Math.abs(Number(value) * 100 - Math.round(Number(value) * 100)) < 1e-6, 'must have at most two decimals')
+  .refine((value) => Math.abs(Number(value)) < 1e13, 'is too large')
+  .transform((value) => parseAmount(value))
+  .meta({ description: 'Amount in the company currency, at most two decimals, e.g. 1250.50', example: '1250.50' });
+
+export const Ref = id.meta({ description: "The source system's reference" });
+
+export const UserBody = z
+  .object({
+    name: text(200),
+    email: z.email(),
+    slackId: z.string().trim().min(1).max(40).nullish(),
+    canPushToAccounting: z.boolean().default(false),
+    permissions: z
+      .array(
+        z.object({
+          tool: z.enum(TOOLS),
+          level: z.enum(PERMISSION_LEVELS),
+          project: Ref.optional().meta({ description: 'Project ref; omit for a company-level grant' }),
+        }),
+      )
+      .max(500)
+      .default([]),
+  })
+  .meta({ id: 'UserBody' });
+
+export const VendorBody = z
+  .object({
+    name: text(200),
+    erpVendorId: z.string().trim().min(1).max(60).nullish().meta({ description: 'The ERP vendor this company is linked to' }),
+  })
+  .meta({ id: 'VendorBody' });
+
+export const CostCodeBody = z
+  .object({
+    description: text(200),
+    categories: z.array(text(60)).max(50).default([]),
+  })
+  .meta({ id: 'CostCodeBody' });
+
+const createdAt = z.iso.datetime({ offset: true }).optional().meta({ description: 'When the item was created in the source system' });
+
+export const ProjectBody = z
+  .object({
+    name: text(200),
+    number: z.string().trim().min(1).max(40).nullish(),
+    createdBy: id,
+    createdAt,
+  })
+  .meta({ id: 'ProjectBody' });
+
+export const CommitmentBody = z
+  .object({
+    project: Ref,
+    kind: z.enum(['subcontract', 'purchase_order']),
+    number: text(40),
+    title: text(255),
+    description: z.string().max(20_000).default(''),
+    status: text(40),
+    vendorId: id.nullish().meta({ description: 'The contract company' }),
+    createdBy: id,
+    createdAt,
+    sovLines: z
+      .array(
+        z.object({
+          lineNo: z.number().int().positive(),
+          description: z.string().max(1000).default(''),
+          costCode: z.string().trim().min(1).max(60).nullish(),
+          category: z.string().trim().min(1).max(60).nullish(),
+          amount: Amount,
+        }),
+      )
+      .max(2000)
+      .default([])
+      .refine((lines) => new Set(lines.map((l) => l.lineNo)).size === lines.length, 'line numbers must be unique'),
+  })
+  .meta({ id: 'CommitmentBody' });
+
+export const ChangeOrderBody = z
+  .object({
+    commitment: Ref,
+    number: text(40),
+    erpNumber: z.string().trim().min(1).max(40).nullish().meta({ description: 'The id the ERP will use; empty to use the number' }),
+    title: text(255),
+    description: z.string().max(20_000).default(''),
+    status: text(40),
+    createdBy: id,
+    createdAt,
+    lines: z
+      .array(
+        z.object({
+          lineNo: z.number().int().positive(),
+          sovLineNo: z.number().int().positive().meta({ description: "The commitment's schedule-of-values line it modifies" }),
+          description: z.string().max(1000).default(''),
+          amount: Amount,
+        }),
+      )
+      .max(2000)
+      .default([])
+      .refine((lines) => new Set(lines.map((l) => l.lineNo)).size === lines.length, 'line numbers must be unique'),
+  })
+  .meta({ id: 'ChangeOrderBody' });
+
+export const ActionBody = z
+  .object({
+    by: id.meta({ description: 'The user on whose behalf the action is taken' }),
+    reason: z.string().max(2000).optional().meta({ description: 'Required to reject' }),
+    description: z.string().max(2000).optional().meta({ description: 'Optional note when accepting' }),
+  })
+  .meta({ id: 'ActionBody' });
+
+export const ItemTypeParam = z.enum(ITEM_TYPES);
+export const ActionParam = z.enum(ITEM_ACTIONS);
+
+export const ListQuery = z.object({
+  status: z.enum(ERP_STATUSES).optional(),
+  type: z.enum(ITEM_TYPES).optional(),
+  project: Ref.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+export const ErrorBody = z
+  .object({
+    error: z.string().meta({ description: 'A stable code, e.g. permission_denied, item_locked' }),
+    message: z.string().meta({ description: 'Words for a person' }),
+  })
+  .loose()
+  .meta({ id: 'Error' });
+
+export type UserInput = z.infer<typeof UserBody>;
+export type VendorInput = z.infer<typeof VendorBody>;
+export type CostCodeInput = z.infer<typeof CostCodeBody>;
+export type ProjectInput = z.infer<typeof ProjectBody>;
+export type CommitmentInput = z.infer<typeof CommitmentBody>;
+export type ChangeOrderInput = z.infer<typeof ChangeOrderBody>;
+export type ActionInput = z.infer<typeof ActionBody>;
+export type ListInput = z.infer<typeof ListQuery>;

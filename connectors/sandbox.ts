@@ -1,0 +1,89 @@
+/**
+ * The built-in ERP simulator, for the demo and the tests. Its ledger lives in the product's database
+ * (tables `SandboxExport`, `SandboxFault`) so it survives worker restarts like a real ERP would, and
+ * faults can be injected per item: transient failures N times, a permanent refusal, a slow answer.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Prisma } from '@prisma/client';
+import type { Db } from '../store/prisma';
+import { ErpRefused, ErpUnavailable, type ErpTransport, type ExportReceipt, type ExportRequest } from './transport';
+
+export interface SandboxFaultSpec {
+  /** The item ref the fault applies to, or "*" for every item. */
+  itemRef: string;
+  transientFailures?: number;
+  permanentMessage?: string | null;
+  /** Delay before answering, after the export is booked: the answer is slow, the export already done. */
+  delayMs?: number;
+}
+
+export class SandboxErp implements ErpTransport {
+  readonly name = 'sandbox';
+
+  constructor(private readonly db: Db) {}
+
+  async export(request: ExportRequest): Promise<ExportReceipt> {
+    const fault =
+      (await this.db.sandboxFault.findUnique({ where: { itemRef: request.itemRef } })) ??
+      (await this.db.sandboxFault.findUnique({ where: { itemRef: '*' } }));
+
+    const existing = await this.db.sandboxExport.findUnique({ where: { idempotencyKey: request.idempotencyKey } });
+    if (existing) {
+      await this.db.sandboxExport.update({ where: { idempotencyKey: request.idempotencyKey }, data: { calls: { increment: 1 } } });
+      return { erpId: existing.erpId, duplicate: true };
+    }
+
+    if (fault && fault.failuresSoFar < fault.transientFailures) {
+      await this.db.sandboxFault.update({ where: { itemRef: fault.itemRef }, data: { failuresSoFar: { increment: 1 } } });
+      throw new ErpUnavailable(`Sandbox ERP is temporarily unavailable (simulated outage ${fault.failuresSoFar + 1} of ${fault.transientFailures}).`);
+    }
+    if (fault?.permanentMessage) throw new ErpRefused(fault.permanentMessage);
+
+    const erpId = await this.book(request);
+    if (fault?.delayMs) await sleep(fault.delayMs);
+    return { erpId, duplicate: false };
+  }
+
+  private async book(request: ExportRequest): Promise<string> {
+    const count = await this.db.sandboxExport.count();
+    const erpId = `SBX-${String(count + 1).padStart(5, '0')}`;
+    try {
+      await this.db.sandboxExport.create({
+        data: {
+          idempotencyKey: request.idempotencyKey,
+          erpId,
+          itemType: request.itemType,
+          itemRef: request.itemRef,
+          payload: request.payload as Prisma.InputJsonObject,
+        },
+      });
+      return erpId;
+    } catch (err) {
+      // Two attempts with the same key at once: the other one booked it.
+      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
+        const booked = await this.db.sandboxExport.findUnique({ where: { idempotencyKey: request.idempotencyKey } });
+        if (booked) return booked.erpId;
+      }
+      throw err;
+    }
+  }
+
+  async injectFault(spec: SandboxFaultSpec): Promise<void> {
+    const data = {
+      transientFailures: spec.transientFailures ?? 0,
+      permanentMessage: spec.permanentMessage ?? null,
+      delayMs: spec.delayMs ?? 0,
+      failuresSoFar: 0,
+    };
+    await this.db.sandboxFault.upsert({ where: { itemRef: spec.itemRef }, create: { itemRef: spec.itemRef, ...data }, update: data });
+  }
+
+  async clearFault(itemRef: string): Promise<void> {
+    await this.db.sandboxFault.deleteMany({ where: { itemRef } });
+  }
+
+  /** The ERP's side of the story: what it booked for an item, and how many calls each export took. */
+  async exportsFor(itemRef: string) {
+    return this.db.sandboxExport.findMany({ where: { itemRef }, orderBy: { createdAt: 'asc' } });
+  }
+}

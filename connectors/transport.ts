@@ -1,0 +1,37 @@
+/**
+ * How an export record travels to an ERP. Transports know nothing of the ERP's rules (see
+ * `domain/erp-profiles`); they deliver a payload under an idempotency key and report what happened.
+ */
+import type { ItemType } from '../domain/item-types';
+import type { ExportPayload } from '../domain/erp-profiles';
+
+export interface ExportRequest {
+  idempotencyKey: string;
+  itemType: ItemType;
+  itemRef: string;
+  payload: ExportPayload;
+}
+
+export interface ExportReceipt {
+  erpId: string;
+  /** The ERP had already taken an export with this key (an earlier attempt's answer was lost). */
+  duplicate: boolean;
+}
+
+export interface ErpTransport {
+  readonly name: string;
+  export(request: ExportRequest): Promise<ExportReceipt>;
+}
+
+/** The ERP said no for good (bad data, closed period …): retrying the same record will not help. */
+export class ErpRefused extends Error {
+  override readonly name = 'ErpRefused';
+}
+
+/** The ERP could not take the record now (network, 429, 5xx): try again later. */
+export class ErpUnavailable extends Error {
+  override readonly name = 'ErpUnavailable';
+  constructor(message: string, readonly retryAfterMs?: number) {
+    super(message);
+  }
+}

@@ -1,0 +1,46 @@
+import { NotSupported, ParentNotSynced, RequirementsNotMet } from '../errors';
+import { ITEM_TYPE_INFO } from '../item-types';
+import type { Item } from '../items';
+import { statusLabel, type ItemAction } from '../statuses';
+import type { ErpProfile, ErpSettings } from './profile';
+import { sage300cre } from './sage300cre';
+
+export * from './profile';
+
+export const ERP_PROFILES: Record<string, ErpProfile> = { [sage300cre.id]: sage300cre };
+
+export function erpProfile(id: string): ErpProfile {
+  const profile = ERP_PROFILES[id];
+  if (!profile) throw new Error(`Unknown ERP profile "${id}" (known: ${Object.keys(ERP_PROFILES).join(', ')})`);
+  return profile;
+}
+
+export function assertSupported(profile: ErpProfile, item: { type: Item['type'] }, action: ItemAction): void {
+  if (!profile.supports[item.type]?.includes(action)) {
+    throw new NotSupported(`${profile.name} does not support "${action}" for a ${ITEM_TYPE_INFO[item.type].label}.`);
+  }
+}
+
+/**
+ * Everything that keeps an item from being sent: the ERP needs the parent first, then the item must
+ * meet the ERP's minimum requirements. Throws the refusal a person reads; returns when sendable.
+ */
+export function assertSendable(profile: ErpProfile, item: Item, settings: ErpSettings): void {
+  const label = ITEM_TYPE_INFO[item.type].label;
+  if (item.parent && item.parent.status !== 'Synced') {
+    const parentLabel = ITEM_TYPE_INFO[item.parent.type].label;
+    throw new ParentNotSynced(
+      `The ${parentLabel}'s ERP data has not yet been synced: ${parentLabel} ${item.parent.ref} is ${statusLabel(item.parent.status)}. ` +
+        `Send ${item.parent.ref} to ${profile.name} and have it accepted first.`,
+      item.parent,
+    );
+  }
+  const violations = profile.check(item, settings);
+  if (violations.length > 0) {
+    throw new RequirementsNotMet(
+      `${label[0]?.toUpperCase()}${label.slice(1)} ${item.ref} does not meet the ${profile.name} minimum requirements: ` +
+        violations.map((v) => v.reason).join(' '),
+      violations,
+    );
+  }
+}

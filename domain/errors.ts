@@ -1,0 +1,112 @@
+/**
+ * Typed refusals of the domain. The HTTP API maps them to status codes in `api/errors.ts`; the
+ * Slack bot to ephemeral replies. Each carries the words a person reads.
+ */
+import type { ErpStatus } from './statuses';
+
+export abstract class DomainError extends Error {
+  abstract readonly code: string;
+  /** Extra, machine-readable facts for API clients. */
+  details(): Record<string, unknown> {
+    return {};
+  }
+}
+
+export class PermissionDenied extends DomainError {
+  readonly code = 'permission_denied';
+  constructor(message: string, readonly missing: string[]) {
+    super(message);
+  }
+  override details() {
+    return { missing: this.missing };
+  }
+}
+
+export class ItemLocked extends DomainError {
+  readonly code = 'item_locked';
+  constructor(message: string, readonly fields: string[], readonly status: ErpStatus) {
+    super(message);
+  }
+  override details() {
+    return { fields: this.fields, status: this.status };
+  }
+}
+
+export interface Decision {
+  action: string;
+  by: string;
+  at: string;
+}
+
+/** The item is not in a state where the action applies (or someone else decided first). */
+export class NotAwaitingDecision extends DomainError {
+  readonly code = 'not_awaiting_decision';
+  constructor(message: string, readonly status: ErpStatus, readonly decision?: Decision) {
+    super(message);
+  }
+  override details() {
+    return { status: this.status, ...(this.decision ? { decision: this.decision } : {}) };
+  }
+}
+
+export interface Violation {
+  field: string;
+  reason: string;
+}
+
+export class RequirementsNotMet extends DomainError {
+  readonly code = 'requirements_not_met';
+  constructor(message: string, readonly violations: Violation[]) {
+    super(message);
+  }
+  override details() {
+    return { violations: this.violations };
+  }
+}
+
+export class ParentNotSynced extends DomainError {
+  readonly code = 'parent_not_synced';
+  constructor(message: string, readonly parent: { type: string; ref: string; status: ErpStatus }) {
+    super(message);
+  }
+  override details() {
+    return { parent: this.parent };
+  }
+}
+
+export class AlreadyInReview extends DomainError {
+  readonly code = 'already_in_review';
+}
+
+export class UnknownItem extends DomainError {
+  readonly code = 'unknown_item';
+  constructor(message: string, readonly suggestions: string[] = []) {
+    super(message);
+  }
+  override details() {
+    return { suggestions: this.suggestions };
+  }
+}
+
+export class UnknownUser extends DomainError {
+  readonly code = 'unknown_user';
+}
+
+/** A reference (project, vendor, commitment …) named in an upsert does not exist. */
+export class UnknownReference extends DomainError {
+  readonly code = 'unknown_reference';
+  constructor(message: string, readonly field: string) {
+    super(message);
+  }
+  override details() {
+    return { field: this.field };
+  }
+}
+
+export class NotSupported extends DomainError {
+  readonly code = 'not_supported';
+}
+
+export class InvalidRequest extends DomainError {
+  readonly code = 'invalid_request';
+}

@@ -1,0 +1,116 @@
+/**
+ * Who may do what. The Slack bot and the HTTP API call `missingPermissions` / `assertPermitted`,
+ * so a refusal reads the same everywhere.
+ */
+import { ITEM_TYPE_INFO, type ItemType } from './item-types';
+import { PermissionDenied } from './errors';
+import type { ItemAction } from './statuses';
+
+export const TOOLS = ['Admin', 'Commitments', 'ChangeOrders', 'ErpIntegrations'] as const;
+export type Tool = (typeof TOOLS)[number];
+
+/** Ordered from least to most. */
+export const PERMISSION_LEVELS = ['None', 'ReadOnly', 'Standard', 'Admin'] as const;
+export type PermissionLevel = (typeof PERMISSION_LEVELS)[number];
+
+export const COMPANY_SCOPE = 'company';
+
+export interface Grant {
+  /** `company`, or the ref of the project the grant is for. */
+  scope: string;
+  tool: Tool;
+  level: PermissionLevel;
+}
+
+export interface Actor {
+  id: string;
+  name: string;
+  canPushToAccounting: boolean;
+  grants: readonly Grant[];
+}
+
+const TOOL_NAMES: Record<Tool, string> = {
+  Admin: 'Admin',
+  Commitments: 'Commitments',
+  ChangeOrders: 'Change Orders',
+  ErpIntegrations: 'ERP Integrations',
+};
+
+export type Requirement =
+  | { kind: 'tool'; tool: Tool; scope: 'project' | 'company'; levels: readonly PermissionLevel[] }
+  | { kind: 'privilege'; name: 'Can Push to Accounting' };
+
+const APPROVER_ACTIONS: readonly ItemAction[] = ['accept', 'reject', 'retry-export'];
+
+/** Accounting approvers accept, reject and retry; creators send, re-send and retrieve. */
+export function requirementsFor(action: ItemAction, type: ItemType): Requirement[] {
+  if (APPROVER_ACTIONS.includes(action)) {
+    return [
+      { kind: 'privilege', name: 'Can Push to Accounting' },
+      { kind: 'tool', tool: 'ErpIntegrations', scope: 'company', levels: ['Standard', 'Admin'] },
+    ];
+  }
+  return ITEM_TYPE_INFO[type].creatorTools.map((tool) => ({ kind: 'tool', tool, scope: 'project', levels: ['Admin'] }));
+}
+
+function levelOn(actor: Actor, tool: Tool, scopes: readonly string[]): PermissionLevel {
+  let best = 0;
+  for (const grant of actor.grants) {
+    if (grant.tool === tool && scopes.includes(grant.scope)) {
+      best = Math.max(best, PERMISSION_LEVELS.indexOf(grant.level));
+    }
+  }
+  return PERMISSION_LEVELS[best] ?? 'None';
+}
+
+function isMet(actor: Actor, requirement: Requirement, projectRef: string): boolean {
+  if (requirement.kind === 'privilege') return actor.canPushToAccounting;
+  // A company-level grant of a project tool covers every project.
+  const scopes = requirement.scope === 'company' ? [COMPANY_SCOPE] : [projectRef, COMPANY_SCOPE];
+  return requirement.levels.includes(levelOn(actor, requirement.tool, scopes));
+}
+
+/** "'Standard' or 'Admin' on the company's ERP Integrations tool" */
+export function describeRequirement(requirement: Requirement, projectRef: string): string {
+  if (requirement.kind === 'privilege') return `the '${requirement.name}' privilege`;
+  const levels = requirement.levels.map((level) => `'${level}'`).join(' or ');
+  const where = requirement.scope === 'company' ? "the company's" : `project ${projectRef}'s`;
+  return `${levels} on ${where} ${TOOL_NAMES[requirement.tool]} tool`;
+}
+
+export function missingPermissions(
+  actor: Actor,
+  action: ItemAction,
+  item: { type: ItemType; projectRef: string },
+): string[] {
+  return requirementsFor(action, item.type)
+    .filter((requirement) => !isMet(actor, requirement, item.projectRef))
+    .map((requirement) => describeRequirement(requirement, item.projectRef));
+}
+
+export function isAccountingApprover(actor: Actor): boolean {
+  return missingPermissions(actor, 'accept', { type: 'commitment', projectRef: '' }).length === 0;
+}
+
+const ACTION_VERBS: Record<ItemAction, string> = {
+  send: 'send',
+  resend: 're-send',
+  retrieve: 'retrieve',
+  accept: 'accept',
+  reject: 'reject',
+  'retry-export': 'retry the export of',
+};
+
+export function assertPermitted(
+  actor: Actor,
+  action: ItemAction,
+  item: { type: ItemType; ref: string; projectRef: string },
+): void {
+  const missing = missingPermissions(actor, action, item);
+  if (missing.length === 0) return;
+  const what = `${ITEM_TYPE_INFO[item.type].label} ${item.ref}`;
+  throw new PermissionDenied(
+    `${actor.name} cannot ${ACTION_VERBS[action]} ${what}: missing ${missing.join(' and ')}.`,
+    missing,
+  );
+}

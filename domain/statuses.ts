@@ -1,0 +1,93 @@
+/**
+ * The ERP status of an item and the moves between them. The same words are used in the database,
+ * the Temporal search attribute `ErpStatus`, Slack and the API.
+ */
+export const ERP_STATUSES = [
+  'NotSent',
+  'ReadyToExport',
+  'Exporting',
+  'Synced',
+  'FailedToExport',
+  'Rejected',
+  'Retrieved',
+] as const;
+export type ErpStatus = (typeof ERP_STATUSES)[number];
+
+/** What people ask for, through Slack or the API. */
+export const ITEM_ACTIONS = ['send', 'resend', 'retrieve', 'accept', 'reject', 'retry-export'] as const;
+export type ItemAction = (typeof ITEM_ACTIONS)[number];
+
+/** What the export itself reports. */
+export type ExportOutcome = 'exported' | 'export-failed';
+export type Transition = ItemAction | ExportOutcome;
+
+const MOVES: Record<Transition, { from: readonly ErpStatus[]; to: ErpStatus }> = {
+  send: { from: ['NotSent', 'Retrieved'], to: 'ReadyToExport' },
+  resend: { from: ['Rejected'], to: 'ReadyToExport' },
+  retrieve: { from: ['ReadyToExport'], to: 'Retrieved' },
+  accept: { from: ['ReadyToExport'], to: 'Exporting' },
+  reject: { from: ['ReadyToExport', 'FailedToExport'], to: 'Rejected' },
+  'retry-export': { from: ['FailedToExport'], to: 'Exporting' },
+  exported: { from: ['Exporting'], to: 'Synced' },
+  'export-failed': { from: ['Exporting'], to: 'FailedToExport' },
+};
+
+export function canApply(status: ErpStatus, transition: Transition): boolean {
+  return MOVES[transition].from.includes(status);
+}
+
+/** The status after `transition`, or undefined where the move is not allowed from `status`. */
+export function nextStatus(status: ErpStatus, transition: Transition): ErpStatus | undefined {
+  return canApply(status, transition) ? MOVES[transition].to : undefined;
+}
+
+/** The statuses from which a person's action is allowed, for messages that say what can be done. */
+export function allowedFrom(action: ItemAction): readonly ErpStatus[] {
+  return MOVES[action].from;
+}
+
+/** The people's actions possible in a status, in the order a menu would show them. */
+export function actionsAvailable(status: ErpStatus): ItemAction[] {
+  return ITEM_ACTIONS.filter((action) => canApply(status, action));
+}
+
+/**
+ * While an item is with accounting (or already in the ERP) its locked fields cannot be edited.
+ * A failed export stays locked: the approver retries it or rejects it, and rejection unlocks.
+ */
+export const LOCKING_STATUSES: readonly ErpStatus[] = ['ReadyToExport', 'Exporting', 'FailedToExport', 'Synced'];
+
+export function isLocked(status: ErpStatus): boolean {
+  return LOCKING_STATUSES.includes(status);
+}
+
+/** A round is open from send until the item is Synced, Rejected or Retrieved. */
+export function isInReview(status: ErpStatus): boolean {
+  return status === 'ReadyToExport' || status === 'Exporting' || status === 'FailedToExport';
+}
+
+/** Words for people: "Ready to Export", "Failed to Export". */
+export function statusLabel(status: ErpStatus): string {
+  const labels: Record<ErpStatus, string> = {
+    NotSent: 'Not Sent',
+    ReadyToExport: 'Ready to Export',
+    Exporting: 'Exporting',
+    Synced: 'Synced',
+    FailedToExport: 'Failed to Export',
+    Rejected: 'Rejected',
+    Retrieved: 'Retrieved',
+  };
+  return labels[status];
+}
+
+/** Past-tense verbs for "already accepted by …" answers and the change history. */
+export const ACTION_PAST: Record<Transition, string> = {
+  send: 'sent',
+  resend: 're-sent',
+  retrieve: 'retrieved',
+  accept: 'accepted',
+  reject: 'rejected',
+  'retry-export': 'sent for another export attempt',
+  exported: 'exported',
+  'export-failed': 'failed to export',
+};

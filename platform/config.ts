@@ -1,0 +1,66 @@
+/**
+ * Configuration from the environment, checked once at start-up. A bad or missing value stops the
+ * program with one line per problem.
+ */
+import { z } from 'zod';
+import { ERP_PROFILES } from '../domain/erp-profiles';
+import { DEFAULT_DATABASE_URL } from './database-url';
+
+const optional = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value));
+
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .optional()
+  .transform((value) => (value === undefined ? undefined : ['true', '1', 'yes'].includes(value)));
+
+export const ConfigSchema = z
+  .object({
+    TEMPORAL_ADDRESS: optional,
+    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    TEMPORAL_TASK_QUEUE: z.string().min(1).default('erp-approvals'),
+    DATABASE_URL: z.string().min(1).default(DEFAULT_DATABASE_URL),
+    SLACK_BOT_TOKEN: optional,
+    SLACK_SIGNING_SECRET: optional,
+    SLACK_APP_TOKEN: optional,
+    SLACK_API_URL: z.url().default('https://slack.com/api/'),
+    SLACK_APPROVERS_CHANNEL: optional,
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    API_TOKEN: z.string().min(16, 'API_TOKEN must be at least 16 characters'),
+    ERP_CONNECTOR: z.enum(['sandbox', 'http']).default('sandbox'),
+    ERP_PROFILE: z
+      .string()
+      .default('sage300cre')
+      .refine((id) => id in ERP_PROFILES, { message: `ERP_PROFILE must be one of: ${Object.keys(ERP_PROFILES).join(', ')}` }),
+    ERP_HTTP_URL: z.url().optional(),
+    ERP_HTTP_SECRET: optional,
+    ERP_ID_FROM_CHANGE_ORDER_NUMBER: flag.transform((value) => value ?? true),
+    COMPANY_NAME: z.string().min(1).default('Your Company'),
+    DAILY_SUMMARY_TIME: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'DAILY_SUMMARY_TIME must be HH:MM (24-hour)')
+      .default('08:00'),
+    TZ: z.string().min(1).default('UTC'),
+  })
+  .superRefine((config, ctx) => {
+    if (config.ERP_CONNECTOR === 'http') {
+      if (!config.ERP_HTTP_URL) ctx.addIssue({ code: 'custom', path: ['ERP_HTTP_URL'], message: 'ERP_HTTP_URL is required when ERP_CONNECTOR=http' });
+      if (!config.ERP_HTTP_SECRET) ctx.addIssue({ code: 'custom', path: ['ERP_HTTP_SECRET'], message: 'ERP_HTTP_SECRET is required when ERP_CONNECTOR=http' });
+    }
+  });
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'config'}: ${issue.message}`));
+}

@@ -1,0 +1,52 @@
+/**
+ * Domain refusals cross Temporal as ApplicationFailures (type = the error's class name, details = its
+ * facts) and come back as the same typed errors. Both directions live here.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import {
+  AlreadyInReview,
+  DomainError,
+  InvalidRequest,
+  ItemLocked,
+  NotAwaitingDecision,
+  NotSupported,
+  ParentNotSynced,
+  PermissionDenied,
+  RequirementsNotMet,
+  UnknownItem,
+  type Decision,
+  type Violation,
+} from '../domain/errors';
+import type { ErpStatus } from '../domain/statuses';
+
+export function toApplicationFailure(err: DomainError): ApplicationFailure {
+  return ApplicationFailure.create({ type: err.constructor.name, message: err.message, nonRetryable: true, details: [err.details()] });
+}
+
+type Facts = Record<string, unknown>;
+
+const rebuild: Record<string, (message: string, facts: Facts) => DomainError> = {
+  NotAwaitingDecision: (m, f) => new NotAwaitingDecision(m, f.status as ErpStatus, f.decision as Decision | undefined),
+  RequirementsNotMet: (m, f) => new RequirementsNotMet(m, (f.violations as Violation[]) ?? []),
+  ParentNotSynced: (m, f) => new ParentNotSynced(m, f.parent as ParentNotSynced['parent']),
+  PermissionDenied: (m, f) => new PermissionDenied(m, (f.missing as string[]) ?? []),
+  ItemLocked: (m, f) => new ItemLocked(m, (f.fields as string[]) ?? [], f.status as ErpStatus),
+  UnknownItem: (m, f) => new UnknownItem(m, (f.suggestions as string[]) ?? []),
+  AlreadyInReview: (m) => new AlreadyInReview(m),
+  NotSupported: (m) => new NotSupported(m),
+  InvalidRequest: (m) => new InvalidRequest(m),
+};
+
+/** The domain error inside a failed Update or workflow, if it carries one. */
+export function domainErrorFrom(err: unknown): DomainError | undefined {
+  let cause: unknown = err;
+  while (cause) {
+    if (cause instanceof ApplicationFailure && cause.type && rebuild[cause.type]) {
+      const facts = (cause.details?.[0] ?? {}) as Facts;
+      return rebuild[cause.type]!(cause.message, facts ?? {});
+    }
+    cause = cause instanceof WorkflowUpdateFailedError || cause instanceof Error ? (cause as Error).cause : undefined;
+  }
+  return undefined;
+}

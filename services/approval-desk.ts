@@ -1,0 +1,246 @@
+/**
+ * The actions people take on items — send, re-send, retrieve, accept, reject, retry export — with the
+ * same checks and the same words whether they come from Slack or the HTTP API.
+ */
+import {
+  WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
+  type Client,
+} from '@temporalio/client';
+import type { Db } from '../store/prisma';
+import { loadItem } from '../store/items';
+import { assertSendable, assertSupported, type ErpProfile, type ErpSettings } from '../domain/erp-profiles';
+import { AlreadyInReview, DomainError, InvalidRequest, NotAwaitingDecision, UnknownUser } from '../domain/errors';
+import { ITEM_TYPE_INFO, approvalWorkflowId, type ItemType } from '../domain/item-types';
+import { formatMoney, totalCents, type Person } from '../domain/items';
+import { assertPermitted, type Actor, type Grant } from '../domain/permissions';
+import { ACTION_PAST, actionsAvailable, canApply, isInReview, statusLabel, type ErpStatus, type ItemAction } from '../domain/statuses';
+import { domainErrorFrom } from '../platform/failures';
+import {
+  acceptUpdate,
+  approvalRound,
+  rejectUpdate,
+  retrieveUpdate,
+  retryExportUpdate,
+  submissionUpdate,
+  type ExportPolicy,
+  type RoundInput,
+} from '../workflows';
+import { ErpItemRefKey, ErpItemTypeKey, ErpProjectKey, ErpStatusKey } from '../workflows/search-attributes';
+import type { RoundItem } from '../activities/types';
+import { itemView, type ItemView } from './item-view';
+
+export interface ApprovalDeskDeps {
+  db: Db;
+  client: Client;
+  taskQueue: string;
+  profile: ErpProfile;
+  settings: ErpSettings;
+  exportPolicy: ExportPolicy;
+}
+
+export const DEFAULT_EXPORT_POLICY: ExportPolicy = {
+  initialIntervalMs: 2_000,
+  maximumIntervalMs: 5 * 60_000,
+  maximumAttempts: 12,
+  startToCloseMs: 2 * 60_000,
+};
+
+export interface DecisionRequest {
+  by: string;
+  reason?: string;
+  description?: string;
+}
+
+const MAX_REASON = 2000;
+
+export class ApprovalDesk {
+  constructor(private readonly deps: ApprovalDeskDeps) {}
+
+  async actor(userId: string): Promise<Actor> {
+    const user = await this.deps.db.user.findUnique({ where: { id: userId }, include: { permissions: true } });
+    if (!user) throw new UnknownUser(`There is no user "${userId}" in the directory; ask an administrator to add you.`);
+    return {
+      id: user.id,
+      name: user.name,
+      canPushToAccounting: user.canPushToAccounting,
+      grants: user.permissions.map((p): Grant => ({ scope: p.scope, tool: p.tool, level: p.level })),
+    };
+  }
+
+  view(type: ItemType, ref: string): Promise<ItemView> {
+    return itemView(this.deps.db, type, ref);
+  }
+
+  send(type: ItemType, ref: string, by: string) {
+    return this.open('send', type, ref, by);
+  }
+
+  resend(type: ItemType, ref: string, by: string) {
+    return this.open('resend', type, ref, by);
+  }
+
+  accept(type: ItemType, ref: string, request: DecisionRequest) {
+    return this.decide('accept', type, ref, request);
+  }
+
+  reject(type: ItemType, ref: string, request: DecisionRequest) {
+    const reason = request.reason?.trim() ?? '';
+    if (!reason) throw new InvalidRequest('A reason is required to reject: tell the creator what to fix.');
+    if (reason.length > MAX_REASON) throw new InvalidRequest(`The reason must be ${MAX_REASON} characters or less.`);
+    return this.decide('reject', type, ref, { ...request, reason });
+  }
+
+  retryExport(type: ItemType, ref: string, request: DecisionRequest) {
+    return this.decide('retry-export', type, ref, request);
+  }
+
+  retrieve(type: ItemType, ref: string, request: DecisionRequest) {
+    return this.decide('retrieve', type, ref, request);
+  }
+
+  act(action: ItemAction, type: ItemType, ref: string, request: DecisionRequest): Promise<ItemView> {
+    switch (action) {
+      case 'send':
+        return this.send(type, ref, request.by);
+      case 'resend':
+        return this.resend(type, ref, request.by);
+      case 'accept':
+        return this.accept(type, ref, request);
+      case 'reject':
+        return this.reject(type, ref, request);
+      case 'retry-export':
+        return this.retryExport(type, ref, request);
+      case 'retrieve':
+        return this.retrieve(type, ref, request);
+    }
+  }
+
+  /** Starts a submission round and answers once the send is validated and recorded (or refused). */
+  private async open(kind: 'send' | 'resend', type: ItemType, ref: string, by: string): Promise<ItemView> {
+    const { db, client, taskQueue, profile, settings, exportPolicy } = this.deps;
+    const actor = await this.actor(by);
+    const { item, erp } = await loadItem(db, type, ref);
+    assertSupported(profile, item, kind);
+    assertPermitted(actor, kind, item);
+    const from = erp.status as ErpStatus;
+    if (!canApply(from, kind)) throw await this.wrongState(kind, type, ref, from);
+    assertSendable(profile, item, settings);
+
+    const total = totalCents(item);
+    const roundItem: RoundItem = { type, ref, projectRef: item.projectRef, title: item.title, totalCents: total, creator: item.createdBy };
+    const input: RoundInput = { item: roundItem, kind, fromStatus: from, round: erp.round + 1, by: { id: actor.id, name: actor.name }, exportPolicy };
+    const workflowId = approvalWorkflowId(type, ref);
+    const label = ITEM_TYPE_INFO[type].label;
+    const start = () =>
+      client.workflow.executeUpdateWithStart(submissionUpdate, {
+        startWorkflowOperation: new WithStartWorkflowOperation(approvalRound, {
+          workflowId,
+          taskQueue,
+          args: [input],
+          workflowIdConflictPolicy: 'FAIL',
+          workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+          typedSearchAttributes: [
+            { key: ErpStatusKey, value: from },
+            { key: ErpItemTypeKey, value: type },
+            { key: ErpItemRefKey, value: ref },
+            { key: ErpProjectKey, value: item.projectRef },
+          ],
+          staticSummary: `${label} ${ref} · ${item.title}${total === null ? '' : ` · ${formatMoney(total)}`} · by ${item.createdBy.name}`,
+          staticDetails:
+            `**${label[0]?.toUpperCase()}${label.slice(1)} ${ref}** in project ${item.projectRef}, round ${input.round}, ` +
+            `${kind === 'resend' ? 're-sent' : 'sent'} by ${actor.name}. Created by ${item.createdBy.name}.`,
+        }),
+      });
+    try {
+      try {
+        await start();
+      } catch (err) {
+        // The previous round has decided (the record says so) but is still finishing its deliveries.
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+        await this.previousRoundFinished(workflowId);
+        await start();
+      }
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) {
+        throw new AlreadyInReview(`${label} ${ref} is already in review with accounting.`);
+      }
+      throw domainErrorFrom(err) ?? err;
+    }
+    return this.view(type, ref);
+  }
+
+  private async previousRoundFinished(workflowId: string): Promise<void> {
+    const handle = this.deps.client.workflow.getHandle(workflowId);
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      const { status } = await handle.describe();
+      if (status.name !== 'RUNNING') return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  /** Hands a decision to the running round; the round's validator decides who wins a race. */
+  private async decide(action: ItemAction, type: ItemType, ref: string, request: DecisionRequest): Promise<ItemView> {
+    const { db, client, profile } = this.deps;
+    const actor = await this.actor(request.by);
+    const { item, erp } = await loadItem(db, type, ref);
+    assertSupported(profile, item, action);
+    assertPermitted(actor, action, item);
+    const by: Person = { id: actor.id, name: actor.name };
+    const from = erp.status as ErpStatus;
+    if (!isInReview(from)) throw await this.wrongState(action, type, ref, from);
+
+    const handle = client.workflow.getHandle(approvalWorkflowId(type, ref));
+    try {
+      switch (action) {
+        case 'accept':
+          await handle.executeUpdate(acceptUpdate, { args: [{ by, description: request.description?.trim() || undefined }] });
+          break;
+        case 'reject':
+          await handle.executeUpdate(rejectUpdate, { args: [{ by, reason: request.reason ?? '' }] });
+          break;
+        case 'retry-export':
+          await handle.executeUpdate(retryExportUpdate, { args: [{ by }] });
+          break;
+        case 'retrieve':
+          await handle.executeUpdate(retrieveUpdate, { args: [{ by }] });
+          break;
+        default:
+          throw new InvalidRequest(`"${action}" is not a decision.`);
+      }
+    } catch (err) {
+      const refusal = domainErrorFrom(err);
+      if (refusal) throw refusal;
+      // The round closed between our read and the update: answer from the record.
+      const now = await db.erpRecord.findUniqueOrThrow({ where: { id: erp.id } });
+      if (!isInReview(now.status as ErpStatus)) throw await this.wrongState(action, type, ref, now.status as ErpStatus);
+      throw err;
+    }
+    return this.view(type, ref);
+  }
+
+  /** "CO-7 is Synced, so it cannot be accepted. It was accepted by Dana Lee at …; you can …" */
+  private async wrongState(action: ItemAction, type: ItemType, ref: string, status: ErpStatus): Promise<DomainError> {
+    const label = ITEM_TYPE_INFO[type].label;
+    if ((action === 'send' || action === 'resend') && isInReview(status)) {
+      return new AlreadyInReview(`${label} ${ref} is already in review with accounting (${statusLabel(status)}).`);
+    }
+    const record = await this.deps.db.erpRecord.findUnique({ where: { itemType_itemRef: { itemType: type, itemRef: ref } } });
+    const last = record
+      ? await this.deps.db.historyEntry.findFirst({
+          where: { erpRecordId: record.id, actorId: { not: null } },
+          orderBy: [{ at: 'desc' }, { id: 'desc' }],
+          include: { actor: true },
+        })
+      : null;
+    const lastWords = last?.actor ? ` It was ${last.action} by ${last.actor.name} at ${last.at.toISOString()}.` : '';
+    const options = actionsAvailable(status);
+    const hint = options.length > 0 ? ` What can be done now: ${options.join(', ')}.` : '';
+    return new NotAwaitingDecision(
+      `${label} ${ref} is ${statusLabel(status)}, so it cannot be ${ACTION_PAST[action]}.${lastWords}${hint}`,
+      status,
+      last?.actor ? { action: last.action, by: last.actor.name, at: last.at.toISOString() } : undefined,
+    );
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * Reads items from the database into the plain shapes the domain rules and ERP profiles work on.
+ * One loader per item type; a new type adds its loader here.
+ */
+import type { ErpRecord, User, Vendor } from '@prisma/client';
+import { UnknownItem } from '../domain/errors';
+import { ITEM_TYPE_INFO, type ItemType } from '../domain/item-types';
+import { closestRefs, type Item, type ParentView, type VendorView } from '../domain/items';
+import type { ErpStatus } from '../domain/statuses';
+import type { Db, Tx } from './prisma';
+
+type Reader = Db | Tx;
+
+function person(user: User) {
+  return { id: user.id, name: user.name };
+}
+
+function vendorView(vendor: Vendor | null): VendorView | null {
+  return vendor ? { id: vendor.id, name: vendor.name, erpVendorId: vendor.erpVendorId } : null;
+}
+
+function parentView(type: ItemType, ref: string, erp: ErpRecord): ParentView {
+  return { type, ref, status: erp.status as ErpStatus, erpId: erp.erpId };
+}
+
+async function erpCostCodes(db: Reader, codes: (string | null)[]): Promise<Set<string>> {
+  const wanted = [...new Set(codes.filter((code): code is string => !!code))];
+  if (wanted.length === 0) return new Set();
+  const found = await db.costCode.findMany({ where: { code: { in: wanted } }, select: { code: true } });
+  return new Set(found.map((c) => c.code));
+}
+
+export interface LoadedItem {
+  item: Item;
+  erp: ErpRecord;
+}
+
+const loaders: Record<ItemType, (db: Reader, ref: string) => Promise<LoadedItem | null>> = {
+  async project(db, ref) {
+    const row = await db.project.findUnique({ where: { ref }, include: { createdBy: true, erp: true } });
+    if (!row) return null;
+    return {
+      erp: row.erp,
+      item: {
+        type: 'project',
+        ref: row.ref,
+        projectRef: row.ref,
+        title: row.name,
+        number: row.number,
+        createdBy: person(row.createdBy),
+        createdAt: row.createdAt.toISOString(),
+        parent: null,
+      },
+    };
+  },
+
+  async commitment(db, ref) {
+    const row = await db.commitment.findUnique({
+      where: { ref },
+      include: { createdBy: true, erp: true, vendor: true, sovLines: { orderBy: { lineNo: 'asc' } }, project: { include: { erp: true } } },
+    });
+    if (!row) return null;
+    const known = await erpCostCodes(db, row.sovLines.map((l) => l.costCode));
+    return {
+      erp: row.erp,
+      item: {
+        type: 'commitment',
+        ref: row.ref,
+        projectRef: row.projectRef,
+        kind: row.kind,
+        number: row.number,
+        title: row.title,
+        description: row.description,
+        status: row.status,
+        vendor: vendorView(row.vendor),
+        createdBy: person(row.createdBy),
+        createdAt: row.createdAt.toISOString(),
+        parent: parentView('project', row.projectRef, row.project.erp),
+        lines: row.sovLines.map((line) => ({
+          lineNo: line.lineNo,
+          description: line.description,
+          costCode: line.costCode,
+          category: line.category,
+          erpCostCode: line.costCode !== null && known.has(line.costCode),
+          amountCents: Number(line.amountCents),
+        })),
+      },
+    };
+  },
+
+  async cco(db, ref) {
+    const row = await db.changeOrder.findUnique({
+      where: { ref },
+      include: {
+        createdBy: true,
+        erp: true,
+        lines: { orderBy: { lineNo: 'asc' } },
+        commitment: { include: { erp: true, vendor: true, sovLines: true } },
+      },
+    });
+    if (!row) return null;
+    const sov = new Map(row.commitment.sovLines.map((line) => [line.lineNo, line]));
+    const known = await erpCostCodes(db, row.commitment.sovLines.map((l) => l.costCode));
+    return {
+      erp: row.erp,
+      item: {
+        type: 'cco',
+        ref: row.ref,
+        projectRef: row.commitment.projectRef,
+        commitmentRef: row.commitmentRef,
+        number: row.number,
+        erpNumber: row.erpNumber,
+        title: row.title,
+        description: row.description,
+        status: row.status,
+        vendor: vendorView(row.commitment.vendor),
+        createdBy: person(row.createdBy),
+        createdAt: row.createdAt.toISOString(),
+        parent: parentView('commitment', row.commitmentRef, row.commitment.erp),
+        lines: row.lines.map((line) => {
+          const costCode = sov.get(line.sovLineNo)?.costCode ?? null;
+          return {
+            lineNo: line.lineNo,
+            sovLineNo: line.sovLineNo,
+            description: line.description,
+            amountCents: Number(line.amountCents),
+            costCode,
+            erpCostCode: costCode !== null && known.has(costCode),
+          };
+        }),
+      },
+    };
+  },
+};
+
+export async function findItem(db: Reader, type: ItemType, ref: string): Promise<LoadedItem | null> {
+  return loaders[type](db, ref);
+}
+
+/** Loads an item or refuses with the closest known refs of that type. */
+export async function loadItem(db: Reader, type: ItemType, ref: string): Promise<LoadedItem> {
+  const loaded = await findItem(db, type, ref);
+  if (loaded) return loaded;
+  const known = await db.erpRecord.findMany({ where: { itemType: type }, select: { itemRef: true } });
+  const suggestions = closestRefs(ref, known.map((r) => r.itemRef));
+  const hint = suggestions.length > 0 ? ` Did you mean ${suggestions.join(', ')}?` : '';
+  throw new UnknownItem(`There is no ${ITEM_TYPE_INFO[type].label} "${ref}".${hint}`, suggestions);
+}

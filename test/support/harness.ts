@@ -1,0 +1,108 @@
+/**
+ * A test file's own world on the shared dev server: a fresh SQLite database copied from the migrated
+ * template, a worker on its own task queue running our plugin, and the desk and intake services.
+ */
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { RecordingNotifier } from '../../activities/notifier';
+import { SandboxErp } from '../../connectors/sandbox';
+import type { ErpTransport } from '../../connectors/transport';
+import { erpProfile, type ErpSettings } from '../../domain/erp-profiles';
+import { ApprovalDesk } from '../../services/approval-desk';
+import { Intake } from '../../services/intake';
+import { createDb, type Db } from '../../store/prisma';
+import { erpApprovalsPlugin } from '../../worker/plugin';
+import type { ExportPolicy } from '../../workflows';
+
+/** Short waits so retry paths run in a test's time. */
+export const FAST_EXPORT_POLICY: ExportPolicy = { initialIntervalMs: 50, maximumIntervalMs: 200, maximumAttempts: 4, startToCloseMs: 5_000 };
+
+export interface HarnessOptions {
+  transport?: (db: Db) => ErpTransport;
+  exportPolicy?: ExportPolicy;
+  /** Leave the worker to the test (for kill/restart cases). */
+  noWorker?: boolean;
+}
+
+export function freshDatabaseUrl(): string {
+  const file = path.join(process.env.TEST_TMP_DIR ?? '/tmp', `db-${randomUUID()}.db`);
+  fs.copyFileSync(process.env.TEST_DB_TEMPLATE as string, file);
+  return `file:${file}`;
+}
+
+export async function startHarness(options: HarnessOptions = {}) {
+  const address = process.env.TEST_TEMPORAL_ADDRESS as string;
+  const databaseUrl = freshDatabaseUrl();
+  const db = createDb(databaseUrl);
+  const sandbox = new SandboxErp(db);
+  const transport = options.transport?.(db) ?? sandbox;
+  const profile = erpProfile('sage300cre');
+  const settings: ErpSettings = { erpIdFromChangeOrderNumber: true };
+  const taskQueue = `test-${randomUUID()}`;
+  const exportPolicy = options.exportPolicy ?? FAST_EXPORT_POLICY;
+
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection });
+  const nativeConnection = await NativeConnection.connect({ address });
+
+  const createWorker = () =>
+    Worker.create({
+      connection: nativeConnection,
+      taskQueue,
+      plugins: [
+        erpApprovalsPlugin({
+          db,
+          profile,
+          settings,
+          transport,
+          notifier: new RecordingNotifier(db),
+          workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE as string },
+        }),
+      ],
+    });
+
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+  if (!options.noWorker) {
+    worker = await createWorker();
+    running = worker.run();
+  }
+
+  const desk = new ApprovalDesk({ db, client, taskQueue, profile, settings, exportPolicy });
+  const intake = new Intake(db);
+
+  return {
+    address,
+    databaseUrl,
+    db,
+    client,
+    desk,
+    intake,
+    sandbox,
+    taskQueue,
+    createWorker,
+    async stop() {
+      if (worker && worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+      await connection.close();
+      await nativeConnection.close();
+      await db.$disconnect();
+    },
+  };
+}
+
+export type Harness = Awaited<ReturnType<typeof startHarness>>;
+
+/** Waits until `check` returns a value (not undefined/false), polling; fails with `what` after the timeout. */
+export async function eventually<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
