@@ -84,7 +84,7 @@ export class ApprovalDesk {
     return this.decide('accept', type, ref, request);
   }
 
-  reject(type: ItemType, ref: string, request: DecisionRequest) {
+  async reject(type: ItemType, ref: string, request: DecisionRequest) {
     const reason = request.reason?.trim() ?? '';
     if (!reason) throw new InvalidRequest('A reason is required to reject: tell the creator what to fix.');
     if (reason.length > MAX_REASON) throw new InvalidRequest(`The reason must be ${MAX_REASON} characters or less.`);

@@ -90,6 +90,8 @@ test('a commitment is rejected with a reason, the creator is told, then re-sent 
   expect(synced.history.map((e) => e.action)).toEqual(['sent', 'rejected', 're-sent', 'accepted', 'exported']);
   expect(synced.history[2]?.reason).toBe('Retainage terms missing');
   expect(await h.sandbox.exportsFor('SC-001')).toHaveLength(1);
+  // The round finishes once its notices are delivered.
+  await h.client.workflow.getHandle(approvalWorkflowId('commitment', 'SC-001')).result();
   expect(await h.db.notification.count({ where: { kind: 'synced', recipientId: PM, erpRecord: { itemRef: 'SC-001' } } })).toBe(1);
 });
 

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { RecordingNotifier } from '../../activities/notifier';
 import { SandboxErp } from '../../connectors/sandbox';
 import type { ErpTransport } from '../../connectors/transport';
@@ -33,7 +33,14 @@ export function freshDatabaseUrl(): string {
   return `file:${file}`;
 }
 
+let runtimeInstalled = false;
+
 export async function startHarness(options: HarnessOptions = {}) {
+  if (!runtimeInstalled) {
+    // Expected failures (refusals, injected outages) would otherwise fill the output with warnings.
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
+    runtimeInstalled = true;
+  }
   const address = process.env.TEST_TEMPORAL_ADDRESS as string;
   const databaseUrl = freshDatabaseUrl();
   const db = createDb(databaseUrl);

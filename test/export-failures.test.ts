@@ -1,0 +1,79 @@
+import { approvalWorkflowId } from '../domain/item-types';
+import { APPROVER, PM, changeOrderBody } from './support/fixtures';
+import { companyWithSyncedCommitment, untilStatus } from './support/flows';
+import { eventually, startHarness, type Harness } from './support/harness';
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness();
+  await companyWithSyncedCommitment(h);
+});
+
+afterAll(() => h?.stop());
+
+test('an export that fails twice for a passing outage is retried and lands once', async () => {
+  await h.intake.upsertChangeOrder('CO-T1', changeOrderBody({ number: 'T1' }));
+  await h.sandbox.injectFault({ itemRef: 'CO-T1', transientFailures: 2 });
+
+  await h.desk.send('cco', 'CO-T1', PM);
+  await h.desk.accept('cco', 'CO-T1', { by: APPROVER });
+  const synced = await untilStatus(h, 'cco', 'CO-T1', 'Synced');
+
+  const fault = await h.db.sandboxFault.findUniqueOrThrow({ where: { itemRef: 'CO-T1' } });
+  expect(fault.failuresSoFar).toBe(2);
+  const exports = await h.sandbox.exportsFor('CO-T1');
+  expect(exports).toHaveLength(1);
+  expect(exports[0]).toMatchObject({ erpId: synced.erp.erpId, calls: 1, idempotencyKey: 'erp:cco:CO-T1#1' });
+});
+
+test('a permanent refusal ends in Failed to Export with the ERP message, and a retry then syncs it', async () => {
+  await h.intake.upsertChangeOrder('CO-P1', changeOrderBody({ number: 'P1' }));
+  await h.sandbox.injectFault({ itemRef: 'CO-P1', permanentMessage: 'Job RC-24 is closed for posting in period 11/2026' });
+
+  await h.desk.send('cco', 'CO-P1', PM);
+  await h.desk.accept('cco', 'CO-P1', { by: APPROVER });
+  const failed = await untilStatus(h, 'cco', 'CO-P1', 'FailedToExport');
+  expect(failed.erp.exportError).toBe('Job RC-24 is closed for posting in period 11/2026');
+  expect(failed.erp.locked).toBe(true);
+  expect(failed.erp.availableActions).toEqual(['reject', 'retry-export']);
+  const notice = await eventually(
+    () => h.db.notification.findFirst({ where: { kind: 'export-failed', erpRecord: { itemRef: 'CO-P1' } } }).then((n) => n ?? undefined),
+    'the export-failed notice',
+  );
+  expect(notice.payload).toMatchObject({ message: 'Job RC-24 is closed for posting in period 11/2026' });
+
+  // Accounting reopens the period in the ERP, then retries.
+  await h.sandbox.clearFault('CO-P1');
+  await h.desk.retryExport('cco', 'CO-P1', { by: APPROVER });
+  const synced = await untilStatus(h, 'cco', 'CO-P1', 'Synced');
+  expect(synced.erp.exportError).toBeNull();
+  expect(synced.history.map((e) => e.action)).toEqual(['sent', 'accepted', 'failed to export', 'sent for another export attempt', 'exported']);
+  expect(synced.history[2]?.message).toBe('Job RC-24 is closed for posting in period 11/2026');
+  expect(await h.sandbox.exportsFor('CO-P1')).toHaveLength(1);
+});
+
+test('a failed export can be rejected instead, which unlocks the item for the creator', async () => {
+  await h.intake.upsertChangeOrder('CO-P2', changeOrderBody({ number: 'P2' }));
+  await h.sandbox.injectFault({ itemRef: 'CO-P2', permanentMessage: 'Cost code 03-300 is inactive in Sage' });
+
+  await h.desk.send('cco', 'CO-P2', PM);
+  await h.desk.accept('cco', 'CO-P2', { by: APPROVER });
+  await untilStatus(h, 'cco', 'CO-P2', 'FailedToExport');
+
+  const rejected = await h.desk.reject('cco', 'CO-P2', { by: APPROVER, reason: 'Use cost code 05-100 instead' });
+  expect(rejected.erp.status).toBe('Rejected');
+  expect(rejected.erp.locked).toBe(false);
+  expect(await h.client.workflow.getHandle(approvalWorkflowId('cco', 'CO-P2')).result()).toMatchObject({ status: 'Rejected' });
+  expect(await h.sandbox.exportsFor('CO-P2')).toHaveLength(0);
+});
+
+test('an ERP that stays down past the attempts budget ends in Failed to Export, saying so', async () => {
+  await h.intake.upsertChangeOrder('CO-D1', changeOrderBody({ number: 'D1' }));
+  await h.sandbox.injectFault({ itemRef: 'CO-D1', transientFailures: 100 });
+
+  await h.desk.send('cco', 'CO-D1', PM);
+  await h.desk.accept('cco', 'CO-D1', { by: APPROVER });
+  const failed = await untilStatus(h, 'cco', 'CO-D1', 'FailedToExport');
+  expect(failed.erp.exportError).toMatch(/^The ERP could not be reached after 4 attempts: Sandbox ERP is temporarily unavailable/);
+});
