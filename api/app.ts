@@ -1,0 +1,162 @@
+/**
+ * The HTTP intake API under /api/v1 (bearer API_TOKEN) and /healthz. Handlers stay thin: parse with
+ * zod, call the intake or the approval desk, answer JSON.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import express, { type RequestHandler } from 'express';
+import type { z } from 'zod';
+import type { ApprovalDesk } from '../services/approval-desk';
+import type { Intake } from '../services/intake';
+import type { Db } from '../store/prisma';
+import { errorHandler, RequestProblem, zodProblem } from './errors';
+import { openApiDocument } from './openapi';
+import {
+  ActionBody,
+  ActionParam,
+  ChangeOrderBody,
+  CommitmentBody,
+  CostCodeBody,
+  ItemTypeParam,
+  ListQuery,
+  ProjectBody,
+  Ref,
+  UserBody,
+  VendorBody,
+} from './schemas';
+
+export interface HealthCheck {
+  name: string;
+  check: () => Promise<void>;
+}
+
+export interface ApiDeps {
+  db: Db;
+  desk: ApprovalDesk;
+  intake: Intake;
+  apiToken: string;
+  health: HealthCheck[];
+}
+
+function parse<T extends z.ZodType>(schema: T, value: unknown, where: 'body' | 'query' | 'path'): z.output<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new RequestProblem(400, zodProblem(result.error, where));
+  return result.data;
+}
+
+function bearer(token: string): RequestHandler {
+  const expected = Buffer.from(`Bearer ${token}`);
+  return (req, _res, next) => {
+    const given = Buffer.from(req.get('authorization') ?? '');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      throw new RequestProblem(401, { error: 'unauthorized', message: 'A valid bearer token is required (Authorization: Bearer <API_TOKEN>).' });
+    }
+    next();
+  };
+}
+
+const jsonSafe = (_key: string, value: unknown) => (typeof value === 'bigint' ? Number(value) : value);
+
+export function createApi({ db, desk, intake, apiToken, health }: ApiDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('json replacer', jsonSafe);
+
+  app.get('/healthz', async (_req, res) => {
+    const checks: Record<string, string> = { process: 'ok' };
+    for (const { name, check } of health) {
+      try {
+        await check();
+        checks[name] = 'ok';
+      } catch (err) {
+        checks[name] = `down: ${err instanceof Error ? err.message : String(err)}`;
+      }
+    }
+    const ok = Object.values(checks).every((v) => v === 'ok');
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', checks });
+  });
+
+  const v1 = express.Router();
+  v1.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument());
+  });
+  v1.use(bearer(apiToken));
+  v1.use(express.json({ limit: '1mb' }));
+
+  const ref = (value: unknown) => parse(Ref, value, 'path');
+
+  v1.put('/users/:userId', async (req, res) => {
+    const user = await intake.upsertUser(ref(req.params.userId), parse(UserBody, req.body, 'body'));
+    res.json({ id: user.id, name: user.name, email: user.email });
+  });
+  v1.put('/vendors/:vendorId', async (req, res) => {
+    res.json(await intake.upsertVendor(ref(req.params.vendorId), parse(VendorBody, req.body, 'body')));
+  });
+  v1.put('/cost-codes/:code', async (req, res) => {
+    res.json(await intake.upsertCostCode(ref(req.params.code), parse(CostCodeBody, req.body, 'body')));
+  });
+  v1.put('/projects/:ref', async (req, res) => {
+    const key = ref(req.params.ref);
+    await intake.upsertProject(key, parse(ProjectBody, req.body, 'body'));
+    res.json(await desk.view('project', key));
+  });
+  v1.put('/commitments/:ref', async (req, res) => {
+    const key = ref(req.params.ref);
+    await intake.upsertCommitment(key, parse(CommitmentBody, req.body, 'body'));
+    res.json(await desk.view('commitment', key));
+  });
+  v1.put('/change-orders/:ref', async (req, res) => {
+    const key = ref(req.params.ref);
+    await intake.upsertChangeOrder(key, parse(ChangeOrderBody, req.body, 'body'));
+    res.json(await desk.view('cco', key));
+  });
+
+  v1.get('/items', async (req, res) => {
+    const query = parse(ListQuery, req.query, 'query');
+    const where = {
+      ...(query.status ? { status: query.status } : {}),
+      ...(query.type ? { itemType: query.type } : {}),
+      ...(query.project ? { projectRef: query.project } : {}),
+    };
+    const [total, records] = await Promise.all([
+      db.erpRecord.count({ where }),
+      db.erpRecord.findMany({
+        where,
+        orderBy: [{ updatedAt: 'asc' }, { id: 'asc' }],
+        skip: query.offset,
+        take: query.limit,
+        include: { project: { select: { name: true } }, commitment: { select: { title: true } }, changeOrder: { select: { title: true } } },
+      }),
+    ]);
+    res.json({
+      total,
+      items: records.map((r) => ({
+        type: r.itemType,
+        ref: r.itemRef,
+        projectRef: r.projectRef,
+        title: r.project?.name ?? r.commitment?.title ?? r.changeOrder?.title ?? null,
+        status: r.status,
+        erpId: r.erpId,
+        exportError: r.exportError,
+        updatedAt: r.updatedAt.toISOString(),
+      })),
+    });
+  });
+
+  v1.get('/items/:type/:ref', async (req, res) => {
+    res.json(await desk.view(parse(ItemTypeParam, req.params.type, 'path'), ref(req.params.ref)));
+  });
+
+  v1.post('/items/:type/:ref/:action', async (req, res) => {
+    const type = parse(ItemTypeParam, req.params.type, 'path');
+    const action = parse(ActionParam, req.params.action, 'path');
+    const body = parse(ActionBody, req.body, 'body');
+    res.json(await desk.act(action, type, ref(req.params.ref), body));
+  });
+
+  app.use('/api/v1', v1);
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not_found', message: 'No such route. The API is described at /api/v1/openapi.json.' });
+  });
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,52 @@
+/** Every refusal the API gives, as `{ error, message, ...facts }` with its HTTP status. The one mapping. */
+import type { ErrorRequestHandler } from 'express';
+import { ZodError } from 'zod';
+import { DomainError } from '../domain/errors';
+
+const STATUS_BY_CODE: Record<string, number> = {
+  invalid_request: 400,
+  permission_denied: 403,
+  unknown_item: 404,
+  unknown_user: 422,
+  unknown_reference: 422,
+  not_awaiting_decision: 409,
+  already_in_review: 409,
+  parent_not_synced: 409,
+  requirements_not_met: 422,
+  not_supported: 422,
+  item_locked: 423,
+};
+
+export function zodProblem(err: ZodError, where: 'body' | 'query' | 'path') {
+  const fields = err.issues.map((issue) => ({ field: issue.path.join('.') || where, message: issue.message }));
+  return {
+    error: 'invalid_request',
+    message: `The request ${where} is not valid: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`,
+    fields,
+  };
+}
+
+export class RequestProblem extends Error {
+  constructor(readonly status: number, readonly body: { error: string; message: string } & Record<string, unknown>) {
+    super(body.message);
+  }
+}
+
+export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
+  if (err instanceof RequestProblem) {
+    res.status(err.status).json(err.body);
+  } else if (err instanceof ZodError) {
+    res.status(400).json(zodProblem(err, 'body'));
+  } else if (err instanceof DomainError) {
+    res.status(STATUS_BY_CODE[err.code] ?? 400).json({ error: err.code, message: err.message, ...err.details() });
+  } else if (err?.type === 'entity.parse.failed') {
+    res.status(400).json({ error: 'invalid_json', message: 'The request body is not valid JSON.' });
+  } else if (err?.type === 'entity.too.large') {
+    res.status(413).json({ error: 'body_too_large', message: 'The request body is too large (limit 1 MB).' });
+  } else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) {
+    res.status(err.status).json({ error: 'bad_request', message: String(err.message ?? 'Bad request') });
+  } else {
+    console.error('Unhandled API error', err);
+    res.status(500).json({ error: 'internal', message: 'Something went wrong on our side; nothing was changed by this request. Try again, or ask the operator to check the logs.' });
+  }
+};

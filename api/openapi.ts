@@ -1,0 +1,86 @@
+/** The API described from the same zod schemas that validate it. */
+import { z } from 'zod';
+import { ITEM_TYPES } from '../domain/item-types';
+import { ERP_STATUSES, ITEM_ACTIONS } from '../domain/statuses';
+import './schemas';
+
+const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
+const json = (schema: object) => ({ content: { 'application/json': { schema } } });
+const errors = (...codes: number[]) =>
+  Object.fromEntries(codes.map((code) => [String(code), { description: DESCRIPTIONS[code] ?? 'Error', ...json(ref('Error')) }]));
+const DESCRIPTIONS: Record<number, string> = {
+  400: 'Invalid body: each failing field is listed',
+  401: 'Missing or wrong bearer token',
+  403: 'The user lacks a permission; the message names it',
+  404: 'Unknown item (with suggestions)',
+  409: 'Not in a state for this action; says the state and who decided',
+  422: 'Unknown reference, or the ERP minimum requirements are not met (every failing field listed)',
+  423: 'A locked field was edited; names the fields',
+};
+const pathParam = (name: string, schema: object = { type: 'string' }) => ({ name, in: 'path', required: true, schema });
+const upsert = (summary: string, param: string, body: string) => ({
+  put: {
+    summary,
+    parameters: [pathParam(param)],
+    requestBody: { required: true, ...json(ref(body)) },
+    responses: { '200': { description: 'Stored' }, ...errors(400, 401, 422, 423) },
+  },
+});
+
+export function openApiDocument(): Record<string, unknown> {
+  const { schemas } = z.toJSONSchema(z.globalRegistry, {
+    target: 'openapi-3.0',
+    io: 'input',
+    unrepresentable: 'any',
+    uri: (id) => `#/components/schemas/${id}`,
+  });
+  for (const schema of Object.values(schemas)) delete (schema as { $id?: string }).$id;
+
+  return {
+    openapi: '3.0.3',
+    info: {
+      title: 'ERP accounting approval — intake API',
+      version: '1',
+      description: 'Source systems push users, ERP reference data and items; actions run on behalf of a named user with the same permission checks as Slack.',
+    },
+    components: { schemas, securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    security: [{ bearer: [] }],
+    paths: {
+      '/api/v1/users/{userId}': upsert('Create or update a user with tool permissions', 'userId', 'UserBody'),
+      '/api/v1/vendors/{vendorId}': upsert('Create or update a vendor (company linked to an ERP vendor)', 'vendorId', 'VendorBody'),
+      '/api/v1/cost-codes/{code}': upsert('Create or update an ERP cost code', 'code', 'CostCodeBody'),
+      '/api/v1/projects/{ref}': upsert('Create or update a project', 'ref', 'ProjectBody'),
+      '/api/v1/commitments/{ref}': upsert('Create or update a commitment with its schedule of values', 'ref', 'CommitmentBody'),
+      '/api/v1/change-orders/{ref}': upsert('Create or update a commitment change order', 'ref', 'ChangeOrderBody'),
+      '/api/v1/items/{type}/{ref}': {
+        get: {
+          summary: 'An item with its ERP status, locked fields, ERP id and change history',
+          parameters: [pathParam('type', { type: 'string', enum: ITEM_TYPES }), pathParam('ref')],
+          responses: { '200': { description: 'The item' }, ...errors(401, 404) },
+        },
+      },
+      '/api/v1/items': {
+        get: {
+          summary: 'Items by ERP status, type and project (e.g. Ready to Export, Failed to Export)',
+          parameters: [
+            { name: 'status', in: 'query', schema: { type: 'string', enum: ERP_STATUSES } },
+            { name: 'type', in: 'query', schema: { type: 'string', enum: ITEM_TYPES } },
+            { name: 'project', in: 'query', schema: { type: 'string' } },
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
+            { name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0, default: 0 } },
+          ],
+          responses: { '200': { description: 'Matching items' }, ...errors(400, 401) },
+        },
+      },
+      '/api/v1/items/{type}/{ref}/{action}': {
+        post: {
+          summary: 'Send, re-send, retrieve, accept, reject or retry the export of an item on behalf of a user',
+          parameters: [pathParam('type', { type: 'string', enum: ITEM_TYPES }), pathParam('ref'), pathParam('action', { type: 'string', enum: ITEM_ACTIONS })],
+          requestBody: { required: true, ...json(ref('ActionBody')) },
+          responses: { '200': { description: 'The item after the action' }, ...errors(400, 401, 403, 404, 409, 422) },
+        },
+      },
+      '/healthz': { get: { summary: 'Process, database and Temporal connection', security: [], responses: { '200': { description: 'Healthy' }, '503': { description: 'A dependency is down' } } } },
+    },
+  };
+}

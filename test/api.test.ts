@@ -1,0 +1,149 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { createApi } from '../api/app';
+import { APPROVER, ENGINEER, PM, seedCompany } from './support/fixtures';
+import { untilStatus } from './support/flows';
+import { startHarness, type Harness } from './support/harness';
+
+const TOKEN = 'test-token-0123456789abcdef';
+let h: Harness;
+let server: Server;
+let base: string;
+
+beforeAll(async () => {
+  h = await startHarness();
+  const app = createApi({
+    db: h.db,
+    desk: h.desk,
+    intake: h.intake,
+    apiToken: TOKEN,
+    health: [
+      { name: 'database', check: async () => void (await h.db.$queryRawUnsafe('SELECT 1')) },
+      { name: 'temporal', check: async () => void (await h.client.connection.workflowService.getSystemInfo({})) },
+    ],
+  });
+  server = app.listen(0);
+  await new Promise((resolve) => server.once('listening', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => server?.close(resolve));
+  await h?.stop();
+});
+
+async function call(method: string, path: string, body?: unknown, token: string | null = TOKEN) {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, any> };
+}
+
+test('health reports the process, the database and Temporal', async () => {
+  const { status, body } = await call('GET', '/healthz', undefined, null);
+  expect(status).toBe(200);
+  expect(body).toEqual({ status: 'ok', checks: { process: 'ok', database: 'ok', temporal: 'ok' } });
+});
+
+test('a missing or wrong bearer token is refused and nothing is written', async () => {
+  expect((await call('PUT', '/api/v1/vendors/V-1', { name: 'Acme' }, null)).status).toBe(401);
+  const wrong = await call('PUT', '/api/v1/vendors/V-1', { name: 'Acme' }, 'not-the-token');
+  expect(wrong).toMatchObject({ status: 401, body: { error: 'unauthorized' } });
+  expect(await h.db.vendor.count({ where: { id: 'V-1' } })).toBe(0);
+});
+
+test('the OpenAPI document describes every route from the zod schemas', async () => {
+  const { status, body } = await call('GET', '/api/v1/openapi.json', undefined, null);
+  expect(status).toBe(200);
+  expect(Object.keys(body.paths)).toEqual(
+    expect.arrayContaining(['/api/v1/users/{userId}', '/api/v1/change-orders/{ref}', '/api/v1/items/{type}/{ref}/{action}', '/api/v1/items']),
+  );
+  expect(body.components.schemas.CommitmentBody.required).toEqual(expect.arrayContaining(['project', 'kind', 'number', 'title', 'status', 'createdBy']));
+  expect(body.components.schemas.ActionBody.properties.by.description).toBe('The user on whose behalf the action is taken');
+});
+
+test('a bad body is a 400 listing each field, and nothing is half-written', async () => {
+  await seedCompany(h.intake);
+  const bad = await call('PUT', '/api/v1/commitments/SC-9', {
+    project: 'P-100',
+    kind: 'lease',
+    title: '',
+    status: 'Approved',
+    createdBy: PM,
+    sovLines: [{ lineNo: 1, amount: '12.345' }],
+  });
+  expect(bad.status).toBe(400);
+  expect(bad.body.error).toBe('invalid_request');
+  expect(bad.body.fields.map((f: { field: string }) => f.field)).toEqual(expect.arrayContaining(['kind', 'number', 'title', 'sovLines.0.amount']));
+  expect(await h.db.commitment.count({ where: { ref: 'SC-9' } })).toBe(0);
+
+  const notJson = await call('PUT', '/api/v1/vendors/V-2', '{"name": ');
+  expect(notJson).toMatchObject({ status: 400, body: { error: 'invalid_json' } });
+
+  const unknownProject = await call('PUT', '/api/v1/commitments/SC-9', {
+    project: 'P-404', kind: 'subcontract', number: 'SC-9', title: 'Roofing', status: 'Approved', createdBy: PM,
+  });
+  expect(unknownProject).toMatchObject({ status: 422, body: { error: 'unknown_reference', field: 'project' } });
+  expect(await h.db.erpRecord.count({ where: { itemRef: 'SC-9' } })).toBe(0);
+});
+
+test('items go through the API: send, accept, lists, history; refusals carry the same words as everywhere', async () => {
+  await seedCompany(h.intake);
+  const unknown = await call('GET', '/api/v1/items/project/P-10');
+  expect(unknown).toMatchObject({ status: 404, body: { error: 'unknown_item', suggestions: ['P-100'] } });
+  expect((await call('GET', '/api/v1/items/invoice/P-100')).status).toBe(400);
+  expect((await call('POST', '/api/v1/items/project/P-100/approve', { by: PM })).status).toBe(400);
+
+  const denied = await call('POST', '/api/v1/items/project/P-100/send', { by: ENGINEER });
+  expect(denied).toMatchObject({ status: 403, body: { error: 'permission_denied', message: "Eli Field cannot send project P-100: missing 'Admin' on project P-100's Admin tool." } });
+
+  const sent = await call('POST', '/api/v1/items/project/P-100/send', { by: PM });
+  expect(sent).toMatchObject({ status: 200, body: { erp: { status: 'ReadyToExport', locked: true, lockedFields: ['name', 'number'] } } });
+
+  const ready = await call('GET', '/api/v1/items?status=ReadyToExport&type=project');
+  expect(ready.body).toMatchObject({ total: 1, items: [{ ref: 'P-100', title: 'Riverside Clinic', status: 'ReadyToExport' }] });
+
+  const locked = await call('PUT', '/api/v1/projects/P-100', { name: 'Riverside Medical Clinic', number: 'RC-24', createdBy: PM });
+  expect(locked).toMatchObject({ status: 423, body: { error: 'item_locked', fields: ['name'] } });
+
+  const noReason = await call('POST', '/api/v1/items/project/P-100/reject', { by: APPROVER });
+  expect(noReason).toMatchObject({ status: 400, body: { error: 'invalid_request' } });
+
+  expect((await call('POST', '/api/v1/items/project/P-100/accept', { by: APPROVER })).status).toBe(200);
+  await untilStatus(h, 'project', 'P-100', 'Synced');
+  const again = await call('POST', '/api/v1/items/project/P-100/accept', { by: APPROVER });
+  expect(again).toMatchObject({ status: 409, body: { error: 'not_awaiting_decision', status: 'Synced', decision: { by: 'Dana Lee' } } });
+
+  const item = await call('GET', '/api/v1/items/project/P-100');
+  expect(item.body.history.map((e: { action: string }) => e.action)).toEqual(['sent', 'accepted', 'exported']);
+  expect(item.body.erp.erpId).toMatch(/^SBX-/);
+});
+
+test('a change order below the Sage 300 CRE minimum is a 422 listing every failing field', async () => {
+  await seedCompany(h.intake);
+  await untilStatus(h, 'project', 'P-100', 'Synced');
+  await call('PUT', '/api/v1/commitments/SC-1', {
+    project: 'P-100', kind: 'subcontract', number: 'SC-1', title: 'Framing', status: 'Approved', vendorId: 'V-CONCRETE', createdBy: PM,
+    sovLines: [{ lineNo: 1, costCode: '03-300', amount: 5000 }],
+  });
+  await call('POST', '/api/v1/items/commitment/SC-1/send', { by: PM });
+  await call('POST', '/api/v1/items/commitment/SC-1/accept', { by: APPROVER });
+  await untilStatus(h, 'commitment', 'SC-1', 'Synced');
+
+  const put = await call('PUT', '/api/v1/change-orders/CO-9', {
+    commitment: 'SC-1', number: 'CO-0009', title: 'x'.repeat(31), status: 'Draft', createdBy: PM, lines: [{ lineNo: 1, sovLineNo: 1, amount: 10 }],
+  });
+  expect(put.status).toBe(200);
+  const refused = await call('POST', '/api/v1/items/cco/CO-9/send', { by: PM });
+  expect(refused.status).toBe(422);
+  expect(refused.body.error).toBe('requirements_not_met');
+  expect(refused.body.violations.map((v: { field: string }) => v.field)).toEqual(['number', 'title', 'status']);
+  expect((await call('GET', '/api/v1/items/cco/CO-9')).body.erp.status).toBe('NotSent');
+
+  const badLine = await call('PUT', '/api/v1/change-orders/CO-10', {
+    commitment: 'SC-1', number: '10', title: 'Extra', status: 'Approved', createdBy: PM, lines: [{ lineNo: 1, sovLineNo: 7, amount: 10 }],
+  });
+  expect(badLine).toMatchObject({ status: 422, body: { field: 'lines.0.sovLineNo' } });
+});
