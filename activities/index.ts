@@ -11,7 +11,7 @@ import { ACTION_PAST, nextStatus, statusLabel, type ErpStatus, type Transition }
 import { ErpRefused, ErpUnavailable, type ErpTransport } from '../connectors/transport';
 import { toApplicationFailure } from '../platform/failures';
 import { loadItem } from '../store/items';
-import type { Db, Tx } from '../store/prisma';
+import { writeTransaction, type Db, type Tx } from '../store/prisma';
 import type { Notifier } from './notifier';
 import type { Notice } from './types';
 
@@ -63,7 +63,7 @@ export function createActivities({ db, profile, settings, transport, notifier }:
     /** Validates the item against the ERP's rules, locks it and records the send, all or nothing. */
     async openRound(input: OpenRoundInput): Promise<{ previousRejection: string | null }> {
       return refusalsAsFailures(() =>
-        db.$transaction(async (tx) => {
+        writeTransaction(db, async (tx) => {
           const { item, erp } = await loadItem(tx, input.type, input.ref);
           if (await alreadyRecorded(tx, input.eventKey)) return { previousRejection: erp.lastRejectionReason };
           const from = erp.status as ErpStatus;
@@ -94,7 +94,7 @@ export function createActivities({ db, profile, settings, transport, notifier }:
 
     /** Moves the item's ERP status and writes the change history entry, once per event. */
     async recordTransition(input: TransitionInput): Promise<void> {
-      await db.$transaction(async (tx) => {
+      await writeTransaction(db, async (tx) => {
         if (await alreadyRecorded(tx, input.eventKey)) return;
         const erp = await tx.erpRecord.findUniqueOrThrow({ where: { itemType_itemRef: { itemType: input.type, itemRef: input.ref } } });
         const from = erp.status as ErpStatus;

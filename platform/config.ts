@@ -28,8 +28,10 @@ export const ConfigSchema = z
     SLACK_API_URL: z.url().default('https://slack.com/api/'),
     SLACK_APPROVERS_CHANNEL: optional,
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-    API_TOKEN: z.string().min(16, 'API_TOKEN must be at least 16 characters'),
+    API_TOKEN: optional.refine((token) => token === undefined || token.length >= 16, 'API_TOKEN must be at least 16 characters'),
     ERP_CONNECTOR: z.enum(['sandbox', 'http']).default('sandbox'),
+    /** A prebuilt workflow bundle (see `npm run build:workflows`) for a fast worker start. */
+    WORKFLOW_BUNDLE_PATH: optional,
     ERP_PROFILE: z
       .string()
       .default('sage300cre')

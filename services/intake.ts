@@ -2,7 +2,7 @@
  * Idempotent upserts from source systems, keyed by their own ids and refs. Each runs in one
  * transaction, and an item with accounting refuses edits to its locked fields.
  */
-import type { Db, Tx } from '../store/prisma';
+import { writeTransaction, type Db, type Tx } from '../store/prisma';
 import { ItemLocked, UnknownReference } from '../domain/errors';
 import { ITEM_TYPE_INFO, type ItemType } from '../domain/item-types';
 import { COMPANY_SCOPE } from '../domain/permissions';
@@ -34,7 +34,7 @@ export class Intake {
   constructor(private readonly db: Db) {}
 
   async upsertUser(id: string, input: UserInput) {
-    return this.db.$transaction(async (tx) => {
+    return writeTransaction(this.db, async (tx) => {
       const data = { name: input.name, email: input.email, slackId: input.slackId ?? null, canPushToAccounting: input.canPushToAccounting };
       const user = await tx.user.upsert({ where: { id }, create: { id, ...data }, update: data });
       await tx.toolPermission.deleteMany({ where: { userId: id } });
@@ -58,7 +58,7 @@ export class Intake {
   }
 
   async upsertProject(ref: string, input: ProjectInput) {
-    return this.db.$transaction(async (tx) => {
+    return writeTransaction(this.db, async (tx) => {
       await requireUser(tx, input.createdBy, 'createdBy');
       const existing = await tx.project.findUnique({ where: { ref }, include: { erp: true } });
       const data = { name: input.name, number: input.number ?? null, createdById: input.createdBy };
@@ -72,7 +72,7 @@ export class Intake {
   }
 
   async upsertCommitment(ref: string, input: CommitmentInput) {
-    return this.db.$transaction(async (tx) => {
+    return writeTransaction(this.db, async (tx) => {
       await requireUser(tx, input.createdBy, 'createdBy');
       const project = await tx.project.findUnique({ where: { ref: input.project } });
       if (!project) throw new UnknownReference(`project: there is no project "${input.project}"; push the project first.`, 'project');
@@ -120,7 +120,7 @@ export class Intake {
   }
 
   async upsertChangeOrder(ref: string, input: ChangeOrderInput) {
-    return this.db.$transaction(async (tx) => {
+    return writeTransaction(this.db, async (tx) => {
       await requireUser(tx, input.createdBy, 'createdBy');
       const commitment = await tx.commitment.findUnique({ where: { ref: input.commitment }, include: { sovLines: true } });
       if (!commitment) {

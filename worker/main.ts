@@ -1,0 +1,45 @@
+/**
+ * A worker process: runs the approval workflows and activities on TEMPORAL_TASK_QUEUE. Scale out by
+ * running more of these against the same Temporal namespace and database.
+ */
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { RecordingNotifier } from '../activities/notifier';
+import { erpSetup, erpTransport, temporalAddress } from '../platform/components';
+import { ConfigError, loadConfig } from '../platform/config';
+import { createDb, tuneSqlite } from '../store/prisma';
+import { erpApprovalsPlugin } from './plugin';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const db = createDb(config.DATABASE_URL);
+  await tuneSqlite(db);
+  const connection = await NativeConnection.connect({ address: temporalAddress(config) });
+  const worker = await Worker.create({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    plugins: [
+      erpApprovalsPlugin({
+        db,
+        ...erpSetup(config),
+        transport: erpTransport(config, db),
+        notifier: new RecordingNotifier(db),
+        ...(config.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } } : {}),
+      }),
+    ],
+  });
+  console.log(`Worker polling task queue "${config.TEMPORAL_TASK_QUEUE}" on ${temporalAddress(config)} (ERP: ${config.ERP_CONNECTOR}, ${config.ERP_PROFILE})`);
+  // The worker stops cleanly on SIGINT/SIGTERM, finishing what it holds.
+  await worker.run();
+  await connection.close();
+  await db.$disconnect();
+}
+
+main().catch((err) => {
+  if (err instanceof ConfigError) {
+    for (const problem of err.problems) console.error(problem);
+  } else {
+    console.error(err);
+  }
+  process.exit(1);
+});
