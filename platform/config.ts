@@ -45,12 +45,6 @@ export const ConfigSchema = z
       .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'DAILY_SUMMARY_TIME must be HH:MM (24-hour)')
       .default('08:00'),
     TZ: z.string().min(1).default('UTC'),
-  })
-  .superRefine((config, ctx) => {
-    if (config.ERP_CONNECTOR === 'http') {
-      if (!config.ERP_HTTP_URL) ctx.addIssue({ code: 'custom', path: ['ERP_HTTP_URL'], message: 'ERP_HTTP_URL is required when ERP_CONNECTOR=http' });
-      if (!config.ERP_HTTP_SECRET) ctx.addIssue({ code: 'custom', path: ['ERP_HTTP_SECRET'], message: 'ERP_HTTP_SECRET is required when ERP_CONNECTOR=http' });
-    }
   });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -61,8 +55,22 @@ export class ConfigError extends Error {
   }
 }
 
+/** Settings that depend on each other, checked even when other values are wrong so all problems show at once. */
+function dependentProblems(env: NodeJS.ProcessEnv): string[] {
+  const problems: string[] = [];
+  if (env.ERP_CONNECTOR === 'http') {
+    if (!env.ERP_HTTP_URL?.trim()) problems.push('ERP_HTTP_URL: ERP_HTTP_URL is required when ERP_CONNECTOR=http');
+    if (!env.ERP_HTTP_SECRET?.trim()) problems.push('ERP_HTTP_SECRET: ERP_HTTP_SECRET is required when ERP_CONNECTOR=http');
+  }
+  return problems;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = ConfigSchema.safeParse(env);
-  if (parsed.success) return parsed.data;
-  throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'config'}: ${issue.message}`));
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.') || 'config'}: ${issue.message}`)),
+    ...dependentProblems(env),
+  ];
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  return parsed.data;
 }

@@ -6,6 +6,7 @@ import type { ErpProfile, ErpSettings } from './profile';
 import { sage300cre } from './sage300cre';
 
 export * from './profile';
+export { sage300cre } from './sage300cre';
 
 export const ERP_PROFILES: Record<string, ErpProfile> = { [sage300cre.id]: sage300cre };
 
