@@ -24,7 +24,7 @@ async function main(): Promise<void> {
         ...erpSetup(config),
         transport: erpTransport(config, db),
         notifier: new RecordingNotifier(db),
-        ...(config.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } } : {}),
+        ...(config.WORKFLOW_BUNDLE_PATH ? { workflows: { bundle: { codePath: config.WORKFLOW_BUNDLE_PATH } } } : {}),
       }),
     ],
   });

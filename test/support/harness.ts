@@ -66,7 +66,7 @@ export async function startHarness(options: HarnessOptions = {}) {
           settings,
           transport,
           notifier: new RecordingNotifier(db),
-          workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE as string },
+          workflows: { bundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE as string } },
         }),
       ],
     });
