@@ -12,7 +12,7 @@ let h: Harness;
 const children: ChildProcess[] = [];
 
 function startWorkerProcess(): ChildProcess {
-  const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(__dirname, '..', 'worker', 'main.ts')], {
+  const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(__dirname, '..', 'bin', 'worker.ts')], {
     env: {
       ...process.env,
       TEMPORAL_ADDRESS: h.address,

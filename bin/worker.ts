@@ -5,11 +5,12 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { RecordingNotifier } from '../activities/notifier';
 import { erpSetup, erpTransport, temporalAddress } from '../platform/components';
-import { ConfigError, loadConfig } from '../platform/config';
+import { loadConfig } from '../platform/config';
+import { runMain } from '../platform/startup';
 import { createDb, tuneSqlite } from '../store/prisma';
-import { erpApprovalsPlugin } from './plugin';
+import { erpApprovalsPlugin } from '../worker/plugin';
 
-async function main(): Promise<void> {
+runMain(async () => {
   const config = loadConfig();
   const db = createDb(config.DATABASE_URL);
   await tuneSqlite(db);
@@ -33,13 +34,4 @@ async function main(): Promise<void> {
   await worker.run();
   await connection.close();
   await db.$disconnect();
-}
-
-main().catch((err) => {
-  if (err instanceof ConfigError) {
-    for (const problem of err.problems) console.error(problem);
-  } else {
-    console.error(err);
-  }
-  process.exit(1);
 });

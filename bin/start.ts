@@ -1,0 +1,67 @@
+/**
+ * Everything in one process for a newcomer or a small office: migrations, an embedded Temporal dev
+ * server with its UI (unless TEMPORAL_ADDRESS is set), the worker and the API. Ctrl-C stops it all.
+ */
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { RecordingNotifier } from '../activities/notifier';
+import { erpSetup, erpTransport, listenApi } from '../platform/components';
+import { loadConfig } from '../platform/config';
+import { sqliteFilePath } from '../platform/database-url';
+import { startEmbeddedTemporal } from '../platform/embedded-temporal';
+import { applyMigrations, onShutdown, runMain } from '../platform/startup';
+import { createDb, tuneSqlite } from '../store/prisma';
+import { erpApprovalsPlugin } from '../worker/plugin';
+
+runMain(async () => {
+  const config = loadConfig();
+  // We stop the worker ourselves, after the API and before the embedded server.
+  Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('WARN') });
+
+  applyMigrations(config.DATABASE_URL);
+  const dataDir = path.dirname(sqliteFilePath(config.DATABASE_URL));
+  const embedded = config.TEMPORAL_ADDRESS ? undefined : await startEmbeddedTemporal({ dataDir, namespace: config.TEMPORAL_NAMESPACE });
+  const address = embedded?.address ?? (config.TEMPORAL_ADDRESS as string);
+
+  const db = createDb(config.DATABASE_URL);
+  await tuneSqlite(db);
+  const nativeConnection = await NativeConnection.connect({ address });
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+
+  const worker = await Worker.create({
+    connection: nativeConnection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    plugins: [erpApprovalsPlugin({ db, ...erpSetup(config), transport: erpTransport(config, db), notifier: new RecordingNotifier(db) })],
+  });
+  const running = worker.run();
+
+  const apiToken = config.API_TOKEN ?? randomBytes(24).toString('hex');
+  const server = await listenApi(config, db, client, apiToken);
+
+  const lines = [
+    'ERP accounting approval is running.',
+    `  Temporal UI   ${embedded ? embedded.uiUrl : `(your cluster at ${address})`}  namespace "${config.TEMPORAL_NAMESPACE}", task queue "${config.TEMPORAL_TASK_QUEUE}"`,
+    `  API           http://localhost:${config.PORT}/api/v1   (OpenAPI at /api/v1/openapi.json, health at /healthz)`,
+    `  API token     ${config.API_TOKEN ? '(from API_TOKEN)' : `${apiToken}   (generated for this run; set API_TOKEN to keep one)`}`,
+    `  Database      ${sqliteFilePath(config.DATABASE_URL)}`,
+    `  ERP           ${config.ERP_CONNECTOR} connector, ${config.ERP_PROFILE} rules`,
+    '  Stop with Ctrl-C.',
+  ];
+  console.log(lines.join('\n'));
+
+  onShutdown(async (signal) => {
+    console.log(`\n${signal}: stopping the API, the worker${embedded ? ' and the Temporal dev server' : ''}…`);
+    await new Promise((resolve) => server.close(resolve));
+    worker.shutdown();
+    await running;
+    await connection.close();
+    await nativeConnection.close();
+    await embedded?.stop();
+    await db.$disconnect();
+    console.log('Stopped.');
+  });
+});
