@@ -6,6 +6,7 @@ import {
   WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
   type Client,
+  type WorkflowHandle,
 } from '@temporalio/client';
 import type { Db } from '../store/prisma';
 import { loadItem } from '../store/items';
@@ -22,6 +23,7 @@ import {
   rejectUpdate,
   retrieveUpdate,
   retryExportUpdate,
+  roundStateQuery,
   submissionUpdate,
   type ExportPolicy,
   type RoundInput,
@@ -180,6 +182,18 @@ export class ApprovalDesk {
     }
   }
 
+  /** Waits (briefly) until the round's own status is the recorded one. */
+  private async roundCaughtUp(handle: WorkflowHandle, recorded: ErpStatus): Promise<boolean> {
+    const deadline = Date.now() + 5_000;
+    while (Date.now() < deadline) {
+      const state = await handle.query(roundStateQuery);
+      if (state.status === recorded && !state.pending) return true;
+      if (state.status !== 'Exporting') return false;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    return false;
+  }
+
   /** Hands a decision to the running round; the round's validator decides who wins a race. */
   private async decide(action: ItemAction, type: ItemType, ref: string, request: DecisionRequest): Promise<ItemView> {
     const { db, client, profile } = this.deps;
@@ -192,22 +206,29 @@ export class ApprovalDesk {
     if (!isInReview(from)) throw await this.wrongState(action, type, ref, from);
 
     const handle = client.workflow.getHandle(approvalWorkflowId(type, ref));
-    try {
+    const send = async () => {
       switch (action) {
         case 'accept':
-          await handle.executeUpdate(acceptUpdate, { args: [{ by, description: request.description?.trim() || undefined }] });
-          break;
+          return handle.executeUpdate(acceptUpdate, { args: [{ by, description: request.description?.trim() || undefined }] });
         case 'reject':
-          await handle.executeUpdate(rejectUpdate, { args: [{ by, reason: request.reason ?? '' }] });
-          break;
+          return handle.executeUpdate(rejectUpdate, { args: [{ by, reason: request.reason ?? '' }] });
         case 'retry-export':
-          await handle.executeUpdate(retryExportUpdate, { args: [{ by }] });
-          break;
+          return handle.executeUpdate(retryExportUpdate, { args: [{ by }] });
         case 'retrieve':
-          await handle.executeUpdate(retrieveUpdate, { args: [{ by }] });
-          break;
+          return handle.executeUpdate(retrieveUpdate, { args: [{ by }] });
         default:
           throw new InvalidRequest(`"${action}" is not a decision.`);
+      }
+    };
+    try {
+      try {
+        await send();
+      } catch (err) {
+        // The record is written just before the round takes the result in (an export that has just
+        // failed, say): if the record allows the action, let the round catch up, then ask once more.
+        if (!(domainErrorFrom(err) instanceof NotAwaitingDecision) || !canApply(from, action)) throw err;
+        if (!(await this.roundCaughtUp(handle, from))) throw err;
+        await send();
       }
     } catch (err) {
       const refusal = domainErrorFrom(err);

@@ -11,10 +11,11 @@ import { Intake } from '../services/intake';
 import { createDb } from '../store/prisma';
 import { erpApprovalsPlugin } from '../worker/plugin';
 import { APPROVER, PM, seedCompany } from './support/fixtures';
-import { FAST_EXPORT_POLICY, eventually, freshDatabaseUrl } from './support/harness';
+import { FAST_EXPORT_POLICY, eventually, freshDatabaseUrl, startTestTemporal } from './support/harness';
 
 test("the plugin runs our rounds on another team's Worker that keeps its own workflows and activities", async () => {
-  const address = process.env.TEST_TEMPORAL_ADDRESS as string;
+  const temporal = await startTestTemporal();
+  const address = temporal.address;
   const db = createDb(freshDatabaseUrl());
   const taskQueue = `host-${randomUUID()}`;
   const connection = await NativeConnection.connect({ address });
@@ -45,5 +46,6 @@ test("the plugin runs our rounds on another team's Worker that keeps its own wor
     await connection.close();
     await clientConnection.close();
     await db.$disconnect();
+    await temporal.teardown();
   }
 });

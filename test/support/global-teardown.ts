@@ -1,8 +1,5 @@
 import fs from 'node:fs';
 
 export default async function globalTeardown(): Promise<void> {
-  const state = globalThis.__erpTestEnv;
-  if (!state) return;
-  await state.env.teardown();
-  fs.rmSync(state.dir, { recursive: true, force: true });
+  if (globalThis.__erpTestDir) fs.rmSync(globalThis.__erpTestDir, { recursive: true, force: true });
 }

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { RecordingNotifier } from '../../activities/notifier';
 import { SandboxErp } from '../../connectors/sandbox';
@@ -14,7 +15,9 @@ import { erpProfile, type ErpSettings } from '../../domain/erp-profiles';
 import { ApprovalDesk } from '../../services/approval-desk';
 import { Intake } from '../../services/intake';
 import { createDb, type Db } from '../../store/prisma';
+import { findTemporalCli } from '../../platform/temporal-cli';
 import { erpApprovalsPlugin } from '../../worker/plugin';
+import { ErpItemRefKey, ErpItemTypeKey, ErpProjectKey, ErpStatusKey } from '../../workflows/search-attributes';
 import type { ExportPolicy } from '../../workflows';
 
 /** Short waits so retry paths run in a test's time. */
@@ -35,13 +38,26 @@ export function freshDatabaseUrl(): string {
 
 let runtimeInstalled = false;
 
-export async function startHarness(options: HarnessOptions = {}) {
+/** A Temporal dev server of this test file's own, from the `temporal` CLI, with our search attributes. */
+export async function startTestTemporal(): Promise<TestWorkflowEnvironment> {
   if (!runtimeInstalled) {
     // Expected failures (refusals, injected outages) would otherwise fill the output with warnings.
     Runtime.install({ logger: new DefaultLogger('ERROR') });
     runtimeInstalled = true;
   }
-  const address = process.env.TEST_TEMPORAL_ADDRESS as string;
+  const cli = findTemporalCli();
+  return TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: cli ? { type: 'existing-path', path: cli } : { type: 'cached-download' },
+      searchAttributes: [ErpStatusKey, ErpItemTypeKey, ErpItemRefKey, ErpProjectKey],
+      ui: false,
+    },
+  });
+}
+
+export async function startHarness(options: HarnessOptions = {}) {
+  const temporal = await startTestTemporal();
+  const address = temporal.address;
   const databaseUrl = freshDatabaseUrl();
   const db = createDb(databaseUrl);
   const sandbox = new SandboxErp(db);
@@ -97,6 +113,7 @@ export async function startHarness(options: HarnessOptions = {}) {
       await connection.close();
       await nativeConnection.close();
       await db.$disconnect();
+      await temporal.teardown();
     },
   };
 }
