@@ -35,6 +35,8 @@ export interface ApiDeps {
   intake: Intake;
   apiToken: string;
   health: HealthCheck[];
+  /** Other routes served on the same port (the Slack endpoint), mounted before the API's catch-all. */
+  mount?: (app: express.Express) => void;
 }
 
 function parse<T extends z.ZodType>(schema: T, value: unknown, where: 'body' | 'query' | 'path'): z.output<T> {
@@ -56,7 +58,7 @@ function bearer(token: string): RequestHandler {
 
 const jsonSafe = (_key: string, value: unknown) => (typeof value === 'bigint' ? Number(value) : value);
 
-export function createApi({ db, desk, intake, apiToken, health }: ApiDeps): express.Express {
+export function createApi({ db, desk, intake, apiToken, health, mount }: ApiDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('json replacer', jsonSafe);
@@ -74,6 +76,8 @@ export function createApi({ db, desk, intake, apiToken, health }: ApiDeps): expr
     const ok = Object.values(checks).every((v) => v === 'ok');
     res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', checks });
   });
+
+  mount?.(app);
 
   const v1 = express.Router();
   v1.get('/openapi.json', (_req, res) => {

@@ -1,6 +1,6 @@
 /** The intake API as its own process (scale it separately from the workers). */
 import { Client, Connection } from '@temporalio/client';
-import { listenApi, temporalAddress } from '../platform/components';
+import { listenHttp, temporalAddress } from '../platform/components';
 import { ConfigError, loadConfig } from '../platform/config';
 import { onShutdown, runMain } from '../platform/startup';
 import { createDb, tuneSqlite } from '../store/prisma';
@@ -12,7 +12,7 @@ runMain(async () => {
   await tuneSqlite(db);
   const connection = await Connection.connect({ address: temporalAddress(config) });
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-  const server = await listenApi(config, db, client, config.API_TOKEN);
+  const server = await listenHttp(config, db, client, config.API_TOKEN);
   console.log(`API listening on http://localhost:${config.PORT}/api/v1 (described at /api/v1/openapi.json, health at /healthz)`);
   onShutdown(async () => {
     await new Promise((resolve) => server.close(resolve));

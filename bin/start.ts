@@ -1,13 +1,12 @@
 /**
  * Everything in one process for a newcomer or a small office: migrations, an embedded Temporal dev
- * server with its UI (unless TEMPORAL_ADDRESS is set), the worker and the API. Ctrl-C stops it all.
+ * server with its UI (unless TEMPORAL_ADDRESS is set), the worker, the API and the Slack bot. Ctrl-C stops it all.
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { RecordingNotifier } from '../activities/notifier';
-import { erpSetup, erpTransport, listenApi } from '../platform/components';
+import { erpSetup, erpTransport, listenHttp, notifier, SLACK_SETUP_HINT, slackBot } from '../platform/components';
 import { loadConfig } from '../platform/config';
 import { sqliteFilePath } from '../platform/database-url';
 import { startEmbeddedTemporal } from '../platform/embedded-temporal';
@@ -35,12 +34,19 @@ runMain(async () => {
     connection: nativeConnection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    plugins: [erpApprovalsPlugin({ db, ...erpSetup(config), transport: erpTransport(config, db), notifier: new RecordingNotifier(db) })],
+    plugins: [erpApprovalsPlugin({ db, ...erpSetup(config), transport: erpTransport(config, db), notifier: notifier(config, db) })],
   });
   const running = worker.run();
 
   const apiToken = config.API_TOKEN ?? randomBytes(24).toString('hex');
-  const server = await listenApi(config, db, client, apiToken);
+  const bot = slackBot(config, db, client);
+  const server = await listenHttp(config, db, client, apiToken, bot);
+  if (bot && !bot.receiver) await bot.app.start();
+  const slackLine = !bot
+    ? `  Slack         ${SLACK_SETUP_HINT}`
+    : bot.receiver
+      ? `  Slack         http://localhost:${config.PORT}/slack/events (Request URL for events, interactivity and /erp); review requests go to ${config.SLACK_APPROVERS_CHANNEL}`
+      : `  Slack         Socket Mode; review requests go to ${config.SLACK_APPROVERS_CHANNEL}`;
 
   const lines = [
     'ERP accounting approval is running.',
@@ -49,6 +55,7 @@ runMain(async () => {
     `  API token     ${config.API_TOKEN ? '(from API_TOKEN)' : `${apiToken}   (generated for this run; set API_TOKEN to keep one)`}`,
     `  Database      ${sqliteFilePath(config.DATABASE_URL)}`,
     `  ERP           ${config.ERP_CONNECTOR} connector, ${config.ERP_PROFILE} rules`,
+    slackLine,
     '  Stop with Ctrl-C.',
   ];
   console.log(lines.join('\n'));
@@ -56,6 +63,7 @@ runMain(async () => {
   onShutdown(async (signal) => {
     console.log(`\n${signal}: stopping the API, the worker${embedded ? ' and the Temporal dev server' : ''}…`);
     await new Promise((resolve) => server.close(resolve));
+    if (bot && !bot.receiver) await bot.app.stop();
     worker.shutdown();
     await running;
     await connection.close();

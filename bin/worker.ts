@@ -3,8 +3,7 @@
  * running more of these against the same Temporal namespace and database.
  */
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { RecordingNotifier } from '../activities/notifier';
-import { erpSetup, erpTransport, temporalAddress } from '../platform/components';
+import { erpSetup, erpTransport, notifier, temporalAddress } from '../platform/components';
 import { loadConfig } from '../platform/config';
 import { runMain } from '../platform/startup';
 import { createDb, tuneSqlite } from '../store/prisma';
@@ -24,7 +23,7 @@ runMain(async () => {
         db,
         ...erpSetup(config),
         transport: erpTransport(config, db),
-        notifier: new RecordingNotifier(db),
+        notifier: notifier(config, db),
         ...(config.WORKFLOW_BUNDLE_PATH ? { workflows: { bundle: { codePath: config.WORKFLOW_BUNDLE_PATH } } } : {}),
       }),
     ],

@@ -58,11 +58,24 @@ export class ConfigError extends Error {
 /** Settings that depend on each other, checked even when other values are wrong so all problems show at once. */
 function dependentProblems(env: NodeJS.ProcessEnv): string[] {
   const problems: string[] = [];
+  const slackNames = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'SLACK_APPROVERS_CHANNEL'] as const;
+  if (slackNames.some((name) => env[name]?.trim())) {
+    if (!env.SLACK_BOT_TOKEN?.trim()) problems.push('SLACK_BOT_TOKEN: SLACK_BOT_TOKEN is required to connect Slack (the xoxb- token)');
+    if (!env.SLACK_APPROVERS_CHANNEL?.trim()) problems.push('SLACK_APPROVERS_CHANNEL: SLACK_APPROVERS_CHANNEL is required to connect Slack (the channel id where review requests go)');
+    if (!env.SLACK_SIGNING_SECRET?.trim() && !env.SLACK_APP_TOKEN?.trim()) {
+      problems.push('SLACK_SIGNING_SECRET: SLACK_SIGNING_SECRET is required for Slack over HTTP (or set SLACK_APP_TOKEN for Socket Mode)');
+    }
+  }
   if (env.ERP_CONNECTOR === 'http') {
     if (!env.ERP_HTTP_URL?.trim()) problems.push('ERP_HTTP_URL: ERP_HTTP_URL is required when ERP_CONNECTOR=http');
     if (!env.ERP_HTTP_SECRET?.trim()) problems.push('ERP_HTTP_SECRET: ERP_HTTP_SECRET is required when ERP_CONNECTOR=http');
   }
   return problems;
+}
+
+/** Slack is connected when its settings are complete (checked by `loadConfig`). */
+export function slackConfigured(config: Config): boolean {
+  return !!config.SLACK_BOT_TOKEN && !!config.SLACK_APPROVERS_CHANNEL && (!!config.SLACK_SIGNING_SECRET || !!config.SLACK_APP_TOKEN);
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

@@ -118,6 +118,20 @@ export class ApprovalDesk {
     }
   }
 
+  /**
+   * Everything that would refuse `action` now, checked before a person is asked for more (a modal):
+   * the user, the permission, the item's state. Returns the item as it stands.
+   */
+  async precheck(action: ItemAction, type: ItemType, ref: string, by: string): Promise<ItemView> {
+    const actor = await this.actor(by);
+    const { item, erp } = await loadItem(this.deps.db, type, ref);
+    assertSupported(this.deps.profile, item, action);
+    assertPermitted(actor, action, item);
+    const status = erp.status as ErpStatus;
+    if (!canApply(status, action)) throw await this.wrongState(action, type, ref, status);
+    return this.view(type, ref);
+  }
+
   /** Starts a submission round and answers once the send is validated and recorded (or refused). */
   private async open(kind: 'send' | 'resend', type: ItemType, ref: string, by: string): Promise<ItemView> {
     const { db, client, taskQueue, profile, settings, exportPolicy } = this.deps;

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { RecordingNotifier } from '../../activities/notifier';
+import { RecordingNotifier, type Notifier } from '../../activities/notifier';
 import { SandboxErp } from '../../connectors/sandbox';
 import type { ErpTransport } from '../../connectors/transport';
 import { erpProfile, type ErpSettings } from '../../domain/erp-profiles';
@@ -28,6 +28,8 @@ export interface HarnessOptions {
   exportPolicy?: ExportPolicy;
   /** Leave the worker to the test (for kill/restart cases). */
   noWorker?: boolean;
+  /** How notices are delivered (default: recorded only). */
+  notifier?: (db: Db) => Notifier;
 }
 
 export function freshDatabaseUrl(): string {
@@ -42,7 +44,7 @@ let runtimeInstalled = false;
 export async function startTestTemporal(): Promise<TestWorkflowEnvironment> {
   if (!runtimeInstalled) {
     // Expected failures (refusals, injected outages) would otherwise fill the output with warnings.
-    Runtime.install({ logger: new DefaultLogger('ERROR') });
+    Runtime.install({ logger: new DefaultLogger((process.env.TEST_LOG_LEVEL as 'ERROR' | undefined) ?? 'ERROR') });
     runtimeInstalled = true;
   }
   const cli = findTemporalCli();
@@ -81,7 +83,7 @@ export async function startHarness(options: HarnessOptions = {}) {
           profile,
           settings,
           transport,
-          notifier: new RecordingNotifier(db),
+          notifier: options.notifier?.(db) ?? new RecordingNotifier(db),
           workflows: { bundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE as string } },
         }),
       ],

@@ -1,0 +1,18 @@
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { BotDeps } from '../deps';
+import { ACTIONS } from '../views/item-blocks';
+import { MODALS } from '../views/modals';
+import { decisionClicked } from './actions/decision-clicked';
+import { erpCommand } from './commands/erp';
+import { appHomeOpened } from './events/app-home-opened';
+import { decisionSubmitted } from './views/decision-submitted';
+
+export function registerListeners(app: App, deps: BotDeps): void {
+  // Queue buttons carry `:type:ref` after the action id so ids stay unique in one message.
+  const buttons = new RegExp(`^(${Object.values(ACTIONS).join('|')})(:|$)`);
+  app.action<BlockAction<ButtonAction>>(buttons, decisionClicked(deps));
+  app.view(MODALS.accept, decisionSubmitted(deps));
+  app.view(MODALS.reject, decisionSubmitted(deps));
+  app.command('/erp', erpCommand(deps));
+  app.event('app_home_opened', appHomeOpened(deps));
+}

@@ -1,0 +1,67 @@
+/** The Accept and Reject modals. Their private metadata says which item and which message. */
+import type { View } from '@slack/types';
+import { z } from 'zod';
+import type { ItemView } from '../../services/item-view';
+import { truncate } from '../text';
+import { itemEssentials } from './item-blocks';
+
+export const MODALS = { accept: 'erp_accept_modal', reject: 'erp_reject_modal' } as const;
+export const REASON_MAX = 2000;
+export const REASON_BLOCK = 'reason';
+export const DESCRIPTION_BLOCK = 'description';
+
+export const ModalContext = z.object({
+  type: z.enum(['project', 'commitment', 'cco']),
+  ref: z.string().min(1),
+  channel: z.string().optional(),
+});
+export type ModalContext = z.infer<typeof ModalContext>;
+
+export function acceptModal(view: ItemView, context: ModalContext): View {
+  return {
+    type: 'modal',
+    callback_id: MODALS.accept,
+    private_metadata: JSON.stringify(context),
+    title: { type: 'plain_text', text: 'Accept for export' },
+    submit: { type: 'plain_text', text: 'Export' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: [
+      ...itemEssentials(view),
+      {
+        type: 'input',
+        block_id: DESCRIPTION_BLOCK,
+        optional: true,
+        label: { type: 'plain_text', text: 'Description' },
+        element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: REASON_MAX },
+      },
+    ],
+  };
+}
+
+export function rejectModal(view: ItemView, context: ModalContext): View {
+  return {
+    type: 'modal',
+    callback_id: MODALS.reject,
+    private_metadata: JSON.stringify(context),
+    title: { type: 'plain_text', text: truncate(`Reject ${view.ref}`, 24) },
+    submit: { type: 'plain_text', text: 'Reject' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: [
+      ...itemEssentials(view),
+      {
+        type: 'input',
+        block_id: REASON_BLOCK,
+        label: { type: 'plain_text', text: 'Reason for the rejection' },
+        hint: { type: 'plain_text', text: 'The creator receives this at once: say what must be fixed before it can be accepted.' },
+        element: { type: 'plain_text_input', action_id: 'value', multiline: true },
+      },
+    ],
+  };
+}
+
+/** The words shown inside the modal when a reason will not do, or undefined when it will. */
+export function reasonProblem(reason: string): string | undefined {
+  if (!reason.trim()) return 'A reason is required: tell the creator what to fix.';
+  if (reason.length > REASON_MAX) return `Keep the reason to ${REASON_MAX} characters (it has ${reason.length}).`;
+  return undefined;
+}

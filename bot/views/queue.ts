@@ -1,0 +1,85 @@
+/** What waits for someone: an approver's Ready to Export and Failed to Export items, a creator's rejections. */
+import type { KnownBlock, View } from '@slack/types';
+import { ITEM_TYPE_INFO, type ItemType } from '../../domain/item-types';
+import { esc, truncate } from '../text';
+import { ACTIONS } from './item-blocks';
+
+export interface QueueEntry {
+  type: ItemType;
+  ref: string;
+  projectRef: string;
+  title: string | null;
+  detail?: string | null;
+}
+
+export interface Queue {
+  approver: boolean;
+  readyToExport: QueueEntry[];
+  failedToExport: QueueEntry[];
+  rejected: QueueEntry[];
+}
+
+const SHOWN = 15;
+
+interface QueueButton {
+  text: string;
+  action: string;
+  style?: 'primary' | 'danger';
+}
+
+function list(heading: string, entries: QueueEntry[], buttons: (entry: QueueEntry) => QueueButton[]): KnownBlock[] {
+  const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: `${heading} (${entries.length})` } }];
+  if (entries.length === 0) {
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: 'Nothing here.' }] });
+    return blocks;
+  }
+  for (const entry of entries.slice(0, SHOWN)) {
+    const label = `${ITEM_TYPE_INFO[entry.type].label} *${esc(entry.ref)}* · ${esc(truncate(entry.title ?? '', 80))} · project ${esc(entry.projectRef)}`;
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: entry.detail ? `${label}\n_${esc(truncate(entry.detail, 200))}_` : label } });
+    blocks.push({
+      type: 'actions',
+      elements: buttons(entry).map((b) => ({
+        type: 'button',
+        text: { type: 'plain_text', text: b.text },
+        action_id: `${b.action}:${entry.type}:${entry.ref}`,
+        value: `${entry.type}:${entry.ref}`,
+        ...(b.style ? { style: b.style } : {}),
+      })),
+    });
+  }
+  if (entries.length > SHOWN) {
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `…and ${entries.length - SHOWN} more. Use \`/erp status <ref>\` for any of them.` }] });
+  }
+  return blocks;
+}
+
+export function queueBlocks(queue: Queue): KnownBlock[] {
+  const blocks: KnownBlock[] = [];
+  if (queue.approver) {
+    blocks.push(
+      ...list('Ready to Export', queue.readyToExport, () => [
+        { text: 'Accept', action: ACTIONS.accept, style: 'primary' },
+        { text: 'Reject', action: ACTIONS.reject, style: 'danger' },
+      ]),
+      ...list('Failed to Export', queue.failedToExport, () => [
+        { text: 'Retry export', action: ACTIONS.retryExport, style: 'primary' },
+        { text: 'Reject', action: ACTIONS.reject, style: 'danger' },
+      ]),
+    );
+  }
+  if (!queue.approver || queue.rejected.length > 0) {
+    blocks.push(...list('Rejected, waiting for your re-send', queue.rejected, () => [{ text: 'Re-send to ERP', action: ACTIONS.resend, style: 'primary' }]));
+  }
+  return blocks;
+}
+
+export function homeView(queue: Queue, name: string): View {
+  return {
+    type: 'home',
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: `*ERP approvals* for ${esc(name)}` } },
+      ...queueBlocks(queue),
+      { type: 'context', elements: [{ type: 'mrkdwn', text: 'Type `/erp help` for commands.' }] },
+    ].slice(0, 100),
+  };
+}

@@ -1,0 +1,262 @@
+/**
+ * The Slack bot driven exactly as Slack drives it: signed HTTP requests to /slack/events, answers
+ * through a stand-in Web API, against the real engine.
+ */
+import { approvalWorkflowId } from '../domain/item-types';
+import { ACTIONS } from '../bot/views/item-blocks';
+import { MODALS } from '../bot/views/modals';
+import { changeOrderBody } from './support/fixtures';
+import { companyWithSyncedCommitment, untilStatus } from './support/flows';
+import { eventually } from './support/harness';
+import { APPROVER, APPROVERS_CHANNEL, PM, SLACK, startBotWorld, type BotWorld } from './support/bot-world';
+import { buttonClick, eventCallback, modalSubmit, slashCommand } from './support/slack-requests';
+
+let w: BotWorld;
+let responses = 0;
+
+beforeAll(async () => {
+  w = await startBotWorld();
+  await companyWithSyncedCommitment(w.h);
+});
+
+afterAll(() => w?.stop());
+
+const text = (value: unknown) => JSON.stringify(value ?? null);
+
+/** Runs `/erp <text>` as `user` and returns what the bot answered through the response URL. */
+async function erp(user: string, commandText: string) {
+  const id = `r${(responses += 1)}`;
+  const answer = await w.send(slashCommand({ user, text: commandText, responseUrl: w.slack.responseUrl(id) }));
+  expect(answer.status).toBe(200);
+  const response = await eventually(async () => w.slack.responses.find((r) => r.url.endsWith(`/${id}`)), `the answer to /erp ${commandText}`);
+  expect(response.body.response_type).toBe('ephemeral');
+  return response.body;
+}
+
+/** The review request posted for a ref (the latest round's). */
+async function reviewPost(ref: string, round = 1) {
+  return eventually(async () => {
+    const posts = w.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === APPROVERS_CHANNEL && text(c.args.blocks).includes(` ${ref} · `));
+    return posts[round - 1];
+  }, `the review request for ${ref} (round ${round})`);
+}
+
+/** The Slack ts of a round's review request, as the bot stored it. */
+async function messageTs(ref: string, round: number): Promise<string> {
+  return eventually(async () => (await w.h.db.slackMessage.findFirst({ where: { round, erpRecord: { itemRef: ref } } }))?.ts, `the message of ${ref} round ${round}`);
+}
+
+/** The last version of that message, after chat.update calls. */
+function latestMessage(ts: string) {
+  const updates = w.slack.callsTo('chat.update').filter((c) => c.args.ts === ts);
+  return updates[updates.length - 1]?.args;
+}
+
+async function messageSaying(ts: string, fragment: string) {
+  return eventually(async () => {
+    const latest = latestMessage(ts);
+    return latest && text(latest.blocks).includes(fragment) && latest;
+  }, `the message ${ts} to say "${fragment}"`);
+}
+
+function buttonsIn(blocks: unknown): string[] {
+  return (blocks as { type: string; elements?: { action_id: string }[] }[]).filter((b) => b.type === 'actions').flatMap((b) => b.elements!.map((e) => e.action_id));
+}
+
+async function openedModal(callbackId: string, after: number) {
+  return eventually(async () => w.slack.callsTo('views.open').slice(after).find((c) => c.args.view.callback_id === callbackId), `the ${callbackId} modal`);
+}
+
+test('reject → direct message → re-send → accept → Synced, through commands, buttons and modals only', async () => {
+  await w.h.intake.upsertChangeOrder('CO-S1', changeOrderBody({ number: 'S1' }));
+
+  const sent = await erp(SLACK.pm, 'send CO-S1');
+  expect(sent.text).toContain('CO-S1 is with accounting now');
+
+  // The review request shows the essentials and the two buttons.
+  const post = await reviewPost('CO-S1');
+  const blocks = text(post.args.blocks);
+  for (const fragment of ['CO-S1', 'P-100', 'Extra rebar at grid C', 'Solid Rock Concrete', '$4,250.25', 'Pat Morgan', 'SOV 1']) expect(blocks).toContain(fragment);
+  expect(buttonsIn(post.args.blocks)).toEqual([ACTIONS.accept, ACTIONS.reject]);
+  const ts = await messageTs('CO-S1', 1);
+
+  // Reject: the modal insists on a reason, inside the modal.
+  const before = w.slack.callsTo('views.open').length;
+  expect((await w.send(buttonClick({ user: SLACK.approver, actionId: ACTIONS.reject, value: 'cco:CO-S1', channel: APPROVERS_CHANNEL, messageTs: ts }))).status).toBe(200);
+  const modal = await openedModal(MODALS.reject, before);
+  expect(modal.args.view.submit.text).toBe('Reject');
+  const empty = await w.send(modalSubmit({ user: SLACK.approver, callbackId: MODALS.reject, privateMetadata: modal.args.view.private_metadata, values: { reason: '  ' } }));
+  expect(empty.json()).toEqual({ response_action: 'errors', errors: { reason: 'A reason is required: tell the creator what to fix.' } });
+  const tooLong = await w.send(modalSubmit({ user: SLACK.approver, callbackId: MODALS.reject, privateMetadata: modal.args.view.private_metadata, values: { reason: 'x'.repeat(2001) } }));
+  expect(tooLong.json().errors.reason).toContain('2000 characters');
+  expect((await w.h.desk.view('cco', 'CO-S1')).erp.status).toBe('ReadyToExport');
+
+  const submitted = await w.send(modalSubmit({ user: SLACK.approver, callbackId: MODALS.reject, privateMetadata: modal.args.view.private_metadata, values: { reason: 'Split the rebar and the labor' } }));
+  expect(submitted.status).toBe(200);
+  const rejected = await messageSaying(ts, 'Rejected');
+  expect(text(rejected.blocks)).toContain('Dana Lee');
+  expect(text(rejected.blocks)).toContain('Split the rebar and the labor');
+  expect(buttonsIn(rejected.blocks)).toEqual([]);
+
+  // The creator is told at once, with a way to re-send.
+  const dm = await eventually(async () => w.slack.callsTo('chat.postMessage').find((c) => c.args.channel === SLACK.pm && text(c.args.blocks).includes('Rejection Notification')), 'the DM to the creator');
+  expect(text(dm.args.blocks)).toContain('Acme Builders: ERP Commitment Rejection Notification');
+  expect(text(dm.args.blocks)).toContain('Split the rebar and the labor');
+  expect(buttonsIn(dm.args.blocks)).toEqual([ACTIONS.resend]);
+
+  // Re-send from the DM's button; approvers get a new request with the previous reason.
+  await w.send(buttonClick({ user: SLACK.pm, actionId: ACTIONS.resend, value: 'cco:CO-S1', channel: `D${SLACK.pm}`, messageTs: '1.1' }));
+  const repost = await reviewPost('CO-S1', 2);
+  expect(text(repost.args.blocks)).toContain('Re-sent');
+  expect(text(repost.args.blocks)).toContain('Previous rejection:* Split the rebar and the labor');
+  const ts2 = await messageTs('CO-S1', 2);
+
+  // Accept with a description: the modal says Export; the message ends Synced with the ERP id.
+  const beforeAccept = w.slack.callsTo('views.open').length;
+  await w.send(buttonClick({ user: SLACK.approver, actionId: ACTIONS.accept, value: 'cco:CO-S1', channel: APPROVERS_CHANNEL, messageTs: ts2 }));
+  const acceptModal = await openedModal(MODALS.accept, beforeAccept);
+  expect(acceptModal.args.view.submit.text).toBe('Export');
+  await w.send(modalSubmit({ user: SLACK.approver, callbackId: MODALS.accept, privateMetadata: acceptModal.args.view.private_metadata, values: { description: 'Checked' } }));
+  const view = await untilStatus(w.h, 'cco', 'CO-S1', 'Synced');
+  const synced = await messageSaying(ts2, 'Synced');
+  expect(text(synced.blocks)).toContain(view.erp.erpId!);
+  expect(buttonsIn(synced.blocks)).toEqual([]);
+  await eventually(async () => w.slack.callsTo('chat.postMessage').find((c) => c.args.channel === SLACK.pm && String(c.args.text).includes('is in the ERP now')), 'the synced DM');
+  expect(view.history.map((e) => e.action)).toEqual(['sent', 'rejected', 're-sent', 'accepted', 'exported']);
+});
+
+test('two approvers clicking Accept at once: one decision, the other is told who decided', async () => {
+  await w.h.intake.upsertChangeOrder('CO-S2', changeOrderBody({ number: 'S2' }));
+  await w.h.desk.send('cco', 'CO-S2', PM);
+  const metadata = JSON.stringify({ type: 'cco', ref: 'CO-S2', channel: APPROVERS_CHANNEL });
+  const ephemeralBefore = w.slack.callsTo('chat.postEphemeral').length;
+  const answers = await Promise.all([
+    w.send(modalSubmit({ user: SLACK.approver, callbackId: MODALS.accept, privateMetadata: metadata, values: { description: '' } })),
+    w.send(modalSubmit({ user: SLACK.approver2, callbackId: MODALS.accept, privateMetadata: metadata, values: { description: '' } })),
+  ]);
+  expect(answers.map((a) => a.status)).toEqual([200, 200]);
+  const told = await eventually(async () => w.slack.callsTo('chat.postEphemeral').slice(ephemeralBefore).find((c) => String(c.args.text).includes('CO-S2')), 'the loser to be told');
+  expect(told.args.channel).toBe(APPROVERS_CHANNEL);
+  expect(told.args.text).toMatch(/(already being accepted|was accepted) by (Dana Lee|Sam Ortiz)/);
+  const view = await untilStatus(w.h, 'cco', 'CO-S2', 'Synced');
+  expect(view.history.filter((e) => e.action === 'accepted')).toHaveLength(1);
+  expect(await w.h.sandbox.exportsFor('CO-S2')).toHaveLength(1);
+});
+
+test("a non-approver's click gets a private refusal naming the missing permission, and no modal", async () => {
+  await w.h.intake.upsertChangeOrder('CO-S3', changeOrderBody({ number: 'S3' }));
+  await w.h.desk.send('cco', 'CO-S3', PM);
+  const opened = w.slack.callsTo('views.open').length;
+  await w.send(buttonClick({ user: SLACK.engineer, actionId: ACTIONS.accept, value: 'cco:CO-S3', channel: APPROVERS_CHANNEL, messageTs: '9.9' }));
+  const refusal = await eventually(async () => w.slack.callsTo('chat.postEphemeral').find((c) => c.args.user === SLACK.engineer), 'the refusal');
+  expect(refusal.args.text).toContain("Eli Field cannot accept commitment change order CO-S3: missing the 'Can Push to Accounting' privilege");
+  expect(w.slack.callsTo('views.open')).toHaveLength(opened);
+
+  await w.send(buttonClick({ user: SLACK.stranger, actionId: ACTIONS.accept, value: 'cco:CO-S3', channel: APPROVERS_CHANNEL, messageTs: '9.9' }));
+  const stranger = await eventually(async () => w.slack.callsTo('chat.postEphemeral').find((c) => c.args.user === SLACK.stranger), 'the stranger to be told');
+  expect(stranger.args.text).toContain("can't find you in the company directory (no user with the email stranger@elsewhere.com)");
+  expect((await w.h.desk.view('cco', 'CO-S3')).erp.status).toBe('ReadyToExport');
+});
+
+test('forged, stale and replayed requests get 401 and change nothing; Slack retries are not applied twice', async () => {
+  await w.h.intake.upsertChangeOrder('CO-S4', changeOrderBody({ number: 'S4' }));
+  await w.h.desk.send('cco', 'CO-S4', PM);
+  const metadata = JSON.stringify({ type: 'cco', ref: 'CO-S4', channel: APPROVERS_CHANNEL });
+  const reject = modalSubmit({ user: SLACK.approver, callbackId: MODALS.reject, privateMetadata: metadata, values: { reason: 'forged' } });
+
+  expect((await w.send(reject, { secret: 'not-the-secret' })).status).toBe(401);
+  expect((await w.send(reject, { timestamp: Math.floor(Date.now() / 1000) - 10 * 60 })).status).toBe(401);
+  expect((await w.send(reject, { signature: 'v0=deadbeef' })).status).toBe(401);
+  expect((await w.h.desk.view('cco', 'CO-S4')).erp.status).toBe('ReadyToExport');
+
+  const timestamp = Math.floor(Date.now() / 1000);
+  const accept = modalSubmit({ user: SLACK.approver, callbackId: MODALS.accept, privateMetadata: metadata, values: { description: '' } });
+  expect((await w.send(accept, { timestamp })).status).toBe(200);
+  expect((await w.send(accept, { timestamp })).status).toBe(401);
+  expect((await w.send(accept, { retryNum: 1 })).status).toBe(200);
+  await untilStatus(w.h, 'cco', 'CO-S4', 'Synced');
+  const view = await w.h.desk.view('cco', 'CO-S4');
+  expect(view.history.map((e) => e.action)).toEqual(['sent', 'accepted', 'exported']);
+  // The retry was acknowledged silently: nobody was told "already accepted".
+  expect(w.slack.callsTo('chat.postEphemeral').filter((c) => String(c.args.text).includes('CO-S4'))).toHaveLength(0);
+});
+
+test('text from items and people is escaped: a title of <!channel> & <@U123> pings nobody', async () => {
+  await w.h.intake.upsertChangeOrder('CO-S5', changeOrderBody({ number: 'S5', title: '<!channel> & <@U123>' }));
+  await w.h.desk.send('cco', 'CO-S5', PM);
+  const post = await reviewPost('CO-S5');
+  // Slack reads mentions in mrkdwn and in the notification text; plain_text shows them literally.
+  const mrkdwn: string[] = [String(post.args.text)];
+  JSON.stringify(post.args.blocks, (key, value) => {
+    if (value && typeof value === 'object' && value.type === 'mrkdwn') mrkdwn.push(value.text);
+    return value;
+  });
+  const all = mrkdwn.join('\n');
+  expect(all).toContain('&lt;!channel&gt; &amp; &lt;@U123&gt;');
+  expect(all).not.toContain('<!channel>');
+  expect(all).not.toContain('<@U123>');
+});
+
+test('a slash command with an unknown ref suggests close refs; help and status answer privately', async () => {
+  const unknown = await erp(SLACK.pm, 'status CO-S01');
+  expect(unknown.text).toContain('There is no item "CO-S01". Did you mean');
+  expect(unknown.text).toContain('CO-S1');
+  expect((await erp(SLACK.pm, 'help')).text).toContain('`resend <ref>`');
+  expect((await erp(SLACK.pm, 'frobnicate')).text).toContain(`I don't know "frobnicate"`);
+  const status = await erp(SLACK.pm, 'status CO-S1');
+  expect(status.text).toBe('CO-S1 is Synced');
+  const history = await erp(SLACK.pm, 'history CO-S1');
+  expect(history.text).toContain('rejected by Dana Lee — “Split the rebar and the labor”');
+  const wrongState = await erp(SLACK.pm, 'resend CO-S1');
+  expect(wrongState.text).toContain('is Synced, so it cannot be re-sent');
+});
+
+test('a failed export is shown with its message and Retry export / Reject buttons, and retry syncs it', async () => {
+  await w.h.intake.upsertChangeOrder('CO-S6', changeOrderBody({ number: 'S6' }));
+  await w.h.sandbox.injectFault({ itemRef: 'CO-S6', permanentMessage: 'Period 11/2026 is closed' });
+  await w.h.desk.send('cco', 'CO-S6', PM);
+  const ts = await messageTs('CO-S6', 1);
+  await w.h.desk.accept('cco', 'CO-S6', { by: APPROVER });
+  const failed = await messageSaying(ts, 'Failed to Export');
+  expect(text(failed.blocks)).toContain('Period 11/2026 is closed');
+  expect(buttonsIn(failed.blocks)).toEqual([ACTIONS.retryExport, ACTIONS.reject]);
+
+  await w.h.sandbox.clearFault('CO-S6');
+  await w.send(buttonClick({ user: SLACK.approver, actionId: ACTIONS.retryExport, value: 'cco:CO-S6', channel: APPROVERS_CHANNEL, messageTs: ts }));
+  await messageSaying(ts, 'Synced');
+  await w.h.client.workflow.getHandle(approvalWorkflowId('cco', 'CO-S6')).result();
+});
+
+test('App Home shows an approver the queue with buttons, and a creator their rejected items', async () => {
+  await w.h.intake.upsertChangeOrder('CO-S7', changeOrderBody({ number: 'S7' }));
+  await w.h.desk.send('cco', 'CO-S7', PM);
+  await w.h.intake.upsertChangeOrder('CO-S8', changeOrderBody({ number: 'S8' }));
+  await w.h.desk.send('cco', 'CO-S8', PM);
+  await w.h.desk.reject('cco', 'CO-S8', { by: APPROVER, reason: 'Wrong vendor' });
+
+  expect((await w.send(eventCallback({ type: 'app_home_opened', user: SLACK.approver, channel: 'DHOME', tab: 'home', event_ts: '1.2' }))).status).toBe(200);
+  const home = await eventually(async () => w.slack.callsTo('views.publish').find((c) => c.args.user_id === SLACK.approver), 'the approver home');
+  const approverHome = text(home.args.view.blocks);
+  expect(approverHome).toContain('Ready to Export (');
+  expect(approverHome).toContain('CO-S7');
+  expect(approverHome).not.toContain('CO-S8*'); // rejected items are not an approver's queue
+  expect(buttonsIn(home.args.view.blocks)).toEqual(expect.arrayContaining([`${ACTIONS.accept}:cco:CO-S7`, `${ACTIONS.reject}:cco:CO-S7`]));
+
+  await w.send(eventCallback({ type: 'app_home_opened', user: SLACK.pm, channel: 'DHOME2', tab: 'home', event_ts: '1.3' }));
+  const pmHome = await eventually(async () => w.slack.callsTo('views.publish').find((c) => c.args.user_id === SLACK.pm), 'the creator home');
+  expect(text(pmHome.args.view.blocks)).toContain('Rejected, waiting for your re-send');
+  expect(text(pmHome.args.view.blocks)).toContain('Wrong vendor');
+  expect(buttonsIn(pmHome.args.view.blocks)).toEqual([`${ACTIONS.resend}:cco:CO-S8`]);
+
+  // The queue's Accept button works like the message's.
+  const before = w.slack.callsTo('views.open').length;
+  await w.send(buttonClick({ user: SLACK.approver, actionId: `${ACTIONS.accept}:cco:CO-S7`, value: 'cco:CO-S7' }));
+  await openedModal(MODALS.accept, before);
+});
+
+test('Slack rate limits (429) are retried by the client, not lost', async () => {
+  w.slack.rateLimit('chat.postMessage', 1);
+  await w.h.intake.upsertChangeOrder('CO-S9', changeOrderBody({ number: 'S9' }));
+  await w.h.desk.send('cco', 'CO-S9', PM);
+  await reviewPost('CO-S9');
+});

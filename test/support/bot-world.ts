@@ -1,0 +1,66 @@
+/**
+ * The whole product as Slack sees it: the engine (dev server, SQLite, worker) with Slack delivery,
+ * the real Bolt app behind /slack/events on a local port, and a stand-in Slack Web API.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { WebClient } from '@slack/web-api';
+import { RecordingNotifier } from '../../activities/notifier';
+import { createSlackBot, replayGuard, SLACK_EVENTS_PATH } from '../../bot/app';
+import { SlackDirectory } from '../../bot/directory';
+import { SlackNotifier } from '../../bot/notifier';
+import { APPROVER, APPROVER_2, ENGINEER, PM } from './fixtures';
+import { startFakeSlack, type FakeSlack } from './fake-slack';
+import { startHarness, type Harness } from './harness';
+import { SIGNING_SECRET, sendSigned, type SendOptions, type SignedRequest } from './slack-requests';
+
+export const APPROVERS_CHANNEL = 'C-APPROVERS';
+/** Slack ids of the fixture people (matched to the directory by email). */
+export const SLACK = { pm: 'UPM', approver: 'UDANA', approver2: 'USAM', engineer: 'UELI', stranger: 'USTRANGER' } as const;
+
+export interface BotWorld {
+  h: Harness;
+  slack: FakeSlack;
+  url: string;
+  send(request: SignedRequest, options?: SendOptions): ReturnType<typeof sendSigned>;
+  stop(): Promise<void>;
+}
+
+export async function startBotWorld(): Promise<BotWorld> {
+  const slack = await startFakeSlack([
+    { id: SLACK.pm, email: 'pat@example.com' },
+    { id: SLACK.approver, email: 'dana@example.com' },
+    { id: SLACK.approver2, email: 'sam@example.com' },
+    { id: SLACK.engineer, email: 'eli@example.com' },
+    { id: SLACK.stranger, email: 'stranger@elsewhere.com' },
+  ]);
+  const client = new WebClient('xoxb-test', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 3, minTimeout: 100, maxTimeout: 1_500 } });
+  const h = await startHarness({
+    notifier: (db) =>
+      new SlackNotifier({ db, client, directory: new SlackDirectory(db, client), approversChannel: APPROVERS_CHANNEL, companyName: 'Acme Builders', record: new RecordingNotifier(db) }),
+  });
+  const bot = createSlackBot(
+    { botToken: 'xoxb-test', signingSecret: SIGNING_SECRET, slackApiUrl: slack.apiUrl },
+    { db: h.db, desk: h.desk, directory: new SlackDirectory(h.db, new WebClient('xoxb-test', { slackApiUrl: slack.apiUrl })) },
+  );
+  const app = express();
+  app.use(SLACK_EVENTS_PATH, replayGuard());
+  app.use(bot.receiver!.router);
+  const server: Server = app.listen(0);
+  await new Promise((resolve) => server.once('listening', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${SLACK_EVENTS_PATH}`;
+  return {
+    h,
+    slack,
+    url,
+    send: (request, options) => sendSigned(url, request, options),
+    async stop() {
+      await new Promise((resolve) => server.close(resolve));
+      await h.stop();
+      await slack.close();
+    },
+  };
+}
+
+export { APPROVER, APPROVER_2, ENGINEER, PM };

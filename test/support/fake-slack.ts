@@ -1,0 +1,105 @@
+/**
+ * A local stand-in for the Slack Web API: records every call and answers as Slack does, for the
+ * methods the bot uses. Users are known by id and email; rate limits can be injected.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface SlackCall {
+  method: string;
+  args: Record<string, any>;
+}
+
+export interface SlackUser {
+  id: string;
+  email: string;
+}
+
+export async function startFakeSlack(users: SlackUser[] = []) {
+  const calls: SlackCall[] = [];
+  const responses: { url: string; body: Record<string, any> }[] = [];
+  const rateLimited = new Map<string, number>();
+  let ts = 1_700_000_000;
+
+  const answer = (method: string, args: Record<string, any>): Record<string, unknown> => {
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, user_id: 'UBOT', team_id: 'T1', bot_id: 'BBOT' };
+      case 'chat.postMessage':
+        ts += 1;
+        return { ok: true, channel: String(args.channel).startsWith('U') ? `D${args.channel}` : args.channel, ts: `${ts}.000100`, message: { text: args.text } };
+      case 'chat.update':
+        return { ok: true, channel: args.channel, ts: args.ts };
+      case 'chat.postEphemeral':
+        return { ok: true, message_ts: `${ts}.000200` };
+      case 'views.open':
+      case 'views.update':
+      case 'views.publish':
+        return { ok: true, view: { id: `V${calls.length}`, ...args.view } };
+      case 'users.info': {
+        const user = users.find((u) => u.id === args.user);
+        return user ? { ok: true, user: { id: user.id, profile: { email: user.email } } } : { ok: false, error: 'user_not_found' };
+      }
+      case 'users.lookupByEmail': {
+        const user = users.find((u) => u.email === args.email);
+        return user ? { ok: true, user: { id: user.id } } : { ok: false, error: 'users_not_found' };
+      }
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  };
+
+  const server = http.createServer((req, res) => {
+    let raw = '';
+    req.on('data', (chunk) => (raw += chunk));
+    req.on('end', () => {
+      const url = req.url ?? '';
+      if (url.startsWith('/respond/')) {
+        responses.push({ url, body: JSON.parse(raw || '{}') });
+        res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+        return;
+      }
+      const method = url.replace(/^\/api\//, '').split('?')[0] ?? '';
+      const left = rateLimited.get(method) ?? 0;
+      if (left > 0) {
+        rateLimited.set(method, left - 1);
+        res.writeHead(429, { 'retry-after': '1', 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+        return;
+      }
+      const args = parseArgs(raw, req.headers['content-type'] ?? '');
+      calls.push({ method, args });
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer(method, args)));
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    apiUrl: `${base}/api/`,
+    responseUrl: (id: string) => `${base}/respond/${id}`,
+    calls,
+    responses,
+    users,
+    callsTo: (method: string) => calls.filter((c) => c.method === method),
+    /** The next `times` calls of `method` get 429 with Retry-After: 1. */
+    rateLimit: (method: string, times: number) => rateLimited.set(method, times),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export type FakeSlack = Awaited<ReturnType<typeof startFakeSlack>>;
+
+/** The Web API sends form fields, with objects (blocks, views) as JSON strings. */
+function parseArgs(raw: string, contentType: string): Record<string, any> {
+  if (contentType.includes('application/json')) return JSON.parse(raw || '{}');
+  const args: Record<string, any> = {};
+  for (const [key, value] of new URLSearchParams(raw)) {
+    try {
+      args[key] = value.startsWith('{') || value.startsWith('[') ? JSON.parse(value) : value;
+    } catch {
+      args[key] = value;
+    }
+  }
+  return args;
+}
