@@ -9,7 +9,7 @@ import type { Notice } from '../activities/types';
 import { itemView, type ItemView } from '../services/item-view';
 import type { Db } from '../store/prisma';
 import type { SlackDirectory } from './directory';
-import { rejectionNotice, reviewMessage, syncedNotice } from './views/item-blocks';
+import { rejectionNotice, reviewMessage, supersededMessage, syncedNotice } from './views/item-blocks';
 
 export interface SlackNotifierDeps {
   db: Db;
@@ -33,6 +33,7 @@ export class SlackNotifier implements Notifier {
 
     const view = await itemView(db, notice.item.type, notice.item.ref);
     await this.showInChannel(view, notice.round);
+    if (notice.kind === 'review-requested' && notice.resend) await this.markSuperseded(view, notice.round, notice.previousRejection);
     if (notice.kind === 'rejected') await this.directMessage(notice.item.creator.id, rejectionNotice(view, this.deps.companyName));
     if (notice.kind === 'synced') await this.directMessage(notice.item.creator.id, syncedNotice(view));
 
@@ -53,6 +54,16 @@ export class SlackNotifier implements Notifier {
     if (result.ts && result.channel) {
       await db.slackMessage.create({ data: { erpRecordId: record.id, round, channel: result.channel, ts: result.ts } });
     }
+  }
+
+  /** The previous round's request stays in the channel's history; it says where the item went. */
+  private async markSuperseded(view: ItemView, round: number, previousRejection: string | null): Promise<void> {
+    const { db, client } = this.deps;
+    const previous = await db.slackMessage.findFirst({
+      where: { round: { lt: round }, erpRecord: { itemType: view.type, itemRef: view.ref } },
+      orderBy: { round: 'desc' },
+    });
+    if (previous) await client.chat.update({ channel: previous.channel, ts: previous.ts, ...supersededMessage(view, round, previousRejection) });
   }
 
   private async directMessage(userId: string, message: { text: string; blocks?: unknown[] }): Promise<void> {

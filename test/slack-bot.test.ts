@@ -110,6 +110,9 @@ test('reject → direct message → re-send → accept → Synced, through comma
   expect(text(repost.args.blocks)).toContain('Re-sent');
   expect(text(repost.args.blocks)).toContain('Previous rejection:* Split the rebar and the labor');
   const ts2 = await messageTs('CO-S1', 2);
+  // The first request now points at the new one, without buttons.
+  const superseded = await messageSaying(ts, 'see the new review request (round 2)');
+  expect(buttonsIn(superseded.blocks)).toEqual([]);
 
   // Accept with a description: the modal says Export; the message ends Synced with the ERP id.
   const beforeAccept = w.slack.callsTo('views.open').length;

@@ -117,6 +117,23 @@ export function reviewMessage(view: ItemView): { text: string; blocks: KnownBloc
   };
 }
 
+/** An earlier round's request once the item is re-sent: no buttons, and a pointer to the new request. */
+export function supersededMessage(view: ItemView, round: number, previousRejection: string | null): { text: string; blocks: KnownBlock[] } {
+  const resent = lastBy(view, ['re-sent']);
+  return {
+    text: `${title(view)} was re-sent for review (round ${round})`,
+    blocks: [
+      ...itemEssentials(view),
+      { type: 'divider' },
+      { type: 'section', text: { type: 'mrkdwn', text: `:x: *Rejected*${previousRejection ? `: ${esc(previousRejection)}` : '.'}` } },
+      {
+        type: 'context',
+        elements: [{ type: 'mrkdwn', text: `:repeat: Re-sent by ${esc(resent?.by?.name ?? 'the creator')}${resent ? ` on ${slackDate(resent.at)}` : ''}: see the new review request (round ${round}).` }],
+      },
+    ],
+  };
+}
+
 /** The creator's direct message after a rejection, with a way to re-send. */
 export function rejectionNotice(view: ItemView, companyName: string): { text: string; blocks: KnownBlock[] } {
   const rejected = lastBy(view, ['rejected']);
