@@ -10,6 +10,8 @@ import { ITEM_TYPE_INFO, exportIdempotencyKey, type ItemType } from '../domain/i
 import { ACTION_PAST, nextStatus, statusLabel, type ErpStatus, type Transition } from '../domain/statuses';
 import { ErpRefused, ErpUnavailable, type ErpTransport } from '../connectors/transport';
 import { toApplicationFailure } from '../platform/failures';
+import { approverQueue } from '../services/queues';
+import { isAccountingApprover } from '../domain/permissions';
 import { loadItem } from '../store/items';
 import { writeTransaction, type Db, type Tx } from '../store/prisma';
 import type { Notifier } from './notifier';
@@ -152,6 +154,27 @@ export function createActivities({ db, profile, settings, transport, notifier }:
 
     async notify(notice: Notice): Promise<void> {
       await notifier.deliver(notice);
+    },
+
+    /** Each accounting approver gets the day's Ready to Export and Failed to Export lists; nobody gets an empty one. */
+    async sendDailySummaries(input: { runKey: string; date: string }): Promise<{ approvers: number; sent: number; readyToExport: number; failedToExport: number }> {
+      const { readyToExport, failedToExport } = await approverQueue(db);
+      const users = await db.user.findMany({ where: { canPushToAccounting: true }, include: { permissions: true }, orderBy: { name: 'asc' } });
+      const approvers = users.filter((user) =>
+        isAccountingApprover({ id: user.id, name: user.name, canPushToAccounting: user.canPushToAccounting, grants: user.permissions }),
+      );
+      const counts = { approvers: approvers.length, readyToExport: readyToExport.length, failedToExport: failedToExport.length };
+      if (readyToExport.length + failedToExport.length === 0) return { ...counts, sent: 0 };
+      for (const approver of approvers) {
+        await notifier.dailySummary({
+          approver: { id: approver.id, name: approver.name },
+          date: input.date,
+          readyToExport,
+          failedToExport,
+          eventKey: `${input.runKey}:${approver.id}`,
+        });
+      }
+      return { ...counts, sent: approvers.length };
     },
   };
 }

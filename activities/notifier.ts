@@ -1,10 +1,11 @@
 import { Prisma } from '@prisma/client';
 import type { Db } from '../store/prisma';
-import { audienceOf, type Notice } from './types';
+import { audienceOf, type DailySummary, type Notice } from './types';
 
 /** Tells people what happened to an item. The Slack bot provides one; delivery must be idempotent on `eventKey`. */
 export interface Notifier {
   deliver(notice: Notice): Promise<void>;
+  dailySummary(summary: DailySummary): Promise<void>;
 }
 
 /**
@@ -31,6 +32,20 @@ export class RecordingNotifier implements Notifier {
         recipientId: audience === 'creator' ? notice.item.creator.id : null,
         erpRecordId: record.id,
         payload: notice as unknown as Prisma.InputJsonObject,
+      },
+    });
+  }
+
+  async dailySummary(summary: DailySummary): Promise<void> {
+    await this.db.notification.upsert({
+      where: { eventKey: summary.eventKey },
+      update: {},
+      create: {
+        eventKey: summary.eventKey,
+        kind: 'daily-summary',
+        audience: 'approver',
+        recipientId: summary.approver.id,
+        payload: summary as unknown as Prisma.InputJsonObject,
       },
     });
   }

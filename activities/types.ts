@@ -43,3 +43,21 @@ export type NoticeKind = Notice['kind'];
 export function audienceOf(notice: Notice): 'creator' | 'approvers' {
   return notice.kind === 'rejected' || notice.kind === 'synced' || notice.kind === 'retrieved' ? 'creator' : 'approvers';
 }
+
+export interface SummaryEntry {
+  type: ItemType;
+  ref: string;
+  projectRef: string;
+  title: string | null;
+  detail: string | null;
+}
+
+/** One approver's daily summary: what waits for accounting. Sent only when something does. */
+export interface DailySummary {
+  approver: Person;
+  /** The day it covers, YYYY-MM-DD in the company's time zone. */
+  date: string;
+  readyToExport: SummaryEntry[];
+  failedToExport: SummaryEntry[];
+  eventKey: string;
+}

@@ -1,6 +1,6 @@
 /** The intake API as its own process (scale it separately from the workers). */
 import { Client, Connection } from '@temporalio/client';
-import { listenHttp, temporalAddress } from '../platform/components';
+import { listenHttp, temporalConnection } from '../platform/components';
 import { ConfigError, loadConfig } from '../platform/config';
 import { onShutdown, runMain } from '../platform/startup';
 import { createDb, tuneSqlite } from '../store/prisma';
@@ -10,7 +10,7 @@ runMain(async () => {
   if (!config.API_TOKEN) throw new ConfigError(['API_TOKEN: API_TOKEN is required for the API (at least 16 characters)']);
   const db = createDb(config.DATABASE_URL);
   await tuneSqlite(db);
-  const connection = await Connection.connect({ address: temporalAddress(config) });
+  const connection = await Connection.connect(temporalConnection(config));
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const server = await listenHttp(config, db, client, config.API_TOKEN);
   console.log(`API listening on http://localhost:${config.PORT}/api/v1 (described at /api/v1/openapi.json, health at /healthz)`);

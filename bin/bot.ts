@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { listenHttp, SLACK_SETUP_HINT, slackBot, temporalAddress } from '../platform/components';
+import { listenHttp, SLACK_SETUP_HINT, slackBot, temporalConnection } from '../platform/components';
 import { ConfigError, loadConfig } from '../platform/config';
 import { onShutdown, runMain } from '../platform/startup';
 import { createDb, tuneSqlite } from '../store/prisma';
@@ -13,7 +13,7 @@ runMain(async () => {
   const config = loadConfig();
   const db = createDb(config.DATABASE_URL);
   await tuneSqlite(db);
-  const connection = await Connection.connect({ address: temporalAddress(config) });
+  const connection = await Connection.connect(temporalConnection(config));
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const bot = slackBot(config, db, client);
   if (!bot) throw new ConfigError([SLACK_SETUP_HINT]);

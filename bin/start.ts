@@ -6,7 +6,8 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { erpSetup, erpTransport, listenHttp, notifier, SLACK_SETUP_HINT, slackBot } from '../platform/components';
+import { erpSetup, erpTransport, listenHttp, notifier, SLACK_SETUP_HINT, slackBot, temporalConnection } from '../platform/components';
+import { ensureDailySummarySchedule } from '../services/daily-summary-schedule';
 import { loadConfig } from '../platform/config';
 import { sqliteFilePath } from '../platform/database-url';
 import { startEmbeddedTemporal } from '../platform/embedded-temporal';
@@ -26,8 +27,8 @@ runMain(async () => {
 
   const db = createDb(config.DATABASE_URL);
   await tuneSqlite(db);
-  const nativeConnection = await NativeConnection.connect({ address });
-  const connection = await Connection.connect({ address });
+  const nativeConnection = await NativeConnection.connect(temporalConnection(config, address));
+  const connection = await Connection.connect(temporalConnection(config, address));
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
 
   const worker = await Worker.create({
@@ -37,6 +38,7 @@ runMain(async () => {
     plugins: [erpApprovalsPlugin({ db, ...erpSetup(config), transport: erpTransport(config, db), notifier: notifier(config, db) })],
   });
   const running = worker.run();
+  await ensureDailySummarySchedule(client, { taskQueue: config.TEMPORAL_TASK_QUEUE, time: config.DAILY_SUMMARY_TIME, timeZone: config.TZ });
 
   const apiToken = config.API_TOKEN ?? randomBytes(24).toString('hex');
   const bot = slackBot(config, db, client);
@@ -54,6 +56,7 @@ runMain(async () => {
     `  API           http://localhost:${config.PORT}/api/v1   (OpenAPI at /api/v1/openapi.json, health at /healthz)`,
     `  API token     ${config.API_TOKEN ? '(from API_TOKEN)' : `${apiToken}   (generated for this run; set API_TOKEN to keep one)`}`,
     `  Database      ${sqliteFilePath(config.DATABASE_URL)}`,
+    `  Daily summary ${config.DAILY_SUMMARY_TIME} ${config.TZ} to the accounting approvers (Temporal schedule "erp-daily-summary")`,
     `  ERP           ${config.ERP_CONNECTOR} connector, ${config.ERP_PROFILE} rules`,
     slackLine,
     '  Stop with Ctrl-C.',

@@ -2,8 +2,10 @@
  * A worker process: runs the approval workflows and activities on TEMPORAL_TASK_QUEUE. Scale out by
  * running more of these against the same Temporal namespace and database.
  */
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { erpSetup, erpTransport, notifier, temporalAddress } from '../platform/components';
+import { ensureDailySummarySchedule } from '../services/daily-summary-schedule';
+import { erpSetup, erpTransport, notifier, temporalAddress, temporalConnection } from '../platform/components';
 import { loadConfig } from '../platform/config';
 import { runMain } from '../platform/startup';
 import { createDb, tuneSqlite } from '../store/prisma';
@@ -13,7 +15,7 @@ runMain(async () => {
   const config = loadConfig();
   const db = createDb(config.DATABASE_URL);
   await tuneSqlite(db);
-  const connection = await NativeConnection.connect({ address: temporalAddress(config) });
+  const connection = await NativeConnection.connect(temporalConnection(config));
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -28,6 +30,10 @@ runMain(async () => {
       }),
     ],
   });
+  // The schedule belongs to whoever runs the workflows; creating it again only brings it up to date.
+  const client = new Client({ connection: await Connection.connect(temporalConnection(config)), namespace: config.TEMPORAL_NAMESPACE });
+  await ensureDailySummarySchedule(client, { taskQueue: config.TEMPORAL_TASK_QUEUE, time: config.DAILY_SUMMARY_TIME, timeZone: config.TZ });
+  await client.connection.close();
   console.log(`Worker polling task queue "${config.TEMPORAL_TASK_QUEUE}" on ${temporalAddress(config)} (ERP: ${config.ERP_CONNECTOR}, ${config.ERP_PROFILE})`);
   // The worker stops cleanly on SIGINT/SIGTERM, finishing what it holds.
   await worker.run();

@@ -5,7 +5,8 @@
  */
 import type { WebClient } from '@slack/web-api';
 import type { Notifier } from '../activities/notifier';
-import type { Notice } from '../activities/types';
+import type { DailySummary, Notice } from '../activities/types';
+import { dailySummaryMessage } from './views/queue';
 import { itemView, type ItemView } from '../services/item-view';
 import type { Db } from '../store/prisma';
 import type { SlackDirectory } from './directory';
@@ -37,6 +38,15 @@ export class SlackNotifier implements Notifier {
     if (notice.kind === 'rejected') await this.directMessage(notice.item.creator.id, rejectionNotice(view, this.deps.companyName));
     if (notice.kind === 'synced') await this.directMessage(notice.item.creator.id, syncedNotice(view));
 
+    if (recorded) await db.notification.update({ where: { id: recorded.id }, data: { deliveredAt: new Date() } });
+  }
+
+  async dailySummary(summary: DailySummary): Promise<void> {
+    const { db, record } = this.deps;
+    await record.dailySummary(summary);
+    const recorded = await db.notification.findUnique({ where: { eventKey: summary.eventKey } });
+    if (recorded?.deliveredAt) return;
+    await this.directMessage(summary.approver.id, dailySummaryMessage(summary, this.deps.companyName));
     if (recorded) await db.notification.update({ where: { id: recorded.id }, data: { deliveredAt: new Date() } });
   }
 

@@ -1,4 +1,5 @@
 /** Builds the parts every process shares from the configuration, so each is wired one way. */
+import fs from 'node:fs';
 import type { Server } from 'node:http';
 import type { Client } from '@temporalio/client';
 import { WebClient } from '@slack/web-api';
@@ -27,6 +28,16 @@ export function erpSetup(config: Config): { profile: ErpProfile; settings: ErpSe
 
 export function temporalAddress(config: Config): string {
   return config.TEMPORAL_ADDRESS ?? 'localhost:7233';
+}
+
+/** Address, mTLS and API key for connections to a Temporal cluster or Temporal Cloud. */
+export function temporalConnection(config: Config, address = temporalAddress(config)) {
+  const tls = config.TEMPORAL_TLS_CERT
+    ? { clientCertPair: { crt: fs.readFileSync(config.TEMPORAL_TLS_CERT), key: fs.readFileSync(config.TEMPORAL_TLS_KEY as string) } }
+    : config.TEMPORAL_API_KEY
+      ? true
+      : undefined;
+  return { address, ...(tls ? { tls } : {}), ...(config.TEMPORAL_API_KEY ? { apiKey: config.TEMPORAL_API_KEY } : {}) };
 }
 
 export function slackClient(config: Config): WebClient {

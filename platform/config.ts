@@ -20,6 +20,11 @@ export const ConfigSchema = z
   .object({
     TEMPORAL_ADDRESS: optional,
     TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    /** mTLS to a Temporal cluster or Temporal Cloud: paths of the client certificate and key (PEM). */
+    TEMPORAL_TLS_CERT: optional,
+    TEMPORAL_TLS_KEY: optional,
+    /** An API key for Temporal Cloud (implies TLS). */
+    TEMPORAL_API_KEY: optional,
     TEMPORAL_TASK_QUEUE: z.string().min(1).default('erp-approvals'),
     DATABASE_URL: z.string().min(1).default(DEFAULT_DATABASE_URL),
     SLACK_BOT_TOKEN: optional,
@@ -65,6 +70,12 @@ function dependentProblems(env: NodeJS.ProcessEnv): string[] {
     if (!env.SLACK_SIGNING_SECRET?.trim() && !env.SLACK_APP_TOKEN?.trim()) {
       problems.push('SLACK_SIGNING_SECRET: SLACK_SIGNING_SECRET is required for Slack over HTTP (or set SLACK_APP_TOKEN for Socket Mode)');
     }
+  }
+  if (!!env.TEMPORAL_TLS_CERT?.trim() !== !!env.TEMPORAL_TLS_KEY?.trim()) {
+    problems.push('TEMPORAL_TLS_CERT: TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together (client certificate and its key)');
+  }
+  if ((env.TEMPORAL_TLS_CERT?.trim() || env.TEMPORAL_API_KEY?.trim()) && !env.TEMPORAL_ADDRESS?.trim()) {
+    problems.push('TEMPORAL_ADDRESS: TEMPORAL_ADDRESS is required with TLS or an API key (the embedded dev server uses neither)');
   }
   if (env.ERP_CONNECTOR === 'http') {
     if (!env.ERP_HTTP_URL?.trim()) problems.push('ERP_HTTP_URL: ERP_HTTP_URL is required when ERP_CONNECTOR=http');

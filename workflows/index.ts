@@ -1,1 +1,2 @@
 export * from './approval-round';
+export * from './daily-summary';

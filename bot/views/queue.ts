@@ -19,7 +19,8 @@ export interface Queue {
   rejected: QueueEntry[];
 }
 
-const SHOWN = 15;
+/** Slack allows 50 blocks in a message and 100 in App Home; each item takes two. */
+export const PER_LIST = { message: 7, summary: 10, home: 15 } as const;
 
 interface QueueButton {
   text: string;
@@ -27,13 +28,13 @@ interface QueueButton {
   style?: 'primary' | 'danger';
 }
 
-function list(heading: string, entries: QueueEntry[], buttons: (entry: QueueEntry) => QueueButton[]): KnownBlock[] {
+function list(heading: string, entries: QueueEntry[], buttons: (entry: QueueEntry) => QueueButton[], shown: number): KnownBlock[] {
   const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: `${heading} (${entries.length})` } }];
   if (entries.length === 0) {
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: 'Nothing here.' }] });
     return blocks;
   }
-  for (const entry of entries.slice(0, SHOWN)) {
+  for (const entry of entries.slice(0, shown)) {
     const label = `${ITEM_TYPE_INFO[entry.type].label} *${esc(entry.ref)}* · ${esc(truncate(entry.title ?? '', 80))} · project ${esc(entry.projectRef)}`;
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: entry.detail ? `${label}\n_${esc(truncate(entry.detail, 200))}_` : label } });
     blocks.push({
@@ -47,28 +48,28 @@ function list(heading: string, entries: QueueEntry[], buttons: (entry: QueueEntr
       })),
     });
   }
-  if (entries.length > SHOWN) {
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `…and ${entries.length - SHOWN} more. Use \`/erp status <ref>\` for any of them.` }] });
+  if (entries.length > shown) {
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `…and ${entries.length - shown} more. Use \`/erp status <ref>\` for any of them.` }] });
   }
   return blocks;
 }
 
-export function queueBlocks(queue: Queue): KnownBlock[] {
+export function queueBlocks(queue: Queue, shown: number = PER_LIST.message): KnownBlock[] {
   const blocks: KnownBlock[] = [];
   if (queue.approver) {
     blocks.push(
       ...list('Ready to Export', queue.readyToExport, () => [
         { text: 'Accept', action: ACTIONS.accept, style: 'primary' },
         { text: 'Reject', action: ACTIONS.reject, style: 'danger' },
-      ]),
+      ], shown),
       ...list('Failed to Export', queue.failedToExport, () => [
         { text: 'Retry export', action: ACTIONS.retryExport, style: 'primary' },
         { text: 'Reject', action: ACTIONS.reject, style: 'danger' },
-      ]),
+      ], shown),
     );
   }
   if (!queue.approver || queue.rejected.length > 0) {
-    blocks.push(...list('Rejected, waiting for your re-send', queue.rejected, () => [{ text: 'Re-send to ERP', action: ACTIONS.resend, style: 'primary' }]));
+    blocks.push(...list('Rejected, waiting for your re-send', queue.rejected, () => [{ text: 'Re-send to ERP', action: ACTIONS.resend, style: 'primary' }], shown));
   }
   return blocks;
 }
@@ -78,8 +79,21 @@ export function homeView(queue: Queue, name: string): View {
     type: 'home',
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: `*ERP approvals* for ${esc(name)}` } },
-      ...queueBlocks(queue),
+      ...queueBlocks(queue, PER_LIST.home),
       { type: 'context', elements: [{ type: 'mrkdwn', text: 'Type `/erp help` for commands.' }] },
     ].slice(0, 100),
+  };
+}
+
+/** The daily summary an approver receives as a direct message. */
+export function dailySummaryMessage(summary: { date: string; readyToExport: QueueEntry[]; failedToExport: QueueEntry[] }, companyName: string): { text: string; blocks: KnownBlock[] } {
+  const counts = `${summary.readyToExport.length} Ready to Export, ${summary.failedToExport.length} Failed to Export`;
+  return {
+    text: `${esc(companyName)}: ERP Integrations Daily Summary for ${summary.date}: ${counts}`,
+    blocks: [
+      { type: 'header', text: { type: 'plain_text', text: truncate(`ERP Integrations Daily Summary · ${summary.date}`, 150) } },
+      { type: 'section', text: { type: 'mrkdwn', text: `*${counts}* waiting for accounting at ${esc(companyName)}.` } },
+      ...queueBlocks({ approver: true, readyToExport: summary.readyToExport, failedToExport: summary.failedToExport, rejected: [] }, PER_LIST.summary),
+    ],
   };
 }

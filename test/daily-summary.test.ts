@@ -1,0 +1,70 @@
+/** The daily summary runs from its Temporal Schedule (triggered here rather than waited for). */
+import { ACTIONS } from '../bot/views/item-blocks';
+import { ensureDailySummarySchedule } from '../services/daily-summary-schedule';
+import { changeOrderBody } from './support/fixtures';
+import { companyWithSyncedCommitment, untilStatus } from './support/flows';
+import { eventually } from './support/harness';
+import { APPROVER, PM, SLACK, startBotWorld, type BotWorld } from './support/bot-world';
+
+let w: BotWorld;
+
+beforeAll(async () => {
+  w = await startBotWorld();
+  await companyWithSyncedCommitment(w.h);
+});
+
+afterAll(() => w?.stop());
+
+/** Triggers the schedule and returns the result of the run it started. */
+async function triggerSummary() {
+  const handle = await ensureDailySummarySchedule(w.h.client, { taskQueue: w.h.taskQueue, time: '07:30', timeZone: 'America/Chicago' });
+  const before = (await handle.describe()).info.recentActions.length;
+  await handle.trigger();
+  const action = await eventually(async () => (await handle.describe()).info.recentActions[before], 'the schedule to start a run');
+  return w.h.client.workflow.getHandle(action.action.workflow.workflowId, action.action.workflow.firstExecutionRunId).result();
+}
+
+const summaries = () => w.slack.callsTo('chat.postMessage').filter((c) => String(c.args.text).includes('Daily Summary'));
+
+test('with nothing waiting, nobody is sent a summary', async () => {
+  const result = await triggerSummary();
+  expect(result).toEqual({ approvers: 2, sent: 0, readyToExport: 0, failedToExport: 0 });
+  expect(summaries()).toHaveLength(0);
+});
+
+test('each approver gets the counts and lists of Ready to Export and Failed to Export items, with buttons', async () => {
+  for (const n of [1, 2, 3]) await w.h.intake.upsertChangeOrder(`CO-D${n}`, changeOrderBody({ number: `D${n}` }));
+  await w.h.sandbox.injectFault({ itemRef: 'CO-D3', permanentMessage: 'Vendor on hold' });
+  for (const n of [1, 2, 3]) await w.h.desk.send('cco', `CO-D${n}`, PM);
+  await w.h.desk.accept('cco', 'CO-D3', { by: APPROVER });
+  await untilStatus(w.h, 'cco', 'CO-D3', 'FailedToExport');
+
+  const result = await triggerSummary();
+  expect(result).toEqual({ approvers: 2, sent: 2, readyToExport: 2, failedToExport: 1 });
+
+  const sent = await eventually(async () => summaries().length === 2 && summaries(), 'two summaries');
+  expect(sent.map((c) => c.args.channel).sort()).toEqual([SLACK.approver, SLACK.approver2].sort());
+  const message = sent[0]!.args;
+  expect(message.text).toMatch(/^Acme Builders: ERP Integrations Daily Summary for \d{4}-\d\d-\d\d: 2 Ready to Export, 1 Failed to Export$/);
+  const blocks = JSON.stringify(message.blocks);
+  expect(blocks).toContain('Ready to Export (2)');
+  expect(blocks).toContain('Failed to Export (1)');
+  expect(blocks).toContain('Vendor on hold');
+  const buttons = (message.blocks as { type: string; elements?: { action_id: string }[] }[]).filter((b) => b.type === 'actions').flatMap((b) => b.elements!.map((e) => e.action_id));
+  expect(buttons).toEqual([
+    `${ACTIONS.accept}:cco:CO-D1`, `${ACTIONS.reject}:cco:CO-D1`,
+    `${ACTIONS.accept}:cco:CO-D2`, `${ACTIONS.reject}:cco:CO-D2`,
+    `${ACTIONS.retryExport}:cco:CO-D3`, `${ACTIONS.reject}:cco:CO-D3`,
+  ]);
+  // The creator is not an approver and is not sent one.
+  expect(summaries().filter((c) => c.args.channel === SLACK.pm)).toHaveLength(0);
+  expect(await w.h.db.notification.count({ where: { kind: 'daily-summary' } })).toBe(2);
+});
+
+test('the schedule follows DAILY_SUMMARY_TIME and TZ when they change', async () => {
+  await ensureDailySummarySchedule(w.h.client, { taskQueue: w.h.taskQueue, time: '07:30', timeZone: 'America/Chicago' });
+  const handle = await ensureDailySummarySchedule(w.h.client, { taskQueue: w.h.taskQueue, time: '16:45', timeZone: 'Europe/Paris' });
+  const { spec } = await handle.describe();
+  expect(spec.timezone).toBe('Europe/Paris');
+  expect(spec.calendars?.[0]).toMatchObject({ hour: [{ start: 16, end: 16, step: 1 }], minute: [{ start: 45, end: 45, step: 1 }] });
+});
