@@ -22,7 +22,7 @@ runMain(async () => {
 
   applyMigrations(config.DATABASE_URL);
   const dataDir = path.dirname(sqliteFilePath(config.DATABASE_URL));
-  const embedded = config.TEMPORAL_ADDRESS ? undefined : await startEmbeddedTemporal({ dataDir, namespace: config.TEMPORAL_NAMESPACE });
+  const embedded = config.TEMPORAL_ADDRESS ? undefined : await startEmbeddedTemporal({ dataDir, namespace: config.TEMPORAL_NAMESPACE, port: config.TEMPORAL_DEV_PORT, uiPort: config.TEMPORAL_UI_PORT });
   const address = embedded?.address ?? (config.TEMPORAL_ADDRESS as string);
 
   const db = createDb(config.DATABASE_URL);

@@ -20,6 +20,9 @@ export const ConfigSchema = z
   .object({
     TEMPORAL_ADDRESS: optional,
     TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    /** Ports of the embedded dev server (when TEMPORAL_ADDRESS is unset). */
+    TEMPORAL_DEV_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
+    TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
     /** mTLS to a Temporal cluster or Temporal Cloud: paths of the client certificate and key (PEM). */
     TEMPORAL_TLS_CERT: optional,
     TEMPORAL_TLS_KEY: optional,

@@ -1,0 +1,46 @@
+/** Runs the project's own entry points (bin/*.ts) as child processes, as `npm start` / `npm run …` do. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  server.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+export interface Running {
+  child: ChildProcess;
+  output(): string;
+  /** Resolves with the exit code (or signal name). */
+  exited: Promise<number | string>;
+  waitFor(text: string | RegExp, timeoutMs?: number): Promise<void>;
+}
+
+export function runEntry(entry: 'start' | 'worker' | 'bot' | 'api', env: NodeJS.ProcessEnv): Running {
+  const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(__dirname, '..', '..', 'bin', `${entry}.ts`)], {
+    cwd: path.join(__dirname, '..', '..'),
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk) => (output += chunk));
+  child.stderr?.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  return {
+    child,
+    output: () => output,
+    exited,
+    async waitFor(text, timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!(typeof text === 'string' ? output.includes(text) : text.test(output))) {
+        if (child.exitCode !== null) throw new Error(`${entry} exited (${child.exitCode}) before printing ${text}:\n${output}`);
+        if (Date.now() > deadline) throw new Error(`${entry} did not print ${text} in time:\n${output}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+  };
+}
