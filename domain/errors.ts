@@ -110,3 +110,8 @@ export class NotSupported extends DomainError {
 export class InvalidRequest extends DomainError {
   readonly code = 'invalid_request';
 }
+
+/** The record says the item is with accounting, but its round is no longer running (terminated by an operator, say). */
+export class RoundNotRunning extends DomainError {
+  readonly code = 'round_not_running';
+}

@@ -5,13 +5,14 @@
 import {
   WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
   type Client,
   type WorkflowHandle,
 } from '@temporalio/client';
 import type { Db } from '../store/prisma';
 import { loadItem } from '../store/items';
 import { assertSendable, assertSupported, type ErpProfile, type ErpSettings } from '../domain/erp-profiles';
-import { AlreadyInReview, DomainError, InvalidRequest, NotAwaitingDecision, UnknownUser } from '../domain/errors';
+import { AlreadyInReview, DomainError, InvalidRequest, NotAwaitingDecision, RoundNotRunning, UnknownUser } from '../domain/errors';
 import { ITEM_TYPE_INFO, approvalWorkflowId, type ItemType } from '../domain/item-types';
 import { formatMoney, totalCents, type Person } from '../domain/items';
 import { assertPermitted, type Actor, type Grant } from '../domain/permissions';
@@ -196,6 +197,15 @@ export class ApprovalDesk {
     }
   }
 
+  private async roundRunning(handle: WorkflowHandle): Promise<boolean> {
+    try {
+      return (await handle.describe()).status.name === 'RUNNING';
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return false;
+      throw err;
+    }
+  }
+
   /** Waits (briefly) until the round's own status is the recorded one. */
   private async roundCaughtUp(handle: WorkflowHandle, recorded: ErpStatus): Promise<boolean> {
     const deadline = Date.now() + 5_000;
@@ -250,6 +260,12 @@ export class ApprovalDesk {
       // The round closed between our read and the update: answer from the record.
       const now = await db.erpRecord.findUniqueOrThrow({ where: { id: erp.id } });
       if (!isInReview(now.status as ErpStatus)) throw await this.wrongState(action, type, ref, now.status as ErpStatus);
+      if (err instanceof WorkflowNotFoundError || !(await this.roundRunning(handle))) {
+        throw new RoundNotRunning(
+          `${ITEM_TYPE_INFO[type].label} ${ref} is ${statusLabel(now.status as ErpStatus)}, but its review round is no longer running ` +
+            `(it was terminated or failed). An operator can release it: npm run ops -- release ${type} ${ref}`,
+        );
+      }
       throw err;
     }
     return this.view(type, ref);

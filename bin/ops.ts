@@ -1,0 +1,53 @@
+/** Operator commands: status and release of an item's round, and a backup of the database. */
+import { Client, Connection } from '@temporalio/client';
+import { InvalidRequest } from '../domain/errors';
+import { isItemType } from '../domain/item-types';
+import { temporalConnection } from '../platform/components';
+import { loadConfig } from '../platform/config';
+import { runMain } from '../platform/startup';
+import { itemView } from '../services/item-view';
+import { backupDatabase, releaseItem, roundStatus } from '../services/operations';
+import { createDb } from '../store/prisma';
+
+const USAGE = [
+  'usage: npm run ops -- status <project|commitment|cco> <ref>',
+  '       npm run ops -- release <project|commitment|cco> <ref> --reason "why" [--force]',
+  '       npm run ops -- backup <file>',
+].join('\n');
+
+runMain(async () => {
+  const [command, type, ref, ...rest] = process.argv.slice(2);
+  if (command === 'backup' && type) {
+    const config = loadConfig();
+    await backupDatabase(config.DATABASE_URL, type);
+    console.log(`Backed up ${config.DATABASE_URL} to ${type}`);
+    return;
+  }
+  if (!command || !type || !ref || !isItemType(type)) {
+    console.error(USAGE);
+    process.exit(2);
+  }
+  const config = loadConfig();
+  const db = createDb(config.DATABASE_URL);
+  const connection = await Connection.connect(temporalConnection(config));
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  try {
+    if (command === 'status') {
+      const view = await itemView(db, type, ref);
+      console.log(`${type} ${ref}: ${view.erp.statusLabel} (round ${view.erp.round}, workflow ${view.erp.workflowId}: ${await roundStatus(client, type, ref)})`);
+      for (const entry of view.history) console.log(`  ${entry.at} ${entry.action}${entry.by ? ` by ${entry.by.name}` : ''}${entry.reason ? ` — ${entry.reason}` : ''}`);
+    } else if (command === 'release') {
+      const reasonAt = rest.indexOf('--reason');
+      const reason = reasonAt >= 0 ? rest[reasonAt + 1] : undefined;
+      if (!reason) throw new InvalidRequest('Say why with --reason "…": it goes into the change history.');
+      const released = await releaseItem(db, client, type, ref, { reason, force: rest.includes('--force') });
+      console.log(`${type} ${ref}: ${released.from} → ${released.to}. Its creator can fix and send it again.`);
+    } else {
+      console.error(USAGE);
+      process.exitCode = 2;
+    }
+  } finally {
+    await connection.close();
+    await db.$disconnect();
+  }
+});

@@ -1,0 +1,62 @@
+/**
+ * Repairs an operator may need. A round that was terminated (or failed) leaves its item locked with
+ * accounting and nothing to decide on; releasing it returns the item to its creator as Retrieved,
+ * with the operator's reason in the change history, so it can be fixed and sent again.
+ */
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { InvalidRequest, NotAwaitingDecision } from '../domain/errors';
+import { ITEM_TYPE_INFO, approvalWorkflowId, type ItemType } from '../domain/item-types';
+import { isInReview, statusLabel, type ErpStatus } from '../domain/statuses';
+import Database from 'better-sqlite3';
+import { sqliteFilePath } from '../platform/database-url';
+import { writeTransaction, type Db } from '../store/prisma';
+
+export async function roundStatus(client: Client, type: ItemType, ref: string): Promise<string> {
+  try {
+    const description = await client.workflow.getHandle(approvalWorkflowId(type, ref)).describe();
+    return description.status.name;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return 'NONE';
+    throw err;
+  }
+}
+
+export async function releaseItem(db: Db, client: Client, type: ItemType, ref: string, options: { reason: string; force?: boolean }) {
+  const label = `${ITEM_TYPE_INFO[type].label} ${ref}`;
+  const round = await roundStatus(client, type, ref);
+  if (round === 'RUNNING') throw new InvalidRequest(`${label} has a running round: decide it (accept, reject, retrieve) instead of releasing it.`);
+  return writeTransaction(db, async (tx) => {
+    const erp = await tx.erpRecord.findUniqueOrThrow({ where: { itemType_itemRef: { itemType: type, itemRef: ref } } });
+    const from = erp.status as ErpStatus;
+    if (!isInReview(from)) throw new NotAwaitingDecision(`${label} is ${statusLabel(from)}: there is nothing to release.`, from);
+    if (from === 'Exporting' && !options.force) {
+      throw new InvalidRequest(
+        `${label} was Exporting when its round stopped: the ERP may already have it (idempotency key erp:${type}:${ref}#${erp.round}). ` +
+          'Check the ERP first; if it is not there, release with --force.',
+      );
+    }
+    await tx.erpRecord.update({ where: { id: erp.id }, data: { status: 'Retrieved' } });
+    await tx.historyEntry.create({
+      data: {
+        erpRecordId: erp.id,
+        action: 'released by an operator',
+        fromStatus: from,
+        toStatus: 'Retrieved',
+        reason: options.reason,
+        message: `round ${erp.round} was ${round.toLowerCase()}`,
+        eventKey: `release:${approvalWorkflowId(type, ref)}#${erp.round}`,
+      },
+    });
+    return { from, to: 'Retrieved' as const, round: erp.round };
+  });
+}
+
+/** A consistent copy of the live SQLite database (SQLite's online backup: safe while processes write). */
+export async function backupDatabase(databaseUrl: string, destination: string): Promise<void> {
+  const source = new Database(sqliteFilePath(databaseUrl), { readonly: true, fileMustExist: true });
+  try {
+    await source.backup(destination);
+  } finally {
+    source.close();
+  }
+}
