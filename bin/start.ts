@@ -35,6 +35,7 @@ runMain(async () => {
     connection: nativeConnection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
+    maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
     plugins: [erpApprovalsPlugin({ db, ...erpSetup(config), transport: erpTransport(config, db), notifier: notifier(config, db) })],
   });
   const running = worker.run();

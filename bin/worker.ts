@@ -20,6 +20,7 @@ runMain(async () => {
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
+    maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
     plugins: [
       erpApprovalsPlugin({
         db,

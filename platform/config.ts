@@ -38,8 +38,13 @@ export const ConfigSchema = z
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     API_TOKEN: optional.refine((token) => token === undefined || token.length >= 16, 'API_TOKEN must be at least 16 characters'),
     ERP_CONNECTOR: z.enum(['sandbox', 'http']).default('sandbox'),
-    /** A prebuilt workflow bundle (see `npm run build:workflows`) for a fast worker start. */
+    /** A prebuilt workflow bundle for a fast worker start. */
     WORKFLOW_BUNDLE_PATH: optional,
+    /**
+     * Rounds a worker keeps in memory. A round waiting for a decision costs memory while cached; past
+     * this many, the least recently used are evicted and replayed from history when a decision comes.
+     */
+    WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(250),
     ERP_PROFILE: z
       .string()
       .default('sage300cre')

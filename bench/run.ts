@@ -1,0 +1,301 @@
+/**
+ * `npm run bench`: the figures an IT lead asks for, measured on the embedded set-up (Temporal dev
+ * server, SQLite, sandbox ERP, the real Bolt app over signed HTTP, a local Slack Web API stand-in),
+ * with the worker in its own process. Prints a table and writes bench/results.json.
+ *
+ * BENCH_SIZES (default 1000,5000,10000) and BENCH_THROUGHPUT_ITEMS (default 500) shrink it for a quick look.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { WebClient } from '@slack/web-api';
+import { SLACK_EVENTS_PATH } from '../bot/app';
+import { SlackDirectory } from '../bot/directory';
+import { queueFor } from '../bot/queue';
+import { ACTIONS } from '../bot/views/item-blocks';
+import { MODALS } from '../bot/views/modals';
+import { dailySummaryMessage, homeView } from '../bot/views/queue';
+import { erpProfile } from '../domain/erp-profiles';
+import { approvalWorkflowId } from '../domain/item-types';
+import { findTemporalCli } from '../platform/temporal-cli';
+import { applyMigrations } from '../platform/startup';
+import { ApprovalDesk, DEFAULT_EXPORT_POLICY } from '../services/approval-desk';
+import { Intake } from '../services/intake';
+import { approverQueue } from '../services/queues';
+import { createDb, tuneSqlite } from '../store/prisma';
+import { WORKFLOWS_PATH } from '../worker/plugin';
+import { startFakeSlack } from '../test/support/fake-slack';
+import { APPROVER, PM, changeOrderBody, commitmentBody, seedCompany } from '../test/support/fixtures';
+import { startTestTemporal } from '../test/support/harness';
+import { freePort } from '../test/support/processes';
+import { buttonClick, modalSubmit, sendSigned, slashCommand, SIGNING_SECRET } from '../test/support/slack-requests';
+import { baselineAccept, baselineRound, baselineSubmission } from './baseline-workflows';
+
+interface Figure {
+  name: string;
+  value: number;
+  unit: string;
+  goal?: string;
+  met?: boolean;
+  note?: string;
+}
+
+const figures: Figure[] = [];
+const record = (figure: Figure) => {
+  figures.push(figure);
+  const goal = figure.goal ? `  goal ${figure.goal}: ${figure.met ? 'met' : 'MISSED'}` : '';
+  console.log(`  ${figure.name.padEnd(58)} ${String(figure.value).padStart(10)} ${figure.unit}${goal}`);
+};
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+};
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+async function pool<T>(items: T[], limit: number, work: (item: T, index: number) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const index = next++;
+        await work(items[index]!, index);
+      }
+    }),
+  );
+}
+
+function rssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+  return round(kb / 1024);
+}
+
+function spawnTs(file: string, env: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), file], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stderr?.on('data', (chunk) => process.stderr.write(`[${path.basename(file)}] ${chunk}`));
+  return child;
+}
+
+async function waitForOutput(child: ChildProcess, text: string) {
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (chunk) => {
+      out += chunk;
+      if (out.includes(text)) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`process exited ${code} before "${text}"`)));
+  });
+}
+
+async function main() {
+  const sizes = (process.env.BENCH_SIZES ?? '1000,5000,10000').split(',').map(Number);
+  const throughputItems = Number(process.env.BENCH_THROUGHPUT_ITEMS ?? 500);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'erp-bench-'));
+  const databaseUrl = `file:${path.join(dir, 'bench.db')}`;
+  applyMigrations(databaseUrl);
+
+  console.log('Setting up: Temporal dev server, workflow bundles, worker process, Bolt app, Slack stand-in…');
+  const temporal = await startTestTemporal();
+  const bundlePath = path.join(dir, 'workflows.js');
+  fs.writeFileSync(bundlePath, (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger })).code);
+  const baselineBundle = path.join(dir, 'baseline.js');
+  fs.writeFileSync(baselineBundle, (await bundleWorkflowCode({ workflowsPath: require.resolve('./baseline-workflows'), logger: quietLogger })).code);
+
+  const slack = await startFakeSlack([{ id: 'UDANA', email: 'dana@example.com' }, { id: 'USAM', email: 'sam@example.com' }, { id: 'UPM', email: 'pat@example.com' }]);
+  const taskQueue = 'erp-bench';
+  const slackEnv = {
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    DATABASE_URL: databaseUrl,
+    WORKFLOW_BUNDLE_PATH: bundlePath,
+    SLACK_BOT_TOKEN: 'xoxb-bench',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_APPROVERS_CHANNEL: 'C-BENCH',
+    SLACK_API_URL: slack.apiUrl,
+  };
+  const worker = spawnTs(path.join(__dirname, '..', 'bin', 'worker.ts'), slackEnv);
+  await waitForOutput(worker, 'Worker polling');
+  const baselineWorker = spawnTs(path.join(__dirname, 'baseline-worker.ts'), { TEMPORAL_ADDRESS: temporal.address, TEMPORAL_TASK_QUEUE: 'erp-bench-baseline', WORKFLOW_BUNDLE_PATH: baselineBundle });
+  await waitForOutput(baselineWorker, 'Baseline worker polling');
+
+  const db = createDb(databaseUrl);
+  await tuneSqlite(db);
+  const connection = await Connection.connect({ address: temporal.address });
+  const client = new Client({ connection });
+  const desk = new ApprovalDesk({ db, client, taskQueue, profile: erpProfile('sage300cre'), settings: { erpIdFromChangeOrderNumber: true }, exportPolicy: DEFAULT_EXPORT_POLICY });
+  const intake = new Intake(db);
+  const directory = new SlackDirectory(db, new WebClient('xoxb-bench', { slackApiUrl: slack.apiUrl }));
+  // The bot in its own process, as in production: the benchmark only sends it signed requests.
+  const botPort = await freePort();
+  const bot = spawnTs(path.join(__dirname, '..', 'bin', 'bot.ts'), { ...slackEnv, PORT: String(botPort) });
+  await waitForOutput(bot, 'Slack bot listening');
+  const events = `http://127.0.0.1:${botPort}${SLACK_EVENTS_PATH}`;
+
+  await seedCompany(intake);
+  const synced = async (type: 'project' | 'commitment', ref: string) => {
+    await desk.send(type, ref, PM);
+    await desk.accept(type, ref, { by: APPROVER });
+    await client.workflow.getHandle(approvalWorkflowId(type, ref)).result();
+  };
+  await synced('project', 'P-100');
+  await intake.upsertCommitment('SC-001', commitmentBody());
+  await synced('commitment', 'SC-001');
+
+  let counter = 0;
+  const newChangeOrders = async (n: number) => {
+    const refs: string[] = [];
+    const body = changeOrderBody();
+    for (let i = 0; i < n; i++) {
+      counter += 1;
+      const ref = `CO-B${counter}`;
+      await intake.upsertChangeOrder(ref, { ...body, number: String(counter % 100000) });
+      refs.push(ref);
+    }
+    return refs;
+  };
+  const sendAll = (refs: string[]) => pool(refs, 16, async (ref) => void (await desk.send('cco', ref, PM)));
+
+  record({ name: 'Worker RSS idle', value: rssMb(worker.pid!), unit: 'MB' });
+
+  // 1. Slack ack latency ---------------------------------------------------------------------------
+  console.log('\nSlack ack latency (signed request → HTTP 200)');
+  const clickTargets = await newChangeOrders(1);
+  await sendAll(clickTargets);
+  const ackTimes = async (concurrency: number, total: number, request: (i: number) => ReturnType<typeof buttonClick>) => {
+    const times: number[] = [];
+    await pool(Array.from({ length: total }, (_, i) => i), concurrency, async (i) => {
+      const started = performance.now();
+      const answer = await sendSigned(events, request(i));
+      times.push(performance.now() - started);
+      if (answer.status !== 200) throw new Error(`ack answered ${answer.status}`);
+    });
+    return times;
+  };
+  const click = () => buttonClick({ user: 'UDANA', actionId: ACTIONS.accept, value: `cco:${clickTargets[0]}`, channel: 'C-BENCH', messageTs: '1.1' });
+  for (const concurrency of [1, 20]) {
+    const times = await ackTimes(concurrency, 200, click);
+    record({ name: `Accept click ack p50 at ${concurrency} concurrent`, value: round(percentile(times, 50)), unit: 'ms' });
+    record({ name: `Accept click ack p99 at ${concurrency} concurrent`, value: round(percentile(times, 99)), unit: 'ms', goal: concurrency === 20 ? '< 100 ms' : undefined, met: concurrency === 20 ? percentile(times, 99) < 100 : undefined });
+  }
+  for (const concurrency of [1, 20]) {
+    const targets = await newChangeOrders(concurrency === 1 ? 30 : 100);
+    await sendAll(targets);
+    const times = await ackTimes(concurrency, targets.length, (i) =>
+      modalSubmit({ user: 'UDANA', callbackId: MODALS.reject, privateMetadata: JSON.stringify({ type: 'cco', ref: targets[i], channel: 'C-BENCH' }), values: { reason: 'Benchmark rejection' } }),
+    );
+    record({ name: `Reject modal submit ack p99 at ${concurrency} concurrent`, value: round(percentile(times, 99)), unit: 'ms', goal: concurrency === 20 ? '< 100 ms' : undefined, met: concurrency === 20 ? percentile(times, 99) < 100 : undefined });
+  }
+
+  // 2. Throughput, side by side with the baseline -----------------------------------------------
+  console.log(`\nThroughput: ${throughputItems} items send → accept → Synced, against a bare baseline`);
+  const oursRun = async (refs: string[]) => {
+    const started = performance.now();
+    await pool(refs, 20, async (ref) => {
+      await desk.send('cco', ref, PM);
+      await desk.accept('cco', ref, { by: APPROVER });
+      await client.workflow.getHandle(approvalWorkflowId('cco', ref)).result();
+    });
+    return performance.now() - started;
+  };
+  const baselineRun = async (n: number, offset: number) => {
+    const started = performance.now();
+    await pool(Array.from({ length: n }, (_, i) => offset + i), 20, async (i) => {
+      const start = new WithStartWorkflowOperation(baselineRound, { workflowId: `baseline-${i}`, taskQueue: 'erp-bench-baseline', workflowIdConflictPolicy: 'FAIL' });
+      await client.workflow.executeUpdateWithStart(baselineSubmission, { startWorkflowOperation: start });
+      const handle = client.workflow.getHandle(`baseline-${i}`);
+      await handle.executeUpdate(baselineAccept);
+      await handle.result();
+    });
+    return performance.now() - started;
+  };
+  const half = Math.floor(throughputItems / 2);
+  let oursMs = 0;
+  let baselineMs = 0;
+  for (const part of [0, 1]) {
+    const n = part === 0 ? half : throughputItems - half;
+    oursMs += await oursRun(await newChangeOrders(n));
+    baselineMs += await baselineRun(n, part * half);
+  }
+  const oursRate = throughputItems / (oursMs / 1000);
+  const baselineRate = throughputItems / (baselineMs / 1000);
+  record({ name: 'Approval rounds completed (ours)', value: round(oursRate), unit: 'items/s' });
+  record({ name: 'Baseline rounds completed (same Updates and activities)', value: round(baselineRate), unit: 'items/s' });
+  record({ name: 'Ours / baseline', value: round(oursRate / baselineRate, 2), unit: 'x', goal: '>= 0.7x', met: oursRate / baselineRate >= 0.7 });
+
+  // 3 & 4. Scale in review and growth -------------------------------------------------------------
+  console.log('\nItems waiting in Ready to Export');
+  const actor = 'u-approver';
+  let waiting = (await approverQueue(db)).readyToExport.length;
+  for (const size of sizes) {
+    const started = performance.now();
+    await sendAll(await newChangeOrders(size - waiting));
+    waiting = (await approverQueue(db)).readyToExport.length;
+    console.log(`  (${waiting} waiting; added in ${round((performance.now() - started) / 1000)} s)`);
+    record({ name: `Worker RSS with ${size} waiting`, value: rssMb(worker.pid!), unit: 'MB', goal: size >= 10000 ? '< 300 MB' : undefined, met: size >= 10000 ? rssMb(worker.pid!) < 300 : undefined });
+
+    const timed = async (work: () => Promise<unknown>) => {
+      const times: number[] = [];
+      for (let i = 0; i < 10; i++) {
+        const t = performance.now();
+        await work();
+        times.push(performance.now() - t);
+      }
+      return round(percentile(times, 50));
+    };
+    const home = await timed(async () => homeView(await queueFor({ db, desk, directory }, actor), 'Dana Lee'));
+    record({ name: `App Home / queue built with ${size} waiting (p50)`, value: home, unit: 'ms', goal: '< 200 ms', met: home < 200 });
+    const summary = await timed(async () => dailySummaryMessage({ date: '2026-11-23', ...(await approverQueue(db)) }, 'Acme'));
+    record({ name: `Daily summary built with ${size} waiting (p50)`, value: summary, unit: 'ms', goal: '< 200 ms', met: summary < 200 });
+    const command = await timed(async () => {
+      const id = `q${performance.now()}`;
+      await sendSigned(events, slashCommand({ user: 'UDANA', text: 'queue', responseUrl: slack.responseUrl(id) }));
+      while (!slack.responses.some((r) => r.url.endsWith(`/${id}`))) await new Promise((resolve) => setTimeout(resolve, 2));
+    });
+    record({ name: `/erp queue answered with ${size} waiting (p50)`, value: command, unit: 'ms', goal: '< 200 ms', met: command < 200 });
+    const acks = await ackTimes(20, 100, click);
+    const p99 = round(percentile(acks, 99));
+    record({ name: `Accept click ack p99 at 20 concurrent, ${size} waiting`, value: p99, unit: 'ms', goal: '< 100 ms', met: p99 < 100 });
+  }
+
+  const temporalVersion = (() => {
+    const cli = findTemporalCli();
+    return cli ? execFileSync(cli, ['--version'], { encoding: 'utf8' }).trim() : 'SDK download';
+  })();
+  const results = {
+    date: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: round(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.release()}` },
+    versions: {
+      node: process.version,
+      temporal: temporalVersion,
+      temporalSdk: require('@temporalio/worker/package.json').version,
+      bolt: require('@slack/bolt/package.json').version,
+      prisma: require('@prisma/client/package.json').version,
+    },
+    settings: { sizes, throughputItems },
+    figures,
+  };
+  fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  const missed = figures.filter((f) => f.goal && !f.met);
+  console.log(`\nWrote bench/results.json. ${missed.length === 0 ? 'Every goal met.' : `Goals missed: ${missed.map((f) => f.name).join('; ')}`}`);
+
+  bot.kill('SIGTERM');
+  worker.kill('SIGTERM');
+  baselineWorker.kill('SIGTERM');
+  await connection.close();
+  await db.$disconnect();
+  await temporal.teardown();
+  fs.rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+}
+
+const quietLogger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error };
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
