@@ -30,6 +30,8 @@ export interface HarnessOptions {
   noWorker?: boolean;
   /** How notices are delivered (default: recorded only). */
   notifier?: (db: Db) => Notifier;
+  /** A dev server whose state lives in a file on a fixed port, so a test can restart it. */
+  persistTemporal?: { dbFilename: string; port: number };
 }
 
 export function freshDatabaseUrl(): string {
@@ -41,7 +43,7 @@ export function freshDatabaseUrl(): string {
 let runtimeInstalled = false;
 
 /** A Temporal dev server of this test file's own, from the `temporal` CLI, with our search attributes. */
-export async function startTestTemporal(): Promise<TestWorkflowEnvironment> {
+export async function startTestTemporal(persist?: { dbFilename: string; port: number }): Promise<TestWorkflowEnvironment> {
   if (!runtimeInstalled) {
     // Expected failures (refusals, injected outages) would otherwise fill the output with warnings.
     Runtime.install({ logger: new DefaultLogger((process.env.TEST_LOG_LEVEL as 'ERROR' | undefined) ?? 'ERROR') });
@@ -53,12 +55,13 @@ export async function startTestTemporal(): Promise<TestWorkflowEnvironment> {
       executable: cli ? { type: 'existing-path', path: cli } : { type: 'cached-download' },
       searchAttributes: [ErpStatusKey, ErpItemTypeKey, ErpItemRefKey, ErpProjectKey],
       ui: false,
+      ...(persist ? { dbFilename: persist.dbFilename, port: persist.port, ip: '127.0.0.1' } : {}),
     },
   });
 }
 
 export async function startHarness(options: HarnessOptions = {}) {
-  const temporal = await startTestTemporal();
+  let temporal = await startTestTemporal(options.persistTemporal);
   const address = temporal.address;
   const databaseUrl = freshDatabaseUrl();
   const db = createDb(databaseUrl);
@@ -116,6 +119,11 @@ export async function startHarness(options: HarnessOptions = {}) {
       await nativeConnection.close();
       await db.$disconnect();
       await temporal.teardown();
+    },
+    /** Stops the dev server and starts it again on the same file and port (persistTemporal only). */
+    async restartTemporal() {
+      await temporal.teardown();
+      temporal = await startTestTemporal(options.persistTemporal);
     },
   };
 }

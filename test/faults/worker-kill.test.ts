@@ -1,0 +1,64 @@
+/**
+ * 200 exports in flight when the worker process is killed with SIGKILL; a new worker takes over.
+ * Checked on the ERP's side and in the database: every item exported exactly once and Synced.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { APPROVER, PM, changeOrderBody } from '../support/fixtures';
+import { companyWithSyncedCommitment } from '../support/flows';
+import { eventually, startHarness, type Harness } from '../support/harness';
+
+const ITEMS = 200;
+let h: Harness;
+const workers: ChildProcess[] = [];
+
+function startWorker(): ChildProcess {
+  const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(__dirname, '..', '..', 'bin', 'worker.ts')], {
+    env: { ...process.env, TEMPORAL_ADDRESS: h.address, TEMPORAL_TASK_QUEUE: h.taskQueue, DATABASE_URL: h.databaseUrl, WORKFLOW_BUNDLE_PATH: process.env.TEST_WORKFLOW_BUNDLE },
+    stdio: 'ignore',
+  });
+  workers.push(child);
+  return child;
+}
+
+beforeAll(async () => {
+  h = await startHarness({ noWorker: true, exportPolicy: { initialIntervalMs: 100, maximumIntervalMs: 1_000, maximumAttempts: 20, startToCloseMs: 4_000 } });
+  startWorker();
+  await companyWithSyncedCommitment(h);
+});
+
+afterAll(async () => {
+  for (const worker of workers) if (worker.exitCode === null && worker.signalCode === null) worker.kill('SIGKILL');
+  await h?.stop();
+});
+
+test(`SIGKILL in the middle of ${ITEMS} exports: each exported exactly once, all Synced`, async () => {
+  const refs = Array.from({ length: ITEMS }, (_, i) => `CO-K${i + 1}`);
+  for (const [i, ref] of refs.entries()) await h.intake.upsertChangeOrder(ref, changeOrderBody({ number: String(i + 1) }));
+  for (const ref of refs) await h.desk.send('cco', ref, PM);
+  // The ERP books each export, then answers slowly: the kill lands between the booking and the answer.
+  await h.sandbox.injectFault({ itemRef: '*', delayMs: 1_500 });
+  await Promise.all(refs.map((ref) => h.desk.accept('cco', ref, { by: APPROVER })));
+
+  await eventually(async () => (await h.db.sandboxExport.count({ where: { itemRef: { startsWith: 'CO-K' } } })) >= 20, 'some exports to be booked', 60_000);
+  const first = workers[0]!;
+  first.kill('SIGKILL');
+  await new Promise((resolve) => first.once('exit', resolve));
+  const bookedAtKill = await h.db.sandboxExport.count({ where: { itemRef: { startsWith: 'CO-K' } } });
+  expect(bookedAtKill).toBeLessThan(ITEMS);
+
+  await h.sandbox.clearFault('*');
+  startWorker();
+  await eventually(async () => (await h.db.erpRecord.count({ where: { itemRef: { startsWith: 'CO-K' }, status: 'Synced' } })) === ITEMS, 'every item to be Synced', 180_000);
+
+  const exports = await h.db.sandboxExport.groupBy({ by: ['itemRef'], where: { itemRef: { startsWith: 'CO-K' } }, _count: { _all: true } });
+  expect(exports).toHaveLength(ITEMS);
+  expect(exports.every((e) => e._count._all === 1)).toBe(true);
+  // Exports whose answer was lost were asked again under the same key and answered with the booked id.
+  expect(await h.db.sandboxExport.count({ where: { itemRef: { startsWith: 'CO-K' }, calls: { gt: 1 } } })).toBeGreaterThan(0);
+  const records = await h.db.erpRecord.findMany({ where: { itemRef: { startsWith: 'CO-K' } }, include: { history: true } });
+  for (const record of records) {
+    expect(record.history.map((e) => e.action)).toEqual(['sent', 'accepted', 'exported']);
+    expect(record.erpId).toMatch(/^SBX-/);
+  }
+});
