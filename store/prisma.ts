@@ -6,9 +6,15 @@ export type Db = PrismaClient;
 /** The client inside an interactive transaction. */
 export type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
+/**
+ * How long one statement waits for another process's write lock. better-sqlite3 waits synchronously,
+ * freezing this process, so the wait is kept short and longer locks are waited out between retries
+ * (see `writeTransaction`, and Temporal's activity retries).
+ */
+export const BUSY_TIMEOUT_MS = 250;
+
 export function createDb(databaseUrl: string): Db {
-  // Several processes (worker, bot, API) may share the file: wait for a lock instead of failing at once.
-  const adapter = new PrismaBetterSQLite3({ url: sqliteFilePath(databaseUrl), timeout: 10_000 });
+  const adapter = new PrismaBetterSQLite3({ url: sqliteFilePath(databaseUrl), timeout: BUSY_TIMEOUT_MS });
   return new PrismaClient({ adapter });
 }
 
@@ -25,7 +31,7 @@ const BUSY = /database is locked|SQLITE_BUSY/i;
  * the transaction takes the write lock before it reads (a write that touches no row), and a refusal
  * that still slips through is retried from the start. Nothing is half-written either way.
  */
-export async function writeTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>, attempts = 8): Promise<T> {
+export async function writeTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>, attempts = 12): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.$transaction(async (tx) => {
@@ -34,7 +40,8 @@ export async function writeTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>, 
       });
     } catch (err) {
       if (attempt >= attempts || !(err instanceof Error) || !BUSY.test(err.message)) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 30));
+      // Up to about 15 s in all, the process free between attempts.
+      await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 25 * 2 ** attempt) + Math.random() * 25));
     }
   }
 }

@@ -14,7 +14,7 @@ import type { ErpTransport } from '../../connectors/transport';
 import { erpProfile, type ErpSettings } from '../../domain/erp-profiles';
 import { ApprovalDesk } from '../../services/approval-desk';
 import { Intake } from '../../services/intake';
-import { createDb, type Db } from '../../store/prisma';
+import { createDb, tuneSqlite, type Db } from '../../store/prisma';
 import { findTemporalCli } from '../../platform/temporal-cli';
 import { erpApprovalsPlugin } from '../../worker/plugin';
 import { ErpItemRefKey, ErpItemTypeKey, ErpProjectKey, ErpStatusKey } from '../../workflows/search-attributes';
@@ -65,6 +65,7 @@ export async function startHarness(options: HarnessOptions = {}) {
   const address = temporal.address;
   const databaseUrl = freshDatabaseUrl();
   const db = createDb(databaseUrl);
+  await tuneSqlite(db);
   const sandbox = new SandboxErp(db);
   const transport = options.transport?.(db) ?? sandbox;
   const profile = erpProfile('sage300cre');
