@@ -2,7 +2,7 @@
  * The Slack bot: one Bolt app. Over HTTP it answers on /slack/events (events, interactivity, slash
  * commands) with Slack's signature checked; with SLACK_APP_TOKEN it uses Socket Mode instead.
  */
-import { App, ExpressReceiver, LogLevel, type Middleware, type AnyMiddlewareArgs } from '@slack/bolt';
+import { App, ErrorCode, ExpressReceiver, LogLevel, type AnyMiddlewareArgs, type Middleware, type ReceiverProcessEventErrorHandlerArgs } from '@slack/bolt';
 import type { RequestHandler } from 'express';
 import type { WebClient } from '@slack/web-api';
 import type { BotDeps } from './deps';
@@ -48,6 +48,21 @@ const ignoreSlackRetries: Middleware<AnyMiddlewareArgs> = async (args) => {
   await args.next();
 };
 
+/**
+ * A signed request Bolt cannot process before any listener acknowledged it is malformed (Slack itself
+ * does not send such payloads): answer 400 rather than 500. Authorization failures stay 401.
+ */
+const answerUnprocessable = async ({ error, logger, response }: ReceiverProcessEventErrorHandlerArgs): Promise<boolean> => {
+  if (response.headersSent) {
+    logger.error('A Slack listener failed after acknowledging', error);
+    return false;
+  }
+  const unauthorized = 'code' in error && error.code === ErrorCode.AuthorizationError;
+  response.writeHead(unauthorized ? 401 : 400, { 'content-type': 'application/json' });
+  response.end(JSON.stringify(unauthorized ? { error: 'unauthorized' } : { error: 'malformed_request', message: 'This request is not a Slack payload the app can process.' }));
+  return true;
+};
+
 export interface SlackBot {
   app: App;
   client: WebClient;
@@ -67,6 +82,7 @@ export function createSlackBot(options: BotOptions, deps: BotDeps): SlackBot {
     signingSecret: options.signingSecret,
     endpoints: SLACK_EVENTS_PATH,
     logLevel: LogLevel.WARN,
+    processEventErrorHandler: answerUnprocessable,
   });
   const app = new App({ token: options.botToken, receiver, clientOptions, tokenVerificationEnabled: false, logLevel: LogLevel.WARN });
   app.error(async (error) => {

@@ -2,9 +2,6 @@ import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaClient } from '@prisma/client';
 import { sqliteFilePath } from '../platform/database-url';
 
-export type Db = PrismaClient;
-/** The client inside an interactive transaction. */
-export type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
 /**
  * How long one statement waits for another process's write lock. better-sqlite3 waits synchronously,
@@ -13,17 +10,42 @@ export type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
  */
 export const BUSY_TIMEOUT_MS = 250;
 
-export function createDb(databaseUrl: string): Db {
-  const adapter = new PrismaBetterSQLite3({ url: sqliteFilePath(databaseUrl), timeout: BUSY_TIMEOUT_MS });
-  return new PrismaClient({ adapter });
+/** SQLite said another process holds the lock (Prisma reports the busy timeout as P1008). */
+export function isBusy(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  return (err as { code?: string }).code === 'P1008' || /database is locked|SQLITE_BUSY/i.test(err.message);
 }
+
+const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 25 * 2 ** attempt) + Math.random() * 25));
+
+export function createDb(databaseUrl: string) {
+  const adapter = new PrismaBetterSQLite3({ url: sqliteFilePath(databaseUrl), timeout: BUSY_TIMEOUT_MS });
+  return new PrismaClient({ adapter }).$extends({
+    query: {
+      // Every statement waits out another process's lock between short attempts (about 15 s in all).
+      async $allOperations({ args, query }) {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            return await query(args);
+          } catch (err) {
+            if (attempt >= 12 || !isBusy(err)) throw err;
+            await pause(attempt);
+          }
+        }
+      },
+    },
+  });
+}
+
+export type Db = ReturnType<typeof createDb>;
+/** The client inside an interactive transaction. */
+export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
+
 
 /** WAL lets readers carry on while one process writes. */
 export async function tuneSqlite(db: Db): Promise<void> {
   await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
 }
-
-const BUSY = /database is locked|SQLITE_BUSY/i;
 
 /**
  * A read-then-write transaction that several processes can run at once. SQLite refuses, without
@@ -39,9 +61,8 @@ export async function writeTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>, 
         return work(tx);
       });
     } catch (err) {
-      if (attempt >= attempts || !(err instanceof Error) || !BUSY.test(err.message)) throw err;
-      // Up to about 15 s in all, the process free between attempts.
-      await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 25 * 2 ** attempt) + Math.random() * 25));
+      if (attempt >= attempts || !isBusy(err)) throw err;
+      await pause(attempt);
     }
   }
 }

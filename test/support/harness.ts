@@ -55,6 +55,7 @@ export async function startTestTemporal(persist?: { dbFilename: string; port: nu
       executable: cli ? { type: 'existing-path', path: cli } : { type: 'cached-download' },
       searchAttributes: [ErpStatusKey, ErpItemTypeKey, ErpItemRefKey, ErpProjectKey],
       ui: false,
+      log: { format: 'pretty', level: 'error' },
       ...(persist ? { dbFilename: persist.dbFilename, port: persist.port, ip: '127.0.0.1' } : {}),
     },
   });
