@@ -56,10 +56,14 @@ export async function tuneSqlite(db: Db): Promise<void> {
 export async function writeTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>, attempts = 12): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.$transaction(async (tx) => {
-        await tx.$executeRawUnsafe('UPDATE "ErpRecord" SET "round" = "round" WHERE 1 = 0');
-        return work(tx);
-      });
+      return await db.$transaction(
+        async (tx) => {
+          await tx.$executeRawUnsafe('UPDATE "ErpRecord" SET "round" = "round" WHERE 1 = 0');
+          return work(tx);
+        },
+        // One connection serves a process's transactions in turn, and a lock may be waited out inside.
+        { maxWait: 30_000, timeout: 30_000 },
+      );
     } catch (err) {
       if (attempt >= attempts || !isBusy(err)) throw err;
       await pause(attempt);
