@@ -17,6 +17,8 @@ import { writeTransaction, type Db, type Tx } from '../store/prisma';
 import type { Notifier } from './notifier';
 import type { Notice } from './types';
 
+const SUMMARY_ITEMS = 10;
+
 export interface ActivityDeps {
   db: Db;
   profile: ErpProfile;
@@ -158,13 +160,14 @@ export function createActivities({ db, profile, settings, transport, notifier }:
 
     /** Each accounting approver gets the day's Ready to Export and Failed to Export lists; nobody gets an empty one. */
     async sendDailySummaries(input: { runKey: string; date: string }): Promise<{ approvers: number; sent: number; readyToExport: number; failedToExport: number }> {
-      const { readyToExport, failedToExport } = await approverQueue(db);
+      // A summary lists the oldest few of each kind, with the full counts.
+      const { readyToExport, failedToExport } = await approverQueue(db, SUMMARY_ITEMS);
       const users = await db.user.findMany({ where: { canPushToAccounting: true }, include: { permissions: true }, orderBy: { name: 'asc' } });
       const approvers = users.filter((user) =>
         isAccountingApprover({ id: user.id, name: user.name, canPushToAccounting: user.canPushToAccounting, grants: user.permissions }),
       );
-      const counts = { approvers: approvers.length, readyToExport: readyToExport.length, failedToExport: failedToExport.length };
-      if (readyToExport.length + failedToExport.length === 0) return { ...counts, sent: 0 };
+      const counts = { approvers: approvers.length, readyToExport: readyToExport.total, failedToExport: failedToExport.total };
+      if (readyToExport.total + failedToExport.total === 0) return { ...counts, sent: 0 };
       for (const approver of approvers) {
         await notifier.dailySummary({
           approver: { id: approver.id, name: approver.name },

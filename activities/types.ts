@@ -57,7 +57,7 @@ export interface DailySummary {
   approver: Person;
   /** The day it covers, YYYY-MM-DD in the company's time zone. */
   date: string;
-  readyToExport: SummaryEntry[];
-  failedToExport: SummaryEntry[];
+  readyToExport: { total: number; items: SummaryEntry[] };
+  failedToExport: { total: number; items: SummaryEntry[] };
   eventKey: string;
 }

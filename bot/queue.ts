@@ -4,12 +4,13 @@ import type { BotDeps } from './deps';
 import type { Queue } from './views/queue';
 
 /** An approver sees what waits for accounting; everyone sees their own rejected items. */
-export async function queueFor(deps: BotDeps, userId: string): Promise<Queue> {
+export async function queueFor(deps: BotDeps, userId: string, shown: number): Promise<Queue> {
   const actor = await deps.desk.actor(userId);
   const approver = isAccountingApprover(actor);
+  const none = { total: 0, items: [] };
   const [waiting, mine] = await Promise.all([
-    approver ? approverQueue(deps.db) : Promise.resolve({ readyToExport: [], failedToExport: [] }),
-    creatorQueue(deps.db, userId),
+    approver ? approverQueue(deps.db, shown) : Promise.resolve({ readyToExport: none, failedToExport: none }),
+    creatorQueue(deps.db, userId, shown),
   ]);
   return { approver, ...waiting, ...mine };
 }

@@ -1,4 +1,8 @@
-/** What waits for a person: approvers see Ready to Export and Failed to Export; creators their rejected items. */
+/**
+ * What waits for a person: approvers see Ready to Export and Failed to Export; creators their
+ * rejected items. Each list is counted in full but read only as far as it is shown, so building a
+ * queue costs the same with 10 or 10,000 items waiting.
+ */
 import type { Db } from '../store/prisma';
 import type { ItemType } from '../domain/item-types';
 import type { ErpStatus } from '../domain/statuses';
@@ -11,33 +15,42 @@ export interface QueueItem {
   detail: string | null;
 }
 
-const include = { project: { select: { name: true } }, commitment: { select: { title: true } }, changeOrder: { select: { title: true } } } as const;
-
-async function byStatus(db: Db, status: ErpStatus, creatorId?: string): Promise<QueueItem[]> {
-  const records = await db.erpRecord.findMany({
-    where: {
-      status,
-      ...(creatorId
-        ? { OR: [{ project: { createdById: creatorId } }, { commitment: { createdById: creatorId } }, { changeOrder: { createdById: creatorId } }] }
-        : {}),
-    },
-    orderBy: [{ updatedAt: 'asc' }, { id: 'asc' }],
-    include,
-  });
-  return records.map((r) => ({
-    type: r.itemType,
-    ref: r.itemRef,
-    projectRef: r.projectRef,
-    title: r.project?.name ?? r.commitment?.title ?? r.changeOrder?.title ?? null,
-    detail: status === 'FailedToExport' ? r.exportError : status === 'Rejected' ? r.lastRejectionReason : null,
-  }));
+export interface QueueList {
+  total: number;
+  /** The oldest first, at most the number asked for. */
+  items: QueueItem[];
 }
 
-export async function approverQueue(db: Db) {
-  const [readyToExport, failedToExport] = await Promise.all([byStatus(db, 'ReadyToExport'), byStatus(db, 'FailedToExport')]);
+const include = { project: { select: { name: true } }, commitment: { select: { title: true } }, changeOrder: { select: { title: true } } } as const;
+
+async function byStatus(db: Db, status: ErpStatus, limit: number, creatorId?: string): Promise<QueueList> {
+  const where = {
+    status,
+    ...(creatorId
+      ? { OR: [{ project: { createdById: creatorId } }, { commitment: { createdById: creatorId } }, { changeOrder: { createdById: creatorId } }] }
+      : {}),
+  };
+  const [total, records] = await Promise.all([
+    db.erpRecord.count({ where }),
+    db.erpRecord.findMany({ where, orderBy: [{ updatedAt: 'asc' }, { id: 'asc' }], take: limit, include }),
+  ]);
+  return {
+    total,
+    items: records.map((r) => ({
+      type: r.itemType,
+      ref: r.itemRef,
+      projectRef: r.projectRef,
+      title: r.project?.name ?? r.commitment?.title ?? r.changeOrder?.title ?? null,
+      detail: status === 'FailedToExport' ? r.exportError : status === 'Rejected' ? r.lastRejectionReason : null,
+    })),
+  };
+}
+
+export async function approverQueue(db: Db, limit: number) {
+  const [readyToExport, failedToExport] = await Promise.all([byStatus(db, 'ReadyToExport', limit), byStatus(db, 'FailedToExport', limit)]);
   return { readyToExport, failedToExport };
 }
 
-export async function creatorQueue(db: Db, userId: string) {
-  return { rejected: await byStatus(db, 'Rejected', userId) };
+export async function creatorQueue(db: Db, userId: string, limit: number) {
+  return { rejected: await byStatus(db, 'Rejected', limit, userId) };
 }

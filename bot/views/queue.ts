@@ -12,11 +12,16 @@ export interface QueueEntry {
   detail?: string | null;
 }
 
+export interface QueueList {
+  total: number;
+  items: QueueEntry[];
+}
+
 export interface Queue {
   approver: boolean;
-  readyToExport: QueueEntry[];
-  failedToExport: QueueEntry[];
-  rejected: QueueEntry[];
+  readyToExport: QueueList;
+  failedToExport: QueueList;
+  rejected: QueueList;
 }
 
 /** Slack allows 50 blocks in a message and 100 in App Home; each item takes two. */
@@ -28,9 +33,9 @@ interface QueueButton {
   style?: 'primary' | 'danger';
 }
 
-function list(heading: string, entries: QueueEntry[], buttons: (entry: QueueEntry) => QueueButton[], shown: number): KnownBlock[] {
-  const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: `${heading} (${entries.length})` } }];
-  if (entries.length === 0) {
+function list(heading: string, { total, items: entries }: QueueList, buttons: (entry: QueueEntry) => QueueButton[], shown: number): KnownBlock[] {
+  const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: `${heading} (${total})` } }];
+  if (total === 0) {
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: 'Nothing here.' }] });
     return blocks;
   }
@@ -48,8 +53,8 @@ function list(heading: string, entries: QueueEntry[], buttons: (entry: QueueEntr
       })),
     });
   }
-  if (entries.length > shown) {
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `…and ${entries.length - shown} more. Use \`/erp status <ref>\` for any of them.` }] });
+  if (total > Math.min(shown, entries.length)) {
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `…and ${total - Math.min(shown, entries.length)} more. Use \`/erp status <ref>\` for any of them.` }] });
   }
   return blocks;
 }
@@ -68,7 +73,7 @@ export function queueBlocks(queue: Queue, shown: number = PER_LIST.message): Kno
       ], shown),
     );
   }
-  if (!queue.approver || queue.rejected.length > 0) {
+  if (!queue.approver || queue.rejected.total > 0) {
     blocks.push(...list('Rejected, waiting for your re-send', queue.rejected, () => [{ text: 'Re-send to ERP', action: ACTIONS.resend, style: 'primary' }], shown));
   }
   return blocks;
@@ -86,14 +91,14 @@ export function homeView(queue: Queue, name: string): View {
 }
 
 /** The daily summary an approver receives as a direct message. */
-export function dailySummaryMessage(summary: { date: string; readyToExport: QueueEntry[]; failedToExport: QueueEntry[] }, companyName: string): { text: string; blocks: KnownBlock[] } {
-  const counts = `${summary.readyToExport.length} Ready to Export, ${summary.failedToExport.length} Failed to Export`;
+export function dailySummaryMessage(summary: { date: string; readyToExport: QueueList; failedToExport: QueueList }, companyName: string): { text: string; blocks: KnownBlock[] } {
+  const counts = `${summary.readyToExport.total} Ready to Export, ${summary.failedToExport.total} Failed to Export`;
   return {
     text: `${esc(companyName)}: ERP Integrations Daily Summary for ${summary.date}: ${counts}`,
     blocks: [
       { type: 'header', text: { type: 'plain_text', text: truncate(`ERP Integrations Daily Summary · ${summary.date}`, 150) } },
       { type: 'section', text: { type: 'mrkdwn', text: `*${counts}* waiting for accounting at ${esc(companyName)}.` } },
-      ...queueBlocks({ approver: true, readyToExport: summary.readyToExport, failedToExport: summary.failedToExport, rejected: [] }, PER_LIST.summary),
+      ...queueBlocks({ approver: true, readyToExport: summary.readyToExport, failedToExport: summary.failedToExport, rejected: { total: 0, items: [] } }, PER_LIST.summary),
     ],
   };
 }

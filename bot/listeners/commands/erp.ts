@@ -8,7 +8,7 @@ import type { BotDeps } from '../../deps';
 import { refusalText } from '../../replies';
 import { esc, slackDate } from '../../text';
 import { itemEssentials, statusBlocks } from '../../views/item-blocks';
-import { queueBlocks } from '../../views/queue';
+import { PER_LIST, queueBlocks } from '../../views/queue';
 import { queueFor } from '../../queue';
 
 type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
@@ -48,7 +48,7 @@ export function erpCommand(deps: BotDeps) {
           return;
         case 'queue': {
           const userId = await deps.directory.userIdFor(command.user_id);
-          const queue = await queueFor(deps, userId);
+          const queue = await queueFor(deps, userId, PER_LIST.message);
           await answer('What waits for you', queueBlocks(queue));
           return;
         }

@@ -4,7 +4,7 @@ import { DomainError } from '../../../domain/errors';
 import type { BotDeps } from '../../deps';
 import { queueFor } from '../../queue';
 import { esc } from '../../text';
-import { homeView } from '../../views/queue';
+import { homeView, PER_LIST } from '../../views/queue';
 
 type HomeArgs = SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewareArgs;
 
@@ -14,7 +14,7 @@ export function appHomeOpened(deps: BotDeps) {
     try {
       const userId = await deps.directory.userIdFor(event.user);
       const actor = await deps.desk.actor(userId);
-      await client.views.publish({ user_id: event.user, view: homeView(await queueFor(deps, userId), actor.name) });
+      await client.views.publish({ user_id: event.user, view: homeView(await queueFor(deps, userId, PER_LIST.home), actor.name) });
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
       await client.views.publish({
