@@ -7,6 +7,8 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { InvalidRequest, NotAwaitingDecision } from '../domain/errors';
 import { ITEM_TYPE_INFO, approvalWorkflowId, type ItemType } from '../domain/item-types';
 import { isInReview, statusLabel, type ErpStatus } from '../domain/statuses';
+import fs from 'node:fs';
+import path from 'node:path';
 import Database from 'better-sqlite3';
 import { sqliteFilePath } from '../platform/database-url';
 import { writeTransaction, type Db } from '../store/prisma';
@@ -53,6 +55,7 @@ export async function releaseItem(db: Db, client: Client, type: ItemType, ref: s
 
 /** A consistent copy of the live SQLite database (SQLite's online backup: safe while processes write). */
 export async function backupDatabase(databaseUrl: string, destination: string): Promise<void> {
+  fs.mkdirSync(path.dirname(path.resolve(destination)), { recursive: true });
   const source = new Database(sqliteFilePath(databaseUrl), { readonly: true, fileMustExist: true });
   try {
     await source.backup(destination);

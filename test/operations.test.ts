@@ -51,7 +51,7 @@ test('a running round cannot be released, and an interrupted export needs --forc
 });
 
 test('an online backup is a consistent copy of the database', async () => {
-  const copy = path.join(process.env.TEST_TMP_DIR as string, `backup-${Date.now()}.db`);
+  const copy = path.join(process.env.TEST_TMP_DIR as string, `backups-${Date.now()}`, 'erp.db');
   await backupDatabase(h.databaseUrl, copy);
   const restored = createDb(`file:${copy}`);
   try {
