@@ -7,6 +7,7 @@ import express, { type RequestHandler } from 'express';
 import type { z } from 'zod';
 import type { ApprovalDesk } from '../services/approval-desk';
 import type { Intake } from '../services/intake';
+import { recordTitle, WITH_TITLE } from '../store/items';
 import type { Db } from '../store/prisma';
 import { errorHandler, RequestProblem, zodProblem } from './errors';
 import { openApiDocument } from './openapi';
@@ -128,7 +129,7 @@ export function createApi({ db, desk, intake, apiToken, health, mount }: ApiDeps
         orderBy: [{ updatedAt: 'asc' }, { id: 'asc' }],
         skip: query.offset,
         take: query.limit,
-        include: { project: { select: { name: true } }, commitment: { select: { title: true } }, changeOrder: { select: { title: true } } },
+        include: WITH_TITLE,
       }),
     ]);
     res.json({
@@ -137,7 +138,7 @@ export function createApi({ db, desk, intake, apiToken, health, mount }: ApiDeps
         type: r.itemType,
         ref: r.itemRef,
         projectRef: r.projectRef,
-        title: r.project?.name ?? r.commitment?.title ?? r.changeOrder?.title ?? null,
+        title: recordTitle(r),
         status: r.status,
         erpId: r.erpId,
         exportError: r.exportError,

@@ -3,6 +3,7 @@
  * rejected items. Each list is counted in full but read only as far as it is shown, so building a
  * queue costs the same with 10 or 10,000 items waiting.
  */
+import { recordTitle, WITH_TITLE } from '../store/items';
 import type { Db } from '../store/prisma';
 import type { ItemType } from '../domain/item-types';
 import type { ErpStatus } from '../domain/statuses';
@@ -21,8 +22,6 @@ export interface QueueList {
   items: QueueItem[];
 }
 
-const include = { project: { select: { name: true } }, commitment: { select: { title: true } }, changeOrder: { select: { title: true } } } as const;
-
 async function byStatus(db: Db, status: ErpStatus, limit: number, creatorId?: string): Promise<QueueList> {
   const where = {
     status,
@@ -32,7 +31,7 @@ async function byStatus(db: Db, status: ErpStatus, limit: number, creatorId?: st
   };
   const [total, records] = await Promise.all([
     db.erpRecord.count({ where }),
-    db.erpRecord.findMany({ where, orderBy: [{ updatedAt: 'asc' }, { id: 'asc' }], take: limit, include }),
+    db.erpRecord.findMany({ where, orderBy: [{ updatedAt: 'asc' }, { id: 'asc' }], take: limit, include: WITH_TITLE }),
   ]);
   return {
     total,
@@ -40,7 +39,7 @@ async function byStatus(db: Db, status: ErpStatus, limit: number, creatorId?: st
       type: r.itemType,
       ref: r.itemRef,
       projectRef: r.projectRef,
-      title: r.project?.name ?? r.commitment?.title ?? r.changeOrder?.title ?? null,
+      title: recordTitle(r),
       detail: status === 'FailedToExport' ? r.exportError : status === 'Rejected' ? r.lastRejectionReason : null,
     })),
   };

@@ -146,3 +146,10 @@ export async function loadItem(db: Reader, type: ItemType, ref: string): Promise
   const hint = suggestions.length > 0 ? ` Did you mean ${suggestions.join(', ')}?` : '';
   throw new UnknownItem(`There is no ${ITEM_TYPE_INFO[type].label} "${ref}".${hint}`, suggestions);
 }
+
+/** What a list of ERP records needs to show each item's title, whatever its type. */
+export const WITH_TITLE = { project: { select: { name: true } }, commitment: { select: { title: true } }, changeOrder: { select: { title: true } } } as const;
+
+export function recordTitle(record: { project: { name: string } | null; commitment: { title: string } | null; changeOrder: { title: string } | null }): string | null {
+  return record.project?.name ?? record.commitment?.title ?? record.changeOrder?.title ?? null;
+}
