@@ -6,6 +6,7 @@ import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewar
 import { isItemType } from '../../../domain/item-types';
 import { InvalidRequest } from '../../../domain/errors';
 import type { BotDeps } from '../../deps';
+import { afterAck } from '../../after-ack';
 import { refusalText, tell } from '../../replies';
 import { ACTIONS, parseItemKey } from '../../views/item-blocks';
 import { acceptModal, rejectModal } from '../../views/modals';
@@ -22,34 +23,36 @@ export function decisionClicked(deps: BotDeps) {
   return async ({ ack, body, action, client }: ButtonArgs): Promise<void> => {
     await ack();
     const channel = body.channel?.id;
-    try {
-      const { type, ref } = target(action.value);
-      const userId = await deps.directory.userIdFor(body.user.id);
-      const actionId = action.action_id.split(':')[0];
-      switch (actionId) {
-        case ACTIONS.accept: {
-          const view = await deps.desk.precheck('accept', type, ref, userId);
-          await client.views.open({ trigger_id: body.trigger_id, view: acceptModal(view, { type, ref, channel }) });
-          return;
+    await afterAck(async () => {
+      try {
+        const { type, ref } = target(action.value);
+        const userId = await deps.directory.userIdFor(body.user.id);
+        const actionId = action.action_id.split(':')[0];
+        switch (actionId) {
+          case ACTIONS.accept: {
+            const view = await deps.desk.precheck('accept', type, ref, userId);
+            await client.views.open({ trigger_id: body.trigger_id, view: acceptModal(view, { type, ref, channel }) });
+            return;
+          }
+          case ACTIONS.reject: {
+            const view = await deps.desk.precheck('reject', type, ref, userId);
+            await client.views.open({ trigger_id: body.trigger_id, view: rejectModal(view, { type, ref, channel }) });
+            return;
+          }
+          case ACTIONS.retryExport: {
+            await deps.desk.retryExport(type, ref, { by: userId });
+            await tell(client, body.user.id, channel, `:repeat: Export of ${ref} retried. The review message shows the result.`);
+            return;
+          }
+          case ACTIONS.resend: {
+            const view = await deps.desk.resend(type, ref, userId);
+            await tell(client, body.user.id, channel, `:outbox_tray: ${ref} is re-sent: ${view.erp.statusLabel}. The accounting approvers have been told.`);
+            return;
+          }
         }
-        case ACTIONS.reject: {
-          const view = await deps.desk.precheck('reject', type, ref, userId);
-          await client.views.open({ trigger_id: body.trigger_id, view: rejectModal(view, { type, ref, channel }) });
-          return;
-        }
-        case ACTIONS.retryExport: {
-          await deps.desk.retryExport(type, ref, { by: userId });
-          await tell(client, body.user.id, channel, `:repeat: Export of ${ref} retried. The review message shows the result.`);
-          return;
-        }
-        case ACTIONS.resend: {
-          const view = await deps.desk.resend(type, ref, userId);
-          await tell(client, body.user.id, channel, `:outbox_tray: ${ref} is re-sent: ${view.erp.statusLabel}. The accounting approvers have been told.`);
-          return;
-        }
+      } catch (err) {
+        await tell(client, body.user.id, channel, refusalText(err));
       }
-    } catch (err) {
-      await tell(client, body.user.id, channel, refusalText(err));
-    }
+    });
   };
 }

@@ -4,6 +4,7 @@
  */
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { BotDeps } from '../../deps';
+import { afterAck } from '../../after-ack';
 import { refusalText, tell } from '../../replies';
 import { DESCRIPTION_BLOCK, MODALS, ModalContext, REASON_BLOCK, reasonProblem } from '../../views/modals';
 
@@ -25,18 +26,20 @@ export function decisionSubmitted(deps: BotDeps) {
     }
     await ack();
     const channel = context.success ? context.data.channel : undefined;
-    try {
-      if (!context.success) throw new Error('modal without its item');
-      const { type, ref } = context.data;
-      const by = await deps.directory.userIdFor(body.user.id);
-      if (reject) {
-        await deps.desk.reject(type, ref, { by, reason });
-      } else {
-        await deps.desk.accept(type, ref, { by, description: inputValue(view.state.values, DESCRIPTION_BLOCK) });
+    await afterAck(async () => {
+      try {
+        if (!context.success) throw new Error('modal without its item');
+        const { type, ref } = context.data;
+        const by = await deps.directory.userIdFor(body.user.id);
+        if (reject) {
+          await deps.desk.reject(type, ref, { by, reason });
+        } else {
+          await deps.desk.accept(type, ref, { by, description: inputValue(view.state.values, DESCRIPTION_BLOCK) });
+        }
+      } catch (err) {
+        await tell(client, body.user.id, channel, refusalText(err));
       }
-    } catch (err) {
-      await tell(client, body.user.id, channel, refusalText(err));
-    }
+    });
   };
 }
 
