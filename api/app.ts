@@ -7,7 +7,7 @@ import express, { type RequestHandler } from 'express';
 import type { z } from 'zod';
 import type { ApprovalDesk } from '../services/approval-desk';
 import type { Intake } from '../services/intake';
-import { recordTitle, WITH_TITLE } from '../store/items';
+import { recordSummary, WITH_TITLE } from '../store/items';
 import type { Db } from '../store/prisma';
 import { errorHandler, RequestProblem, zodProblem } from './errors';
 import { openApiDocument } from './openapi';
@@ -135,10 +135,7 @@ export function createApi({ db, desk, intake, apiToken, health, mount }: ApiDeps
     res.json({
       total,
       items: records.map((r) => ({
-        type: r.itemType,
-        ref: r.itemRef,
-        projectRef: r.projectRef,
-        title: recordTitle(r),
+        ...recordSummary(r),
         status: r.status,
         erpId: r.erpId,
         exportError: r.exportError,

@@ -125,12 +125,12 @@ export class ApprovalDesk {
    */
   async precheck(action: ItemAction, type: ItemType, ref: string, by: string): Promise<ItemView> {
     const actor = await this.actor(by);
-    const { item, erp } = await loadItem(this.deps.db, type, ref);
-    assertSupported(this.deps.profile, item, action);
-    assertPermitted(actor, action, item);
-    const status = erp.status as ErpStatus;
+    const loaded = await loadItem(this.deps.db, type, ref);
+    assertSupported(this.deps.profile, loaded.item, action);
+    assertPermitted(actor, action, loaded.item);
+    const status = loaded.erp.status as ErpStatus;
     if (!canApply(status, action)) throw await this.wrongState(action, type, ref, status);
-    return this.view(type, ref);
+    return itemView(this.deps.db, type, ref, loaded);
   }
 
   /** Starts a submission round and answers once the send is validated and recorded (or refused). */

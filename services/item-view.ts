@@ -1,12 +1,13 @@
 /** An item as people and API clients see it: data, ERP status, what is locked, what can be done, history. */
 import type { Db } from '../store/prisma';
-import { loadItem } from '../store/items';
+import { loadItem, type LoadedItem } from '../store/items';
 import { ITEM_TYPE_INFO, approvalWorkflowId, type ItemType } from '../domain/item-types';
 import { formatCents, totalCents } from '../domain/items';
 import { actionsAvailable, isLocked, statusLabel, type ErpStatus } from '../domain/statuses';
 
-export async function itemView(db: Db, type: ItemType, ref: string) {
-  const { item, erp } = await loadItem(db, type, ref);
+/** `loaded` spares a second read where the caller has just loaded the item. */
+export async function itemView(db: Db, type: ItemType, ref: string, loaded?: LoadedItem) {
+  const { item, erp } = loaded ?? (await loadItem(db, type, ref));
   const history = await db.historyEntry.findMany({
     where: { erpRecordId: erp.id },
     orderBy: [{ at: 'asc' }, { id: 'asc' }],

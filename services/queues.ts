@@ -3,7 +3,7 @@
  * rejected items. Each list is counted in full but read only as far as it is shown, so building a
  * queue costs the same with 10 or 10,000 items waiting.
  */
-import { recordTitle, WITH_TITLE } from '../store/items';
+import { recordSummary, WITH_TITLE } from '../store/items';
 import type { Db } from '../store/prisma';
 import type { ItemType } from '../domain/item-types';
 import type { ErpStatus } from '../domain/statuses';
@@ -36,10 +36,7 @@ async function byStatus(db: Db, status: ErpStatus, limit: number, creatorId?: st
   return {
     total,
     items: records.map((r) => ({
-      type: r.itemType,
-      ref: r.itemRef,
-      projectRef: r.projectRef,
-      title: recordTitle(r),
+      ...recordSummary(r),
       detail: status === 'FailedToExport' ? r.exportError : status === 'Rejected' ? r.lastRejectionReason : null,
     })),
   };

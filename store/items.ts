@@ -150,6 +150,14 @@ export async function loadItem(db: Reader, type: ItemType, ref: string): Promise
 /** What a list of ERP records needs to show each item's title, whatever its type. */
 export const WITH_TITLE = { project: { select: { name: true } }, commitment: { select: { title: true } }, changeOrder: { select: { title: true } } } as const;
 
-export function recordTitle(record: { project: { name: string } | null; commitment: { title: string } | null; changeOrder: { title: string } | null }): string | null {
-  return record.project?.name ?? record.commitment?.title ?? record.changeOrder?.title ?? null;
+type TitledRecord = ErpRecord & { project: { name: string } | null; commitment: { title: string } | null; changeOrder: { title: string } | null };
+
+/** An ERP record as lists show it: which item, where, and its title. */
+export function recordSummary(record: TitledRecord) {
+  return {
+    type: record.itemType,
+    ref: record.itemRef,
+    projectRef: record.projectRef,
+    title: record.project?.name ?? record.commitment?.title ?? record.changeOrder?.title ?? null,
+  };
 }

@@ -190,7 +190,7 @@ test('text from items and people is escaped: a title of <!channel> & <@U123> pin
   const post = await reviewPost('CO-S5');
   // Slack reads mentions in mrkdwn and in the notification text; plain_text shows them literally.
   const mrkdwn: string[] = [String(post.args.text)];
-  JSON.stringify(post.args.blocks, (key, value) => {
+  JSON.stringify(post.args.blocks, (_key, value) => {
     if (value && typeof value === 'object' && value.type === 'mrkdwn') mrkdwn.push(value.text);
     return value;
   });

@@ -1,5 +1,4 @@
 /** The Temporal dev server stops and starts again on the same database file while items wait in review. */
-import fs from 'node:fs';
 import path from 'node:path';
 import { APPROVER, APPROVER_2, PM, changeOrderBody } from '../support/fixtures';
 import { companyWithSyncedCommitment, untilStatus } from '../support/flows';
