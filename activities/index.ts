@@ -13,6 +13,7 @@ import { toApplicationFailure } from '../platform/failures';
 import { approverQueue } from '../services/queues';
 import { isAccountingApprover } from '../domain/permissions';
 import { loadItem } from '../store/items';
+import { actorOf } from '../store/users';
 import { writeTransaction, type Db, type Tx } from '../store/prisma';
 import type { Notifier } from './notifier';
 import type { Notice } from './types';
@@ -99,8 +100,11 @@ export function createActivities({ db, profile, settings, transport, notifier }:
     /** Moves the item's ERP status and writes the change history entry, once per event. */
     async recordTransition(input: TransitionInput): Promise<void> {
       await writeTransaction(db, async (tx) => {
-        if (await alreadyRecorded(tx, input.eventKey)) return;
-        const erp = await tx.erpRecord.findUniqueOrThrow({ where: { itemType_itemRef: { itemType: input.type, itemRef: input.ref } } });
+        const erp = await tx.erpRecord.findUniqueOrThrow({
+          where: { itemType_itemRef: { itemType: input.type, itemRef: input.ref } },
+          include: { history: { where: { eventKey: input.eventKey }, select: { id: true } } },
+        });
+        if (erp.history.length > 0) return; // Recorded by an earlier attempt.
         const from = erp.status as ErpStatus;
         const to = nextStatus(from, input.transition);
         if (!to) {
@@ -163,9 +167,7 @@ export function createActivities({ db, profile, settings, transport, notifier }:
       // A summary lists the oldest few of each kind, with the full counts.
       const { readyToExport, failedToExport } = await approverQueue(db, SUMMARY_ITEMS);
       const users = await db.user.findMany({ where: { canPushToAccounting: true }, include: { permissions: true }, orderBy: { name: 'asc' } });
-      const approvers = users.filter((user) =>
-        isAccountingApprover({ id: user.id, name: user.name, canPushToAccounting: user.canPushToAccounting, grants: user.permissions }),
-      );
+      const approvers = users.filter((user) => isAccountingApprover(actorOf(user)));
       const counts = { approvers: approvers.length, readyToExport: readyToExport.total, failedToExport: failedToExport.total };
       if (readyToExport.total + failedToExport.total === 0) return { ...counts, sent: 0 };
       for (const approver of approvers) {

@@ -8,6 +8,11 @@ export interface Notifier {
   dailySummary(summary: DailySummary): Promise<void>;
 }
 
+export interface RecordedNotice {
+  id: number;
+  deliveredAt: Date | null;
+}
+
 /**
  * Writes each notice once to the `Notification` table: the record of who was told what, and the
  * inbox a delivery channel can work from.
@@ -20,33 +25,47 @@ export class RecordingNotifier implements Notifier {
       where: { itemType_itemRef: { itemType: notice.item.type, itemRef: notice.item.ref } },
       select: { id: true },
     });
-    if (!record) return;
+    if (record) await this.record(notice, record.id);
+  }
+
+  /** Writes the notice once; answers with its record, which says whether a channel has delivered it. */
+  record(notice: Notice, erpRecordId: number): Promise<RecordedNotice> {
     const audience = audienceOf(notice);
-    await this.db.notification.upsert({
-      where: { eventKey: `${notice.eventKey}:${notice.kind}` },
-      update: {},
-      create: {
-        eventKey: `${notice.eventKey}:${notice.kind}`,
-        kind: notice.kind,
-        audience,
-        recipientId: audience === 'creator' ? notice.item.creator.id : null,
-        erpRecordId: record.id,
-        payload: notice as unknown as Prisma.InputJsonObject,
-      },
+    return this.writeOnce({
+      eventKey: `${notice.eventKey}:${notice.kind}`,
+      kind: notice.kind,
+      audience,
+      recipientId: audience === 'creator' ? notice.item.creator.id : null,
+      erpRecordId,
+      payload: notice as unknown as Prisma.InputJsonObject,
     });
   }
 
+  /** Notes that a channel delivered the notice, so a retried delivery does not repeat it. */
+  async delivered(recorded: RecordedNotice): Promise<void> {
+    await this.db.notification.update({ where: { id: recorded.id }, data: { deliveredAt: new Date() } });
+  }
+
   async dailySummary(summary: DailySummary): Promise<void> {
-    await this.db.notification.upsert({
-      where: { eventKey: summary.eventKey },
+    await this.recordSummary(summary);
+  }
+
+  recordSummary(summary: DailySummary): Promise<RecordedNotice> {
+    return this.writeOnce({
+      eventKey: summary.eventKey,
+      kind: 'daily-summary',
+      audience: 'approver',
+      recipientId: summary.approver.id,
+      payload: summary as unknown as Prisma.InputJsonObject,
+    });
+  }
+
+  private writeOnce(notification: Prisma.NotificationUncheckedCreateInput): Promise<RecordedNotice> {
+    return this.db.notification.upsert({
+      where: { eventKey: notification.eventKey },
       update: {},
-      create: {
-        eventKey: summary.eventKey,
-        kind: 'daily-summary',
-        audience: 'approver',
-        recipientId: summary.approver.id,
-        payload: summary as unknown as Prisma.InputJsonObject,
-      },
+      create: notification,
+      select: { id: true, deliveredAt: true },
     });
   }
 }

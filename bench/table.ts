@@ -4,7 +4,7 @@ import path from 'node:path';
 
 const results = JSON.parse(fs.readFileSync(path.join(__dirname, 'results.json'), 'utf8'));
 const lines = [
-  `Measured ${results.date.slice(0, 10)} on ${results.machine.cpus} CPUs (${results.machine.cpuModel}), ${results.machine.memoryGb} GB; ` +
+  `Measured ${results.date.slice(0, 10)}${results.commit ? ` (commit ${results.commit})` : ''} on ${results.machine.cpus} CPUs (${results.machine.cpuModel}), ${results.machine.memoryGb} GB; ` +
     `Node ${results.versions.node}, ${results.versions.temporal}, Temporal SDK ${results.versions.temporalSdk}, Bolt ${results.versions.bolt}, Prisma ${results.versions.prisma}.`,
   '',
   '| figure | value | goal |',

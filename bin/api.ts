@@ -1,6 +1,7 @@
 /** The intake API as its own process (scale it separately from the workers). */
 import { Client, Connection } from '@temporalio/client';
-import { listenHttp, temporalConnection } from '../platform/components';
+import { temporalConnection } from '../platform/components';
+import { listenHttp } from '../platform/servers';
 import { ConfigError, loadConfig } from '../platform/config';
 import { onShutdown, runMain } from '../platform/startup';
 import { createDb, tuneSqlite } from '../store/prisma';

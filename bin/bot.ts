@@ -4,7 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { listenHttp, SLACK_SETUP_HINT, slackBot, temporalConnection } from '../platform/components';
+import { temporalConnection } from '../platform/components';
+import { listenHttp, SLACK_SETUP_HINT, slackBot } from '../platform/servers';
 import { ConfigError, loadConfig } from '../platform/config';
 import { onShutdown, runMain } from '../platform/startup';
 import { createDb, tuneSqlite } from '../store/prisma';

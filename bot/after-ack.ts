@@ -3,6 +3,7 @@
  * burst of clicks does not make later requests wait for their ack behind all of that work: Slack needs
  * the ack within 3 seconds; the modal or the decision can follow a moment later. A job that waits
  * (on Temporal, or on a locked database) gives its turn up after SLOT_MS, so it holds nobody up.
+ * A job starts only after the requests already received have been acked.
  */
 const MAX_RUNNING = 1;
 const SLOT_MS = 250;
@@ -12,6 +13,10 @@ const waiting: (() => void)[] = [];
 export async function afterAck<T>(work: () => Promise<T>): Promise<T> {
   if (running >= MAX_RUNNING) await new Promise<void>((resolve) => waiting.push(resolve));
   running += 1;
+  // SQLite reads through Prisma never leave the microtask queue, so once started a job holds the
+  // thread until its first network call. Starting it from the check phase lets the event loop first
+  // take in and ack the requests that have already arrived.
+  await new Promise<void>((resolve) => setImmediate(resolve));
   let released = false;
   const release = () => {
     if (released) return;

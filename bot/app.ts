@@ -28,7 +28,11 @@ export function replayGuard(windowMs = 5 * 60_000): RequestHandler {
     // Slack's own retries are acked and ignored further on; they never apply a decision twice.
     if (!signature || req.get('x-slack-retry-num')) return next();
     const now = Date.now();
-    for (const [key, until] of seen) if (until < now) seen.delete(key);
+    // Entries are kept in arrival order, so the expired ones are the first few.
+    for (const [key, until] of seen) {
+      if (until >= now) break;
+      seen.delete(key);
+    }
     const key = `${req.get('x-slack-request-timestamp')}:${signature}`;
     if (seen.has(key)) {
       res.status(401).send('This request was already received.');

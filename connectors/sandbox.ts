@@ -23,9 +23,8 @@ export class SandboxErp implements ErpTransport {
   constructor(private readonly db: Db) {}
 
   async export(request: ExportRequest): Promise<ExportReceipt> {
-    const fault =
-      (await this.db.sandboxFault.findUnique({ where: { itemRef: request.itemRef } })) ??
-      (await this.db.sandboxFault.findUnique({ where: { itemRef: '*' } }));
+    const faults = await this.db.sandboxFault.findMany({ where: { itemRef: { in: [request.itemRef, '*'] } } });
+    const fault = faults.find((f) => f.itemRef === request.itemRef) ?? faults.find((f) => f.itemRef === '*');
 
     const existing = await this.db.sandboxExport.findUnique({ where: { idempotencyKey: request.idempotencyKey } });
     if (existing) {

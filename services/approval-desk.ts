@@ -10,12 +10,13 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import type { Db } from '../store/prisma';
-import { loadItem } from '../store/items';
+import { loadItem, type LoadedItem } from '../store/items';
+import { actorOf } from '../store/users';
 import { assertSendable, assertSupported, type ErpProfile, type ErpSettings } from '../domain/erp-profiles';
 import { AlreadyInReview, DomainError, InvalidRequest, NotAwaitingDecision, RoundNotRunning, UnknownUser } from '../domain/errors';
 import { ITEM_TYPE_INFO, approvalWorkflowId, type ItemType } from '../domain/item-types';
 import { formatMoney, totalCents, type Person } from '../domain/items';
-import { assertPermitted, type Actor, type Grant } from '../domain/permissions';
+import { assertPermitted, type Actor } from '../domain/permissions';
 import { ACTION_PAST, actionsAvailable, canApply, isInReview, statusLabel, type ErpStatus, type ItemAction } from '../domain/statuses';
 import { domainErrorFrom } from '../platform/failures';
 import {
@@ -63,12 +64,7 @@ export class ApprovalDesk {
   async actor(userId: string): Promise<Actor> {
     const user = await this.deps.db.user.findUnique({ where: { id: userId }, include: { permissions: true } });
     if (!user) throw new UnknownUser(`There is no user "${userId}" in the directory; ask an administrator to add you.`);
-    return {
-      id: user.id,
-      name: user.name,
-      canPushToAccounting: user.canPushToAccounting,
-      grants: user.permissions.map((p): Grant => ({ scope: p.scope, tool: p.tool, level: p.level })),
-    };
+    return actorOf(user);
   }
 
   view(type: ItemType, ref: string): Promise<ItemView> {
@@ -124,22 +120,25 @@ export class ApprovalDesk {
    * the user, the permission, the item's state. Returns the item as it stands.
    */
   async precheck(action: ItemAction, type: ItemType, ref: string, by: string): Promise<ItemView> {
+    const { item, erp } = await this.authorize(action, type, ref, by);
+    const status = erp.status as ErpStatus;
+    if (!canApply(status, action)) throw await this.wrongState(action, type, ref, status);
+    return itemView(this.deps.db, type, ref, { item, erp });
+  }
+
+  /** The user, the item, and whether this ERP profile and the user's permissions allow `action` on it. */
+  private async authorize(action: ItemAction, type: ItemType, ref: string, by: string): Promise<LoadedItem & { actor: Actor }> {
     const actor = await this.actor(by);
     const loaded = await loadItem(this.deps.db, type, ref);
     assertSupported(this.deps.profile, loaded.item, action);
     assertPermitted(actor, action, loaded.item);
-    const status = loaded.erp.status as ErpStatus;
-    if (!canApply(status, action)) throw await this.wrongState(action, type, ref, status);
-    return itemView(this.deps.db, type, ref, loaded);
+    return { ...loaded, actor };
   }
 
   /** Starts a submission round and answers once the send is validated and recorded (or refused). */
   private async open(kind: 'send' | 'resend', type: ItemType, ref: string, by: string): Promise<ItemView> {
-    const { db, client, taskQueue, profile, settings, exportPolicy } = this.deps;
-    const actor = await this.actor(by);
-    const { item, erp } = await loadItem(db, type, ref);
-    assertSupported(profile, item, kind);
-    assertPermitted(actor, kind, item);
+    const { client, taskQueue, profile, settings, exportPolicy } = this.deps;
+    const { actor, item, erp } = await this.authorize(kind, type, ref, by);
     const from = erp.status as ErpStatus;
     if (!canApply(from, kind)) throw await this.wrongState(kind, type, ref, from);
     assertSendable(profile, item, settings);
@@ -220,11 +219,8 @@ export class ApprovalDesk {
 
   /** Hands a decision to the running round; the round's validator decides who wins a race. */
   private async decide(action: ItemAction, type: ItemType, ref: string, request: DecisionRequest): Promise<ItemView> {
-    const { db, client, profile } = this.deps;
-    const actor = await this.actor(request.by);
-    const { item, erp } = await loadItem(db, type, ref);
-    assertSupported(profile, item, action);
-    assertPermitted(actor, action, item);
+    const { db, client } = this.deps;
+    const { actor, erp } = await this.authorize(action, type, ref, request.by);
     const by: Person = { id: actor.id, name: actor.name };
     const from = erp.status as ErpStatus;
     if (!isInReview(from)) throw await this.wrongState(action, type, ref, from);

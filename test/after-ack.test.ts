@@ -36,3 +36,16 @@ test('a job that waits longer than its turn lets the next one run', async () => 
   releaseSlow();
   await slow;
 });
+
+test('a job starts only once the event loop has taken in what has arrived, not in the ack\'s own turn', async () => {
+  const events: string[] = [];
+  const job = afterAck(async () => {
+    events.push('job runs');
+  });
+  // Everything already queued as a microtask (the rest of the ack, a request being parsed) goes first.
+  await Promise.resolve();
+  await Promise.resolve();
+  events.push('ack path finished');
+  await job;
+  expect(events).toEqual(['ack path finished', 'job runs']);
+});

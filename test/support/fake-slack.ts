@@ -15,7 +15,12 @@ export interface SlackUser {
   email: string;
 }
 
-export async function startFakeSlack(users: SlackUser[] = []) {
+export interface FakeSlackOptions {
+  /** False keeps only which methods were called: a long benchmark would otherwise hold every message. */
+  keepArgs?: boolean;
+}
+
+export async function startFakeSlack(users: SlackUser[] = [], { keepArgs = true }: FakeSlackOptions = {}) {
   const calls: SlackCall[] = [];
   const responses: { url: string; body: Record<string, any> }[] = [];
   const rateLimited = new Map<string, number>();
@@ -67,7 +72,7 @@ export async function startFakeSlack(users: SlackUser[] = []) {
         return;
       }
       const args = parseArgs(raw, req.headers['content-type'] ?? '');
-      calls.push({ method, args });
+      calls.push({ method, args: keepArgs ? args : {} });
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer(method, args)));
     });
   });
