@@ -2,6 +2,7 @@
 import type { ErrorRequestHandler } from 'express';
 import { ZodError } from 'zod';
 import { DomainError } from '../domain/errors';
+import { isDatabaseUnavailable } from '../store/prisma';
 
 const STATUS_BY_CODE: Record<string, number> = {
   invalid_request: 400,
@@ -44,6 +45,12 @@ export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
     res.status(400).json({ error: 'invalid_json', message: 'The request body is not valid JSON.' });
   } else if (err?.type === 'entity.too.large') {
     res.status(413).json({ error: 'body_too_large', message: 'The request body is too large (limit 1 MB).' });
+  } else if (isDatabaseUnavailable(err)) {
+    console.error('The database could not be written', err);
+    res.status(503).set('retry-after', '5').json({
+      error: 'database_unavailable',
+      message: 'The database cannot be written right now (it is locked, or its file or disk refuses writes); nothing was changed. Try again in a moment.',
+    });
   } else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) {
     res.status(err.status).json({ error: 'bad_request', message: String(err.message ?? 'Bad request') });
   } else {

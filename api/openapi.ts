@@ -16,6 +16,7 @@ const DESCRIPTIONS: Record<number, string> = {
   409: 'Not in a state for this action; says the state and who decided',
   422: 'Unknown reference, or the ERP minimum requirements are not met (every failing field listed)',
   423: 'A locked field was edited; names the fields',
+  503: 'The database cannot be written right now; nothing was changed (see Retry-After)',
 };
 const pathParam = (name: string, schema: object = { type: 'string' }) => ({ name, in: 'path', required: true, schema });
 const upsert = (summary: string, param: string, body: string) => ({
@@ -23,7 +24,7 @@ const upsert = (summary: string, param: string, body: string) => ({
     summary,
     parameters: [pathParam(param)],
     requestBody: { required: true, ...json(ref(body)) },
-    responses: { '200': { description: 'Stored' }, ...errors(400, 401, 422, 423) },
+    responses: { '200': { description: 'Stored' }, ...errors(400, 401, 422, 423, 503) },
   },
 });
 
@@ -77,7 +78,7 @@ export function openApiDocument(): Record<string, unknown> {
           summary: 'Send, re-send, retrieve, accept, reject or retry the export of an item on behalf of a user',
           parameters: [pathParam('type', { type: 'string', enum: ITEM_TYPES }), pathParam('ref'), pathParam('action', { type: 'string', enum: ITEM_ACTIONS })],
           requestBody: { required: true, ...json(ref('ActionBody')) },
-          responses: { '200': { description: 'The item after the action' }, ...errors(400, 401, 403, 404, 409, 422) },
+          responses: { '200': { description: 'The item after the action' }, ...errors(400, 401, 403, 404, 409, 422, 503) },
         },
       },
       '/healthz': { get: { summary: 'Process, database and Temporal connection', security: [], responses: { '200': { description: 'Healthy' }, '503': { description: 'A dependency is down' } } } },

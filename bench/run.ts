@@ -123,7 +123,19 @@ async function waitForOutput(child: ChildProcess, text: string) {
   });
 }
 
+/** The commit measured, read before any process loads the code. */
+function measuredCommit(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim() !== '';
+    return dirty ? `${head} with uncommitted changes` : head;
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
+}
+
 async function main() {
+  const commit = measuredCommit();
   const sizes = (process.env.BENCH_SIZES ?? '1000,5000,10000').split(',').map(Number);
   const throughputItems = Number(process.env.BENCH_THROUGHPUT_ITEMS ?? 500);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'erp-bench-'));
@@ -339,15 +351,6 @@ async function main() {
   const temporalVersion = (() => {
     const cli = findTemporalCli();
     return cli ? execFileSync(cli, ['--version'], { encoding: 'utf8' }).trim() : 'SDK download';
-  })();
-  const commit = (() => {
-    try {
-      const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-      const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim() !== '';
-      return dirty ? `${head} with uncommitted changes` : head;
-    } catch {
-      return 'unknown (not a git checkout)';
-    }
   })();
   const results = {
     date: new Date().toISOString(),

@@ -44,6 +44,32 @@ function isDriverBusy(err: unknown): boolean {
  */
 const TAKE_WRITE_LOCK: SqlQuery = { sql: 'UPDATE "ErpRecord" SET "round" = "round" WHERE 1 = 0', args: [], argTypes: [] };
 
+const ROLLBACK: SqlQuery = { sql: 'ROLLBACK', args: [], argTypes: [] };
+
+/** Ends SQLite's transaction if it is still open, and gives the connection back to the adapter. */
+async function abandon(tx: Transaction): Promise<void> {
+  await tx.executeRaw(ROLLBACK).catch(() => undefined); // SQLite may have rolled it back already
+  await tx.rollback();
+}
+
+/**
+ * Prisma ends a transaction with a COMMIT or ROLLBACK statement and only then frees the adapter's one
+ * connection; when that statement fails (a disk I/O error at COMMIT, or a ROLLBACK after SQLite
+ * already rolled back on such an error) the connection would stay taken and every later transaction
+ * in the process would wait forever. Here a failed ending still ends the transaction: a failed COMMIT
+ * is rolled back and reported; a failed ROLLBACK means nothing is left to roll back.
+ */
+async function endingSafely(tx: Transaction, query: SqlQuery, execute: (query: SqlQuery) => Promise<number>): Promise<number> {
+  if (query.sql !== 'COMMIT' && query.sql !== 'ROLLBACK') return execute(query);
+  try {
+    return await execute(query);
+  } catch (err) {
+    await abandon(tx);
+    if (query.sql === 'COMMIT') throw err;
+    return 0;
+  }
+}
+
 /**
  * The SQLite adapter with every statement retried on a busy lock, in or out of a transaction. This
  * sits below Prisma's query layer, so it costs nothing on the way (a client extension doing the same
@@ -69,11 +95,12 @@ function busyRetryingAdapter(factory: SqlDriverAdapterFactory): SqlDriverAdapter
         dispose: () => adapter.dispose(),
         async startTransaction(isolationLevel): Promise<Transaction> {
           const tx = await adapter.startTransaction(isolationLevel);
-          const wrapped = { ...statements(tx), options: tx.options, commit: () => tx.commit(), rollback: () => tx.rollback() };
+          const run = statements(tx);
+          const wrapped: Transaction = { ...run, executeRaw: (query) => endingSafely(tx, query, run.executeRaw), options: tx.options, commit: () => tx.commit(), rollback: () => tx.rollback() };
           try {
-            await wrapped.executeRaw(TAKE_WRITE_LOCK);
+            await run.executeRaw(TAKE_WRITE_LOCK);
           } catch (err) {
-            await tx.rollback();
+            await abandon(tx);
             throw err;
           }
           return wrapped;
@@ -105,4 +132,24 @@ export async function tuneSqlite(db: Db): Promise<void> {
 export function writeTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
   // One connection serves a process's transactions in turn, and a lock may be waited out inside.
   return db.$transaction(work, { maxWait: 30_000, timeout: 30_000 });
+}
+
+/** SQLite's codes for "this write cannot happen now": lock held, file or disk refusing, file gone. */
+const UNWRITABLE = /^SQLITE_(BUSY|LOCKED|IOERR|READONLY|FULL|CANTOPEN)/;
+
+/**
+ * True when an error means the database could not be written right now (another process kept the lock
+ * past the retries, or the file or disk refused the write), as opposed to a bad request or a bug.
+ * Nothing was written: the statement, or its whole transaction, was rolled back.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (let cause = err, depth = 0; cause && depth < 5; cause = (cause as { cause?: unknown }).cause, depth++) {
+    if (isDriverAdapterError(cause)) {
+      if (cause.cause.kind === 'SocketTimeout') return true;
+      if ('originalCode' in cause.cause && UNWRITABLE.test(String(cause.cause.originalCode))) return true;
+    }
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === 'string' && UNWRITABLE.test(code)) return true;
+  }
+  return false;
 }

@@ -2,33 +2,24 @@
  * 200 exports in flight when the worker process is killed with SIGKILL; a new worker takes over.
  * Checked on the ERP's side and in the database: every item exported exactly once and Synced.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { APPROVER, PM, changeOrderBody } from '../support/fixtures';
 import { companyWithSyncedCommitment } from '../support/flows';
 import { eventually, startHarness, type Harness } from '../support/harness';
+import { runWorkerFor, type Running } from '../support/processes';
 
 const ITEMS = 200;
 let h: Harness;
-const workers: ChildProcess[] = [];
-
-function startWorker(): ChildProcess {
-  const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(__dirname, '..', '..', 'bin', 'worker.ts')], {
-    env: { ...process.env, TEMPORAL_ADDRESS: h.address, TEMPORAL_TASK_QUEUE: h.taskQueue, DATABASE_URL: h.databaseUrl, WORKFLOW_BUNDLE_PATH: process.env.TEST_WORKFLOW_BUNDLE },
-    stdio: 'ignore',
-  });
-  workers.push(child);
-  return child;
-}
+const workers: Running[] = [];
+const startWorker = async () => workers.push(await runWorkerFor(h));
 
 beforeAll(async () => {
   h = await startHarness({ noWorker: true, exportPolicy: { initialIntervalMs: 100, maximumIntervalMs: 1_000, maximumAttempts: 20, startToCloseMs: 4_000 } });
-  startWorker();
+  await startWorker();
   await companyWithSyncedCommitment(h);
 });
 
 afterAll(async () => {
-  for (const worker of workers) if (worker.exitCode === null && worker.signalCode === null) worker.kill('SIGKILL');
+  for (const { child } of workers) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await h?.stop();
 });
 
@@ -42,15 +33,15 @@ test(`SIGKILL in the middle of ${ITEMS} exports: each exported exactly once, all
 
   await eventually(async () => (await h.db.sandboxExport.count({ where: { itemRef: { startsWith: 'CO-K' } } })) >= 20, 'some exports to be booked', 60_000);
   const first = workers[0]!;
-  first.kill('SIGKILL');
-  await new Promise((resolve) => first.once('exit', resolve));
+  first.child.kill('SIGKILL');
+  await first.exited;
   // The kill landed mid-export: the ERP had booked exports whose answers the worker never recorded.
   const bookedAtKill = await h.db.sandboxExport.count({ where: { itemRef: { startsWith: 'CO-K' } } });
   const syncedAtKill = await h.db.erpRecord.count({ where: { itemRef: { startsWith: 'CO-K' }, status: 'Synced' } });
   expect(syncedAtKill).toBeLessThan(bookedAtKill);
 
   await h.sandbox.clearFault('*');
-  startWorker();
+  await startWorker();
   await eventually(async () => (await h.db.erpRecord.count({ where: { itemRef: { startsWith: 'CO-K' }, status: 'Synced' } })) === ITEMS, 'every item to be Synced', 180_000);
 
   const exports = await h.db.sandboxExport.groupBy({ by: ['itemRef'], where: { itemRef: { startsWith: 'CO-K' } }, _count: { _all: true } });

@@ -44,3 +44,15 @@ export function runEntry(entry: 'start' | 'worker' | 'bot' | 'api', env: NodeJS.
     },
   };
 }
+
+/** A worker process (`npm run worker`) for a harness started with `noWorker`; resolves once it polls. */
+export async function runWorkerFor(h: { address: string; taskQueue: string; databaseUrl: string }): Promise<Running> {
+  const worker = runEntry('worker', {
+    TEMPORAL_ADDRESS: h.address,
+    TEMPORAL_TASK_QUEUE: h.taskQueue,
+    DATABASE_URL: h.databaseUrl,
+    WORKFLOW_BUNDLE_PATH: process.env.TEST_WORKFLOW_BUNDLE,
+  });
+  await worker.waitFor('Worker polling');
+  return worker;
+}

@@ -1,0 +1,107 @@
+/**
+ * The database file refuses writes for a while, as on a full or failing disk: every write fails with
+ * a disk I/O error. The worker's activities fail and Temporal retries them until the file takes writes
+ * again; the API answers 503 with a message and changes nothing. Afterwards every decision and every
+ * export has landed exactly once.
+ *
+ * The fault is a file-size limit of 0 on one process (`prlimit --fsize`): each write to a regular file
+ * then fails (EFBIG, which SQLite reports as SQLITE_IOERR_WRITE) while reads go on.
+ */
+import { execFileSync } from 'node:child_process';
+import { approvalWorkflowId } from '../../domain/item-types';
+import { APPROVER, PM, changeOrderBody } from '../support/fixtures';
+import { companyWithSyncedCommitment } from '../support/flows';
+import { eventually, startHarness, type Harness } from '../support/harness';
+import { freePort, runEntry, runWorkerFor, type Running } from '../support/processes';
+
+const TOKEN = 'test-token-0123456789abcdef';
+let h: Harness;
+let worker: Running;
+
+/** Makes every file write of process `pid` fail until the returned function is called. */
+function refuseWrites(pid: number): () => void {
+  const soft = execFileSync('prlimit', ['--pid', String(pid), '--fsize', '--output', 'SOFT', '--noheadings'], { encoding: 'utf8' }).trim();
+  execFileSync('prlimit', ['--pid', String(pid), '--fsize=0:']);
+  return () => execFileSync('prlimit', ['--pid', String(pid), `--fsize=${soft}:`]);
+}
+
+beforeAll(async () => {
+  h = await startHarness({ noWorker: true });
+  worker = await runWorkerFor(h);
+  await companyWithSyncedCommitment(h);
+});
+
+afterAll(async () => {
+  worker?.child.kill('SIGTERM');
+  await worker?.exited;
+  await h?.stop();
+});
+
+test('decisions and exports wait while the worker cannot write, then land once each', async () => {
+  const refs = Array.from({ length: 10 }, (_, i) => `CO-W${i + 1}`);
+  for (const [i, ref] of refs.entries()) {
+    await h.intake.upsertChangeOrder(ref, changeOrderBody({ number: `W${i + 1}` }));
+    await h.desk.send('cco', ref, PM);
+  }
+
+  const restore = refuseWrites(worker.child.pid!);
+  let decisions: Promise<unknown>[];
+  try {
+    decisions = refs.map((ref) => h.desk.accept('cco', ref, { by: APPROVER }));
+    // Every decision's record has failed on the disk at least twice and is being retried.
+    await eventually(async () => {
+      const rounds = await Promise.all(refs.map((ref) => h.client.workflow.getHandle(approvalWorkflowId('cco', ref)).describe()));
+      return rounds.every(({ raw }) =>
+        raw.pendingActivities?.some((a) => (a.attempt ?? 0) >= 3 && /disk I\/O error/.test(a.lastFailure?.message ?? '')),
+      );
+    }, 'every decision to be retrying its write', 60_000);
+    expect(await h.db.erpRecord.count({ where: { itemRef: { in: refs }, status: 'ReadyToExport' } })).toBe(refs.length);
+    expect(await h.db.historyEntry.count({ where: { erpRecord: { itemRef: { in: refs } }, action: 'accepted' } })).toBe(0);
+  } finally {
+    restore();
+  }
+
+  await Promise.all(decisions);
+  await eventually(async () => (await h.db.erpRecord.count({ where: { itemRef: { in: refs }, status: 'Synced' } })) === refs.length, 'every item Synced', 120_000);
+  const records = await h.db.erpRecord.findMany({ where: { itemRef: { in: refs } }, include: { history: true } });
+  for (const record of records) expect(record.history.map((e) => e.action)).toEqual(['sent', 'accepted', 'exported']);
+  const exports = await h.db.sandboxExport.groupBy({ by: ['itemRef'], where: { itemRef: { in: refs } }, _count: { _all: true } });
+  expect(exports).toHaveLength(refs.length);
+  expect(exports.every((e) => e._count._all === 1)).toBe(true);
+});
+
+test('the API answers 503 with a message while it cannot write, and writes nothing', async () => {
+  const port = await freePort();
+  const api = runEntry('api', { TEMPORAL_ADDRESS: h.address, TEMPORAL_TASK_QUEUE: h.taskQueue, DATABASE_URL: h.databaseUrl, API_TOKEN: TOKEN, PORT: String(port) });
+  try {
+    await api.waitFor('API listening');
+    const putVendor = () =>
+      fetch(`http://127.0.0.1:${port}/api/v1/vendors/V-DISK`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+        body: JSON.stringify({ name: 'Disk Full Supply' }),
+      });
+    const restore = refuseWrites(api.child.pid!);
+    let refused: Response;
+    try {
+      refused = await putVendor();
+    } finally {
+      restore();
+    }
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('5');
+    expect(await refused.json()).toEqual({
+      error: 'database_unavailable',
+      message: expect.stringMatching(/cannot be written.*nothing was changed/i),
+    });
+    expect(await h.db.vendor.count({ where: { id: 'V-DISK' } })).toBe(0);
+
+    // The same process writes again once the file takes writes.
+    const accepted = await putVendor();
+    expect(accepted.status).toBe(200);
+    expect(await h.db.vendor.findUnique({ where: { id: 'V-DISK' } })).toMatchObject({ name: 'Disk Full Supply' });
+  } finally {
+    api.child.kill('SIGTERM');
+    await api.exited;
+  }
+});
