@@ -86,9 +86,11 @@ export const roundStateQuery = defineQuery<RoundState>('roundState');
 
 type Activities = ReturnType<typeof createActivities>;
 
+// Database writes retry until the database takes them again, however long a disk or lock problem
+// lasts: a decision or an export the ERP has booked must not be dropped. Refusals are non-retryable.
 const store = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 30 },
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
 
 const notifications = proxyActivities<Activities>({

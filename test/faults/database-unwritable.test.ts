@@ -48,13 +48,14 @@ test('decisions and exports wait while the worker cannot write, then land once e
   let decisions: Promise<unknown>[];
   try {
     decisions = refs.map((ref) => h.desk.accept('cco', ref, { by: APPROVER }));
-    // Every decision's record has failed on the disk at least twice and is being retried.
-    await eventually(async () => {
+    // Every decision's record has failed on the disk at least twice and is being retried, with no
+    // limit on attempts (0 = unlimited): an outage of any length drops no decision.
+    const retrying = await eventually(async () => {
       const rounds = await Promise.all(refs.map((ref) => h.client.workflow.getHandle(approvalWorkflowId('cco', ref)).describe()));
-      return rounds.every(({ raw }) =>
-        raw.pendingActivities?.some((a) => (a.attempt ?? 0) >= 3 && /disk I\/O error/.test(a.lastFailure?.message ?? '')),
-      );
+      const writes = rounds.map(({ raw }) => raw.pendingActivities?.find((a) => a.activityType?.name === 'recordTransition'));
+      return writes.every((a) => (a?.attempt ?? 0) >= 3 && /disk I\/O error/.test(a?.lastFailure?.message ?? '')) && writes;
     }, 'every decision to be retrying its write', 60_000);
+    expect(retrying.map((a) => a?.maximumAttempts ?? 0)).toEqual(refs.map(() => 0));
     expect(await h.db.erpRecord.count({ where: { itemRef: { in: refs }, status: 'ReadyToExport' } })).toBe(refs.length);
     expect(await h.db.historyEntry.count({ where: { erpRecord: { itemRef: { in: refs } }, action: 'accepted' } })).toBe(0);
   } finally {
