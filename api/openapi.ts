@@ -78,7 +78,7 @@ export function openApiDocument(): Record<string, unknown> {
           summary: 'Send, re-send, retrieve, accept, reject or retry the export of an item on behalf of a user',
           parameters: [pathParam('type', { type: 'string', enum: ITEM_TYPES }), pathParam('ref'), pathParam('action', { type: 'string', enum: ITEM_ACTIONS })],
           requestBody: { required: true, ...json(ref('ActionBody')) },
-          responses: { '200': { description: 'The item after the action' }, ...errors(400, 401, 403, 404, 409, 422, 503) },
+          responses: { '200': { description: 'The item after the action' }, ...errors(400, 401, 403, 404, 409, 422) },
         },
       },
       '/healthz': { get: { summary: 'Process, database and Temporal connection', security: [], responses: { '200': { description: 'Healthy' }, '503': { description: 'A dependency is down' } } } },

@@ -136,6 +136,8 @@ export function writeTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promi
 
 /** SQLite's codes for "this write cannot happen now": lock held, file or disk refusing, file gone. */
 const UNWRITABLE = /^SQLITE_(BUSY|LOCKED|IOERR|READONLY|FULL|CANTOPEN)/;
+/** Prisma's: the statement timed out on the lock (P1008), or no transaction could start in time (P2028). */
+const PRISMA_UNAVAILABLE = new Set(['P1008', 'P2028']);
 
 /**
  * True when an error means the database could not be written right now (another process kept the lock
@@ -143,13 +145,14 @@ const UNWRITABLE = /^SQLITE_(BUSY|LOCKED|IOERR|READONLY|FULL|CANTOPEN)/;
  * Nothing was written: the statement, or its whole transaction, was rolled back.
  */
 export function isDatabaseUnavailable(err: unknown): boolean {
-  for (let cause = err, depth = 0; cause && depth < 5; cause = (cause as { cause?: unknown }).cause, depth++) {
+  for (let cause = err, depth = 0; cause && depth < 5; depth++) {
     if (isDriverAdapterError(cause)) {
       if (cause.cause.kind === 'SocketTimeout') return true;
       if ('originalCode' in cause.cause && UNWRITABLE.test(String(cause.cause.originalCode))) return true;
     }
-    const code = (cause as { code?: unknown }).code;
-    if (typeof code === 'string' && UNWRITABLE.test(code)) return true;
+    const { code, meta } = cause as { code?: unknown; meta?: { driverAdapterError?: unknown } };
+    if (typeof code === 'string' && (UNWRITABLE.test(code) || PRISMA_UNAVAILABLE.has(code))) return true;
+    cause = meta?.driverAdapterError ?? (cause as { cause?: unknown }).cause;
   }
   return false;
 }

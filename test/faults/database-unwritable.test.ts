@@ -12,9 +12,8 @@ import { approvalWorkflowId } from '../../domain/item-types';
 import { APPROVER, PM, changeOrderBody } from '../support/fixtures';
 import { companyWithSyncedCommitment } from '../support/flows';
 import { eventually, startHarness, type Harness } from '../support/harness';
-import { freePort, runEntry, runWorkerFor, type Running } from '../support/processes';
+import { runApiFor, runWorkerFor, type Running } from '../support/processes';
 
-const TOKEN = 'test-token-0123456789abcdef';
 let h: Harness;
 let worker: Running;
 
@@ -72,16 +71,9 @@ test('decisions and exports wait while the worker cannot write, then land once e
 });
 
 test('the API answers 503 with a message while it cannot write, and writes nothing', async () => {
-  const port = await freePort();
-  const api = runEntry('api', { TEMPORAL_ADDRESS: h.address, TEMPORAL_TASK_QUEUE: h.taskQueue, DATABASE_URL: h.databaseUrl, API_TOKEN: TOKEN, PORT: String(port) });
+  const api = await runApiFor(h);
   try {
-    await api.waitFor('API listening');
-    const putVendor = () =>
-      fetch(`http://127.0.0.1:${port}/api/v1/vendors/V-DISK`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-        body: JSON.stringify({ name: 'Disk Full Supply' }),
-      });
+    const putVendor = () => api.put('/vendors/V-DISK', { name: 'Disk Full Supply' });
     const restore = refuseWrites(api.child.pid!);
     let refused: Response;
     try {

@@ -56,3 +56,19 @@ export async function runWorkerFor(h: { address: string; taskQueue: string; data
   await worker.waitFor('Worker polling');
   return worker;
 }
+
+const API_TOKEN = 'test-token-0123456789abcdef';
+
+/** An API process (`npm run api`) for a harness; `put` sends an authorized intake write to it. */
+export async function runApiFor(h: { address: string; taskQueue: string; databaseUrl: string }) {
+  const port = await freePort();
+  const api = runEntry('api', { TEMPORAL_ADDRESS: h.address, TEMPORAL_TASK_QUEUE: h.taskQueue, DATABASE_URL: h.databaseUrl, API_TOKEN, PORT: String(port) });
+  await api.waitFor('API listening');
+  const put = (route: string, body: unknown) =>
+    fetch(`http://127.0.0.1:${port}/api/v1${route}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${API_TOKEN}` },
+      body: JSON.stringify(body),
+    });
+  return { ...api, put };
+}
