@@ -7,16 +7,20 @@ import './schemas';
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
 const json = (schema: object) => ({ content: { 'application/json': { schema } } });
 const errors = (...codes: number[]) =>
-  Object.fromEntries(codes.map((code) => [String(code), { description: DESCRIPTIONS[code] ?? 'Error', ...json(ref('Error')) }]));
+  Object.fromEntries(codes.map((code) => [String(code), { description: DESCRIPTIONS[code] ?? 'Error', ...(HEADERS[code] ?? {}), ...json(ref('Error')) }]));
 const DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid body: each failing field is listed',
   401: 'Missing or wrong bearer token',
   403: 'The user lacks a permission; the message names it',
   404: 'Unknown item (with suggestions)',
   409: 'Not in a state for this action; says the state and who decided',
-  422: 'Unknown reference, or the ERP minimum requirements are not met (every failing field listed)',
+  413: 'The body is over 1 MB',
+  422: 'Unknown user or reference, an action the ERP does not support, or the ERP minimum requirements are not met (every failing field listed)',
   423: 'A locked field was edited; names the fields',
   503: 'The database cannot be written right now; nothing was changed (see Retry-After)',
+};
+const HEADERS: Record<number, object> = {
+  503: { headers: { 'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer' } } } },
 };
 const pathParam = (name: string, schema: object = { type: 'string' }) => ({ name, in: 'path', required: true, schema });
 const upsert = (summary: string, param: string, body: string) => ({
@@ -24,7 +28,7 @@ const upsert = (summary: string, param: string, body: string) => ({
     summary,
     parameters: [pathParam(param)],
     requestBody: { required: true, ...json(ref(body)) },
-    responses: { '200': { description: 'Stored' }, ...errors(400, 401, 422, 423, 503) },
+    responses: { '200': { description: 'Stored' }, ...errors(400, 401, 413, 422, 423, 503) },
   },
 });
 
@@ -78,7 +82,7 @@ export function openApiDocument(): Record<string, unknown> {
           summary: 'Send, re-send, retrieve, accept, reject or retry the export of an item on behalf of a user',
           parameters: [pathParam('type', { type: 'string', enum: ITEM_TYPES }), pathParam('ref'), pathParam('action', { type: 'string', enum: ITEM_ACTIONS })],
           requestBody: { required: true, ...json(ref('ActionBody')) },
-          responses: { '200': { description: 'The item after the action' }, ...errors(400, 401, 403, 404, 409, 422) },
+          responses: { '200': { description: 'The item after the action' }, ...errors(400, 401, 403, 404, 409, 413, 422) },
         },
       },
       '/healthz': { get: { summary: 'Process, database and Temporal connection', security: [], responses: { '200': { description: 'Healthy' }, '503': { description: 'A dependency is down' } } } },

@@ -62,6 +62,11 @@ test('the OpenAPI document describes every route from the zod schemas', async ()
   );
   expect(body.components.schemas.CommitmentBody.required).toEqual(expect.arrayContaining(['project', 'kind', 'number', 'title', 'status', 'createdBy']));
   expect(body.components.schemas.ActionBody.properties.by.description).toBe('The user on whose behalf the action is taken');
+  // Intake writes may be told to come back later; actions wait for their round instead.
+  const upsert = body.paths['/api/v1/vendors/{vendorId}'].put.responses;
+  expect(Object.keys(upsert)).toEqual(expect.arrayContaining(['413', '503']));
+  expect(upsert['503'].headers['Retry-After']).toBeDefined();
+  expect(Object.keys(body.paths['/api/v1/items/{type}/{ref}/{action}'].post.responses)).not.toContain('503');
 });
 
 test('a bad body is a 400 listing each field, and nothing is half-written', async () => {
