@@ -12,13 +12,18 @@ import { runApiFor } from '../support/processes';
 
 
 let h: Harness;
+let api: Awaited<ReturnType<typeof runApiFor>> | undefined;
 
 beforeAll(async () => {
   h = await startHarness();
   await companyWithSyncedCommitment(h);
 });
 
-afterAll(() => h?.stop());
+afterAll(async () => {
+  api?.child.kill('SIGTERM');
+  await api?.exited;
+  await h?.stop();
+});
 
 test('a locked database delays decisions and exports, the API answers 503, and nothing is lost or doubled', async () => {
   const refs = Array.from({ length: 10 }, (_, i) => `CO-L${i + 1}`);
@@ -26,8 +31,8 @@ test('a locked database delays decisions and exports, the API answers 503, and n
     await h.intake.upsertChangeOrder(ref, changeOrderBody({ number: `L${i + 1}` }));
     await h.desk.send('cco', ref, PM);
   }
-  const api = await runApiFor(h);
-  const putVendor = () => api.put('/vendors/V-LOCK', { name: 'Locked Out Supply' });
+  api = await runApiFor(h);
+  const putVendor = () => api!.put('/vendors/V-LOCK', { name: 'Locked Out Supply' });
 
   const intruder = new Database(sqliteFilePath(h.databaseUrl));
   intruder.exec('BEGIN EXCLUSIVE');
@@ -49,8 +54,6 @@ test('a locked database delays decisions and exports, the API answers 503, and n
   }
   expect(await h.db.vendor.count({ where: { id: 'V-LOCK' } })).toBe(0);
   expect((await putVendor()).status).toBe(200);
-  api.child.kill('SIGTERM');
-  await api.exited;
 
   await Promise.all(decisions);
   await eventually(async () => (await h.db.erpRecord.count({ where: { itemRef: { in: refs }, status: 'Synced' } })) === refs.length, 'every item Synced', 120_000);

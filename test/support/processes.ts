@@ -20,6 +20,12 @@ export interface Running {
   waitFor(text: string | RegExp, timeoutMs?: number): Promise<void>;
 }
 
+/** Children still running; killed if the test process exits without stopping them (a failed test). */
+const children = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
 export function runEntry(entry: 'start' | 'worker' | 'bot' | 'api', env: NodeJS.ProcessEnv): Running {
   const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(__dirname, '..', '..', 'bin', `${entry}.ts`)], {
     cwd: path.join(__dirname, '..', '..'),
@@ -29,7 +35,13 @@ export function runEntry(entry: 'start' | 'worker' | 'bot' | 'api', env: NodeJS.
   let output = '';
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  children.add(child);
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => {
+      children.delete(child);
+      resolve(code ?? signal ?? -1);
+    }),
+  );
   return {
     child,
     output: () => output,
