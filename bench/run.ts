@@ -32,7 +32,7 @@ import { createDb, tuneSqlite } from '../store/prisma';
 import { WORKFLOWS_PATH } from '../worker/plugin';
 import { startFakeSlack } from '../test/support/fake-slack';
 import { APPROVER, PM, changeOrderBody, commitmentBody, seedCompany } from '../test/support/fixtures';
-import { startTestTemporal } from '../test/support/harness';
+import { eventually, startTestTemporal } from '../test/support/harness';
 import { freePort } from '../test/support/processes';
 import { buttonClick, modalSubmit, sendSigned, slashCommand, SIGNING_SECRET, type SignedRequest } from '../test/support/slack-requests';
 import type { AckRun } from './ack-client';
@@ -64,13 +64,6 @@ const WARM_UP = 200;
 /** Requests per ack figure: enough that a p99 is not simply the slowest one or two. */
 const ACK_SAMPLES = 1000;
 
-async function until(done: () => boolean | Promise<boolean>, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(`the benchmark waited ${timeoutMs / 1000} s for the system to catch up`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 function rssMb(pid: number): number {
@@ -203,7 +196,7 @@ async function main() {
   };
   const sendAll = (refs: string[]) => pool(refs, 16, async (ref) => void (await desk.send('cco', ref, PM)));
   /** Every notice the rounds have raised so far is delivered in Slack. */
-  const workerCaughtUp = () => until(async () => (await db.notification.count({ where: { deliveredAt: null } })) === 0, 10 * 60_000);
+  const workerCaughtUp = () => eventually(async () => (await db.notification.count({ where: { deliveredAt: null } })) === 0, 'every notice to be delivered', 10 * 60_000);
 
   record({ name: 'Worker RSS idle', value: rssMb(worker.pid!), unit: 'MB' });
 
@@ -221,7 +214,7 @@ async function main() {
   const click = () => buttonClick({ user: 'UDANA', actionId: ACTIONS.accept, value: `cco:${clickTargets[0]}`, channel: 'C-BENCH', messageTs: '1.1' });
   // Each click ends in a modal opening; the next measurement starts once the bot has caught up.
   let clicks = 0;
-  const clicksSettled = () => until(() => slack.callsTo('views.open').length >= clicks);
+  const clicksSettled = () => eventually(async () => slack.callsTo('views.open').length >= clicks, 'every clicked modal to open', 120_000);
   const clickAcks = async (concurrency: number, total: number) => {
     clicks += total;
     const times = await ackTimes(concurrency, total, click);
@@ -234,7 +227,7 @@ async function main() {
     const targets = await newChangeOrders(total);
     await sendAll(targets);
     const times = await ackTimes(concurrency, total, (i) => rejectSubmit(targets[i]!));
-    await until(async () => (await db.erpRecord.count({ where: { itemRef: { in: targets }, status: 'Rejected' } })) === total);
+    await eventually(async () => (await db.erpRecord.count({ where: { itemRef: { in: targets }, status: 'Rejected' } })) === total, 'every submitted rejection to be recorded', 120_000);
     await workerCaughtUp();
     return times;
   };
@@ -300,11 +293,10 @@ async function main() {
   const baselineRate = throughputItems / (baselineMs / 1000);
   record({ name: 'Approval rounds completed (ours)', value: round(oursRate), unit: 'items/s' });
   record({ name: 'Baseline rounds completed (same Updates and activities)', value: round(baselineRate), unit: 'items/s' });
-  for (const [name, seconds] of Object.entries(cpuOurs)) {
-    if (seconds > 0.05) record({ name: `CPU per round (ours): ${name}`, value: round((seconds * 1000) / throughputItems, 2), unit: 'ms' });
-  }
-  for (const [name, seconds] of Object.entries(cpuBaseline)) {
-    if (seconds > 0.05) record({ name: `CPU per round (baseline): ${name}`, value: round((seconds * 1000) / throughputItems, 2), unit: 'ms' });
+  for (const [side, cpu] of [['ours', cpuOurs], ['baseline', cpuBaseline]] as const) {
+    for (const [name, seconds] of Object.entries(cpu)) {
+      if (seconds > 0.05) record({ name: `CPU per round (${side}): ${name}`, value: round((seconds * 1000) / throughputItems, 2), unit: 'ms' });
+    }
   }
   record({ name: 'Ours / baseline', value: round(oursRate / baselineRate, 2), unit: 'x', goal: '>= 0.7x', met: oursRate / baselineRate >= 0.7 });
 

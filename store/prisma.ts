@@ -19,7 +19,7 @@ export const BUSY_TIMEOUT_MS = 250;
 
 const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 25 * 2 ** attempt) + Math.random() * 25));
 
-/** Runs one statement, waiting out another process's lock between short attempts (about 15 s in all). */
+/** Runs one statement, waiting out another process's lock between short attempts (about 16 s in all). */
 async function retryingBusy<T>(statement: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
@@ -146,10 +146,8 @@ const PRISMA_UNAVAILABLE = new Set(['P1008', 'P2028']);
  */
 export function isDatabaseUnavailable(err: unknown): boolean {
   for (let cause = err, depth = 0; cause && depth < 5; depth++) {
-    if (isDriverAdapterError(cause)) {
-      if (cause.cause.kind === 'SocketTimeout') return true;
-      if ('originalCode' in cause.cause && UNWRITABLE.test(String(cause.cause.originalCode))) return true;
-    }
+    if (isDriverBusy(cause)) return true;
+    if (isDriverAdapterError(cause) && 'originalCode' in cause.cause && UNWRITABLE.test(String(cause.cause.originalCode))) return true;
     const { code, meta } = cause as { code?: unknown; meta?: { driverAdapterError?: unknown } };
     if (typeof code === 'string' && (UNWRITABLE.test(code) || PRISMA_UNAVAILABLE.has(code))) return true;
     cause = meta?.driverAdapterError ?? (cause as { cause?: unknown }).cause;

@@ -5,9 +5,9 @@
  */
 import Database from 'better-sqlite3';
 import { sqliteFilePath } from '../../platform/database-url';
-import { APPROVER, PM, changeOrderBody } from '../support/fixtures';
-import { companyWithSyncedCommitment } from '../support/flows';
-import { eventually, startHarness, type Harness } from '../support/harness';
+import { APPROVER } from '../support/fixtures';
+import { companyWithSyncedCommitment, expectEachSyncedOnce, sentChangeOrders } from '../support/flows';
+import { startHarness, type Harness } from '../support/harness';
 import { runApiFor } from '../support/processes';
 
 
@@ -20,17 +20,12 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  api?.child.kill('SIGTERM');
-  await api?.exited;
+  await api?.stop();
   await h?.stop();
 });
 
 test('a locked database delays decisions and exports, the API answers 503, and nothing is lost or doubled', async () => {
-  const refs = Array.from({ length: 10 }, (_, i) => `CO-L${i + 1}`);
-  for (const [i, ref] of refs.entries()) {
-    await h.intake.upsertChangeOrder(ref, changeOrderBody({ number: `L${i + 1}` }));
-    await h.desk.send('cco', ref, PM);
-  }
+  const refs = await sentChangeOrders(h, 'L', 10);
   api = await runApiFor(h);
   const putVendor = () => api!.put('/vendors/V-LOCK', { name: 'Locked Out Supply' });
 
@@ -56,10 +51,5 @@ test('a locked database delays decisions and exports, the API answers 503, and n
   expect((await putVendor()).status).toBe(200);
 
   await Promise.all(decisions);
-  await eventually(async () => (await h.db.erpRecord.count({ where: { itemRef: { in: refs }, status: 'Synced' } })) === refs.length, 'every item Synced', 120_000);
-  const records = await h.db.erpRecord.findMany({ where: { itemRef: { in: refs } }, include: { history: true } });
-  for (const record of records) expect(record.history.map((e) => e.action)).toEqual(['sent', 'accepted', 'exported']);
-  const exports = await h.db.sandboxExport.groupBy({ by: ['itemRef'], where: { itemRef: { in: refs } }, _count: { _all: true } });
-  expect(exports).toHaveLength(refs.length);
-  expect(exports.every((e) => e._count._all === 1)).toBe(true);
+  await expectEachSyncedOnce(h, refs, 120_000);
 });

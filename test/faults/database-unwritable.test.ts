@@ -9,8 +9,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { approvalWorkflowId } from '../../domain/item-types';
-import { APPROVER, PM, changeOrderBody } from '../support/fixtures';
-import { companyWithSyncedCommitment } from '../support/flows';
+import { APPROVER } from '../support/fixtures';
+import { companyWithSyncedCommitment, expectEachSyncedOnce, sentChangeOrders } from '../support/flows';
 import { eventually, startHarness, type Harness } from '../support/harness';
 import { runApiFor, runWorkerFor, type Running } from '../support/processes';
 
@@ -31,17 +31,12 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  worker?.child.kill('SIGTERM');
-  await worker?.exited;
+  await worker?.stop();
   await h?.stop();
 });
 
 test('decisions and exports wait while the worker cannot write, then land once each', async () => {
-  const refs = Array.from({ length: 10 }, (_, i) => `CO-W${i + 1}`);
-  for (const [i, ref] of refs.entries()) {
-    await h.intake.upsertChangeOrder(ref, changeOrderBody({ number: `W${i + 1}` }));
-    await h.desk.send('cco', ref, PM);
-  }
+  const refs = await sentChangeOrders(h, 'W', 10);
 
   const restore = refuseWrites(worker.child.pid!);
   let decisions: Promise<unknown>[];
@@ -62,12 +57,7 @@ test('decisions and exports wait while the worker cannot write, then land once e
   }
 
   await Promise.all(decisions);
-  await eventually(async () => (await h.db.erpRecord.count({ where: { itemRef: { in: refs }, status: 'Synced' } })) === refs.length, 'every item Synced', 120_000);
-  const records = await h.db.erpRecord.findMany({ where: { itemRef: { in: refs } }, include: { history: true } });
-  for (const record of records) expect(record.history.map((e) => e.action)).toEqual(['sent', 'accepted', 'exported']);
-  const exports = await h.db.sandboxExport.groupBy({ by: ['itemRef'], where: { itemRef: { in: refs } }, _count: { _all: true } });
-  expect(exports).toHaveLength(refs.length);
-  expect(exports.every((e) => e._count._all === 1)).toBe(true);
+  await expectEachSyncedOnce(h, refs, 120_000);
 });
 
 test('the API answers 503 with a message while it cannot write, and writes nothing', async () => {
@@ -94,7 +84,6 @@ test('the API answers 503 with a message while it cannot write, and writes nothi
     expect(accepted.status).toBe(200);
     expect(await h.db.vendor.findUnique({ where: { id: 'V-DISK' } })).toMatchObject({ name: 'Disk Full Supply' });
   } finally {
-    api.child.kill('SIGTERM');
-    await api.exited;
+    await api.stop();
   }
 });

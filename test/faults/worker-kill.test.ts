@@ -2,8 +2,8 @@
  * 200 exports in flight when the worker process is killed with SIGKILL; a new worker takes over.
  * Checked on the ERP's side and in the database: every item exported exactly once and Synced.
  */
-import { APPROVER, PM, changeOrderBody } from '../support/fixtures';
-import { companyWithSyncedCommitment } from '../support/flows';
+import { APPROVER } from '../support/fixtures';
+import { companyWithSyncedCommitment, expectEachSyncedOnce, sentChangeOrders } from '../support/flows';
 import { eventually, startHarness, type Harness } from '../support/harness';
 import { runWorkerFor, type Running } from '../support/processes';
 
@@ -24,9 +24,7 @@ afterAll(async () => {
 });
 
 test(`SIGKILL in the middle of ${ITEMS} exports: each exported exactly once, all Synced`, async () => {
-  const refs = Array.from({ length: ITEMS }, (_, i) => `CO-K${i + 1}`);
-  for (const [i, ref] of refs.entries()) await h.intake.upsertChangeOrder(ref, changeOrderBody({ number: String(i + 1) }));
-  for (const ref of refs) await h.desk.send('cco', ref, PM);
+  const refs = await sentChangeOrders(h, 'K', ITEMS);
   // The ERP books each export, then answers slowly: the kill lands between the booking and the answer.
   await h.sandbox.injectFault({ itemRef: '*', delayMs: 2_500 });
   await Promise.all(refs.map((ref) => h.desk.accept('cco', ref, { by: APPROVER })));
@@ -42,16 +40,9 @@ test(`SIGKILL in the middle of ${ITEMS} exports: each exported exactly once, all
 
   await h.sandbox.clearFault('*');
   await startWorker();
-  await eventually(async () => (await h.db.erpRecord.count({ where: { itemRef: { startsWith: 'CO-K' }, status: 'Synced' } })) === ITEMS, 'every item to be Synced', 180_000);
-
-  const exports = await h.db.sandboxExport.groupBy({ by: ['itemRef'], where: { itemRef: { startsWith: 'CO-K' } }, _count: { _all: true } });
-  expect(exports).toHaveLength(ITEMS);
-  expect(exports.every((e) => e._count._all === 1)).toBe(true);
+  await expectEachSyncedOnce(h, refs, 180_000);
   // Exports whose answer was lost were asked again under the same key and answered with the booked id.
   expect(await h.db.sandboxExport.count({ where: { itemRef: { startsWith: 'CO-K' }, calls: { gt: 1 } } })).toBeGreaterThan(0);
-  const records = await h.db.erpRecord.findMany({ where: { itemRef: { startsWith: 'CO-K' } }, include: { history: true } });
-  for (const record of records) {
-    expect(record.history.map((e) => e.action)).toEqual(['sent', 'accepted', 'exported']);
-    expect(record.erpId).toMatch(/^SBX-/);
-  }
+  const records = await h.db.erpRecord.findMany({ where: { itemRef: { in: refs } } });
+  for (const record of records) expect(record.erpId).toMatch(/^SBX-/);
 });

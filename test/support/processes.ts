@@ -17,6 +17,8 @@ export interface Running {
   output(): string;
   /** Resolves with the exit code (or signal name). */
   exited: Promise<number | string>;
+  /** Asks the process to stop (SIGTERM) and waits until it has. */
+  stop(): Promise<void>;
   waitFor(text: string | RegExp, timeoutMs?: number): Promise<void>;
 }
 
@@ -46,6 +48,10 @@ export function runEntry(entry: 'start' | 'worker' | 'bot' | 'api', env: NodeJS.
     child,
     output: () => output,
     exited,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
     async waitFor(text, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
       while (!(typeof text === 'string' ? output.includes(text) : text.test(output))) {
