@@ -13,6 +13,8 @@ import { toApplicationFailure } from '../platform/failures';
 import { approverQueue } from '../services/queues';
 import { isAccountingApprover } from '../domain/permissions';
 import { loadItem } from '../store/items';
+import { freezeSnapshot, roundSnapshot, sha256Hex } from '../store/snapshots';
+import { canonicalJson, reviewFacts } from '../domain/review';
 import { actorOf } from '../store/users';
 import { writeTransaction, type Db, type Tx } from '../store/prisma';
 import type { Notifier } from './notifier';
@@ -46,7 +48,49 @@ export interface TransitionInput {
   description?: string;
   message?: string;
   erpId?: string;
+  /** The reviewed snapshot of the round the transition belongs to. */
+  snapshotHash?: string;
+  /** A decision by the round's own sender (ALLOW_SELF_APPROVAL). */
+  selfApproved?: boolean;
   eventKey: string;
+}
+
+export interface OpenedRound {
+  previousRejection: string | null;
+  snapshotHash: string | null;
+}
+
+export interface ExportResult {
+  erpId: string;
+  snapshotHash?: string;
+  /** The ERP already held the item under an earlier key whose answer had been lost. */
+  foundUnder?: { idempotencyKey: string; round: number; snapshotHash: string | null };
+}
+
+const SELF_APPROVED = 'Self-approved: decided by the person who sent this round (ALLOW_SELF_APPROVAL).';
+
+/**
+ * Looks up, in the ERP, every earlier export key of the item whose outcome is unknown. The first found
+ * booked is the item's record; the others are marked not booked so they are not asked again.
+ */
+async function bookedEarlier(db: Db, transport: ErpTransport, erpRecordId: number, currentKey: string): Promise<ExportResult | null> {
+  const unknown = await db.exportAttempt.findMany({
+    where: { erpRecordId, outcome: 'Unknown', idempotencyKey: { not: currentKey } },
+    orderBy: { round: 'asc' },
+  });
+  for (const attempt of unknown) {
+    const booked = await transport.lookup(attempt.idempotencyKey);
+    if (booked) {
+      await db.exportAttempt.update({ where: { idempotencyKey: attempt.idempotencyKey }, data: { outcome: 'Booked', erpId: booked.erpId } });
+      return {
+        erpId: booked.erpId,
+        ...(attempt.snapshotHash ? { snapshotHash: attempt.snapshotHash } : {}),
+        foundUnder: { idempotencyKey: attempt.idempotencyKey, round: attempt.round, snapshotHash: attempt.snapshotHash },
+      };
+    }
+    await db.exportAttempt.update({ where: { idempotencyKey: attempt.idempotencyKey }, data: { outcome: 'NotBooked' } });
+  }
+  return null;
 }
 
 /** Runs `work`, turning a domain refusal into a non-retryable failure the workflow can explain. */
@@ -65,12 +109,18 @@ async function alreadyRecorded(tx: Tx, eventKey: string): Promise<boolean> {
 
 export function createActivities({ db, profile, settings, transport, notifier }: ActivityDeps) {
   return {
-    /** Validates the item against the ERP's rules, locks it and records the send, all or nothing. */
-    async openRound(input: OpenRoundInput): Promise<{ previousRejection: string | null }> {
+    /**
+     * Validates the item against the ERP's rules, locks it, freezes the reviewed snapshot (the exact
+     * export payload and what the review request shows) and records the send, all or nothing.
+     */
+    async openRound(input: OpenRoundInput): Promise<OpenedRound> {
       return refusalsAsFailures(() =>
         writeTransaction(db, async (tx) => {
           const { item, erp } = await loadItem(tx, input.type, input.ref);
-          if (await alreadyRecorded(tx, input.eventKey)) return { previousRejection: erp.lastRejectionReason };
+          if (await alreadyRecorded(tx, input.eventKey)) {
+            const snapshot = await roundSnapshot(tx, erp.id, input.round);
+            return { previousRejection: input.kind === 'resend' ? erp.lastRejectionReason : null, snapshotHash: snapshot?.hash ?? null };
+          }
           const from = erp.status as ErpStatus;
           const to = nextStatus(from, input.kind);
           if (!to) {
@@ -80,6 +130,13 @@ export function createActivities({ db, profile, settings, transport, notifier }:
             );
           }
           assertSendable(profile, item, settings);
+          const snapshot = await freezeSnapshot(tx, {
+            erpRecordId: erp.id,
+            round: input.round,
+            payload: profile.toPayload(item, settings),
+            review: reviewFacts(item),
+            sentById: input.by,
+          });
           await tx.erpRecord.update({ where: { id: erp.id }, data: { status: to, round: input.round, exportError: null } });
           await tx.historyEntry.create({
             data: {
@@ -89,10 +146,12 @@ export function createActivities({ db, profile, settings, transport, notifier }:
               fromStatus: from,
               toStatus: to,
               reason: input.kind === 'resend' ? erp.lastRejectionReason : null,
+              message: `Reviewed snapshot sha256:${snapshot.hash}`,
+              snapshotHash: snapshot.hash,
               eventKey: input.eventKey,
             },
           });
-          return { previousRejection: input.kind === 'resend' ? erp.lastRejectionReason : null };
+          return { previousRejection: input.kind === 'resend' ? erp.lastRejectionReason : null, snapshotHash: snapshot.hash };
         }),
       );
     },
@@ -130,27 +189,43 @@ export function createActivities({ db, profile, settings, transport, notifier }:
             fromStatus: from,
             toStatus: to,
             reason: input.reason ?? input.description ?? null,
-            message: input.message ?? (input.erpId ? `ERP id ${input.erpId}` : null),
+            message: input.message ?? (input.erpId ? `ERP id ${input.erpId}` : null) ?? (input.selfApproved ? SELF_APPROVED : null),
+            snapshotHash: input.snapshotHash ?? null,
+            selfApproved: input.selfApproved ?? false,
             eventKey: input.eventKey,
           },
         });
       });
     },
 
-    /** Sends the item's export record under the round's idempotency key. */
-    async exportItem(input: { type: ItemType; ref: string; round: number }): Promise<{ erpId: string }> {
-      const { item } = await loadItem(db, input.type, input.ref);
-      const payload = profile.toPayload(item, settings);
+    /**
+     * Sends the round's reviewed snapshot under the round's idempotency key. First, every earlier key
+     * of the item whose outcome is unknown is looked up in the ERP: one found booked is the item's
+     * record, and nothing is exported again under a new key.
+     */
+    async exportItem(input: { type: ItemType; ref: string; round: number }): Promise<ExportResult> {
+      const idempotencyKey = exportIdempotencyKey(input.type, input.ref, input.round);
+      const erp = await db.erpRecord.findUniqueOrThrow({ where: { itemType_itemRef: { itemType: input.type, itemRef: input.ref } }, select: { id: true } });
+      const snapshot = await roundSnapshot(db, erp.id, input.round);
+      // A round opened before snapshots were kept exports its item as it stands (locked since the send).
+      const body = snapshot?.payload ?? canonicalJson(profile.toPayload((await loadItem(db, input.type, input.ref)).item, settings));
+      const snapshotHash = snapshot?.hash ?? sha256Hex(body);
       try {
-        const receipt = await transport.export({
-          idempotencyKey: exportIdempotencyKey(input.type, input.ref, input.round),
-          itemType: input.type,
-          itemRef: input.ref,
-          payload,
+        const earlier = await bookedEarlier(db, transport, erp.id, idempotencyKey);
+        if (earlier) return earlier;
+        await db.exportAttempt.upsert({
+          where: { idempotencyKey },
+          create: { idempotencyKey, erpRecordId: erp.id, round: input.round, snapshotHash },
+          update: {},
         });
-        return { erpId: receipt.erpId };
+        const receipt = await transport.export({ idempotencyKey, itemType: input.type, itemRef: input.ref, body });
+        await db.exportAttempt.update({ where: { idempotencyKey }, data: { outcome: 'Booked', erpId: receipt.erpId } });
+        return { erpId: receipt.erpId, snapshotHash };
       } catch (err) {
-        if (err instanceof ErpRefused) throw ApplicationFailure.nonRetryable(err.message, 'ErpRefused');
+        if (err instanceof ErpRefused) {
+          await db.exportAttempt.updateMany({ where: { idempotencyKey }, data: { outcome: 'Refused' } });
+          throw ApplicationFailure.nonRetryable(err.message, 'ErpRefused');
+        }
         if (err instanceof ErpUnavailable) {
           throw ApplicationFailure.create({ message: err.message, type: 'ErpUnavailable', nextRetryDelay: err.retryAfterMs });
         }

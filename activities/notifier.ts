@@ -41,6 +41,18 @@ export class RecordingNotifier implements Notifier {
     });
   }
 
+  /** One person's copy of a notice (a direct message), recorded so each person gets it once. */
+  recordDirect(noticeKey: string, recipientId: string, erpRecordId: number): Promise<RecordedNotice> {
+    return this.writeOnce({
+      eventKey: `${noticeKey}:to:${recipientId}`,
+      kind: 'direct-message',
+      audience: 'person',
+      recipientId,
+      erpRecordId,
+      payload: { notice: noticeKey },
+    });
+  }
+
   /** Notes that a channel delivered the notice, so a retried delivery does not repeat it. */
   async delivered(recorded: RecordedNotice): Promise<void> {
     await this.db.notification.update({ where: { id: recorded.id }, data: { deliveredAt: new Date() } });

@@ -50,6 +50,9 @@ export interface SummaryEntry {
   projectRef: string;
   title: string | null;
   detail: string | null;
+  /** The amount the approvers reviewed and its snapshot's hash. */
+  amount?: string | null;
+  snapshotHash?: string | null;
 }
 
 /** One approver's daily summary: what waits for accounting. Sent only when something does. */

@@ -17,6 +17,7 @@ import {
   ChangeOrderBody,
   CommitmentBody,
   CostCodeBody,
+  ItemQuery,
   ItemTypeParam,
   ListQuery,
   ProjectBody,
@@ -145,7 +146,8 @@ export function createApi({ db, desk, intake, apiToken, health, mount }: ApiDeps
   });
 
   v1.get('/items/:type/:ref', async (req, res) => {
-    res.json(await desk.view(parse(ItemTypeParam, req.params.type, 'path'), ref(req.params.ref)));
+    const { as } = parse(ItemQuery, req.query, 'query');
+    res.json(await desk.view(parse(ItemTypeParam, req.params.type, 'path'), ref(req.params.ref), as));
   });
 
   v1.post('/items/:type/:ref/:action', async (req, res) => {

@@ -7,6 +7,7 @@ import { isDatabaseUnavailable } from '../store/prisma';
 const STATUS_BY_CODE: Record<string, number> = {
   invalid_request: 400,
   permission_denied: 403,
+  separation_of_duties: 403,
   unknown_item: 404,
   unknown_user: 422,
   unknown_reference: 422,

@@ -11,7 +11,7 @@ const errors = (...codes: number[]) =>
 const DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid body: each failing field is listed',
   401: 'Missing or wrong bearer token',
-  403: 'The user lacks a permission; the message names it',
+  403: 'The user lacks a permission (the message names it), or would decide a round they sent (separation of duties)',
   404: 'Unknown item (with suggestions)',
   409: 'Not in a state for this action; says the state and who decided',
   413: 'The body is over 1 MB',
@@ -59,9 +59,15 @@ export function openApiDocument(): Record<string, unknown> {
       '/api/v1/change-orders/{ref}': upsert('Create or update a commitment change order', 'ref', 'ChangeOrderBody'),
       '/api/v1/items/{type}/{ref}': {
         get: {
-          summary: 'An item with its ERP status, locked fields, ERP id and change history',
-          parameters: [pathParam('type', { type: 'string', enum: ITEM_TYPES }), pathParam('ref')],
-          responses: { '200': { description: 'The item' }, ...errors(401, 404) },
+          summary:
+            'An item with its ERP status, locked fields, ERP id, reviewed snapshot (erp.reviewed), the actions possible now ' +
+            '(erp.availableActions) and why the others are not (erp.unavailable), and its change history',
+          parameters: [
+            pathParam('type', { type: 'string', enum: ITEM_TYPES }),
+            pathParam('ref'),
+            { name: 'as', in: 'query', description: "A user id: also check that user's permissions and separation of duties", schema: { type: 'string' } },
+          ],
+          responses: { '200': { description: 'The item' }, ...errors(400, 401, 404, 422) },
         },
       },
       '/api/v1/items': {
@@ -79,7 +85,7 @@ export function openApiDocument(): Record<string, unknown> {
       },
       '/api/v1/items/{type}/{ref}/{action}': {
         post: {
-          summary: 'Send, re-send, retrieve, accept, reject or retry the export of an item on behalf of a user',
+          summary: 'Send, re-send, retrieve, accept, reject, retry the export of, or void an item on behalf of a user',
           parameters: [pathParam('type', { type: 'string', enum: ITEM_TYPES }), pathParam('ref'), pathParam('action', { type: 'string', enum: ITEM_ACTIONS })],
           requestBody: { required: true, ...json(ref('ActionBody')) },
           responses: { '200': { description: 'The item after the action' }, ...errors(400, 401, 403, 404, 409, 413, 422) },

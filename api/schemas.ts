@@ -54,7 +54,16 @@ export const CostCodeBody = z
   })
   .meta({ id: 'CostCodeBody' });
 
-const createdAt = z.iso.datetime({ offset: true }).optional().meta({ description: 'When the item was created in the source system' });
+const createdAt = z.iso
+  .datetime({ offset: true })
+  .optional()
+  .meta({ description: 'When the item was created in the source system. Set by the first intake and never changed; exported as the ERP commitment date (calendar day in COMPANY_TIME_ZONE).' });
+
+const url = z
+  .url({ protocol: /^https?$/ })
+  .max(2000)
+  .nullish()
+  .meta({ description: 'The item in the source system ("View Online"), linked from notices' });
 
 export const ProjectBody = z
   .object({
@@ -62,6 +71,7 @@ export const ProjectBody = z
     number: z.string().trim().min(1).max(40).nullish(),
     createdBy: id,
     createdAt,
+    url,
   })
   .meta({ id: 'ProjectBody' });
 
@@ -76,6 +86,7 @@ export const CommitmentBody = z
     vendorId: id.nullish().meta({ description: 'The contract company' }),
     createdBy: id,
     createdAt,
+    url,
     sovLines: z
       .array(
         z.object({
@@ -102,6 +113,7 @@ export const ChangeOrderBody = z
     status: text(40),
     createdBy: id,
     createdAt,
+    url,
     lines: z
       .array(
         z.object({
@@ -120,13 +132,17 @@ export const ChangeOrderBody = z
 export const ActionBody = z
   .object({
     by: id.meta({ description: 'The user on whose behalf the action is taken' }),
-    reason: z.string().max(2000).optional().meta({ description: 'Required to reject' }),
+    reason: z.string().max(2000).optional().meta({ description: 'Required to reject; optional when voiding' }),
     description: z.string().max(2000).optional().meta({ description: 'Optional note when accepting' }),
   })
   .meta({ id: 'ActionBody' });
 
 export const ItemTypeParam = z.enum(ITEM_TYPES);
 export const ActionParam = z.enum(ITEM_ACTIONS);
+
+export const ItemQuery = z.object({
+  as: id.optional().meta({ description: "A user id: also check that person's permissions, and separation of duties, for each action" }),
+});
 
 export const ListQuery = z.object({
   status: z.enum(ERP_STATUSES).optional(),

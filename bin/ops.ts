@@ -2,7 +2,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { InvalidRequest } from '../domain/errors';
 import { isItemType } from '../domain/item-types';
-import { temporalConnection } from '../platform/components';
+import { erpSetup, temporalConnection } from '../platform/components';
 import { loadConfig } from '../platform/config';
 import { runMain } from '../platform/startup';
 import { itemView } from '../services/item-view';
@@ -33,7 +33,7 @@ runMain(async () => {
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   try {
     if (command === 'status') {
-      const view = await itemView(db, type, ref);
+      const view = await itemView(db, type, ref, erpSetup(config));
       console.log(`${type} ${ref}: ${view.erp.statusLabel} (round ${view.erp.round}, workflow ${view.erp.workflowId}: ${await roundStatus(client, type, ref)})`);
       for (const entry of view.history) console.log(`  ${entry.at} ${entry.action}${entry.by ? ` by ${entry.by.name}` : ''}${entry.reason ? ` — ${entry.reason}` : ''}`);
     } else if (command === 'release') {

@@ -7,7 +7,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Notifier, RecordingNotifier } from '../activities/notifier';
 import type { DailySummary, Notice } from '../activities/types';
 import { dailySummaryMessage } from './views/queue';
-import { itemView, type ItemView } from '../services/item-view';
+import { itemView, type ItemRules, type ItemView } from '../services/item-view';
 import { loadItem } from '../store/items';
 import type { Db } from '../store/prisma';
 import type { SlackDirectory } from './directory';
@@ -19,6 +19,7 @@ export interface SlackNotifierDeps {
   directory: SlackDirectory;
   approversChannel: string;
   companyName: string;
+  rules: ItemRules;
   /** Records every notice (the Notification table). */
   record: RecordingNotifier;
 }
@@ -32,10 +33,19 @@ export class SlackNotifier implements Notifier {
     const recorded = await record.record(notice, loaded.erp.id);
     if (recorded.deliveredAt) return;
 
-    const view = await itemView(db, notice.item.type, notice.item.ref, loaded);
+    const view = await itemView(db, notice.item.type, notice.item.ref, this.deps.rules, { loaded });
     await this.showInChannel(view, loaded.erp.id, notice.round);
     if (notice.kind === 'review-requested' && notice.resend) await this.markSuperseded(view, loaded.erp.id, notice.round, notice.previousRejection);
-    if (notice.kind === 'rejected') await this.directMessage(notice.item.creator.id, rejectionNotice(view, this.deps.companyName));
+    if (notice.kind === 'rejected') {
+      // The creator and whoever sent the round (seeds 000, 002): each person once, even across retries.
+      const recipients = new Set([notice.item.creator.id, ...(view.erp.sentBy ? [view.erp.sentBy.id] : [])]);
+      for (const userId of recipients) {
+        const dm = await record.recordDirect(`${notice.eventKey}:rejected`, userId, loaded.erp.id);
+        if (dm.deliveredAt) continue;
+        await this.directMessage(userId, rejectionNotice(view, this.deps.companyName));
+        await record.delivered(dm);
+      }
+    }
     if (notice.kind === 'synced') await this.directMessage(notice.item.creator.id, syncedNotice(view));
     await record.delivered(recorded);
   }

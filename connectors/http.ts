@@ -5,6 +5,8 @@
  *   409 { erpId }        → already exported under that key: synced
  *   400/422 { message }  → permanent refusal
  *   429, 5xx, network    → try again, after Retry-After when given
+ * and GET <ERP_HTTP_URL>/exports/{idempotencyKey}, signed over the empty body, to learn whether an
+ * export whose answer was lost was booked: 200 { erpId } booked, 404 not booked.
  */
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
@@ -35,11 +37,39 @@ export class HttpErp implements ErpTransport {
     private readonly timeoutMs = 30_000,
   ) {}
 
-  async export(request: ExportRequest): Promise<ExportReceipt> {
-    const body = JSON.stringify(request.payload);
+  private url(path: string): URL {
+    return new URL(path, this.baseUrl.endsWith('/') ? this.baseUrl : `${this.baseUrl}/`);
+  }
+
+  async lookup(idempotencyKey: string): Promise<{ erpId: string } | null> {
     let response: Response;
     try {
-      response = await fetch(new URL('exports', this.baseUrl.endsWith('/') ? this.baseUrl : `${this.baseUrl}/`), {
+      response = await fetch(this.url(`exports/${encodeURIComponent(idempotencyKey)}`), {
+        method: 'GET',
+        headers: { 'x-signature': signBody('', this.secret) },
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (err) {
+      throw new ErpUnavailable(`The ERP could not be asked about export ${idempotencyKey}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const text = await response.text();
+    if (response.status === 404) return null;
+    if (response.ok) {
+      const receipt = ReceiptBody.safeParse(safeJson(text));
+      if (receipt.success) return { erpId: receipt.data.erpId };
+    }
+    // Anything else leaves the question open: the look-up is asked again, never taken as "not booked".
+    throw new ErpUnavailable(
+      `The ERP did not say whether export ${idempotencyKey} was booked (it answered ${response.status}).`,
+      retryAfterMs(response.headers.get('retry-after')),
+    );
+  }
+
+  async export(request: ExportRequest): Promise<ExportReceipt> {
+    const { body } = request;
+    let response: Response;
+    try {
+      response = await fetch(this.url('exports'), {
         method: 'POST',
         headers: {
           'content-type': 'application/json',

@@ -15,6 +15,8 @@ export interface SandboxFaultSpec {
   permanentMessage?: string | null;
   /** Delay before answering, after the export is booked: the answer is slow, the export already done. */
   delayMs?: number;
+  /** Book the export, then lose the answer this many times, even for a retry under the same key. */
+  lostAnswers?: number;
 }
 
 export class SandboxErp implements ErpTransport {
@@ -29,6 +31,7 @@ export class SandboxErp implements ErpTransport {
     const existing = await this.db.sandboxExport.findUnique({ where: { idempotencyKey: request.idempotencyKey } });
     if (existing) {
       await this.db.sandboxExport.update({ where: { idempotencyKey: request.idempotencyKey }, data: { calls: { increment: 1 } } });
+      await this.maybeLoseAnswer(fault);
       return { erpId: existing.erpId, duplicate: true };
     }
 
@@ -40,7 +43,20 @@ export class SandboxErp implements ErpTransport {
 
     const erpId = await this.book(request);
     if (fault?.delayMs) await sleep(fault.delayMs);
+    await this.maybeLoseAnswer(fault);
     return { erpId, duplicate: false };
+  }
+
+  async lookup(idempotencyKey: string): Promise<{ erpId: string } | null> {
+    const booked = await this.db.sandboxExport.findUnique({ where: { idempotencyKey }, select: { erpId: true } });
+    return booked ? { erpId: booked.erpId } : null;
+  }
+
+  /** The export is booked; its answer never reaches the caller (a dropped connection, say). */
+  private async maybeLoseAnswer(fault: { itemRef: string; lostAnswers: number; lostSoFar: number } | undefined): Promise<void> {
+    if (!fault || fault.lostSoFar >= fault.lostAnswers) return;
+    await this.db.sandboxFault.update({ where: { itemRef: fault.itemRef }, data: { lostSoFar: { increment: 1 } } });
+    throw new ErpUnavailable(`Sandbox ERP booked the export but its answer was lost (simulated ${fault.lostSoFar + 1} of ${fault.lostAnswers}).`);
   }
 
   private async book(request: ExportRequest): Promise<string> {
@@ -53,7 +69,7 @@ export class SandboxErp implements ErpTransport {
           erpId,
           itemType: request.itemType,
           itemRef: request.itemRef,
-          payload: request.payload as Prisma.InputJsonObject,
+          payload: JSON.parse(request.body) as Prisma.InputJsonObject,
         },
       });
       return erpId;
@@ -73,6 +89,8 @@ export class SandboxErp implements ErpTransport {
       permanentMessage: spec.permanentMessage ?? null,
       delayMs: spec.delayMs ?? 0,
       failuresSoFar: 0,
+      lostAnswers: spec.lostAnswers ?? 0,
+      lostSoFar: 0,
     };
     await this.db.sandboxFault.upsert({ where: { itemRef: spec.itemRef }, create: { itemRef: spec.itemRef, ...data }, update: data });
   }

@@ -3,13 +3,13 @@
  * `domain/erp-profiles`); they deliver a payload under an idempotency key and report what happened.
  */
 import type { ItemType } from '../domain/item-types';
-import type { ExportPayload } from '../domain/erp-profiles';
 
 export interface ExportRequest {
   idempotencyKey: string;
   itemType: ItemType;
   itemRef: string;
-  payload: ExportPayload;
+  /** The reviewed snapshot's payload as canonical JSON: sent byte for byte, never rebuilt. */
+  body: string;
 }
 
 export interface ExportReceipt {
@@ -21,6 +21,11 @@ export interface ExportReceipt {
 export interface ErpTransport {
   readonly name: string;
   export(request: ExportRequest): Promise<ExportReceipt>;
+  /**
+   * Whether the ERP booked an export under `idempotencyKey`: its ERP id, or null when it has none.
+   * Throws ErpUnavailable when the ERP cannot say (never guess "not booked").
+   */
+  lookup(idempotencyKey: string): Promise<{ erpId: string } | null>;
 }
 
 /** The ERP said no for good (bad data, closed period …): retrying the same record will not help. */

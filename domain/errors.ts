@@ -22,6 +22,11 @@ export class PermissionDenied extends DomainError {
   }
 }
 
+/** Whoever sent a round cannot decide it (unless ALLOW_SELF_APPROVAL is set). */
+export class SeparationOfDuties extends DomainError {
+  readonly code = 'separation_of_duties';
+}
+
 export class ItemLocked extends DomainError {
   readonly code = 'item_locked';
   constructor(message: string, readonly fields: string[], readonly status: ErpStatus) {

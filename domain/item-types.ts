@@ -20,17 +20,17 @@ export interface ItemTypeInfo {
   label: string;
   /** The item the ERP needs first, if any. */
   parent: ItemType | null;
+  /** Every field that feeds the ERP record: locked while the item is with accounting or in the ERP. */
   lockedFields: readonly LockedField[];
-  /** Project tools on which a creator needs 'Admin' to send, re-send or retrieve. */
+  /** Project tools on which a creator needs 'Admin' to send, re-send, retrieve or void. */
   creatorTools: readonly Tool[];
+  /** Further project tools needed to *send* (not to re-send, retrieve or void). */
+  sendTools: readonly Tool[];
+  /** Whether a rejected item of this type may be voided instead of re-sent. */
+  voidable: boolean;
 }
 
-const CONTRACT_LOCKS: readonly LockedField[] = [
-  { field: 'vendorId', label: 'Contract Company' },
-  { field: 'title', label: 'Title' },
-  { field: 'status', label: 'Status' },
-  { field: 'totalAmount', label: 'Total Amount' },
-];
+const CREATED_AT: LockedField = { field: 'createdAt', label: 'Created Date' };
 
 export const ITEM_TYPE_INFO: Record<ItemType, ItemTypeInfo> = {
   project: {
@@ -40,15 +40,31 @@ export const ITEM_TYPE_INFO: Record<ItemType, ItemTypeInfo> = {
     lockedFields: [
       { field: 'name', label: 'Name' },
       { field: 'number', label: 'Project Number' },
+      CREATED_AT,
     ],
     creatorTools: ['Admin'],
+    sendTools: [],
+    voidable: false,
   },
   commitment: {
     type: 'commitment',
     label: 'commitment',
     parent: 'project',
-    lockedFields: CONTRACT_LOCKS,
+    lockedFields: [
+      { field: 'project', label: 'Project' },
+      { field: 'vendorId', label: 'Contract Company' },
+      { field: 'kind', label: 'Commitment Type' },
+      { field: 'number', label: 'Contract #' },
+      { field: 'title', label: 'Title' },
+      { field: 'description', label: 'Description' },
+      { field: 'status', label: 'Status' },
+      { field: 'totalAmount', label: 'Total Amount' },
+      { field: 'sovLines', label: 'Schedule of Values lines' },
+      CREATED_AT,
+    ],
     creatorTools: ['Commitments'],
+    sendTools: [],
+    voidable: true,
   },
   cco: {
     type: 'cco',
@@ -59,9 +75,17 @@ export const ITEM_TYPE_INFO: Record<ItemType, ItemTypeInfo> = {
       { field: 'commitment', label: 'Contract Company (its commitment)' },
       { field: 'number', label: 'ID Number' },
       { field: 'erpNumber', label: 'ERP ID' },
-      ...CONTRACT_LOCKS.filter((f) => f.field !== 'vendorId'),
+      { field: 'title', label: 'Title' },
+      { field: 'description', label: 'Description' },
+      { field: 'status', label: 'Status' },
+      { field: 'totalAmount', label: 'Total Amount' },
+      { field: 'lines', label: 'Line items' },
+      CREATED_AT,
     ],
-    creatorTools: ['Commitments', 'ChangeOrders'],
+    // Seed 000: re-sending a change order needs the Commitments tool only; seed 003: sending needs Change Orders too.
+    creatorTools: ['Commitments'],
+    sendTools: ['ChangeOrders'],
+    voidable: true,
   },
 };
 

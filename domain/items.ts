@@ -29,9 +29,11 @@ interface ItemCommon {
   projectRef: string;
   title: string;
   createdBy: Person;
-  /** ISO timestamp from the source system. */
+  /** ISO timestamp from the source system, set by the first intake and never changed. */
   createdAt: string;
   parent: ParentView | null;
+  /** The item in the source system ("View Online"), when the intake gave one. */
+  url: string | null;
 }
 
 export interface ProjectItem extends ItemCommon {
@@ -44,8 +46,10 @@ export interface SovLineView {
   description: string;
   costCode: string | null;
   category: string | null;
-  /** The cost code is one the ERP knows. */
+  /** The line is linked to a cost code the ERP knows and to one of that code's categories. */
   erpCostCode: boolean;
+  /** Why it is not (for the refusal that names the line); null when it is. */
+  costCodeProblem: string | null;
   amountCents: number;
 }
 
@@ -67,7 +71,9 @@ export interface ChangeOrderLineView {
   amountCents: number;
   /** Taken from the modified SOV line; null where that line does not exist. */
   costCode: string | null;
+  category: string | null;
   erpCostCode: boolean;
+  costCodeProblem: string | null;
 }
 
 export interface ChangeOrderItem extends ItemCommon {
@@ -94,6 +100,27 @@ export function formatCents(cents: number): string {
   const sign = cents < 0 ? '-' : '';
   const abs = Math.abs(cents);
   return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+/**
+ * Why a line does not count as linked to the ERP: it needs a cost code the ERP knows and one of that
+ * code's categories (seed 003). `known` maps each ERP cost code to its categories. Null when it counts.
+ */
+export function costCodeProblem(costCode: string | null, category: string | null, known: ReadonlyMap<string, readonly string[]>): string | null {
+  if (!costCode) return 'has no cost code';
+  const categories = known.get(costCode);
+  if (!categories) return `has cost code ${costCode}, which is not an ERP cost code`;
+  const offered = categories.length > 0 ? categories.join(', ') : 'none';
+  if (!category) return `has no category (cost code ${costCode} takes ${offered})`;
+  if (!categories.includes(category)) return `has category ${category}, which is not one of cost code ${costCode}'s categories (${offered})`;
+  return null;
+}
+
+/** The calendar day of an instant in a time zone, as YYYY-MM-DD. */
+export function calendarDate(iso: string, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date(iso));
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('year')}-${part('month')}-${part('day')}`;
 }
 
 export function parseAmount(value: number | string): number {

@@ -13,10 +13,18 @@ export type Tool = (typeof TOOLS)[number];
 export const PERMISSION_LEVELS = ['None', 'ReadOnly', 'Standard', 'Admin'] as const;
 export type PermissionLevel = (typeof PERMISSION_LEVELS)[number];
 
+/**
+ * Where a grant applies: `company`, or `project:<ref>`. A project scope always carries its prefix, so
+ * a project whose ref happens to be `company` can never stand for the whole company.
+ */
 export const COMPANY_SCOPE = 'company';
 
+export function projectScope(projectRef: string): string {
+  return `project:${projectRef}`;
+}
+
 export interface Grant {
-  /** `company`, or the ref of the project the grant is for. */
+  /** `company`, or `project:<ref>` for the project the grant is for. */
   scope: string;
   tool: Tool;
   level: PermissionLevel;
@@ -50,7 +58,9 @@ export function requirementsFor(action: ItemAction, type: ItemType): Requirement
       { kind: 'tool', tool: 'ErpIntegrations', scope: 'company', levels: ['Standard', 'Admin'] },
     ];
   }
-  return ITEM_TYPE_INFO[type].creatorTools.map((tool) => ({ kind: 'tool', tool, scope: 'project', levels: ['Admin'] }));
+  const info = ITEM_TYPE_INFO[type];
+  const tools = action === 'send' ? [...info.creatorTools, ...info.sendTools] : info.creatorTools;
+  return tools.map((tool) => ({ kind: 'tool', tool, scope: 'project', levels: ['Admin'] }));
 }
 
 function levelOn(actor: Actor, tool: Tool, scopes: readonly string[]): PermissionLevel {
@@ -66,7 +76,7 @@ function levelOn(actor: Actor, tool: Tool, scopes: readonly string[]): Permissio
 function isMet(actor: Actor, requirement: Requirement, projectRef: string): boolean {
   if (requirement.kind === 'privilege') return actor.canPushToAccounting;
   // A company-level grant of a project tool covers every project.
-  const scopes = requirement.scope === 'company' ? [COMPANY_SCOPE] : [projectRef, COMPANY_SCOPE];
+  const scopes = requirement.scope === 'company' ? [COMPANY_SCOPE] : [projectScope(projectRef), COMPANY_SCOPE];
   return requirement.levels.includes(levelOn(actor, requirement.tool, scopes));
 }
 
@@ -99,6 +109,7 @@ const ACTION_VERBS: Record<ItemAction, string> = {
   accept: 'accept',
   reject: 'reject',
   'retry-export': 'retry the export of',
+  void: 'void',
 };
 
 export function assertPermitted(

@@ -10,11 +10,12 @@ export const ERP_STATUSES = [
   'FailedToExport',
   'Rejected',
   'Retrieved',
+  'Voided',
 ] as const;
 export type ErpStatus = (typeof ERP_STATUSES)[number];
 
 /** What people ask for, through Slack or the API. */
-export const ITEM_ACTIONS = ['send', 'resend', 'retrieve', 'accept', 'reject', 'retry-export'] as const;
+export const ITEM_ACTIONS = ['send', 'resend', 'retrieve', 'accept', 'reject', 'retry-export', 'void'] as const;
 export type ItemAction = (typeof ITEM_ACTIONS)[number];
 
 /** What the export itself reports. */
@@ -28,6 +29,8 @@ const MOVES: Record<Transition, { from: readonly ErpStatus[]; to: ErpStatus }> =
   accept: { from: ['ReadyToExport'], to: 'Exporting' },
   reject: { from: ['ReadyToExport', 'FailedToExport'], to: 'Rejected' },
   'retry-export': { from: ['FailedToExport'], to: 'Exporting' },
+  // A rejected item the creator will not fix: out of every queue, never sent again.
+  void: { from: ['Rejected'], to: 'Voided' },
   exported: { from: ['Exporting'], to: 'Synced' },
   'export-failed': { from: ['Exporting'], to: 'FailedToExport' },
 };
@@ -76,6 +79,7 @@ export function statusLabel(status: ErpStatus): string {
     FailedToExport: 'Failed to Export',
     Rejected: 'Rejected',
     Retrieved: 'Retrieved',
+    Voided: 'Voided',
   };
   return labels[status];
 }
@@ -88,6 +92,7 @@ export const ACTION_PAST: Record<Transition, string> = {
   accept: 'accepted',
   reject: 'rejected',
   'retry-export': 'sent for another export attempt',
+  void: 'voided',
   exported: 'exported',
   'export-failed': 'failed to export',
 };

@@ -7,17 +7,23 @@ import { SlackNotifier } from '../bot/notifier';
 import { HttpErp } from '../connectors/http';
 import { SandboxErp } from '../connectors/sandbox';
 import type { ErpTransport } from '../connectors/transport';
-import { erpProfile, type ErpProfile, type ErpSettings } from '../domain/erp-profiles';
+import { erpProfile } from '../domain/erp-profiles';
+import type { ItemRules } from '../services/item-view';
 import type { Db } from '../store/prisma';
-import { slackConfigured, type Config } from './config';
+import { companyTimeZone, slackConfigured, type Config } from './config';
 
 export function erpTransport(config: Config, db: Db): ErpTransport {
   if (config.ERP_CONNECTOR === 'http') return new HttpErp(config.ERP_HTTP_URL as string, config.ERP_HTTP_SECRET as string);
   return new SandboxErp(db);
 }
 
-export function erpSetup(config: Config): { profile: ErpProfile; settings: ErpSettings } {
-  return { profile: erpProfile(config.ERP_PROFILE), settings: { erpIdFromChangeOrderNumber: config.ERP_ID_FROM_CHANGE_ORDER_NUMBER } };
+/** The company's rules: its ERP profile and settings, and whether a sender may decide their own round. */
+export function erpSetup(config: Config): ItemRules {
+  return {
+    profile: erpProfile(config.ERP_PROFILE),
+    settings: { erpIdFromChangeOrderNumber: config.ERP_ID_FROM_CHANGE_ORDER_NUMBER, timeZone: companyTimeZone(config) },
+    allowSelfApproval: config.ALLOW_SELF_APPROVAL,
+  };
 }
 
 export function temporalAddress(config: Config): string {
@@ -49,6 +55,7 @@ export function notifier(config: Config, db: Db): Notifier {
     directory: new SlackDirectory(db, client),
     approversChannel: config.SLACK_APPROVERS_CHANNEL as string,
     companyName: config.COMPANY_NAME,
+    rules: erpSetup(config),
     record,
   });
 }

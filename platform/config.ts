@@ -52,6 +52,10 @@ export const ConfigSchema = z
     ERP_HTTP_URL: z.url().optional(),
     ERP_HTTP_SECRET: optional,
     ERP_ID_FROM_CHANGE_ORDER_NUMBER: flag.transform((value) => value ?? true),
+    /** One-person offices: whoever sent a round may also decide it; the history marks it self-approved. */
+    ALLOW_SELF_APPROVAL: flag.transform((value) => value ?? false),
+    /** The company's time zone (IANA name): dates exported to the ERP are calendar days there. Default: TZ. */
+    COMPANY_TIME_ZONE: optional.refine((zone) => zone === undefined || isTimeZone(zone), 'COMPANY_TIME_ZONE must be an IANA time zone such as America/Chicago'),
     COMPANY_NAME: z.string().min(1).default('Your Company'),
     DAILY_SUMMARY_TIME: z
       .string()
@@ -59,6 +63,21 @@ export const ConfigSchema = z
       .default('08:00'),
     TZ: z.string().min(1).default('UTC'),
   });
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** COMPANY_TIME_ZONE, else TZ when it names a zone, else UTC. */
+export function companyTimeZone(config: Config): string {
+  if (config.COMPANY_TIME_ZONE) return config.COMPANY_TIME_ZONE;
+  return isTimeZone(config.TZ) ? config.TZ : 'UTC';
+}
 
 export type Config = z.infer<typeof ConfigSchema>;
 

@@ -14,7 +14,10 @@ import {
   ParentNotSynced,
   PermissionDenied,
   RequirementsNotMet,
+  RoundNotRunning,
+  SeparationOfDuties,
   UnknownItem,
+  UnknownUser,
   type Decision,
   type Violation,
 } from '../domain/errors';
@@ -34,6 +37,9 @@ const rebuild: Record<string, (message: string, facts: Facts) => DomainError> = 
   ItemLocked: (m, f) => new ItemLocked(m, (f.fields as string[]) ?? [], f.status as ErpStatus),
   UnknownItem: (m, f) => new UnknownItem(m, (f.suggestions as string[]) ?? []),
   AlreadyInReview: (m) => new AlreadyInReview(m),
+  SeparationOfDuties: (m) => new SeparationOfDuties(m),
+  UnknownUser: (m) => new UnknownUser(m),
+  RoundNotRunning: (m) => new RoundNotRunning(m),
   NotSupported: (m) => new NotSupported(m),
   InvalidRequest: (m) => new InvalidRequest(m),
 };

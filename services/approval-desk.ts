@@ -9,15 +9,17 @@ import {
   type Client,
   type WorkflowHandle,
 } from '@temporalio/client';
-import type { Db } from '../store/prisma';
+import type { Prisma } from '@prisma/client';
+import { writeTransaction, type Db } from '../store/prisma';
 import { loadItem, type LoadedItem } from '../store/items';
 import { actorOf } from '../store/users';
 import { assertSendable, assertSupported, type ErpProfile, type ErpSettings } from '../domain/erp-profiles';
-import { AlreadyInReview, DomainError, InvalidRequest, NotAwaitingDecision, RoundNotRunning, UnknownUser } from '../domain/errors';
+import { AlreadyInReview, DomainError, InvalidRequest, NotAwaitingDecision, NotSupported, RoundNotRunning, UnknownUser } from '../domain/errors';
 import { ITEM_TYPE_INFO, approvalWorkflowId, type ItemType } from '../domain/item-types';
 import { formatMoney, totalCents, type Person } from '../domain/items';
 import { assertPermitted, type Actor } from '../domain/permissions';
-import { ACTION_PAST, actionsAvailable, canApply, isInReview, statusLabel, type ErpStatus, type ItemAction } from '../domain/statuses';
+import { ACTION_PAST, canApply, isInReview, ITEM_ACTIONS, statusLabel, type ErpStatus, type ItemAction } from '../domain/statuses';
+import { DECISIONS, selfApprovalRefusal } from '../domain/actions';
 import { domainErrorFrom } from '../platform/failures';
 import {
   acceptUpdate,
@@ -32,7 +34,7 @@ import {
 } from '../workflows';
 import { ErpItemRefKey, ErpItemTypeKey, ErpProjectKey, ErpStatusKey } from '../workflows/search-attributes';
 import type { RoundItem } from '../activities/types';
-import { itemView, type ItemView } from './item-view';
+import { itemView, SEND_ACTIONS, type ItemRules, type ItemView } from './item-view';
 
 export interface ApprovalDeskDeps {
   db: Db;
@@ -41,6 +43,8 @@ export interface ApprovalDeskDeps {
   profile: ErpProfile;
   settings: ErpSettings;
   exportPolicy: ExportPolicy;
+  /** One-person offices: let the sender of a round also decide it (the history marks it self-approved). */
+  allowSelfApproval?: boolean;
 }
 
 export const DEFAULT_EXPORT_POLICY: ExportPolicy = {
@@ -67,8 +71,14 @@ export class ApprovalDesk {
     return actorOf(user);
   }
 
-  view(type: ItemType, ref: string): Promise<ItemView> {
-    return itemView(this.deps.db, type, ref);
+  get rules(): ItemRules {
+    return { profile: this.deps.profile, settings: this.deps.settings, allowSelfApproval: this.deps.allowSelfApproval ?? false };
+  }
+
+  /** The item; with `as`, what that person may do with it now and why not the rest. */
+  async view(type: ItemType, ref: string, as?: string): Promise<ItemView> {
+    const actor = as === undefined ? undefined : await this.actor(as);
+    return itemView(this.deps.db, type, ref, this.rules, { actor });
   }
 
   send(type: ItemType, ref: string, by: string) {
@@ -112,7 +122,43 @@ export class ApprovalDesk {
         return this.retryExport(type, ref, request);
       case 'retrieve':
         return this.retrieve(type, ref, request);
+      case 'void':
+        return this.void(type, ref, request);
     }
+  }
+
+  /**
+   * A rejected commitment or change order its creator will not fix: Voided, out of every queue, its
+   * history kept, never sent again. The round ended with the rejection, so this is the record alone.
+   */
+  async void(type: ItemType, ref: string, request: DecisionRequest): Promise<ItemView> {
+    const { actor } = await this.authorize('void', type, ref, request.by);
+    const label = ITEM_TYPE_INFO[type].label;
+    if (!ITEM_TYPE_INFO[type].voidable) throw new NotSupported(`A ${label} cannot be voided.`);
+    const reason = request.reason?.trim() || null;
+    if (reason && reason.length > MAX_REASON) throw new InvalidRequest(`The reason must be ${MAX_REASON} characters or less.`);
+    // The status is read again under the write lock, so a re-send racing this void cannot both win.
+    const voided = await writeTransaction(this.deps.db, async (tx) => {
+      const erp = await tx.erpRecord.findUniqueOrThrow({ where: { itemType_itemRef: { itemType: type, itemRef: ref } } });
+      const from = erp.status as ErpStatus;
+      if (!canApply(from, 'void')) return { from };
+      await tx.erpRecord.update({ where: { id: erp.id }, data: { status: 'Voided' } });
+      await tx.historyEntry.create({
+        data: {
+          erpRecordId: erp.id,
+          actorId: actor.id,
+          action: ACTION_PAST.void,
+          fromStatus: from,
+          toStatus: 'Voided',
+          reason,
+          message: `Voided instead of re-sent; round ${erp.round} was the last.`,
+          eventKey: `void:${approvalWorkflowId(type, ref)}#${erp.round}`,
+        },
+      });
+      return { from, done: true };
+    });
+    if (!voided.done) throw await this.wrongState('void', type, ref, voided.from);
+    return this.view(type, ref);
   }
 
   /**
@@ -120,10 +166,23 @@ export class ApprovalDesk {
    * the user, the permission, the item's state. Returns the item as it stands.
    */
   async precheck(action: ItemAction, type: ItemType, ref: string, by: string): Promise<ItemView> {
-    const { item, erp } = await this.authorize(action, type, ref, by);
+    const { item, erp, actor } = await this.authorize(action, type, ref, by);
     const status = erp.status as ErpStatus;
     if (!canApply(status, action)) throw await this.wrongState(action, type, ref, status);
-    return itemView(this.deps.db, type, ref, { item, erp });
+    const view = await itemView(this.deps.db, type, ref, this.rules, { loaded: { item, erp }, actor });
+    const selfApproval = selfApprovalRefusal(action, actor, view.erp.sentBy, this.rules.allowSelfApproval, `${ITEM_TYPE_INFO[type].label} ${ref}`);
+    if (selfApproval) throw selfApproval;
+    return view;
+  }
+
+  /** Who sent the item's current round: the actor of its last send or re-send. */
+  private async roundSender(erpRecordId: number): Promise<Person | null> {
+    const sent = await this.deps.db.historyEntry.findFirst({
+      where: { erpRecordId, action: { in: SEND_ACTIONS } },
+      orderBy: [{ at: 'desc' }, { id: 'desc' }],
+      include: { actor: { select: { id: true, name: true } } },
+    });
+    return sent?.actor ?? null;
   }
 
   /** The user, the item, and whether this ERP profile and the user's permissions allow `action` on it. */
@@ -224,16 +283,20 @@ export class ApprovalDesk {
     const by: Person = { id: actor.id, name: actor.name };
     const from = erp.status as ErpStatus;
     if (!isInReview(from)) throw await this.wrongState(action, type, ref, from);
+    const sender = DECISIONS.includes(action) ? await this.roundSender(erp.id) : null;
+    const selfApproval = selfApprovalRefusal(action, actor, sender, this.rules.allowSelfApproval, `${ITEM_TYPE_INFO[type].label} ${ref}`);
+    if (selfApproval) throw selfApproval;
+    const selfApproved = sender?.id === actor.id && DECISIONS.includes(action) ? { selfApproved: true } : {};
 
     const handle = client.workflow.getHandle(approvalWorkflowId(type, ref));
     const send = async () => {
       switch (action) {
         case 'accept':
-          return handle.executeUpdate(acceptUpdate, { args: [{ by, description: request.description?.trim() || undefined }] });
+          return handle.executeUpdate(acceptUpdate, { args: [{ by, description: request.description?.trim() || undefined, ...selfApproved }] });
         case 'reject':
-          return handle.executeUpdate(rejectUpdate, { args: [{ by, reason: request.reason ?? '' }] });
+          return handle.executeUpdate(rejectUpdate, { args: [{ by, reason: request.reason ?? '', ...selfApproved }] });
         case 'retry-export':
-          return handle.executeUpdate(retryExportUpdate, { args: [{ by }] });
+          return handle.executeUpdate(retryExportUpdate, { args: [{ by, ...selfApproved }] });
         case 'retrieve':
           return handle.executeUpdate(retrieveUpdate, { args: [{ by }] });
         default:
@@ -274,15 +337,18 @@ export class ApprovalDesk {
       return new AlreadyInReview(`${label} ${ref} is already in review with accounting (${statusLabel(status)}).`);
     }
     const record = await this.deps.db.erpRecord.findUnique({ where: { itemType_itemRef: { itemType: type, itemRef: ref } } });
-    const last = record
-      ? await this.deps.db.historyEntry.findFirst({
-          where: { erpRecordId: record.id, actorId: { not: null } },
-          orderBy: [{ at: 'desc' }, { id: 'desc' }],
-          include: { actor: true },
-        })
-      : null;
+    // The decision that settled it; a send only where nobody has decided since.
+    const latest = (where: Prisma.HistoryEntryWhereInput) =>
+      record
+        ? this.deps.db.historyEntry.findFirst({
+            where: { erpRecordId: record.id, actorId: { not: null }, ...where },
+            orderBy: [{ at: 'desc' }, { id: 'desc' }],
+            include: { actor: true },
+          })
+        : null;
+    const last = (await latest({ action: { notIn: SEND_ACTIONS } })) ?? (await latest({}));
     const lastWords = last?.actor ? ` It was ${last.action} by ${last.actor.name} at ${last.at.toISOString()}.` : '';
-    const options = actionsAvailable(status);
+    const options = ITEM_ACTIONS.filter((option) => canApply(status, option));
     const hint = options.length > 0 ? ` What can be done now: ${options.join(', ')}.` : '';
     return new NotAwaitingDecision(
       `${label} ${ref} is ${statusLabel(status)}, so it cannot be ${ACTION_PAST[action]}.${lastWords}${hint}`,

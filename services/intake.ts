@@ -5,23 +5,64 @@
 import { writeTransaction, type Db, type Tx } from '../store/prisma';
 import { ItemLocked, UnknownReference } from '../domain/errors';
 import { ITEM_TYPE_INFO, type ItemType } from '../domain/item-types';
-import { COMPANY_SCOPE } from '../domain/permissions';
+import { COMPANY_SCOPE, projectScope } from '../domain/permissions';
 import { isLocked, statusLabel, type ErpStatus } from '../domain/statuses';
 import type { ChangeOrderInput, CommitmentInput, CostCodeInput, ProjectInput, UserInput, VendorInput } from '../api/schemas';
 
-type LockedValues = Record<string, string | number | null>;
+/** Each locked field's value, lines as one comparable string per line number. */
+type LockedValues = Record<string, string | number | null | Map<number, string>>;
 
+function lineValues<T extends { lineNo: number }>(lines: readonly T[], describe: (line: T) => unknown[]): Map<number, string> {
+  return new Map(lines.map((line) => [line.lineNo, JSON.stringify(describe(line))]));
+}
+
+/** "line 2 changed, line 4 added" */
+function lineDifferences(before: Map<number, string>, after: Map<number, string>): string[] {
+  const lineNos = [...new Set([...before.keys(), ...after.keys()])].sort((a, b) => a - b);
+  return lineNos.flatMap((lineNo) => {
+    const was = before.get(lineNo);
+    const is = after.get(lineNo);
+    if (was === is) return [];
+    return [`line ${lineNo} ${was === undefined ? 'added' : is === undefined ? 'removed' : 'changed'}`];
+  });
+}
+
+/**
+ * While an item is with accounting or in the ERP, every field that feeds its ERP record is locked —
+ * lines included, so lines cannot be moved, re-coded, added or removed under an unchanged total.
+ */
 function assertUnlocked(type: ItemType, ref: string, status: ErpStatus, before: LockedValues, after: LockedValues): void {
   if (!isLocked(status)) return;
-  const changed = ITEM_TYPE_INFO[type].lockedFields.filter(({ field }) => field in after && before[field] !== after[field]);
+  const changed: { field: string; words: string }[] = [];
+  for (const { field, label } of ITEM_TYPE_INFO[type].lockedFields) {
+    const was = before[field];
+    const is = after[field];
+    if (was instanceof Map && is instanceof Map) {
+      const lines = lineDifferences(was, is);
+      if (lines.length > 0) changed.push({ field, words: `${label} (${lines.join(', ')})` });
+    } else if (field in after && was !== is) {
+      changed.push({ field, words: label });
+    }
+  }
   if (changed.length === 0) return;
   throw new ItemLocked(
-    `${ITEM_TYPE_INFO[type].label} ${ref} is ${statusLabel(status)}: ${changed.map((f) => f.label).join(', ')} ` +
+    `${ITEM_TYPE_INFO[type].label} ${ref} is ${statusLabel(status)}: ${changed.map((c) => c.words).join(', ')} ` +
       `cannot be edited until accounting rejects it or it is retrieved.`,
-    changed.map((f) => f.field),
+    changed.map((c) => c.field),
     status,
   );
 }
+
+/** The creation date is the first intake's: a later one may repeat it but never move it. */
+function createdAtOf(stored: Date, given: string | undefined): string {
+  return given === undefined ? stored.toISOString() : new Date(given).toISOString();
+}
+
+const sovLineValues = (lines: readonly { lineNo: number; description: string; costCode: string | null; category: string | null; amountCents: bigint }[]) =>
+  lineValues(lines, (l) => [l.description, l.costCode, l.category, String(l.amountCents)]);
+
+const changeOrderLineValues = (lines: readonly { lineNo: number; sovLineNo: number; description: string; amountCents: bigint }[]) =>
+  lineValues(lines, (l) => [l.sovLineNo, l.description, String(l.amountCents)]);
 
 async function requireUser(tx: Tx, userId: string, field: string) {
   const user = await tx.user.findUnique({ where: { id: userId } });
@@ -39,9 +80,10 @@ export class Intake {
       const user = await tx.user.upsert({ where: { id }, create: { id, ...data }, update: data });
       await tx.toolPermission.deleteMany({ where: { userId: id } });
       // The last grant for a tool and scope wins.
-      const grants = new Map(input.permissions.map((p) => [`${p.project ?? COMPANY_SCOPE}/${p.tool}`, p]));
+      const scopeOf = (p: UserInput['permissions'][number]) => (p.project === undefined ? COMPANY_SCOPE : projectScope(p.project));
+      const grants = new Map(input.permissions.map((p) => [`${scopeOf(p)}/${p.tool}`, p]));
       await tx.toolPermission.createMany({
-        data: [...grants.values()].map((p) => ({ userId: id, scope: p.project ?? COMPANY_SCOPE, tool: p.tool, level: p.level })),
+        data: [...grants.values()].map((p) => ({ userId: id, scope: scopeOf(p), tool: p.tool, level: p.level })),
       });
       return user;
     });
@@ -61,9 +103,15 @@ export class Intake {
     return writeTransaction(this.db, async (tx) => {
       await requireUser(tx, input.createdBy, 'createdBy');
       const existing = await tx.project.findUnique({ where: { ref }, include: { erp: true } });
-      const data = { name: input.name, number: input.number ?? null, createdById: input.createdBy };
+      const data = { name: input.name, number: input.number ?? null, createdById: input.createdBy, url: input.url ?? null };
       if (existing) {
-        assertUnlocked('project', ref, existing.erp.status as ErpStatus, { name: existing.name, number: existing.number }, { name: data.name, number: data.number });
+        assertUnlocked(
+          'project',
+          ref,
+          existing.erp.status as ErpStatus,
+          { name: existing.name, number: existing.number, createdAt: existing.createdAt.toISOString() },
+          { name: data.name, number: data.number, createdAt: createdAtOf(existing.createdAt, input.createdAt) },
+        );
         return tx.project.update({ where: { ref }, data });
       }
       const erp = await tx.erpRecord.create({ data: { itemType: 'project', itemRef: ref, projectRef: ref } });
@@ -89,6 +137,7 @@ export class Intake {
         status: input.status,
         vendorId: input.vendorId ?? null,
         createdById: input.createdBy,
+        url: input.url ?? null,
       };
       const lines = input.sovLines.map((line) => ({
         lineNo: line.lineNo,
@@ -98,16 +147,22 @@ export class Intake {
         amountCents: BigInt(line.amount),
       }));
       if (existing) {
+        const locked = (c: { projectRef: string; vendorId: string | null; kind: string; number: string; title: string; description: string; status: string }) => ({
+          project: c.projectRef,
+          vendorId: c.vendorId,
+          kind: c.kind,
+          number: c.number,
+          title: c.title,
+          description: c.description,
+          status: c.status,
+        });
         assertUnlocked(
           'commitment',
           ref,
           existing.erp.status as ErpStatus,
-          { vendorId: existing.vendorId, title: existing.title, status: existing.status, totalAmount: sum(existing.sovLines) },
-          { vendorId: data.vendorId, title: data.title, status: data.status, totalAmount: sum(lines) },
+          { ...locked(existing), totalAmount: sum(existing.sovLines), sovLines: sovLineValues(existing.sovLines), createdAt: existing.createdAt.toISOString() },
+          { ...locked(data), totalAmount: sum(lines), sovLines: sovLineValues(lines), createdAt: createdAtOf(existing.createdAt, input.createdAt) },
         );
-        if (existing.projectRef !== input.project && isLocked(existing.erp.status as ErpStatus)) {
-          throw new ItemLocked(`commitment ${ref} is with accounting; it cannot move to another project.`, ['project'], existing.erp.status as ErpStatus);
-        }
         await tx.sovLine.deleteMany({ where: { commitmentRef: ref } });
         await tx.erpRecord.update({ where: { id: existing.erpRecordId }, data: { projectRef: input.project } });
         return tx.commitment.update({ where: { ref }, data: { ...data, sovLines: { create: lines } } });
@@ -144,6 +199,7 @@ export class Intake {
         description: input.description,
         status: input.status,
         createdById: input.createdBy,
+        url: input.url ?? null,
       };
       const lines = input.lines.map((line) => ({
         lineNo: line.lineNo,
@@ -153,12 +209,20 @@ export class Intake {
       }));
       if (existing) {
         const status = existing.erp.status as ErpStatus;
+        const locked = (c: { commitmentRef: string; number: string; erpNumber: string | null; title: string; description: string; status: string }) => ({
+          commitment: c.commitmentRef,
+          number: c.number,
+          erpNumber: c.erpNumber,
+          title: c.title,
+          description: c.description,
+          status: c.status,
+        });
         assertUnlocked(
           'cco',
           ref,
           status,
-          { commitment: existing.commitmentRef, number: existing.number, erpNumber: existing.erpNumber, title: existing.title, status: existing.status, totalAmount: sum(existing.lines) },
-          { commitment: data.commitmentRef, number: data.number, erpNumber: data.erpNumber, title: data.title, status: data.status, totalAmount: sum(lines) },
+          { ...locked(existing), totalAmount: sum(existing.lines), lines: changeOrderLineValues(existing.lines), createdAt: existing.createdAt.toISOString() },
+          { ...locked(data), totalAmount: sum(lines), lines: changeOrderLineValues(lines), createdAt: createdAtOf(existing.createdAt, input.createdAt) },
         );
         await tx.changeOrderLine.deleteMany({ where: { changeOrderRef: ref } });
         await tx.erpRecord.update({ where: { id: existing.erpRecordId }, data: { projectRef: commitment.projectRef } });

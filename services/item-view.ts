@@ -1,26 +1,55 @@
-/** An item as people and API clients see it: data, ERP status, what is locked, what can be done, history. */
+/**
+ * An item as people and API clients see it: data, ERP status, what is locked, the reviewed snapshot,
+ * what can be done now (and why not the rest), history.
+ */
 import type { Db } from '../store/prisma';
 import { loadItem, type LoadedItem } from '../store/items';
+import { latestSnapshot } from '../store/snapshots';
+import { availability } from '../domain/actions';
+import type { ErpProfile, ErpSettings } from '../domain/erp-profiles';
 import { ITEM_TYPE_INFO, approvalWorkflowId, type ItemType } from '../domain/item-types';
-import { formatCents, totalCents } from '../domain/items';
-import { actionsAvailable, isLocked, statusLabel, type ErpStatus } from '../domain/statuses';
+import { formatCents, totalCents, type Person } from '../domain/items';
+import type { Actor } from '../domain/permissions';
+import { isLocked, statusLabel, type ErpStatus } from '../domain/statuses';
 
-/** `loaded` spares a second read where the caller has just loaded the item. */
-export async function itemView(db: Db, type: ItemType, ref: string, loaded?: LoadedItem) {
-  const { item, erp } = loaded ?? (await loadItem(db, type, ref));
-  const history = await db.historyEntry.findMany({
-    where: { erpRecordId: erp.id },
-    orderBy: [{ at: 'asc' }, { id: 'asc' }],
-    include: { actor: { select: { id: true, name: true } } },
-  });
+/** The company's rules an item is judged by. */
+export interface ItemRules {
+  profile: ErpProfile;
+  settings: ErpSettings;
+  allowSelfApproval: boolean;
+}
+
+export interface ItemViewOptions {
+  /** Spares a second read where the caller has just loaded the item. */
+  loaded?: LoadedItem;
+  /** One person's view: actions also checked against their permissions (`?as=userId`). */
+  actor?: Actor;
+}
+
+/** History actions that open a round: their actor is the round's sender. */
+export const SEND_ACTIONS = ['sent', 're-sent'];
+
+export async function itemView(db: Db, type: ItemType, ref: string, rules: ItemRules, options: ItemViewOptions = {}) {
+  const { item, erp } = options.loaded ?? (await loadItem(db, type, ref));
+  const [history, reviewed] = await Promise.all([
+    db.historyEntry.findMany({
+      where: { erpRecordId: erp.id },
+      orderBy: [{ at: 'asc' }, { id: 'asc' }],
+      include: { actor: { select: { id: true, name: true } } },
+    }),
+    latestSnapshot(db, erp.id),
+  ]);
   const status = erp.status as ErpStatus;
   const total = totalCents(item);
+  const sentBy: Person | null = [...history].reverse().find((entry) => SEND_ACTIONS.includes(entry.action))?.actor ?? null;
+  const actions = availability({ item, status, ...rules, actor: options.actor, sentBy });
   return {
     type,
     ref,
     projectRef: erp.projectRef,
     title: item.title,
     totalAmount: total === null ? null : formatCents(total),
+    url: item.url,
     erp: {
       status,
       statusLabel: statusLabel(status),
@@ -31,8 +60,15 @@ export async function itemView(db: Db, type: ItemType, ref: string, loaded?: Loa
       lastRejectionReason: erp.lastRejectionReason,
       locked: isLocked(status),
       lockedFields: isLocked(status) ? ITEM_TYPE_INFO[type].lockedFields.map((f) => f.field) : [],
-      availableActions: actionsAvailable(status),
+      /** Who sent the current (or last) round. */
+      sentBy,
+      reviewed: reviewed && { hash: reviewed.hash, payload: reviewed.payload, at: reviewed.at, by: reviewed.by, round: reviewed.round },
+      availableActions: actions.availableActions,
+      unavailable: actions.unavailable,
+      ...(options.actor ? { as: { id: options.actor.id, name: options.actor.name } } : {}),
     },
+    /** What the approvers reviewed (and, for a re-send, what changed since the rejected snapshot). */
+    review: reviewed && { facts: reviewed.review, changes: reviewed.changes },
     item,
     history: history.map((entry) => ({
       at: entry.at.toISOString(),
@@ -42,6 +78,8 @@ export async function itemView(db: Db, type: ItemType, ref: string, loaded?: Loa
       to: entry.toStatus,
       reason: entry.reason,
       message: entry.message,
+      snapshotHash: entry.snapshotHash,
+      selfApproved: entry.selfApproved,
     })),
   };
 }

@@ -7,6 +7,7 @@ import { recordSummary, WITH_TITLE } from '../store/items';
 import type { Db } from '../store/prisma';
 import type { ItemType } from '../domain/item-types';
 import type { ErpStatus } from '../domain/statuses';
+import { formatMoney } from '../domain/items';
 
 export interface QueueItem {
   type: ItemType;
@@ -14,6 +15,9 @@ export interface QueueItem {
   projectRef: string;
   title: string | null;
   detail: string | null;
+  /** From the latest round's reviewed snapshot: what the approvers see and decide on. */
+  amount: string | null;
+  snapshotHash: string | null;
 }
 
 export interface QueueList {
@@ -31,14 +35,25 @@ async function byStatus(db: Db, status: ErpStatus, limit: number, creatorId?: st
   };
   const [total, records] = await Promise.all([
     db.erpRecord.count({ where }),
-    db.erpRecord.findMany({ where, orderBy: [{ updatedAt: 'asc' }, { id: 'asc' }], take: limit, include: WITH_TITLE }),
+    db.erpRecord.findMany({
+      where,
+      orderBy: [{ updatedAt: 'asc' }, { id: 'asc' }],
+      take: limit,
+      include: { ...WITH_TITLE, snapshots: { orderBy: { round: 'desc' }, take: 1, select: { hash: true, review: true } } },
+    }),
   ]);
   return {
     total,
-    items: records.map((r) => ({
-      ...recordSummary(r),
-      detail: status === 'FailedToExport' ? r.exportError : status === 'Rejected' ? r.lastRejectionReason : null,
-    })),
+    items: records.map((r) => {
+      const snapshot = r.snapshots[0];
+      const totalCents = (snapshot?.review as { totalCents?: number | null } | undefined)?.totalCents ?? null;
+      return {
+        ...recordSummary(r),
+        detail: status === 'FailedToExport' ? r.exportError : status === 'Rejected' ? r.lastRejectionReason : null,
+        amount: totalCents === null ? null : formatMoney(totalCents),
+        snapshotHash: snapshot?.hash ?? null,
+      };
+    }),
   };
 }
 

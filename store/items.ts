@@ -5,7 +5,7 @@
 import type { ErpRecord, User, Vendor } from '@prisma/client';
 import { UnknownItem } from '../domain/errors';
 import { ITEM_TYPE_INFO, type ItemType } from '../domain/item-types';
-import { closestRefs, type Item, type ParentView, type VendorView } from '../domain/items';
+import { closestRefs, costCodeProblem, type Item, type ParentView, type VendorView } from '../domain/items';
 import type { ErpStatus } from '../domain/statuses';
 import type { Db, Tx } from './prisma';
 
@@ -23,11 +23,12 @@ function parentView(type: ItemType, ref: string, erp: ErpRecord): ParentView {
   return { type, ref, status: erp.status as ErpStatus, erpId: erp.erpId };
 }
 
-async function erpCostCodes(db: Reader, codes: (string | null)[]): Promise<Set<string>> {
+/** The ERP cost codes among `codes`, each with its categories. */
+async function erpCostCodes(db: Reader, codes: (string | null)[]): Promise<Map<string, string[]>> {
   const wanted = [...new Set(codes.filter((code): code is string => !!code))];
-  if (wanted.length === 0) return new Set();
-  const found = await db.costCode.findMany({ where: { code: { in: wanted } }, select: { code: true } });
-  return new Set(found.map((c) => c.code));
+  if (wanted.length === 0) return new Map();
+  const found = await db.costCode.findMany({ where: { code: { in: wanted } }, select: { code: true, categories: true } });
+  return new Map(found.map((c) => [c.code, Array.isArray(c.categories) ? c.categories.map(String) : []]));
 }
 
 export interface LoadedItem {
@@ -50,6 +51,7 @@ const loaders: Record<ItemType, (db: Reader, ref: string) => Promise<LoadedItem 
         createdBy: person(row.createdBy),
         createdAt: row.createdAt.toISOString(),
         parent: null,
+        url: row.url,
       },
     };
   },
@@ -76,14 +78,19 @@ const loaders: Record<ItemType, (db: Reader, ref: string) => Promise<LoadedItem 
         createdBy: person(row.createdBy),
         createdAt: row.createdAt.toISOString(),
         parent: parentView('project', row.projectRef, row.project.erp),
-        lines: row.sovLines.map((line) => ({
-          lineNo: line.lineNo,
-          description: line.description,
-          costCode: line.costCode,
-          category: line.category,
-          erpCostCode: line.costCode !== null && known.has(line.costCode),
-          amountCents: Number(line.amountCents),
-        })),
+        url: row.url,
+        lines: row.sovLines.map((line) => {
+          const problem = costCodeProblem(line.costCode, line.category, known);
+          return {
+            lineNo: line.lineNo,
+            description: line.description,
+            costCode: line.costCode,
+            category: line.category,
+            erpCostCode: problem === null,
+            costCodeProblem: problem,
+            amountCents: Number(line.amountCents),
+          };
+        }),
       },
     };
   },
@@ -117,15 +124,22 @@ const loaders: Record<ItemType, (db: Reader, ref: string) => Promise<LoadedItem 
         createdBy: person(row.createdBy),
         createdAt: row.createdAt.toISOString(),
         parent: parentView('commitment', row.commitmentRef, row.commitment.erp),
+        url: row.url,
         lines: row.lines.map((line) => {
-          const costCode = sov.get(line.sovLineNo)?.costCode ?? null;
+          // A modification is coded like the schedule-of-values line it modifies.
+          const modified = sov.get(line.sovLineNo);
+          const costCode = modified?.costCode ?? null;
+          const category = modified?.category ?? null;
+          const problem = costCodeProblem(costCode, category, known);
           return {
             lineNo: line.lineNo,
             sovLineNo: line.sovLineNo,
             description: line.description,
             amountCents: Number(line.amountCents),
             costCode,
-            erpCostCode: costCode !== null && known.has(costCode),
+            category,
+            erpCostCode: problem === null,
+            costCodeProblem: problem,
           };
         }),
       },

@@ -105,7 +105,7 @@ test('items go through the API: send, accept, lists, history; refusals carry the
   expect(denied).toMatchObject({ status: 403, body: { error: 'permission_denied', message: "Eli Field cannot send project P-100: missing 'Admin' on project P-100's Admin tool." } });
 
   const sent = await call('POST', '/api/v1/items/project/P-100/send', { by: PM });
-  expect(sent).toMatchObject({ status: 200, body: { erp: { status: 'ReadyToExport', locked: true, lockedFields: ['name', 'number'] } } });
+  expect(sent).toMatchObject({ status: 200, body: { erp: { status: 'ReadyToExport', locked: true, lockedFields: ['name', 'number', 'createdAt'] } } });
 
   const ready = await call('GET', '/api/v1/items?status=ReadyToExport&type=project');
   expect(ready.body).toMatchObject({ total: 1, items: [{ ref: 'P-100', title: 'Riverside Clinic', status: 'ReadyToExport' }] });
@@ -131,7 +131,7 @@ test('a change order below the Sage 300 CRE minimum is a 422 listing every faili
   await untilStatus(h, 'project', 'P-100', 'Synced');
   await call('PUT', '/api/v1/commitments/SC-1', {
     project: 'P-100', kind: 'subcontract', number: 'SC-1', title: 'Framing', status: 'Approved', vendorId: 'V-CONCRETE', createdBy: PM,
-    sovLines: [{ lineNo: 1, costCode: '03-300', amount: 5000 }],
+    sovLines: [{ lineNo: 1, costCode: '03-300', category: 'L', amount: 5000 }],
   });
   await call('POST', '/api/v1/items/commitment/SC-1/send', { by: PM });
   await call('POST', '/api/v1/items/commitment/SC-1/accept', { by: APPROVER });

@@ -143,16 +143,55 @@ test('locked fields cannot be edited while the item is with accounting; rejectio
 
   await expect(h.intake.upsertChangeOrder('CO-L1', changeOrderBody({ number: 'L1', title: 'Changed title', lines: [{ lineNo: 1, sovLineNo: 1, amount: 99 }] }))).rejects.toMatchObject({
     code: 'item_locked',
-    fields: ['title', 'totalAmount'],
+    fields: ['title', 'totalAmount', 'lines'],
   });
-  // Unlocked fields may still change.
-  await h.intake.upsertChangeOrder('CO-L1', changeOrderBody({ number: 'L1', description: 'Clarified scope' }));
+  // A field that does not feed the ERP record may still change.
+  await h.intake.upsertChangeOrder('CO-L1', changeOrderBody({ number: 'L1', url: 'https://pm.example.com/co/L1' }));
   const view = await h.desk.view('cco', 'CO-L1');
-  expect(view.item).toMatchObject({ title: 'Extra rebar at grid C', description: 'Clarified scope' });
+  expect(view).toMatchObject({ url: 'https://pm.example.com/co/L1', item: { title: 'Extra rebar at grid C' } });
 
   await h.desk.reject('cco', 'CO-L1', { by: APPROVER, reason: 'Split into two change orders' });
   await h.intake.upsertChangeOrder('CO-L1', changeOrderBody({ number: 'L1', title: 'Changed title' }));
   expect((await h.desk.view('cco', 'CO-L1')).item.title).toBe('Changed title');
+});
+
+test('under an unchanged total, lines cannot be moved, re-coded, added or removed, nor any other exported field changed', async () => {
+  await h.intake.upsertChangeOrder('CO-L2', changeOrderBody({ number: 'L2' }));
+  await h.desk.send('cco', 'CO-L2', PM);
+  const lines = [
+    { lineNo: 1, sovLineNo: 1, description: 'Rebar', amount: '1500.00' },
+    { lineNo: 2, sovLineNo: 1, description: 'Labor for rebar', amount: '750.25' },
+    { lineNo: 3, sovLineNo: 2, description: 'Slab thickening', amount: '2000' },
+  ];
+  const attempts: [Partial<Parameters<typeof changeOrderBody>[0]>, string[]][] = [
+    // Line 1's $1,500 moves from SOV line 1 to SOV line 2: same total.
+    [{ lines: lines.map((l) => (l.lineNo === 1 ? { ...l, sovLineNo: 2 } : l)) }, ['lines']],
+    // Two lines trade amounts: same total.
+    [{ lines: lines.map((l) => (l.lineNo === 1 ? { ...l, amount: '750.25' } : l.lineNo === 2 ? { ...l, amount: '1500.00' } : l)) }, ['lines']],
+    // Line 3 split into two: same total, one line more.
+    [{ lines: [...lines.slice(0, 2), { lineNo: 3, sovLineNo: 2, description: 'Slab thickening', amount: '1000' }, { lineNo: 4, sovLineNo: 2, amount: '1000' }] }, ['lines']],
+    [{ description: 'A different scope' }, ['description']],
+    [{ erpNumber: 'X1' }, ['erpNumber']],
+    [{ createdAt: '2026-11-05T15:30:00Z' }, ['createdAt']],
+  ];
+  for (const [change, fields] of attempts) {
+    await expect(h.intake.upsertChangeOrder('CO-L2', changeOrderBody({ number: 'L2', ...change }))).rejects.toMatchObject({ code: 'item_locked', fields });
+  }
+  // The same creation instant written another way is no change.
+  await h.intake.upsertChangeOrder('CO-L2', changeOrderBody({ number: 'L2', createdAt: '2026-11-02T10:30:00-05:00' }));
+  const { item } = await h.desk.view('cco', 'CO-L2');
+  if (item.type !== 'cco') throw new Error('not a change order');
+  expect(item.lines.map((l) => [l.lineNo, l.sovLineNo, l.amountCents])).toEqual([[1, 1, 150_000], [2, 1, 75_025], [3, 2, 200_000]]);
+  await expect(h.intake.upsertChangeOrder('CO-L2', changeOrderBody({ number: 'L2', lines: [{ ...lines[0]!, sovLineNo: 2 }, ...lines.slice(1)] }))).rejects.toThrow(
+    'commitment change order CO-L2 is Ready to Export: Line items (line 1 changed) cannot be edited until accounting rejects it or it is retrieved.',
+  );
+
+  // A commitment's schedule of values is locked the same way.
+  const commitment = await h.desk.view('commitment', 'SC-001');
+  expect(commitment.erp.status).toBe('Synced');
+  await expect(
+    h.intake.upsertCommitment('SC-001', commitmentBody({ sovLines: [{ lineNo: 1, description: 'Footings', costCode: '03-300', category: 'L', amount: '120000.00' }, { lineNo: 2, description: 'Slab', costCode: '03-300', category: 'S', amount: 80000 }] })),
+  ).rejects.toMatchObject({ code: 'item_locked', fields: ['sovLines'] });
 });
 
 test('an unknown ref is answered with close suggestions', async () => {

@@ -1,6 +1,8 @@
 import { assertSendable, sage300cre } from '../domain/erp-profiles';
-import { formatCents, formatMoney, closestRefs, type ChangeOrderItem, type CommitmentItem } from '../domain/items';
-import { assertPermitted, isAccountingApprover, missingPermissions, type Actor } from '../domain/permissions';
+import { availability } from '../domain/actions';
+import { calendarDate, costCodeProblem, formatCents, formatMoney, closestRefs, type ChangeOrderItem, type CommitmentItem } from '../domain/items';
+import { assertPermitted, isAccountingApprover, missingPermissions, projectScope, type Actor } from '../domain/permissions';
+import { canonicalJson, reviewChanges, reviewFacts } from '../domain/review';
 import { actionsAvailable, canApply, ERP_STATUSES, isLocked, nextStatus, ITEM_ACTIONS } from '../domain/statuses';
 import { ConfigError, loadConfig } from '../platform/config';
 
@@ -22,7 +24,8 @@ function cco(overrides: Partial<ChangeOrderItem> = {}): ChangeOrderItem {
     createdBy: { id: 'u1', name: 'Pat' },
     createdAt: '2026-10-01T12:00:00.000Z',
     parent: { type: 'commitment', ref: 'SC-1', status: 'Synced', erpId: 'SBX-1' },
-    lines: [{ lineNo: 1, sovLineNo: 1, description: 'Rebar', amountCents: 100, costCode: '03-300', erpCostCode: true }],
+    url: null,
+    lines: [{ lineNo: 1, sovLineNo: 1, description: 'Rebar', amountCents: 100, costCode: '03-300', category: 'S', erpCostCode: true, costCodeProblem: null }],
     ...overrides,
   };
 }
@@ -40,6 +43,7 @@ describe('the ERP status machine', () => {
         'ReadyToExport -retrieve-> Retrieved',
         'FailedToExport -reject-> Rejected',
         'FailedToExport -retry-export-> Exporting',
+        'Rejected -void-> Voided',
       ].sort(),
     );
     expect(nextStatus('Exporting', 'exported')).toBe('Synced');
@@ -55,7 +59,7 @@ describe('the ERP status machine', () => {
 describe('permissions', () => {
   const approver: Actor = { id: 'a', name: 'Dana', canPushToAccounting: true, grants: [{ scope: 'company', tool: 'ErpIntegrations', level: 'Standard' }] };
   const privilegeOnly: Actor = { ...approver, grants: [{ scope: 'company', tool: 'ErpIntegrations', level: 'ReadOnly' }] };
-  const pm: Actor = { id: 'p', name: 'Pat', canPushToAccounting: false, grants: [{ scope: 'P-1', tool: 'Commitments', level: 'Admin' }] };
+  const pm: Actor = { id: 'p', name: 'Pat', canPushToAccounting: false, grants: [{ scope: 'project:P-1', tool: 'Commitments', level: 'Admin' }] };
 
   test('an accounting approver needs both the privilege and Standard or Admin on ERP Integrations', () => {
     expect(isAccountingApprover(approver)).toBe(true);
@@ -79,7 +83,7 @@ describe('Sage 300 CRE minimum requirements', () => {
 
   test('every failing field is listed with its reason', () => {
     const violations = sage300cre.check(
-      cco({ number: '123456', title: 'x'.repeat(31), status: 'Pending', vendor: { ...vendor, erpVendorId: null }, lines: [{ lineNo: 1, sovLineNo: 1, description: '', amountCents: 1, costCode: 'X', erpCostCode: false }] }),
+      cco({ number: '123456', title: 'x'.repeat(31), status: 'Pending', vendor: { ...vendor, erpVendorId: null }, lines: [{ lineNo: 1, sovLineNo: 1, description: '', amountCents: 1, costCode: 'X', category: null, erpCostCode: false, costCodeProblem: 'has cost code X, which is not an ERP cost code' }] }),
       settings,
     );
     expect(violations).toEqual([
@@ -87,7 +91,12 @@ describe('Sage 300 CRE minimum requirements', () => {
       { field: 'title', reason: 'Title must be 30 characters or less (it has 31).' },
       { field: 'status', reason: "Status must be 'Approved' (it is 'Pending')." },
       { field: 'vendorId', reason: 'Contract Company "Solid Rock Concrete" is not linked to a Sage 300 CRE vendor; ask accounting to link it.' },
-      { field: 'lines', reason: 'At least one line item must modify a Schedule of Values line with a Sage 300 CRE cost code.' },
+      {
+        field: 'lines',
+        reason:
+          'At least one line item must modify a Schedule of Values line linked to a Sage 300 CRE cost code and one of its categories: ' +
+          'line item 1 has cost code X, which is not an ERP cost code.',
+      },
     ]);
   });
 
@@ -102,9 +111,9 @@ describe('Sage 300 CRE minimum requirements', () => {
     const item = cco({
       description: 'd'.repeat(1500),
       lines: [
-        { lineNo: 1, sovLineNo: 2, description: 'a', amountCents: 150_000, costCode: '03-300', erpCostCode: true },
-        { lineNo: 2, sovLineNo: 1, description: 'b', amountCents: -2_550, costCode: '05-100', erpCostCode: true },
-        { lineNo: 3, sovLineNo: 2, description: 'c', amountCents: 75_025, costCode: '03-300', erpCostCode: true },
+        { lineNo: 1, sovLineNo: 2, description: 'a', amountCents: 150_000, costCode: '03-300', category: 'S', erpCostCode: true, costCodeProblem: null },
+        { lineNo: 2, sovLineNo: 1, description: 'b', amountCents: -2_550, costCode: '05-100', category: 'S', erpCostCode: true, costCodeProblem: null },
+        { lineNo: 3, sovLineNo: 2, description: 'c', amountCents: 75_025, costCode: '03-300', category: 'S', erpCostCode: true, costCodeProblem: null },
       ],
     });
     const payload = sage300cre.toPayload(item, settings);
@@ -120,7 +129,7 @@ describe('Sage 300 CRE minimum requirements', () => {
   test('a commitment needs a linked vendor and a line with an ERP cost code', () => {
     const commitment: CommitmentItem = {
       type: 'commitment', ref: 'SC-1', projectRef: 'P-1', kind: 'subcontract', number: 'SC-1', title: 'Concrete', description: '', status: 'Approved',
-      vendor: null, createdBy: { id: 'u', name: 'Pat' }, createdAt: '2026-10-01T00:00:00Z', parent: null, lines: [],
+      vendor: null, createdBy: { id: 'u', name: 'Pat' }, createdAt: '2026-10-01T00:00:00Z', parent: null, url: null, lines: [],
     };
     expect(sage300cre.check(commitment, settings).map((v) => v.field)).toEqual(['vendorId', 'sovLines']);
   });
@@ -161,4 +170,118 @@ test('configuration problems are reported one line each', () => {
     ]),
   );
   expect(loadConfig({}).TEMPORAL_TASK_QUEUE).toBe('erp-approvals');
+});
+
+describe('seed rules on lines, dates and permissions', () => {
+  const known = new Map([
+    ['03-300', ['L', 'M', 'S']],
+    ['05-100', []],
+  ]);
+
+  test('a line counts only with an ERP cost code and one of its categories, and the refusal names the line', () => {
+    expect(costCodeProblem('03-300', 'S', known)).toBeNull();
+    expect(costCodeProblem(null, 'S', known)).toBe('has no cost code');
+    expect(costCodeProblem('99-999', 'S', known)).toBe('has cost code 99-999, which is not an ERP cost code');
+    expect(costCodeProblem('03-300', null, known)).toBe('has no category (cost code 03-300 takes L, M, S)');
+    expect(costCodeProblem('03-300', 'X', known)).toBe("has category X, which is not one of cost code 03-300's categories (L, M, S)");
+    expect(costCodeProblem('05-100', 'S', known)).toBe("has category S, which is not one of cost code 05-100's categories (none)");
+
+    const commitment: CommitmentItem = {
+      type: 'commitment', ref: 'SC-1', projectRef: 'P-1', kind: 'subcontract', number: 'SC-1', title: 'Concrete', description: '', status: 'Approved',
+      vendor, createdBy: { id: 'u', name: 'Pat' }, createdAt: '2026-10-01T00:00:00Z', parent: null, url: null,
+      lines: [
+        { lineNo: 1, description: 'Footings', costCode: '03-300', category: 'X', erpCostCode: false, costCodeProblem: costCodeProblem('03-300', 'X', known), amountCents: 100 },
+        { lineNo: 2, description: 'Slab', costCode: null, category: null, erpCostCode: false, costCodeProblem: costCodeProblem(null, null, known), amountCents: 100 },
+      ],
+    };
+    expect(sage300cre.check(commitment, settings)).toEqual([
+      {
+        field: 'sovLines',
+        reason:
+          'The Schedule of Values needs at least one line linked to a Sage 300 CRE cost code and one of its categories: ' +
+          "line 1 has category X, which is not one of cost code 03-300's categories (L, M, S); line 2 has no cost code.",
+      },
+    ]);
+  });
+
+  test("the commitment date is the creation date's calendar day in the company's time zone", () => {
+    // 7:30 pm in Los Angeles on 2 November is already 3 November in UTC.
+    const evening = cco({ createdAt: '2026-11-03T03:30:00.000Z' });
+    expect(sage300cre.toPayload(evening, { ...settings, timeZone: 'America/Los_Angeles' })).toMatchObject({ commitmentDate: '2026-11-02' });
+    expect(sage300cre.toPayload(evening, { ...settings, timeZone: 'UTC' })).toMatchObject({ commitmentDate: '2026-11-03' });
+    expect(sage300cre.toPayload(evening, settings)).toMatchObject({ commitmentDate: '2026-11-03' });
+    expect(calendarDate('2026-11-03T03:30:00.000Z', 'Asia/Tokyo')).toBe('2026-11-03');
+  });
+
+  test('re-sending, retrieving and voiding a change order need Commitments only; sending needs Change Orders too', () => {
+    const commitmentsOnly: Actor = { id: 'p', name: 'Pat', canPushToAccounting: false, grants: [{ scope: 'project:P-1', tool: 'Commitments', level: 'Admin' }] };
+    const item = { type: 'cco' as const, ref: 'CO-1', projectRef: 'P-1' };
+    expect(missingPermissions(commitmentsOnly, 'send', item)).toEqual(["'Admin' on project P-1's Change Orders tool"]);
+    for (const action of ['resend', 'retrieve', 'void'] as const) expect(missingPermissions(commitmentsOnly, action, item)).toEqual([]);
+  });
+
+  test('a grant on a project whose ref is "company" is not a company-wide grant', () => {
+    const onProjectCompany: Actor = {
+      id: 'x', name: 'Mallory', canPushToAccounting: true,
+      grants: [{ scope: projectScope('company'), tool: 'ErpIntegrations', level: 'Admin' }, { scope: projectScope('company'), tool: 'Commitments', level: 'Admin' }],
+    };
+    expect(isAccountingApprover(onProjectCompany)).toBe(false);
+    expect(missingPermissions(onProjectCompany, 'send', { type: 'commitment', projectRef: 'P-1' })).toEqual(["'Admin' on project P-1's Commitments tool"]);
+    expect(missingPermissions(onProjectCompany, 'send', { type: 'commitment', projectRef: 'company' })).toEqual([]);
+  });
+});
+
+describe('the reviewed snapshot', () => {
+  test('canonical JSON sorts keys at every level and has no spaces', () => {
+    expect(canonicalJson({ b: 1, a: { d: [{ z: 1, y: 2 }], c: 'x y' } })).toBe('{"a":{"c":"x y","d":[{"y":2,"z":1}]},"b":1}');
+  });
+
+  test('a re-send shows what changed since the rejected snapshot, fields and lines, old → new', () => {
+    const before = reviewFacts(cco());
+    const after = reviewFacts(
+      cco({
+        title: 'Extra rebar, revised',
+        lines: [
+          { lineNo: 1, sovLineNo: 2, description: 'Rebar', amountCents: 100, costCode: '03-300', category: 'S', erpCostCode: true, costCodeProblem: null },
+          { lineNo: 2, sovLineNo: 1, description: 'Labor', amountCents: 5000, costCode: '03-300', category: 'S', erpCostCode: true, costCodeProblem: null },
+        ],
+      }),
+    );
+    expect(reviewChanges(before, after)).toEqual([
+      { field: 'title', label: 'Title', from: 'Extra rebar', to: 'Extra rebar, revised' },
+      { field: 'totalAmount', label: 'Total Amount', from: '$1.00', to: '$51.00' },
+      { field: 'lines.1', label: 'Line 1', from: 'SOV 1 · Rebar · 03-300/S · $1.00', to: 'SOV 2 · Rebar · 03-300/S · $1.00' },
+      { field: 'lines.2', label: 'Line 2', from: null, to: 'SOV 1 · Labor · 03-300/S · $50.00' },
+    ]);
+    expect(reviewChanges(before, before)).toEqual([]);
+  });
+});
+
+describe('what can be done now', () => {
+  const rules = { profile: sage300cre, settings, allowSelfApproval: false };
+  const pat: Actor = { id: 'u1', name: 'Pat', canPushToAccounting: true, grants: [{ scope: 'company', tool: 'ErpIntegrations', level: 'Admin' }] };
+
+  test('an action is offered only when it would pass; the others say why', () => {
+    const item = cco({ title: 'x'.repeat(31) });
+    const { availableActions, unavailable } = availability({ item, status: 'NotSent', ...rules });
+    expect(availableActions).toEqual([]);
+    expect(unavailable.find((u) => u.action === 'send')?.reasons).toEqual(['Title must be 30 characters or less (it has 31).']);
+    expect(unavailable.find((u) => u.action === 'accept')?.reasons).toEqual(['commitment change order CO-1 is Not Sent, so it cannot be accepted.']);
+    expect(availability({ item: cco(), status: 'NotSent', ...rules }).availableActions).toEqual(['send']);
+  });
+
+  test('one person: missing permissions, and separation of duties for the round they sent', () => {
+    const view = availability({ item: cco(), status: 'ReadyToExport', ...rules, actor: pat, sentBy: { id: 'u1', name: 'Pat' } });
+    expect(view.availableActions).toEqual([]);
+    expect(view.unavailable.find((u) => u.action === 'accept')?.reasons).toEqual([
+      'Pat sent commitment change order CO-1 for this round, so cannot also accept it: another accounting approver must decide (separation of duties).',
+    ]);
+    expect(view.unavailable.find((u) => u.action === 'retrieve')?.reasons).toEqual(["Pat is missing 'Admin' on project P-1's Commitments tool."]);
+    const allowed = availability({ item: cco(), status: 'ReadyToExport', ...rules, allowSelfApproval: true, actor: pat, sentBy: { id: 'u1', name: 'Pat' } });
+    expect(allowed.availableActions).toEqual(['accept', 'reject']);
+  });
+
+  test('a project cannot be voided; a rejected change order can', () => {
+    expect(availability({ item: cco(), status: 'Rejected', ...rules }).availableActions).toEqual(['resend', 'void']);
+  });
 });

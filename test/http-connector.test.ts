@@ -70,8 +70,8 @@ test('a 422 refusal ends in Failed to Export with the ERP message; retry after t
 
 test('a wrong shared secret is a refusal the operator can see, not an endless retry', async () => {
   const wrong = new HttpErp(erp.url, 'not-the-secret');
-  await expect(wrong.export({ idempotencyKey: 'k-1', itemType: 'cco', itemRef: 'X', payload: { ref: 'X' } })).rejects.toBeInstanceOf(ErpRefused);
-  await expect(new HttpErp('http://127.0.0.1:1', SECRET, 500).export({ idempotencyKey: 'k-2', itemType: 'cco', itemRef: 'X', payload: {} })).rejects.toMatchObject({
+  await expect(wrong.export({ idempotencyKey: 'k-1', itemType: 'cco', itemRef: 'X', body: '{"ref":"X"}' })).rejects.toBeInstanceOf(ErpRefused);
+  await expect(new HttpErp('http://127.0.0.1:1', SECRET, 500).export({ idempotencyKey: 'k-2', itemType: 'cco', itemRef: 'X', body: '{}' })).rejects.toMatchObject({
     name: 'ErpUnavailable',
   });
 });

@@ -3,9 +3,9 @@
  * through a stand-in Web API, against the real engine.
  */
 import { approvalWorkflowId } from '../domain/item-types';
-import { ACTIONS } from '../bot/views/item-blocks';
+import { ACTIONS, LINK_ACTION } from '../bot/views/item-blocks';
 import { MODALS } from '../bot/views/modals';
-import { changeOrderBody } from './support/fixtures';
+import { ENGINEER, changeOrderBody } from './support/fixtures';
 import { companyWithSyncedCommitment, untilStatus } from './support/flows';
 import { eventually } from './support/harness';
 import { APPROVER, APPROVERS_CHANNEL, PM, SLACK, startBotWorld, type BotWorld } from './support/bot-world';
@@ -52,6 +52,11 @@ function latestMessage(ts: string) {
   return updates[updates.length - 1]?.args;
 }
 
+/** Every notice recorded so far has been delivered (so nothing more is on its way). */
+async function untilNoticesDelivered() {
+  await eventually(async () => (await w.h.db.notification.count({ where: { deliveredAt: null, kind: { not: 'daily-summary' } } })) === 0, 'every notice delivered');
+}
+
 async function messageSaying(ts: string, fragment: string) {
   return eventually(async () => {
     const latest = latestMessage(ts);
@@ -78,6 +83,9 @@ test('reject → direct message → re-send → accept → Synced, through comma
   const blocks = text(post.args.blocks);
   for (const fragment of ['CO-S1', 'P-100', 'Extra rebar at grid C', 'Solid Rock Concrete', '$4,250.25', 'Pat Morgan', 'SOV 1']) expect(blocks).toContain(fragment);
   expect(buttonsIn(post.args.blocks)).toEqual([ACTIONS.accept, ACTIONS.reject]);
+  // It names the reviewed snapshot the ERP will receive.
+  const reviewed = (await w.h.desk.view('cco', 'CO-S1')).erp.reviewed!;
+  expect(blocks).toContain(`Reviewed snapshot \`sha256:${reviewed.hash}\``);
   const ts = await messageTs('CO-S1', 1);
 
   // Reject: the modal insists on a reason, inside the modal.
@@ -102,13 +110,14 @@ test('reject → direct message → re-send → accept → Synced, through comma
   const dm = await eventually(async () => w.slack.callsTo('chat.postMessage').find((c) => c.args.channel === SLACK.pm && text(c.args.blocks).includes('Rejection Notification')), 'the DM to the creator');
   expect(text(dm.args.blocks)).toContain('Acme Builders: ERP Commitment Rejection Notification');
   expect(text(dm.args.blocks)).toContain('Split the rebar and the labor');
-  expect(buttonsIn(dm.args.blocks)).toEqual([ACTIONS.resend]);
+  expect(buttonsIn(dm.args.blocks)).toEqual([ACTIONS.resend, ACTIONS.void]);
 
   // Re-send from the DM's button; approvers get a new request with the previous reason.
   await w.send(buttonClick({ user: SLACK.pm, actionId: ACTIONS.resend, value: 'cco:CO-S1', channel: `D${SLACK.pm}`, messageTs: '1.1' }));
   const repost = await reviewPost('CO-S1', 2);
   expect(text(repost.args.blocks)).toContain('Re-sent');
   expect(text(repost.args.blocks)).toContain('Previous rejection:* Split the rebar and the labor');
+  expect(text(repost.args.blocks)).toContain('Changed since the rejected version:* nothing.');
   const ts2 = await messageTs('CO-S1', 2);
   // The first request now points at the new one, without buttons.
   const superseded = await messageSaying(ts, 'see the new review request (round 2)');
@@ -262,4 +271,67 @@ test('Slack rate limits (429) are retried by the client, not lost', async () => 
   await w.h.intake.upsertChangeOrder('CO-S9', changeOrderBody({ number: 'S9' }));
   await w.h.desk.send('cco', 'CO-S9', PM);
   await reviewPost('CO-S9');
+});
+
+test('a rejection reaches the creator and the sender once each, with View Online; the re-send shows what changed; void from the DM', async () => {
+  // Eli created it in the source system; Pat sent it.
+  await w.h.intake.upsertChangeOrder('CO-DM9', changeOrderBody({ number: 'DM9', createdBy: ENGINEER, url: 'https://pm.example.com/cco/DM9' }));
+  await w.h.desk.send('cco', 'CO-DM9', PM);
+  await w.h.desk.reject('cco', 'CO-DM9', { by: APPROVER, reason: 'Move the slab line to SOV 1' });
+  const rejectionDms = () => w.slack.callsTo('chat.postMessage').filter((c) => text(c.args.blocks).includes('Rejection Notification') && text(c.args.blocks).includes('CO-DM9'));
+  await eventually(async () => rejectionDms().length === 2, 'the rejection DMs');
+  await untilNoticesDelivered();
+  expect(rejectionDms().map((c) => c.args.channel).sort()).toEqual([SLACK.engineer, SLACK.pm].sort());
+  const dm = rejectionDms()[0]!;
+  const link = (dm.args.blocks as { type: string; elements?: { action_id: string; url?: string }[] }[]).flatMap((b) => b.elements ?? []).find((e) => e.url);
+  expect(link).toMatchObject({ action_id: LINK_ACTION, url: 'https://pm.example.com/cco/DM9' });
+  // Slack reports the link click; it is acknowledged and changes nothing.
+  expect((await w.send(buttonClick({ user: SLACK.pm, actionId: LINK_ACTION, value: '', channel: `D${SLACK.pm}`, messageTs: '1.2' }))).status).toBe(200);
+
+  // Fixed and re-sent: the new review request says what changed since the rejected version.
+  await w.h.intake.upsertChangeOrder(
+    'CO-DM9',
+    changeOrderBody({ number: 'DM9', createdBy: ENGINEER, lines: [{ lineNo: 1, sovLineNo: 1, description: 'Rebar', amount: '1500.00' }, { lineNo: 3, sovLineNo: 1, description: 'Slab thickening', amount: '2000' }] }),
+  );
+  await erp(SLACK.pm, 'RESEND CO-DM9');
+  const repost = text((await reviewPost('CO-DM9', 2)).args.blocks);
+  expect(repost).toContain('Changed since the rejected version:*');
+  expect(repost).toContain('*Total Amount:* $4,250.25 → $3,500.00');
+  expect(repost).toContain('*Line 2:* SOV 1 · Labor for rebar · 03-300/S · $750.25 → (removed)');
+  expect(repost).toContain('*Line 3:* SOV 2 · Slab thickening · 03-300/S · $2,000.00 → SOV 1 · Slab thickening · 03-300/S · $2,000.00');
+
+  // Rejected again, then voided from the DM's button: it leaves the queues for good.
+  await w.h.desk.reject('cco', 'CO-DM9', { by: APPROVER, reason: 'Not needed after all' });
+  await w.send(buttonClick({ user: SLACK.pm, actionId: ACTIONS.void, value: 'cco:CO-DM9', channel: `D${SLACK.pm}`, messageTs: '1.3' }));
+  await untilStatus(w.h, 'cco', 'CO-DM9', 'Voided');
+  const resend = await erp(SLACK.pm, 'resend CO-DM9');
+  expect(resend.text).toContain('Voided, so it cannot be re-sent');
+});
+
+test('the sender of a round is refused at the Accept button before any modal, and /erp status says why', async () => {
+  await w.h.intake.upsertUser('u-both', {
+    name: 'Casey Both',
+    email: 'casey@example.com',
+    slackId: 'UBOTH',
+    canPushToAccounting: true,
+    permissions: [
+      { tool: 'Commitments', level: 'Admin', project: 'P-100' },
+      { tool: 'ChangeOrders', level: 'Admin', project: 'P-100' },
+      { tool: 'ErpIntegrations', level: 'Admin' },
+    ],
+  });
+  await w.h.intake.upsertChangeOrder('CO-SD', changeOrderBody({ number: 'SD' }));
+  await w.h.desk.send('cco', 'CO-SD', 'u-both');
+  const ts = await messageTs('CO-SD', 1);
+  const modals = w.slack.callsTo('views.open').length;
+  const ephemerals = w.slack.callsTo('chat.postEphemeral').length;
+  await w.send(buttonClick({ user: 'UBOTH', actionId: ACTIONS.accept, value: 'cco:CO-SD', channel: APPROVERS_CHANNEL, messageTs: ts }));
+  const refusal = await eventually(async () => w.slack.callsTo('chat.postEphemeral').slice(ephemerals).find((c) => c.args.user === 'UBOTH'), 'the refusal');
+  expect(refusal.args.text).toContain('Casey Both sent commitment change order CO-SD for this round, so cannot also accept it');
+  expect(w.slack.callsTo('views.open').length).toBe(modals);
+
+  const status = await erp('UBOTH', 'status CO-SD');
+  expect(text(status.blocks)).toContain('*You can now:* retrieve');
+  expect(text(status.blocks)).toContain('_accept_: Casey Both sent commitment change order CO-SD');
+  expect((await w.h.desk.view('cco', 'CO-SD')).erp.status).toBe('ReadyToExport');
 });

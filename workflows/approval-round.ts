@@ -44,11 +44,14 @@ export interface RoundInput {
 export interface DecisionInput {
   by: Person;
   description?: string;
+  /** The decider also sent this round (allowed only with ALLOW_SELF_APPROVAL); the history says so. */
+  selfApproved?: boolean;
 }
 
 export interface RejectInput {
   by: Person;
   reason: string;
+  selfApproved?: boolean;
 }
 
 export interface DecisionRecord {
@@ -72,6 +75,8 @@ export interface RoundState {
   erpId?: string;
   exportError?: string;
   exportRuns: number;
+  /** SHA-256 of the reviewed snapshot frozen when the round opened. */
+  snapshotHash?: string;
 }
 
 export type RoundOutcome = Pick<RoundState, 'status' | 'erpId' | 'refusal' | 'decisions'>;
@@ -134,12 +139,13 @@ export async function approvalRound(input: RoundInput): Promise<RoundOutcome> {
   };
 
   const notAwaiting = (message: string) => {
-    const last = [...state.decisions].reverse().find((d) => d.by !== null);
+    // The decision that won: one in flight, else the last a person made.
+    const last = state.pending ?? [...state.decisions].reverse().find((d) => d.by !== null);
     return ApplicationFailure.create({
       type: 'NotAwaitingDecision',
       message,
       nonRetryable: true,
-      details: [{ status: state.status, decision: last?.by ? { action: last.action, by: last.by.name, at: last.at } : undefined }],
+      details: [{ status: state.status, decision: last?.by ? { action: ACTION_PAST[last.action], by: last.by.name, at: last.at } : undefined }],
     });
   };
 
@@ -149,13 +155,21 @@ export async function approvalRound(input: RoundInput): Promise<RoundOutcome> {
   };
 
   /** Records a person's decision; exactly one of two racing decisions gets past the claim. */
-  const decide = async (action: ItemAction, by: Person, extra: { reason?: string; description?: string }, step: string) => {
+  const decide = async (action: ItemAction, by: Person, extra: { reason?: string; description?: string; selfApproved?: boolean }, step: string) => {
     assertAllowed(action);
     const at = new Date().toISOString();
     state.pending = { action, by, at };
     try {
       const to = nextStatus(state.status, action) as ErpStatus;
-      await store.recordTransition({ type: item.type, ref: item.ref, transition: action, by: by.id, ...extra, eventKey: eventKey(action) });
+      await store.recordTransition({
+        type: item.type,
+        ref: item.ref,
+        transition: action,
+        by: by.id,
+        ...extra,
+        ...(state.snapshotHash ? { snapshotHash: state.snapshotHash } : {}),
+        eventKey: eventKey(action),
+      });
       state.decisions.push({ action, by, at, ...extra });
       setStatus(to, step);
       return to;
@@ -176,8 +190,8 @@ export async function approvalRound(input: RoundInput): Promise<RoundOutcome> {
 
   setHandler(
     acceptUpdate,
-    async ({ by, description }) => {
-      await decide('accept', by, { description }, `accepted by ${by.name}, exporting`);
+    async ({ by, description, selfApproved }) => {
+      await decide('accept', by, { description, selfApproved }, `accepted by ${by.name}, exporting`);
       notify({ kind: 'accepted', item, round: input.round, by, description: description ?? null, eventKey: eventKey('accept') });
       return state;
     },
@@ -186,8 +200,8 @@ export async function approvalRound(input: RoundInput): Promise<RoundOutcome> {
 
   setHandler(
     retryExportUpdate,
-    async ({ by }) => {
-      await decide('retry-export', by, {}, `export retried by ${by.name}`);
+    async ({ by, selfApproved }) => {
+      await decide('retry-export', by, { selfApproved }, `export retried by ${by.name}`);
       notify({ kind: 'export-retried', item, round: input.round, by, eventKey: eventKey('retry-export') });
       return state;
     },
@@ -196,8 +210,8 @@ export async function approvalRound(input: RoundInput): Promise<RoundOutcome> {
 
   setHandler(
     rejectUpdate,
-    async ({ by, reason }) => {
-      await decide('reject', by, { reason }, `rejected by ${by.name}`);
+    async ({ by, reason, selfApproved }) => {
+      await decide('reject', by, { reason, selfApproved }, `rejected by ${by.name}`);
       notify({ kind: 'rejected', item, round: input.round, by, reason, eventKey: eventKey('reject') });
       return state;
     },
@@ -223,6 +237,7 @@ export async function approvalRound(input: RoundInput): Promise<RoundOutcome> {
   try {
     const opened = await store.openRound({ type: item.type, ref: item.ref, kind: input.kind, round: input.round, by: input.by.id, eventKey: eventKey(input.kind) });
     state.opened = true;
+    state.snapshotHash = opened.snapshotHash ?? undefined;
     state.decisions.push({ action: input.kind, by: input.by, at: new Date().toISOString() });
     setStatus('ReadyToExport', `waiting for an accounting approver (${input.kind === 'resend' ? 're-sent' : 'sent'} by ${input.by.name})`);
     notify({ kind: 'review-requested', item, round: input.round, by: input.by, resend: input.kind === 'resend', previousRejection: opened.previousRejection, eventKey: eventKey(input.kind) });
@@ -265,12 +280,25 @@ async function exportOnce(
     },
   });
   try {
-    const { erpId } = await exporter.exportItem({ type: item.type, ref: item.ref, round: input.round });
-    await store.recordTransition({ type: item.type, ref: item.ref, transition: 'exported', erpId, eventKey: eventKey('exported') });
-    state.decisions.push({ action: 'exported', by: null, at: new Date().toISOString() });
+    const { erpId, snapshotHash, foundUnder } = await exporter.exportItem({ type: item.type, ref: item.ref, round: input.round });
+    // An earlier round's export whose answer was lost turned out to be booked: that is the item's record.
+    const message = foundUnder
+      ? `ERP id ${erpId}: already booked under the earlier key ${foundUnder.idempotencyKey} (round ${foundUnder.round}` +
+        `${foundUnder.snapshotHash ? `, snapshot sha256:${foundUnder.snapshotHash}` : ''}), whose answer had been lost; nothing was exported again.`
+      : undefined;
+    await store.recordTransition({
+      type: item.type,
+      ref: item.ref,
+      transition: 'exported',
+      erpId,
+      ...(message ? { message } : {}),
+      ...(snapshotHash ? { snapshotHash } : {}),
+      eventKey: eventKey('exported'),
+    });
+    state.decisions.push({ action: 'exported', by: null, at: new Date().toISOString(), ...(message ? { message } : {}) });
     state.erpId = erpId;
     state.exportError = undefined;
-    setStatus('Synced', `exported to the ERP as ${erpId}`);
+    setStatus('Synced', foundUnder ? `found in the ERP as ${erpId} (booked in round ${foundUnder.round})` : `exported to the ERP as ${erpId}`);
     notify({ kind: 'synced', item, round: input.round, erpId, eventKey: eventKey('exported') });
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;

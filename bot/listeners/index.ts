@@ -1,6 +1,6 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { BotDeps } from '../deps';
-import { ACTIONS } from '../views/item-blocks';
+import { ACTIONS, LINK_ACTION } from '../views/item-blocks';
 import { MODALS } from '../views/modals';
 import { decisionClicked } from './actions/decision-clicked';
 import { erpCommand } from './commands/erp';
@@ -11,6 +11,8 @@ export function registerListeners(app: App, deps: BotDeps): void {
   // Queue buttons carry `:type:ref` after the action id so ids stay unique in one message.
   const buttons = new RegExp(`^(${Object.values(ACTIONS).join('|')})(:|$)`);
   app.action<BlockAction<ButtonAction>>(buttons, decisionClicked(deps));
+  // "View Online" opens the source system in the browser; Slack still reports the click.
+  app.action(LINK_ACTION, async ({ ack }) => ack());
   app.view(MODALS.accept, decisionSubmitted(deps));
   app.view(MODALS.reject, decisionSubmitted(deps));
   app.command('/erp', erpCommand(deps));

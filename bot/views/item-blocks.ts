@@ -2,10 +2,11 @@
  * Block Kit for items: pure functions from an item view to blocks. The review request in the
  * approvers' channel is re-rendered from the item's current state after every change.
  */
-import type { KnownBlock } from '@slack/types';
+import type { ActionsBlock, KnownBlock } from '@slack/types';
 import { ITEM_TYPE_INFO } from '../../domain/item-types';
-import { formatMoney, type Item } from '../../domain/items';
-import { statusLabel } from '../../domain/statuses';
+import { formatMoney } from '../../domain/items';
+import { reviewFacts, type ReviewFacts } from '../../domain/review';
+import { statusLabel, type ItemAction } from '../../domain/statuses';
 import type { ItemView } from '../../services/item-view';
 import { esc, slackDate, truncate } from '../text';
 
@@ -14,7 +15,11 @@ export const ACTIONS = {
   reject: 'erp_reject',
   retryExport: 'erp_retry_export',
   resend: 'erp_resend',
+  void: 'erp_void',
 } as const;
+
+/** A link button ("View Online"): Slack still sends a click, which the bot acknowledges and ignores. */
+export const LINK_ACTION = 'erp_view_online';
 
 /** Buttons carry `type:ref`. */
 export function itemKey(view: Pick<ItemView, 'type' | 'ref'>): string {
@@ -28,15 +33,13 @@ export function parseItemKey(value: string): { type: string; ref: string } {
 
 const title = (view: ItemView) => `${ITEM_TYPE_INFO[view.type].label[0]?.toUpperCase()}${ITEM_TYPE_INFO[view.type].label.slice(1)} ${view.ref}`;
 
-function vendorOf(item: Item): string | null {
-  return item.type === 'project' ? null : (item.vendor?.name ?? null);
-}
-
-function lineSummary(item: Item): string | null {
-  if (item.type === 'project') return null;
-  const lines = item.type === 'cco'
-    ? item.lines.map((l) => `• Line ${l.lineNo} → SOV ${l.sovLineNo}: ${esc(truncate(l.description, 60))} ${formatMoney(l.amountCents)}`)
-    : item.lines.map((l) => `• ${l.lineNo}. ${esc(truncate(l.description, 60))}${l.costCode ? ` (${esc(l.costCode)})` : ''} ${formatMoney(l.amountCents)}`);
+function lineSummary(facts: ReviewFacts): string | null {
+  if (facts.type === 'project') return null;
+  const lines = facts.lines.map((l) =>
+    l.sovLineNo !== null
+      ? `• Line ${l.lineNo} → SOV ${l.sovLineNo}: ${esc(truncate(l.description, 60))} ${formatMoney(l.amountCents)}`
+      : `• ${l.lineNo}. ${esc(truncate(l.description, 60))}${l.costCode ? ` (${esc(l.costCode)}${l.category ? `/${esc(l.category)}` : ''})` : ''} ${formatMoney(l.amountCents)}`,
+  );
   const shown = lines.slice(0, 5);
   if (lines.length > shown.length) shown.push(`…and ${lines.length - shown.length} more`);
   return shown.length > 0 ? shown.join('\n') : '_No lines_';
@@ -46,24 +49,50 @@ function lastBy(view: ItemView, actions: string[]) {
   return [...view.history].reverse().find((entry) => actions.includes(entry.action));
 }
 
+/**
+ * What the approvers review: the round's frozen snapshot while the item is with accounting or in the
+ * ERP (so the message shows exactly what will be, or was, exported), the live item otherwise.
+ */
+function shownFacts(view: ItemView): { facts: ReviewFacts; frozen: boolean } {
+  if (view.review && view.erp.locked) return { facts: view.review.facts, frozen: true };
+  return { facts: reviewFacts(view.item), frozen: false };
+}
+
 /** The essentials an approver decides on. */
 export function itemEssentials(view: ItemView): KnownBlock[] {
+  const { facts, frozen } = shownFacts(view);
   const fields = [
-    `*Type*\n${ITEM_TYPE_INFO[view.type].label}`,
-    `*Project*\n${esc(view.projectRef)}`,
-    `*Title*\n${esc(view.title)}`,
-    `*Created by*\n${esc(view.item.createdBy.name)}`,
+    `*Type*\n${ITEM_TYPE_INFO[facts.type].label}`,
+    `*Project*\n${esc(facts.projectRef)}`,
+    `*Title*\n${esc(facts.title)}`,
+    `*Created by*\n${esc(facts.creator.name)}`,
   ];
-  const vendor = vendorOf(view.item);
-  if (vendor) fields.push(`*Vendor*\n${esc(vendor)}`);
-  if (view.totalAmount !== null) fields.push(`*Amount*\n${formatMoney(Math.round(Number(view.totalAmount) * 100))}`);
+  if (facts.vendor) fields.push(`*Vendor*\n${esc(facts.vendor)}`);
+  if (facts.totalCents !== null) fields.push(`*Amount*\n${formatMoney(facts.totalCents)}`);
   const blocks: KnownBlock[] = [
-    { type: 'header', text: { type: 'plain_text', text: truncate(`${title(view)} · ${view.title}`, 150), emoji: false } },
+    { type: 'header', text: { type: 'plain_text', text: truncate(`${title(view)} · ${facts.title}`, 150), emoji: false } },
     { type: 'section', fields: fields.map((text) => ({ type: 'mrkdwn', text })) },
   ];
-  const lines = lineSummary(view.item);
+  const lines = lineSummary(facts);
   if (lines) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(lines, 2900) } });
+  const reviewed = view.erp.reviewed;
+  if (frozen && reviewed) {
+    blocks.push({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: `Reviewed snapshot \`sha256:${reviewed.hash}\` · round ${reviewed.round} · sent by ${esc(reviewed.by.name)} on ${slackDate(reviewed.at)}` }],
+    });
+  }
   return blocks;
+}
+
+/** A re-send: what changed since the rejected snapshot, old → new. */
+function changesBlock(view: ItemView): KnownBlock | null {
+  const changes = view.review?.changes;
+  if (!changes) return null;
+  if (changes.length === 0) return { type: 'section', text: { type: 'mrkdwn', text: '*Changed since the rejected version:* nothing.' } };
+  const shown = changes.slice(0, 12).map((c) => `• *${esc(c.label)}:* ${esc(truncate(c.from ?? '(none)', 120))} → ${esc(truncate(c.to ?? '(removed)', 120))}`);
+  if (changes.length > shown.length) shown.push(`…and ${changes.length - shown.length} more changes`);
+  return { type: 'section', text: { type: 'mrkdwn', text: truncate(`*Changed since the rejected version:*\n${shown.join('\n')}`, 2900) } };
 }
 
 function button(text: string, actionId: string, value: string, style?: 'primary' | 'danger') {
@@ -79,25 +108,42 @@ export function statusBlocks(view: ItemView): KnownBlock[] {
   const decided = lastBy(view, ['accepted', 'rejected', 'retrieved']);
   const by = (entry: ItemView['history'][number] | undefined) => (entry ? `${esc(entry.by?.name ?? 'someone')} on ${slackDate(entry.at)}` : '');
 
-  if (sent?.action === 're-sent') note(`:repeat: *Re-sent* by ${by(sent)}.${sent.reason ? `\n*Previous rejection:* ${esc(sent.reason)}` : ''}`);
+  const offered = (...buttons: [string, ItemAction, string, ('primary' | 'danger')?][]) => {
+    const elements = buttons.filter(([, action]) => view.erp.availableActions.includes(action)).map(([text, , id, style]) => button(text, id, key, style));
+    if (elements.length > 0) blocks.push({ type: 'actions', elements });
+  };
+
+  if (sent?.action === 're-sent') {
+    note(`:repeat: *Re-sent* by ${by(sent)}.${sent.reason ? `\n*Previous rejection:* ${esc(truncate(sent.reason, 2000))}` : ''}`);
+    const changes = changesBlock(view);
+    if (changes) blocks.push(changes);
+  }
 
   switch (view.erp.status) {
     case 'ReadyToExport':
       note(`*Ready to Export* — waiting for an accounting approver.`);
-      blocks.push({ type: 'actions', elements: [button('Accept', ACTIONS.accept, key, 'primary'), button('Reject', ACTIONS.reject, key, 'danger')] });
+      offered(['Accept', 'accept', ACTIONS.accept, 'primary'], ['Reject', 'reject', ACTIONS.reject, 'danger']);
       break;
     case 'Exporting':
       note(`:hourglass_flowing_sand: *Accepted* by ${by(decided)}${decided?.reason ? ` — “${esc(decided.reason)}”` : ''}. Exporting to the ERP…`);
       break;
-    case 'Synced':
-      note(`:white_check_mark: *Synced* — ERP id \`${esc(view.erp.erpId)}\`. Accepted by ${by(lastBy(view, ['accepted', 'sent for another export attempt']))}.`);
+    case 'Synced': {
+      const exported = lastBy(view, ['exported']);
+      note(
+        `:white_check_mark: *Synced* — ERP id \`${esc(view.erp.erpId)}\`. Accepted by ${by(lastBy(view, ['accepted', 'sent for another export attempt']))}.` +
+          (exported?.message?.includes('already booked') ? `\n${esc(exported.message)}` : ''),
+      );
       break;
+    }
     case 'FailedToExport':
-      note(`:warning: *Failed to Export* — the ERP said: ${esc(view.erp.exportError)}\nAccepted by ${by(decided)}. Retry once it is fixed in the ERP, or reject it back to the creator.`);
-      blocks.push({ type: 'actions', elements: [button('Retry export', ACTIONS.retryExport, key, 'primary'), button('Reject', ACTIONS.reject, key, 'danger')] });
+      note(`:warning: *Failed to Export* — the ERP said: ${esc(truncate(view.erp.exportError ?? '', 1500))}\nAccepted by ${by(decided)}. Retry once it is fixed in the ERP, or reject it back to the creator.`);
+      offered(['Retry export', 'retry-export', ACTIONS.retryExport, 'primary'], ['Reject', 'reject', ACTIONS.reject, 'danger']);
       break;
     case 'Rejected':
-      note(`:x: *Rejected* by ${by(decided)}: ${esc(decided?.reason ?? view.erp.lastRejectionReason)}`);
+      note(`:x: *Rejected* by ${by(decided)}: ${esc(truncate(decided?.reason ?? view.erp.lastRejectionReason ?? '', 2000))}`);
+      break;
+    case 'Voided':
+      note(`:wastebasket: *Voided* by ${by(lastBy(view, ['voided']))}: it will not be sent again.`);
       break;
     case 'Retrieved':
       note(`:leftwards_arrow_with_hook: *Retrieved* by ${by(decided)} for changes.`);
@@ -150,10 +196,39 @@ export function rejectionNotice(view: ItemView, companyName: string): { text: st
           text: `*${title(view)}* · ${esc(view.title)} was rejected by *${esc(rejected?.by?.name)}*${rejected ? ` on ${slackDate(rejected.at)}` : ''}.\n*Rejection comments:* ${esc(rejected?.reason)}`,
         },
       },
-      { type: 'context', elements: [{ type: 'mrkdwn', text: 'Fix what the approver asked for in the source system, then re-send it for acceptance.' }] },
-      { type: 'actions', elements: [button('Re-send to ERP', ACTIONS.resend, itemKey(view), 'primary')] },
+      {
+        type: 'context',
+        elements: [
+          {
+            type: 'mrkdwn',
+            text: ITEM_TYPE_INFO[view.type].voidable
+              ? 'Fix what the approver asked for in the source system, then re-send it for acceptance — or void it if it will not go to the ERP.'
+              : 'Fix what the approver asked for in the source system, then re-send it for acceptance.',
+          },
+        ],
+      },
+      { type: 'actions', elements: rejectionButtons(view) },
     ],
   };
+}
+
+function rejectionButtons(view: ItemView) {
+  const key = itemKey(view);
+  const elements: ActionsBlock['elements'] = [button('Re-send to ERP', ACTIONS.resend, key, 'primary')];
+  if (ITEM_TYPE_INFO[view.type].voidable) {
+    elements.push({
+      ...button('Void', ACTIONS.void, key, 'danger'),
+      confirm: {
+        title: { type: 'plain_text', text: `Void ${truncate(view.ref, 60)}?` },
+        text: { type: 'plain_text', text: 'It leaves every queue and can never be sent to the ERP again. Its history is kept.' },
+        confirm: { type: 'plain_text', text: 'Void it' },
+        deny: { type: 'plain_text', text: 'Keep it' },
+        style: 'danger',
+      },
+    });
+  }
+  if (view.url) elements.push({ type: 'button', text: { type: 'plain_text', text: 'View Online' }, action_id: LINK_ACTION, url: view.url });
+  return elements;
 }
 
 export function syncedNotice(view: ItemView): { text: string } {

@@ -10,6 +10,8 @@ export interface QueueEntry {
   projectRef: string;
   title: string | null;
   detail?: string | null;
+  amount?: string | null;
+  snapshotHash?: string | null;
 }
 
 export interface QueueList {
@@ -40,7 +42,9 @@ function list(heading: string, { total, items: entries }: QueueList, buttons: (e
     return blocks;
   }
   for (const entry of entries.slice(0, shown)) {
-    const label = `${ITEM_TYPE_INFO[entry.type].label} *${esc(entry.ref)}* · ${esc(truncate(entry.title ?? '', 80))} · project ${esc(entry.projectRef)}`;
+    const amount = entry.amount ? ` · ${esc(entry.amount)}` : '';
+    const snapshot = entry.snapshotHash ? ` · reviewed snapshot \`${entry.snapshotHash.slice(0, 12)}\`` : '';
+    const label = `${ITEM_TYPE_INFO[entry.type].label} *${esc(entry.ref)}* · ${esc(truncate(entry.title ?? '', 80))}${amount} · project ${esc(entry.projectRef)}${snapshot}`;
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: entry.detail ? `${label}\n_${esc(truncate(entry.detail, 200))}_` : label } });
     blocks.push({
       type: 'actions',

@@ -22,20 +22,25 @@ export function assertSupported(profile: ErpProfile, item: { type: Item['type'] 
   }
 }
 
+/** The refusal when the ERP does not have the item's parent yet, or null. */
+export function parentProblem(profile: ErpProfile, item: Item): ParentNotSynced | null {
+  if (!item.parent || item.parent.status === 'Synced') return null;
+  const parentLabel = ITEM_TYPE_INFO[item.parent.type].label;
+  return new ParentNotSynced(
+    `The ${parentLabel}'s ERP data has not yet been synced: ${parentLabel} ${item.parent.ref} is ${statusLabel(item.parent.status)}. ` +
+      `Send ${item.parent.ref} to ${profile.name} and have it accepted first.`,
+    item.parent,
+  );
+}
+
 /**
  * Everything that keeps an item from being sent: the ERP needs the parent first, then the item must
  * meet the ERP's minimum requirements. Throws the refusal a person reads; returns when sendable.
  */
 export function assertSendable(profile: ErpProfile, item: Item, settings: ErpSettings): void {
   const label = ITEM_TYPE_INFO[item.type].label;
-  if (item.parent && item.parent.status !== 'Synced') {
-    const parentLabel = ITEM_TYPE_INFO[item.parent.type].label;
-    throw new ParentNotSynced(
-      `The ${parentLabel}'s ERP data has not yet been synced: ${parentLabel} ${item.parent.ref} is ${statusLabel(item.parent.status)}. ` +
-        `Send ${item.parent.ref} to ${profile.name} and have it accepted first.`,
-      item.parent,
-    );
-  }
+  const parent = parentProblem(profile, item);
+  if (parent) throw parent;
   const violations = profile.check(item, settings);
   if (violations.length > 0) {
     throw new RequirementsNotMet(

@@ -10,6 +10,8 @@ export type ExportPayload = { [key: string]: JsonValue };
 export interface ErpSettings {
   /** Fill a change order's ERP id from its number when the project manager left it empty. */
   erpIdFromChangeOrderNumber: boolean;
+  /** The company's time zone (IANA name): dates exported to the ERP are calendar days there. Default UTC. */
+  timeZone?: string;
 }
 
 /**

@@ -3,6 +3,7 @@
  */
 import type { Violation } from '../errors';
 import {
+  calendarDate,
   formatCents,
   totalCents,
   type ChangeOrderItem,
@@ -59,9 +60,18 @@ function checkProject(item: ProjectItem): Violation[] {
 function checkCommitment(item: CommitmentItem): Violation[] {
   const violations: Violation[] = [...titleViolations(item.title), ...statusViolations(item.status), ...vendorViolations(item.vendor)];
   if (!item.lines.some((line) => line.erpCostCode)) {
-    violations.push({ field: 'sovLines', reason: 'The Schedule of Values needs at least one line with a Sage 300 CRE cost code.' });
+    violations.push({
+      field: 'sovLines',
+      reason: `The Schedule of Values needs at least one line linked to a Sage 300 CRE cost code and one of its categories${lineProblems(item.lines, 'line')}`,
+    });
   }
   return violations;
+}
+
+/** ": line 1 has no cost code; line 2 has category X, which is not …." — or "." when there are no lines. */
+function lineProblems(lines: readonly { lineNo: number; costCodeProblem: string | null }[], noun: string): string {
+  const problems = lines.filter((line) => line.costCodeProblem).map((line) => `${noun} ${line.lineNo} ${line.costCodeProblem}`);
+  return problems.length > 0 ? `: ${problems.join('; ')}.` : ' (there are no lines).';
 }
 
 function checkChangeOrder(item: ChangeOrderItem, settings: ErpSettings): Violation[] {
@@ -74,7 +84,10 @@ function checkChangeOrder(item: ChangeOrderItem, settings: ErpSettings): Violati
   }
   violations.push(...titleViolations(item.title), ...statusViolations(item.status), ...vendorViolations(item.vendor));
   if (!item.lines.some((line) => line.erpCostCode)) {
-    violations.push({ field: 'lines', reason: 'At least one line item must modify a Schedule of Values line with a Sage 300 CRE cost code.' });
+    violations.push({
+      field: 'lines',
+      reason: `At least one line item must modify a Schedule of Values line linked to a Sage 300 CRE cost code and one of its categories${lineProblems(item.lines, 'line item')}`,
+    });
   }
   return violations;
 }
@@ -112,7 +125,7 @@ function payload(item: Item, settings: ErpSettings): ExportPayload {
         description: item.title,
         scope: item.description.slice(0, MAX_SCOPE),
         vendor: item.vendor?.erpVendorId ?? null,
-        commitmentDate: item.createdAt.slice(0, 10),
+        commitmentDate: calendarDate(item.createdAt, settings.timeZone ?? 'UTC'),
         amount: formatCents(totalCents(item) ?? 0),
         items: item.lines.map((line) => ({
           item: line.lineNo,
@@ -132,8 +145,8 @@ function payload(item: Item, settings: ErpSettings): ExportPayload {
         description: item.title,
         scope: item.description.slice(0, MAX_SCOPE),
         vendor: item.vendor?.erpVendorId ?? null,
-        // The creation date in Procore is not editable and becomes Sage's commitment date.
-        commitmentDate: item.createdAt.slice(0, 10),
+        // The creation date in Procore is not editable and becomes Sage's commitment date: the company's calendar day.
+        commitmentDate: calendarDate(item.createdAt, settings.timeZone ?? 'UTC'),
         amount: formatCents(totalCents(item) ?? 0),
         items: summedModifications(item),
       };

@@ -12,7 +12,7 @@ import { SlackDirectory } from '../../bot/directory';
 import { SlackNotifier } from '../../bot/notifier';
 import { APPROVER, APPROVER_2, ENGINEER, PM } from './fixtures';
 import { startFakeSlack, type FakeSlack } from './fake-slack';
-import { startHarness, type Harness } from './harness';
+import { startHarness, TEST_RULES, type Harness } from './harness';
 import { SIGNING_SECRET, sendSigned, type SendOptions, type SignedRequest } from './slack-requests';
 
 export const APPROVERS_CHANNEL = 'C-APPROVERS';
@@ -38,7 +38,7 @@ export async function startBotWorld(): Promise<BotWorld> {
   const client = new WebClient('xoxb-test', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 3, minTimeout: 100, maxTimeout: 1_500 } });
   const h = await startHarness({
     notifier: (db) =>
-      new SlackNotifier({ db, client, directory: new SlackDirectory(db, client), approversChannel: APPROVERS_CHANNEL, companyName: 'Acme Builders', record: new RecordingNotifier(db) }),
+      new SlackNotifier({ db, client, directory: new SlackDirectory(db, client), approversChannel: APPROVERS_CHANNEL, companyName: 'Acme Builders', rules: TEST_RULES, record: new RecordingNotifier(db) }),
   });
   const bot = createSlackBot(
     { botToken: 'xoxb-test', signingSecret: SIGNING_SECRET, slackApiUrl: slack.apiUrl },

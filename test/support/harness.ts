@@ -11,7 +11,8 @@ import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/wo
 import { RecordingNotifier, type Notifier } from '../../activities/notifier';
 import { SandboxErp } from '../../connectors/sandbox';
 import type { ErpTransport } from '../../connectors/transport';
-import { erpProfile, type ErpSettings } from '../../domain/erp-profiles';
+import { erpProfile } from '../../domain/erp-profiles';
+import type { ItemRules } from '../../services/item-view';
 import { ApprovalDesk } from '../../services/approval-desk';
 import { Intake } from '../../services/intake';
 import { createDb, tuneSqlite, type Db } from '../../store/prisma';
@@ -19,6 +20,13 @@ import { findTemporalCli } from '../../platform/temporal-cli';
 import { erpApprovalsPlugin } from '../../worker/plugin';
 import { ErpItemRefKey, ErpItemTypeKey, ErpProjectKey, ErpStatusKey } from '../../workflows/search-attributes';
 import type { ExportPolicy } from '../../workflows';
+
+/** The company's rules in tests: Sage 300 CRE, ERP ids from change order numbers, separation of duties on. */
+export const TEST_RULES: ItemRules = {
+  profile: erpProfile('sage300cre'),
+  settings: { erpIdFromChangeOrderNumber: true, timeZone: 'UTC' },
+  allowSelfApproval: false,
+};
 
 /** Short waits so retry paths run in a test's time. */
 export const FAST_EXPORT_POLICY: ExportPolicy = { initialIntervalMs: 50, maximumIntervalMs: 200, maximumAttempts: 4, startToCloseMs: 5_000 };
@@ -32,6 +40,7 @@ export interface HarnessOptions {
   notifier?: (db: Db) => Notifier;
   /** A dev server whose state lives in a file on a fixed port, so a test can restart it. */
   persistTemporal?: { dbFilename: string; port: number };
+  rules?: Partial<ItemRules>;
 }
 
 export function freshDatabaseUrl(): string {
@@ -69,8 +78,7 @@ export async function startHarness(options: HarnessOptions = {}) {
   await tuneSqlite(db);
   const sandbox = new SandboxErp(db);
   const transport = options.transport?.(db) ?? sandbox;
-  const profile = erpProfile('sage300cre');
-  const settings: ErpSettings = { erpIdFromChangeOrderNumber: true };
+  const { profile, settings, allowSelfApproval } = { ...TEST_RULES, ...options.rules };
   const taskQueue = `test-${randomUUID()}`;
   const exportPolicy = options.exportPolicy ?? FAST_EXPORT_POLICY;
 
@@ -101,7 +109,7 @@ export async function startHarness(options: HarnessOptions = {}) {
     running = worker.run();
   }
 
-  const desk = new ApprovalDesk({ db, client, taskQueue, profile, settings, exportPolicy });
+  const desk = new ApprovalDesk({ db, client, taskQueue, profile, settings, exportPolicy, allowSelfApproval });
   const intake = new Intake(db);
 
   return {

@@ -1,5 +1,5 @@
 /**
- * Accept, Reject, Retry export and Re-send buttons, in the approvers' channel, a creator's direct
+ * Accept, Reject, Retry export, Re-send and Void buttons, in the approvers' channel, a creator's direct
  * message or App Home. Permission and state are checked before any modal opens.
  */
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
@@ -8,6 +8,7 @@ import { InvalidRequest } from '../../../domain/errors';
 import type { BotDeps } from '../../deps';
 import { afterAck } from '../../after-ack';
 import { refusalText, tell } from '../../replies';
+import { esc } from '../../text';
 import { ACTIONS, parseItemKey } from '../../views/item-blocks';
 import { acceptModal, rejectModal } from '../../views/modals';
 
@@ -41,12 +42,17 @@ export function decisionClicked(deps: BotDeps) {
           }
           case ACTIONS.retryExport: {
             await deps.desk.retryExport(type, ref, { by: userId });
-            await tell(client, body.user.id, channel, `:repeat: Export of ${ref} retried. The review message shows the result.`);
+            await tell(client, body.user.id, channel, `:repeat: Export of ${esc(ref)} retried. The review message shows the result.`);
+            return;
+          }
+          case ACTIONS.void: {
+            const view = await deps.desk.void(type, ref, { by: userId });
+            await tell(client, body.user.id, channel, `:wastebasket: ${esc(ref)} is ${view.erp.statusLabel}: it has left every queue and will not be sent again.`);
             return;
           }
           case ACTIONS.resend: {
             const view = await deps.desk.resend(type, ref, userId);
-            await tell(client, body.user.id, channel, `:outbox_tray: ${ref} is re-sent: ${view.erp.statusLabel}. The accounting approvers have been told.`);
+            await tell(client, body.user.id, channel, `:outbox_tray: ${esc(ref)} is re-sent: ${view.erp.statusLabel}. The accounting approvers have been told.`);
             return;
           }
         }

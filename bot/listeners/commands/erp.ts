@@ -1,12 +1,12 @@
 /** `/erp send|resend|retrieve|status|history|queue|help` — every answer is for the asker only. */
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { InvalidRequest } from '../../../domain/errors';
-import { actionsAvailable, statusLabel } from '../../../domain/statuses';
+import { canApply, statusLabel } from '../../../domain/statuses';
 import { resolveRef } from '../../../services/refs';
 import type { ItemView } from '../../../services/item-view';
 import type { BotDeps } from '../../deps';
 import { refusalText } from '../../replies';
-import { esc, slackDate } from '../../text';
+import { esc, slackDate, truncate } from '../../text';
 import { itemEssentials, statusBlocks } from '../../views/item-blocks';
 import { PER_LIST, queueBlocks } from '../../views/queue';
 import { queueFor } from '../../queue';
@@ -18,11 +18,22 @@ export const HELP = [
   '• `send <ref>` — send an item to accounting for acceptance',
   '• `resend <ref>` — re-send an item after fixing what accounting rejected',
   '• `retrieve <ref>` — pull an item back from accounting to change it',
+  '• `void <ref>` — a rejected commitment or change order that will not go to the ERP: out of every queue for good',
   '• `status <ref>` — where an item stands and what can be done',
   '• `history <ref>` — its change history',
   '• `queue` — what waits for you',
   'Refs are the item refs, e.g. `CO-7`; write `cco:CO-7` where two kinds of item share a ref.',
 ].join('\n');
+
+/** What the asker can do now, and why not the rest (the seeds' greyed-out buttons with their tooltips). */
+function availabilityBlocks(view: ItemView) {
+  const possible = view.erp.availableActions;
+  const lines = [possible.length > 0 ? `*You can now:* ${possible.join(', ')}` : '*Nothing you can do with it now.*'];
+  // Actions the status rules out are not worth a line; the others say what stands in the way.
+  const relevant = view.erp.unavailable.filter(({ action }) => canApply(view.erp.status, action));
+  for (const { action, reasons } of relevant) lines.push(`• _${action}_: ${esc(truncate(reasons.join(' '), 300))}`);
+  return [{ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(lines.join('\n'), 2900) }] }];
+}
 
 function historyText(view: ItemView): string {
   if (view.history.length === 0) return `*${esc(view.ref)}* has no ERP history yet (${statusLabel(view.erp.status)}).`;
@@ -54,24 +65,26 @@ export function erpCommand(deps: BotDeps) {
         }
         case 'send':
         case 'resend':
-        case 'retrieve': {
+        case 'retrieve':
+        case 'void': {
           const userId = await deps.directory.userIdFor(command.user_id);
           const { type, ref } = await resolveRef(deps.db, arg);
-          const view =
-            verb === 'send' ? await deps.desk.send(type, ref, userId)
-            : verb === 'resend' ? await deps.desk.resend(type, ref, userId)
-            : await deps.desk.retrieve(type, ref, { by: userId });
-          const said = verb === 'retrieve' ? 'retrieved from accounting; its locked fields can be edited again' : 'with accounting now; the approvers have been told';
-          await answer(`:white_check_mark: ${esc(ref)} is ${said} (${view.erp.statusLabel}).`);
+          const action = verb.toLowerCase() as 'send' | 'resend' | 'retrieve' | 'void';
+          const view = await deps.desk.act(action, type, ref, { by: userId });
+          const said: Record<typeof action, string> = {
+            send: 'with accounting now; the approvers have been told',
+            resend: 'with accounting now; the approvers have been told',
+            retrieve: 'retrieved from accounting; its locked fields can be edited again',
+            void: 'voided: it has left every queue and will not be sent again',
+          };
+          await answer(`:white_check_mark: ${esc(ref)} is ${said[action]} (${view.erp.statusLabel}).`);
           return;
         }
         case 'status': {
-          await deps.directory.userIdFor(command.user_id);
+          const userId = await deps.directory.userIdFor(command.user_id);
           const { type, ref } = await resolveRef(deps.db, arg);
-          const view = await deps.desk.view(type, ref);
-          const next = actionsAvailable(view.erp.status);
-          const hint = { type: 'context', elements: [{ type: 'mrkdwn', text: next.length > 0 ? `Possible now: ${next.join(', ')}` : 'Nothing to do: the round is over.' }] };
-          await answer(`${ref} is ${view.erp.statusLabel}`, [...itemEssentials(view), ...statusBlocks(view).filter((b) => b.type !== 'actions'), hint]);
+          const view = await deps.desk.view(type, ref, userId);
+          await answer(`${esc(ref)} is ${view.erp.statusLabel}`, [...itemEssentials(view), ...statusBlocks(view).filter((b) => b.type !== 'actions'), ...availabilityBlocks(view)]);
           return;
         }
         case 'history': {

@@ -1,0 +1,84 @@
+/**
+ * Reviewed snapshots: what the approvers of a round saw, frozen when the round opened, and the export
+ * payload the ERP receives byte for byte. The hash is SHA-256 over the payload's canonical JSON.
+ */
+import { createHash } from 'node:crypto';
+import type { Prisma, ReviewedSnapshot } from '@prisma/client';
+import type { ExportPayload } from '../domain/erp-profiles';
+import { canonicalJson, reviewChanges, type ReviewChange, type ReviewFacts } from '../domain/review';
+import type { Db, Tx } from './prisma';
+
+type Reader = Db | Tx;
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+export interface FreezeInput {
+  erpRecordId: number;
+  round: number;
+  payload: ExportPayload;
+  review: ReviewFacts;
+  sentById: string;
+}
+
+/**
+ * Stores the round's snapshot once (a retried activity finds it there) and, for a later round, what
+ * changed since the previous round's snapshot.
+ */
+export async function freezeSnapshot(tx: Tx, input: FreezeInput): Promise<ReviewedSnapshot> {
+  const existing = await tx.reviewedSnapshot.findUnique({ where: { erpRecordId_round: { erpRecordId: input.erpRecordId, round: input.round } } });
+  if (existing) return existing;
+  const payload = canonicalJson(input.payload);
+  const previous = await tx.reviewedSnapshot.findFirst({
+    where: { erpRecordId: input.erpRecordId, round: { lt: input.round } },
+    orderBy: { round: 'desc' },
+  });
+  const changes = previous ? reviewChanges(previous.review as unknown as ReviewFacts, input.review) : null;
+  return tx.reviewedSnapshot.create({
+    data: {
+      erpRecordId: input.erpRecordId,
+      round: input.round,
+      hash: sha256Hex(payload),
+      payload,
+      review: input.review as unknown as Prisma.InputJsonObject,
+      ...(changes ? { changes: changes as unknown as Prisma.InputJsonArray } : {}),
+      sentById: input.sentById,
+    },
+  });
+}
+
+export function roundSnapshot(db: Reader, erpRecordId: number, round: number) {
+  return db.reviewedSnapshot.findUnique({ where: { erpRecordId_round: { erpRecordId, round } } });
+}
+
+/** The snapshot as the API and Slack show it. */
+export interface ReviewedView {
+  hash: string;
+  payload: ExportPayload;
+  at: string;
+  by: { id: string; name: string };
+  round: number;
+  review: ReviewFacts;
+  /** A re-send: what changed since the previous round's snapshot; null for a first send. */
+  changes: ReviewChange[] | null;
+}
+
+/** The latest round's snapshot, or null before the first send. */
+export async function latestSnapshot(db: Reader, erpRecordId: number): Promise<ReviewedView | null> {
+  const row = await db.reviewedSnapshot.findFirst({
+    where: { erpRecordId },
+    orderBy: { round: 'desc' },
+    include: { sentBy: { select: { id: true, name: true } } },
+  });
+  if (!row) return null;
+  return {
+    hash: row.hash,
+    payload: JSON.parse(row.payload) as ExportPayload,
+    at: row.at.toISOString(),
+    by: row.sentBy,
+    round: row.round,
+    review: row.review as unknown as ReviewFacts,
+    changes: (row.changes as unknown as ReviewChange[] | null) ?? null,
+  };
+}
