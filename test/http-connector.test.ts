@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { HttpErp, retryAfterMs } from '../connectors/http';
 import { ErpRefused } from '../connectors/transport';
 import { APPROVER, PM, changeOrderBody } from './support/fixtures';
@@ -81,4 +82,43 @@ test('Retry-After is read as seconds or as an HTTP date', () => {
   expect(retryAfterMs(new Date(10_000).toUTCString(), 4_000)).toBe(6_000);
   expect(retryAfterMs('soon')).toBeUndefined();
   expect(retryAfterMs(null)).toBeUndefined();
+});
+
+test('the ERP receives the reviewed snapshot byte for byte: the body is its canonical JSON and hashes to its hash', async () => {
+  await h.intake.upsertChangeOrder('CO-H1', changeOrderBody({ number: 'H1' }));
+  const sent = await h.desk.send('cco', 'CO-H1', PM);
+  await h.desk.accept('cco', 'CO-H1', { by: APPROVER });
+  await untilStatus(h, 'cco', 'CO-H1', 'Synced');
+  const call = erp.calls.find((c) => c.method === 'POST' && c.key === 'erp:cco:CO-H1#1')!;
+  expect(JSON.parse(call.raw)).toEqual(sent.erp.reviewed?.payload);
+  expect(createHash('sha256').update(call.raw).digest('hex')).toBe(sent.erp.reviewed?.hash);
+});
+
+test('answers lost until the attempts ran out, then reject, re-send and accept: the look-up finds the booking, one record', async () => {
+  await h.intake.upsertChangeOrder('CO-H2', changeOrderBody({ number: 'H2' }));
+  await h.desk.send('cco', 'CO-H2', PM);
+  erp.loseAnswers(6);
+  await h.desk.accept('cco', 'CO-H2', { by: APPROVER });
+  await untilStatus(h, 'cco', 'CO-H2', 'FailedToExport');
+  expect(erp.booked.get('erp:cco:CO-H2#1')).toBeDefined();
+
+  await h.desk.reject('cco', 'CO-H2', { by: APPROVER, reason: 'The ERP was down; try again' });
+  await h.desk.resend('cco', 'CO-H2', PM);
+  await h.desk.accept('cco', 'CO-H2', { by: APPROVER });
+  const synced = await untilStatus(h, 'cco', 'CO-H2', 'Synced');
+
+  expect(synced.erp.erpId).toBe(erp.booked.get('erp:cco:CO-H2#1'));
+  expect([...erp.booked.keys()].filter((k) => k.startsWith('erp:cco:CO-H2'))).toEqual(['erp:cco:CO-H2#1']);
+  const lookups = erp.calls.filter((c) => c.method === 'GET' && c.key === 'erp:cco:CO-H2#1');
+  expect(lookups.map((c) => c.status)).toEqual([200]);
+  expect(erp.calls.filter((c) => c.method === 'POST' && c.key === 'erp:cco:CO-H2#2')).toEqual([]);
+});
+
+test('a look-up the ERP cannot answer is asked again, never taken as "not booked"', async () => {
+  const transport = new HttpErp(erp.url, SECRET, 500);
+  erp.booked.set('k-known', 'ERP-KNOWN');
+  expect(await transport.lookup('k-known')).toEqual({ erpId: 'ERP-KNOWN' });
+  expect(await transport.lookup('k-unknown#1')).toBeNull();
+  await expect(new HttpErp(erp.url, 'not-the-secret').lookup('k-known')).rejects.toMatchObject({ name: 'ErpUnavailable' });
+  await expect(new HttpErp('http://127.0.0.1:1', SECRET, 500).lookup('k-known')).rejects.toMatchObject({ name: 'ErpUnavailable' });
 });

@@ -7,7 +7,8 @@ import { UserBody } from '../api/schemas';
 import { canonicalJson } from '../domain/review';
 import { APPROVER, APPROVER_2, ENGINEER, PM, changeOrderBody } from './support/fixtures';
 import { companyWithSyncedCommitment, untilStatus } from './support/flows';
-import { FAST_EXPORT_POLICY, startHarness, type Harness } from './support/harness';
+import { FAST_EXPORT_POLICY, startHarness, TEST_RULES, type Harness } from './support/harness';
+import { ApprovalDesk } from '../services/approval-desk';
 
 /** Holds Admin on the project's tools and is an accounting approver too (a controller in a small office). */
 const BOTH = 'u-both';
@@ -198,4 +199,15 @@ test('the losing one of two racing decisions is told the winning decision, in wo
   expect(lost.reason).toMatchObject({ code: 'not_awaiting_decision', decision: winner });
   expect(lost.reason.message).toContain(winner.by);
   expect(lost.reason.message).not.toContain('Pat Morgan');
+});
+
+test('with ALLOW_SELF_APPROVAL a one-person office may decide its own round, and the history says it was self-approved', async () => {
+  const office = new ApprovalDesk({ db: h.db, client: h.client, taskQueue: h.taskQueue, ...TEST_RULES, allowSelfApproval: true, exportPolicy: FAST_EXPORT_POLICY });
+  await h.intake.upsertChangeOrder('CO-SA', changeOrderBody({ number: 'SA' }));
+  await office.send('cco', 'CO-SA', BOTH);
+  expect((await office.view('cco', 'CO-SA', BOTH)).erp.availableActions).toEqual(['retrieve', 'accept', 'reject']);
+  await office.accept('cco', 'CO-SA', { by: BOTH });
+  const synced = await untilStatus(h, 'cco', 'CO-SA', 'Synced');
+  const accepted = synced.history.find((e) => e.action === 'accepted')!;
+  expect(accepted).toMatchObject({ by: { id: BOTH }, selfApproved: true, message: expect.stringContaining('Self-approved') });
 });
