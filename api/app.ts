@@ -37,6 +37,8 @@ export interface ApiDeps {
   intake: Intake;
   apiToken: string;
   health: HealthCheck[];
+  /** Whether this process delivers to Slack (said in /healthz, so a client knows where notices go). */
+  slackConnected?: boolean;
   /** Other routes served on the same port (the Slack endpoint), mounted before the API's catch-all. */
   mount?: (app: express.Express) => void;
 }
@@ -60,7 +62,7 @@ function bearer(token: string): RequestHandler {
 
 const jsonSafe = (_key: string, value: unknown) => (typeof value === 'bigint' ? Number(value) : value);
 
-export function createApi({ db, desk, intake, apiToken, health, mount }: ApiDeps): express.Express {
+export function createApi({ db, desk, intake, apiToken, health, slackConnected = false, mount }: ApiDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('json replacer', jsonSafe);
@@ -76,7 +78,7 @@ export function createApi({ db, desk, intake, apiToken, health, mount }: ApiDeps
       }
     }
     const ok = Object.values(checks).every((v) => v === 'ok');
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', checks });
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', checks, slack: slackConnected ? 'connected' : 'not connected' });
   });
 
   mount?.(app);

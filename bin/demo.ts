@@ -42,7 +42,10 @@ runMain(async () => {
 
   const health = await fetch(`${base}/healthz`).then((r) => r.json() as Promise<Json>).catch(() => undefined);
   if (!health) throw new Error(`Nothing answers at ${base}. Start the system first with \`npm start\`.`);
-  console.log(`Demo against ${base} (health: ${health.status})\n`);
+  const slack = health.slack === 'connected';
+  console.log(`Demo against ${base} (health: ${health.status}; Slack ${slack ? 'connected' : 'not connected'})\n`);
+  // Without Slack the notices are still recorded; say where a person would see them.
+  const told = (inSlack: string, otherwise: string) => (slack ? inSlack : `${otherwise} (Slack is not connected, so no message is posted)`);
 
   // The company's reference data and parents, pushed as a source system would.
   for (const [id, body] of Object.entries(company.users)) await ok('PUT', `/api/v1/users/${id}`, body);
@@ -71,22 +74,36 @@ runMain(async () => {
   const denied = await act('cco', ref, 'send', 'u-eli');
   say('Eli (field engineer)', `tries to send it → ${denied.status}: ${denied.body.message}`);
   const sent = await act('cco', ref, 'send', 'u-pat');
-  say('Pat (project manager)', `sends it to ERP → ${sent.body.erp.statusLabel}; its Contract Company, Title, Status and Total Amount are locked`);
-  say('Dana (accounting)', `sees a review request in the approvers' channel with Accept and Reject`);
+  say('Pat (project manager)', `sends it to ERP → ${sent.body.erp.statusLabel}; every field the ERP gets is locked, lines included`);
+  say('', `the reviewed snapshot is frozen: sha256:${sent.body.erp.reviewed?.hash}`);
+  say('Dana (accounting)', told(`sees a review request in the approvers' channel with Accept and Reject`, 'finds it Ready to Export in GET /api/v1/items?status=ReadyToExport'));
 
   const rejected = await act('cco', ref, 'reject', 'u-dana', { reason: 'Split the footing labor into its own change order, please.' });
   say('Dana (accounting)', `rejects it with a reason → ${rejected.body.erp.statusLabel}`);
-  say('Pat (project manager)', `gets a DM "${config.COMPANY_NAME}: ERP Commitment Rejection Notification": “${rejected.body.erp.lastRejectionReason}” with a Re-send button`);
+  say(
+    'Pat (project manager)',
+    told(
+      `gets a DM "${config.COMPANY_NAME}: ERP Commitment Rejection Notification": “${rejected.body.erp.lastRejectionReason}” with Re-send and Void buttons`,
+      `finds it Rejected with the reason “${rejected.body.erp.lastRejectionReason}”`,
+    ),
+  );
 
   await ok('PUT', `/api/v1/change-orders/${ref}`, { ...draft, lines: draft.lines!.filter((line) => line.lineNo !== 2) });
   const resent = await act('cco', ref, 'resend', 'u-pat');
   say('Pat (project manager)', `removes the labor line (now unlocked) and re-sends → ${resent.body.erp.statusLabel}`);
-  say('Dana (accounting)', `is told at once: a new review request with the previous rejection reason`);
+  const changes = (resent.body.review?.changes ?? []) as { label: string; from: string | null; to: string | null }[];
+  say('Dana (accounting)', told('is told at once: a new review request with the previous rejection reason and what changed', 'can see the previous rejection reason and what changed'));
+  for (const change of changes) say('', `  ${change.label}: ${change.from ?? '(none)'} → ${change.to ?? '(removed)'}`);
 
   const accepted = await act('cco', ref, 'accept', 'u-dana', { description: 'Matches RFI 014' });
   say('Dana (accounting)', `accepts (Export) → ${accepted.body.erp.statusLabel}`);
   const synced = await waitFor('cco', ref, ['Synced', 'FailedToExport']);
-  say('Everyone', synced.erp.status === 'Synced' ? `the review message now reads Synced, ERP id ${synced.erp.erpId}; Pat gets a DM that it is in the ERP` : `Failed to Export: ${synced.erp.exportError}`);
+  say(
+    'Everyone',
+    synced.erp.status === 'Synced'
+      ? told(`the review message now reads Synced, ERP id ${synced.erp.erpId}; Pat gets a DM that it is in the ERP`, `it is Synced, ERP id ${synced.erp.erpId}`)
+      : `Failed to Export: ${synced.erp.exportError}`,
+  );
 
   console.log(`\n2. Its change history (GET /api/v1/items/cco/${ref}):`);
   for (const entry of synced.history) console.log(`  ${entry.at}  ${entry.action.padEnd(9)} ${entry.by?.name ?? 'the ERP'}${entry.reason ? ` — “${entry.reason}”` : ''}${entry.message ? ` (${entry.message})` : ''}`);

