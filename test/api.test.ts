@@ -44,7 +44,7 @@ async function call(method: string, path: string, body?: unknown, token: string 
 test('health reports the process, the database and Temporal', async () => {
   const { status, body } = await call('GET', '/healthz', undefined, null);
   expect(status).toBe(200);
-  expect(body).toEqual({ status: 'ok', checks: { process: 'ok', database: 'ok', temporal: 'ok' } });
+  expect(body).toEqual({ status: 'ok', checks: { process: 'ok', database: 'ok', temporal: 'ok' }, slack: 'not connected' });
 });
 
 test('a missing or wrong bearer token is refused and nothing is written', async () => {
@@ -151,4 +151,49 @@ test('a change order below the Sage 300 CRE minimum is a 422 listing every faili
     commitment: 'SC-1', number: '10', title: 'Extra', status: 'Approved', createdBy: PM, lines: [{ lineNo: 1, sovLineNo: 7, amount: 10 }],
   });
   expect(badLine).toMatchObject({ status: 422, body: { field: 'lines.0.sovLineNo' } });
+});
+
+test('an item shows its reviewed snapshot, what can be done now and why not, for one person with ?as=; void and separation of duties', async () => {
+  const body = {
+    commitment: 'SC-1', number: '11', title: 'Extra blocking', status: 'Approved', createdBy: PM, url: 'https://pm.example.com/co/11',
+    lines: [{ lineNo: 1, sovLineNo: 1, amount: '250.00' }],
+  };
+  expect((await call('PUT', '/api/v1/change-orders/CO-11', { ...body, url: 'javascript:alert(1)' })).status).toBe(400);
+  const before = await call('PUT', '/api/v1/change-orders/CO-11', body);
+  expect(before.body).toMatchObject({ url: 'https://pm.example.com/co/11', erp: { reviewed: null, availableActions: ['send'] } });
+  const asEngineer = await call('GET', `/api/v1/items/cco/CO-11?as=${ENGINEER}`);
+  expect(asEngineer.body.erp.availableActions).toEqual([]);
+  expect(asEngineer.body.erp.unavailable).toContainEqual({
+    action: 'send',
+    reasons: ["Eli Field is missing 'Admin' on project P-100's Commitments tool and 'Admin' on project P-100's Change Orders tool."],
+  });
+  expect((await call('GET', '/api/v1/items/cco/CO-11?as=nobody')).status).toBe(422);
+
+  const sent = await call('POST', '/api/v1/items/cco/CO-11/send', { by: PM });
+  expect(sent.body.erp.reviewed).toEqual({
+    hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+    payload: expect.objectContaining({ record: 'commitment_change_order', ref: 'CO-11', amount: '250.00' }),
+    at: expect.any(String),
+    by: { id: PM, name: 'Pat Morgan' },
+    round: 1,
+  });
+  const locked = await call('PUT', '/api/v1/change-orders/CO-11', { ...body, lines: [{ lineNo: 1, sovLineNo: 1, amount: '250.00' }, { lineNo: 2, sovLineNo: 1, amount: '0' }] });
+  expect(locked).toMatchObject({ status: 423, body: { error: 'item_locked', fields: ['lines'] } });
+
+  const rejected = await call('POST', '/api/v1/items/cco/CO-11/reject', { by: APPROVER, reason: 'Not needed' });
+  expect(rejected.body.erp.availableActions).toEqual(['resend', 'void']);
+  const voided = await call('POST', '/api/v1/items/cco/CO-11/void', { by: PM, reason: 'Duplicate' });
+  expect(voided).toMatchObject({ status: 200, body: { erp: { status: 'Voided', statusLabel: 'Voided', availableActions: [] } } });
+  expect((await call('POST', '/api/v1/items/cco/CO-11/resend', { by: PM })).status).toBe(409);
+  expect((await call('GET', '/api/v1/items?status=Voided')).body.items.map((i: { ref: string }) => i.ref)).toEqual(['CO-11']);
+
+  // The sender of a round may not decide it: 403 with the reason.
+  await call('PUT', '/api/v1/users/u-both', {
+    name: 'Casey Both', email: 'casey@example.com', canPushToAccounting: true,
+    permissions: [{ tool: 'Commitments', level: 'Admin', project: 'P-100' }, { tool: 'ChangeOrders', level: 'Admin', project: 'P-100' }, { tool: 'ErpIntegrations', level: 'Admin' }],
+  });
+  await call('PUT', '/api/v1/change-orders/CO-12', { ...body, number: '12' });
+  await call('POST', '/api/v1/items/cco/CO-12/send', { by: 'u-both' });
+  const self = await call('POST', '/api/v1/items/cco/CO-12/accept', { by: 'u-both' });
+  expect(self).toMatchObject({ status: 403, body: { error: 'separation_of_duties', message: expect.stringContaining('separation of duties') } });
 });

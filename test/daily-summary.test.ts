@@ -50,6 +50,10 @@ test('each approver gets the counts and lists of Ready to Export and Failed to E
   expect(blocks).toContain('Ready to Export (2)');
   expect(blocks).toContain('Failed to Export (1)');
   expect(blocks).toContain('Vendor on hold');
+  // Each item with the amount and the reviewed snapshot the approvers decide on.
+  const reviewed = (await w.h.desk.view('cco', 'CO-D1')).erp.reviewed!;
+  expect(blocks).toContain(`$4,250.25 · project P-100 · reviewed snapshot \``);
+  expect(blocks).toContain(reviewed.hash.slice(0, 12));
   const buttons = (message.blocks as { type: string; elements?: { action_id: string }[] }[]).filter((b) => b.type === 'actions').flatMap((b) => b.elements!.map((e) => e.action_id));
   expect(buttons).toEqual([
     `${ACTIONS.accept}:cco:CO-D1`, `${ACTIONS.reject}:cco:CO-D1`,
