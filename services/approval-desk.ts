@@ -238,7 +238,12 @@ export class ApprovalDesk {
       }
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
-        throw new AlreadyInReview(`${label} ${ref} is already in review with accounting.`);
+        const now = (await this.deps.db.erpRecord.findUniqueOrThrow({ where: { id: erp.id } })).status as ErpStatus;
+        if (isInReview(now)) throw new AlreadyInReview(`${label} ${ref} is already in review with accounting.`);
+        throw new AlreadyInReview(
+          `${label} ${ref} is ${statusLabel(now)}, but its previous round is still delivering its notices (a worker may be catching up); ` +
+            'nothing was sent. Try again in a minute.',
+        );
       }
       throw domainErrorFrom(err) ?? err;
     }

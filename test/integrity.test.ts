@@ -5,32 +5,17 @@
 import { createHash } from 'node:crypto';
 import { UserBody } from '../api/schemas';
 import { canonicalJson } from '../domain/review';
-import { APPROVER, APPROVER_2, ENGINEER, PM, changeOrderBody } from './support/fixtures';
+import { APPROVER, APPROVER_2, BOTH, ENGINEER, PM, addSenderApprover, changeOrderBody } from './support/fixtures';
 import { companyWithSyncedCommitment, untilStatus } from './support/flows';
 import { FAST_EXPORT_POLICY, startHarness, TEST_RULES, type Harness } from './support/harness';
 import { ApprovalDesk } from '../services/approval-desk';
-
-/** Holds Admin on the project's tools and is an accounting approver too (a controller in a small office). */
-const BOTH = 'u-both';
 
 let h: Harness;
 
 beforeAll(async () => {
   h = await startHarness({ exportPolicy: { ...FAST_EXPORT_POLICY, maximumAttempts: 3 } });
   await companyWithSyncedCommitment(h);
-  await h.intake.upsertUser(
-    BOTH,
-    UserBody.parse({
-      name: 'Casey Both',
-      email: 'casey@example.com',
-      canPushToAccounting: true,
-      permissions: [
-        { tool: 'Commitments', level: 'Admin', project: 'P-100' },
-        { tool: 'ChangeOrders', level: 'Admin', project: 'P-100' },
-        { tool: 'ErpIntegrations', level: 'Admin' },
-      ],
-    }),
-  );
+  await addSenderApprover(h.intake);
 });
 
 afterAll(() => h?.stop());

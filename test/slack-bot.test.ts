@@ -5,7 +5,7 @@
 import { approvalWorkflowId } from '../domain/item-types';
 import { ACTIONS, LINK_ACTION } from '../bot/views/item-blocks';
 import { MODALS } from '../bot/views/modals';
-import { ENGINEER, changeOrderBody } from './support/fixtures';
+import { BOTH, ENGINEER, addSenderApprover, changeOrderBody } from './support/fixtures';
 import { companyWithSyncedCommitment, untilStatus } from './support/flows';
 import { eventually } from './support/harness';
 import { APPROVER, APPROVERS_CHANNEL, PM, SLACK, startBotWorld, type BotWorld } from './support/bot-world';
@@ -309,19 +309,9 @@ test('a rejection reaches the creator and the sender once each, with View Online
 });
 
 test('the sender of a round is refused at the Accept button before any modal, and /erp status says why', async () => {
-  await w.h.intake.upsertUser('u-both', {
-    name: 'Casey Both',
-    email: 'casey@example.com',
-    slackId: 'UBOTH',
-    canPushToAccounting: true,
-    permissions: [
-      { tool: 'Commitments', level: 'Admin', project: 'P-100' },
-      { tool: 'ChangeOrders', level: 'Admin', project: 'P-100' },
-      { tool: 'ErpIntegrations', level: 'Admin' },
-    ],
-  });
+  await addSenderApprover(w.h.intake, 'UBOTH');
   await w.h.intake.upsertChangeOrder('CO-SD', changeOrderBody({ number: 'SD' }));
-  await w.h.desk.send('cco', 'CO-SD', 'u-both');
+  await w.h.desk.send('cco', 'CO-SD', BOTH);
   const ts = await messageTs('CO-SD', 1);
   const modals = w.slack.callsTo('views.open').length;
   const ephemerals = w.slack.callsTo('chat.postEphemeral').length;

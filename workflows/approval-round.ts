@@ -118,7 +118,8 @@ export async function approvalRound(input: RoundInput): Promise<RoundOutcome> {
     state.status = status;
     upsertSearchAttributes([{ key: ErpStatusKey, value: status }]);
     const amount = item.totalCents === null ? '' : ` · ${formatMoney(item.totalCents)}`;
-    setCurrentDetails(`**${statusLabel(status)}** — ${step}\n\n${what}: ${item.title}${amount} · created by ${item.creator.name} · round ${input.round}`);
+    const snapshot = state.snapshotHash ? ` · reviewed snapshot sha256:${state.snapshotHash}` : '';
+    setCurrentDetails(`**${statusLabel(status)}** — ${step}\n\n${what}: ${item.title}${amount} · created by ${item.creator.name} · round ${input.round}${snapshot}`);
   };
 
   const notify = (notice: Notice) => {

@@ -3,6 +3,7 @@
  * Checked on the ERP's side and in the database: every item exported exactly once and Synced. Then
  * the same with answers lost for good: across rounds, still one record per item in the ERP.
  */
+import { approvalWorkflowId } from '../../domain/item-types';
 import { ApprovalDesk } from '../../services/approval-desk';
 import { APPROVER, PM, changeOrderBody } from '../support/fixtures';
 import { companyWithSyncedCommitment, expectEachSyncedOnce, sentChangeOrders } from '../support/flows';
@@ -76,8 +77,10 @@ test('SIGKILL while exports lose their answers; Failed to Export, rejected, re-s
   for (const ref of refs) {
     await desk.reject('cco', ref, { by: APPROVER, reason: 'The ERP never answered; sending again' });
     await h.sandbox.clearFault(ref);
-    await desk.resend('cco', ref, PM);
   }
+  // Rounds whose notices were in flight on the killed worker close once those time out and retry.
+  for (const ref of refs) await h.client.workflow.getHandle(approvalWorkflowId('cco', ref)).result();
+  for (const ref of refs) await desk.resend('cco', ref, PM);
   await Promise.all(refs.map((ref) => desk.accept('cco', ref, { by: APPROVER })));
   await eventually(async () => (await h.db.erpRecord.count({ where: { itemRef: { in: refs }, status: 'Synced' } })) === ITEMS_LOST, 'every item Synced', 120_000);
 

@@ -11,6 +11,25 @@ export const PM = 'u-pm';
 export const APPROVER = 'u-approver';
 export const APPROVER_2 = 'u-approver-2';
 export const ENGINEER = 'u-engineer';
+/** Holds Admin on the project's tools and is an accounting approver too (a controller in a small office). */
+export const BOTH = 'u-both';
+
+export async function addSenderApprover(intake: Intake, slackId?: string) {
+  await intake.upsertUser(
+    BOTH,
+    UserBody.parse({
+      name: 'Casey Both',
+      email: 'casey@example.com',
+      slackId,
+      canPushToAccounting: true,
+      permissions: [
+        { tool: 'Commitments', level: 'Admin', project: 'P-100' },
+        { tool: 'ChangeOrders', level: 'Admin', project: 'P-100' },
+        { tool: 'ErpIntegrations', level: 'Admin' },
+      ],
+    }),
+  );
+}
 
 export async function seedCompany(intake: Intake, project = 'P-100') {
   const user = (id: string, body: z.input<typeof UserBody>) => intake.upsertUser(id, UserBody.parse(body));
