@@ -60,6 +60,13 @@ function bearer(token: string): RequestHandler {
   };
 }
 
+function methodNotAllowed(methods: string[]): RequestHandler {
+  return (req, res) => {
+    res.set('allow', methods.join(', '));
+    throw new RequestProblem(405, { error: 'method_not_allowed', message: `${req.method} is not allowed here; use ${methods.join(' or ')}.` });
+  };
+}
+
 const jsonSafe = (_key: string, value: unknown) => (typeof value === 'bigint' ? Number(value) : value);
 
 export function createApi({ db, desk, intake, apiToken, health, slackConnected = false, mount }: ApiDeps): express.Express {
@@ -67,6 +74,7 @@ export function createApi({ db, desk, intake, apiToken, health, slackConnected =
   app.disable('x-powered-by');
   app.set('json replacer', jsonSafe);
 
+  // Open to anyone who can reach the port, so it says a word per part; the details go to the log.
   app.get('/healthz', async (_req, res) => {
     const checks: Record<string, string> = { process: 'ok' };
     for (const { name, check } of health) {
@@ -74,7 +82,8 @@ export function createApi({ db, desk, intake, apiToken, health, slackConnected =
         await check();
         checks[name] = 'ok';
       } catch (err) {
-        checks[name] = `down: ${err instanceof Error ? err.message : String(err)}`;
+        checks[name] = 'down';
+        console.error(`Health check "${name}" failed`, err);
       }
     }
     const ok = Object.values(checks).every((v) => v === 'ok');
@@ -87,6 +96,7 @@ export function createApi({ db, desk, intake, apiToken, health, slackConnected =
   v1.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument());
   });
+  v1.all('/openapi.json', methodNotAllowed(['GET']));
   v1.use(bearer(apiToken));
   v1.use(express.json({ limit: '1mb' }));
 
@@ -159,6 +169,21 @@ export function createApi({ db, desk, intake, apiToken, health, slackConnected =
     res.json(await desk.act(action, type, ref(req.params.ref), body));
   });
 
+  // A known route asked with another method: 405 with the methods it takes.
+  const ROUTES: [string, string[]][] = [
+    ['/users/:userId', ['PUT']],
+    ['/vendors/:vendorId', ['PUT']],
+    ['/cost-codes/:code', ['PUT']],
+    ['/projects/:ref', ['PUT']],
+    ['/commitments/:ref', ['PUT']],
+    ['/change-orders/:ref', ['PUT']],
+    ['/items', ['GET']],
+    ['/items/:type/:ref', ['GET']],
+    ['/items/:type/:ref/:action', ['POST']],
+  ];
+  for (const [path, methods] of ROUTES) v1.all(path, methodNotAllowed(methods));
+
+  app.all('/healthz', methodNotAllowed(['GET']));
   app.use('/api/v1', v1);
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found', message: 'No such route. The API is described at /api/v1/openapi.json.' });

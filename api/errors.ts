@@ -13,6 +13,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   unknown_reference: 422,
   not_awaiting_decision: 409,
   already_in_review: 409,
+  already_taken: 409,
   round_not_running: 409,
   parent_not_synced: 409,
   requirements_not_met: 422,

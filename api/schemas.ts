@@ -8,8 +8,26 @@ import { ITEM_TYPES } from '../domain/item-types';
 import { PERMISSION_LEVELS, TOOLS } from '../domain/permissions';
 import { parseAmount } from '../domain/items';
 
-const text = (max: number) => z.string().trim().min(1).max(max);
-const id = z.string().trim().min(1).max(100).regex(/^[^\s/]+$/, 'must not contain spaces or slashes');
+/**
+ * Characters no identifier may hold: whitespace, the slash, control characters (NUL, ESC …) and the
+ * invisible ones that make two refs look alike (zero-width, bidi controls, byte-order mark). Written
+ * as a plain character class so the published OpenAPI pattern is the one enforced.
+ */
+const NOT_IN_IDENTIFIERS =
+  '\\u0000-\\u0020\\u007F-\\u00A0/\\u00AD\\u034F\\u061C\\u115F\\u1160\\u1680\\u17B4\\u17B5\\u180B-\\u180F' +
+  '\\u2000-\\u200F\\u2028-\\u202F\\u205F-\\u206F\\u3000\\u3164\\uFE00-\\uFE0F\\uFEFF\\uFFA0\\uFFF0-\\uFFFF';
+export const IDENTIFIER_PATTERN = new RegExp(`^[^${NOT_IN_IDENTIFIERS}]+$`);
+
+/**
+ * Free text: checked as given (at most `max` characters, not blank), then stored without surrounding
+ * spaces, so the published limits are the enforced ones.
+ */
+const text = (max: number) => z.string().max(max).regex(/\S/, 'must not be blank').trim();
+const id = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(IDENTIFIER_PATTERN, 'must not contain spaces, slashes, control or invisible characters');
 
 /** Money as a number or decimal string with at most two decimals; carried as integer cents. */
 export const Amount = z
@@ -25,7 +43,7 @@ export const UserBody = z
   .object({
     name: text(200),
     email: z.email(),
-    slackId: z.string().trim().min(1).max(40).nullish(),
+    slackId: z.string().regex(/^[A-Z0-9]{1,40}$/, 'must be a Slack user id such as U0123ABCD').nullish(),
     canPushToAccounting: z.boolean().default(false),
     permissions: z
       .array(
@@ -43,7 +61,7 @@ export const UserBody = z
 export const VendorBody = z
   .object({
     name: text(200),
-    erpVendorId: z.string().trim().min(1).max(60).nullish().meta({ description: 'The ERP vendor this company is linked to' }),
+    erpVendorId: text(60).nullish().meta({ description: 'The ERP vendor this company is linked to' }),
   })
   .meta({ id: 'VendorBody' });
 
@@ -68,7 +86,7 @@ const url = z
 export const ProjectBody = z
   .object({
     name: text(200),
-    number: z.string().trim().min(1).max(40).nullish(),
+    number: text(40).nullish(),
     createdBy: id,
     createdAt,
     url,
@@ -92,8 +110,8 @@ export const CommitmentBody = z
         z.object({
           lineNo: z.number().int().positive(),
           description: z.string().max(1000).default(''),
-          costCode: z.string().trim().min(1).max(60).nullish(),
-          category: z.string().trim().min(1).max(60).nullish(),
+          costCode: text(60).nullish(),
+          category: text(60).nullish(),
           amount: Amount,
         }),
       )
@@ -107,7 +125,7 @@ export const ChangeOrderBody = z
   .object({
     commitment: Ref,
     number: text(40),
-    erpNumber: z.string().trim().min(1).max(40).nullish().meta({ description: 'The id the ERP will use; empty to use the number' }),
+    erpNumber: text(40).nullish().meta({ description: 'The id the ERP will use; empty to use the number' }),
     title: text(255),
     description: z.string().max(20_000).default(''),
     status: text(40),

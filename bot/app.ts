@@ -3,7 +3,8 @@
  * commands) with Slack's signature checked; with SLACK_APP_TOKEN it uses Socket Mode instead.
  */
 import { App, ErrorCode, ExpressReceiver, LogLevel, type AnyMiddlewareArgs, type Middleware, type ReceiverProcessEventErrorHandlerArgs } from '@slack/bolt';
-import type { RequestHandler } from 'express';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import express, { type RequestHandler, type Response } from 'express';
 import type { WebClient } from '@slack/web-api';
 import type { BotDeps } from './deps';
 import { registerListeners } from './listeners';
@@ -17,30 +18,67 @@ export interface BotOptions {
   slackApiUrl: string;
 }
 
+const SIGNATURE = /^v0=[0-9a-f]{64}$/;
+/** Seconds since the epoch, as Slack writes them: digits only, no sign, no leading zero, no fraction. */
+const TIMESTAMP = /^[1-9][0-9]{0,11}$/;
+/** Slack numbers its re-deliveries from 1. */
+const RETRY_NUM = /^[1-9][0-9]{0,3}$/;
+
+export interface SlackGuardOptions {
+  signingSecret: string;
+  /** How far a request's timestamp may be from now, either way. */
+  windowSeconds?: number;
+  /** At most this many verified requests are remembered; the oldest go first. */
+  maxRemembered?: number;
+  /** The largest body read (Slack's payloads are far smaller). */
+  maxBodyBytes?: number;
+}
+
 /**
- * A request Slack signed once is refused the second time: within the five minutes the signature is
- * valid, a copy sent by someone else would otherwise be taken for Slack.
+ * Checks each request to /slack/events before Bolt sees it, on exactly what is verified: headers of
+ * Slack's form only (`v0=` and 64 hex digits; an integer timestamp within the window on either side;
+ * a retry number that is a positive integer), the HMAC over the raw body, and then a request Slack
+ * signed once is refused the second time. Only verified requests are remembered, keyed by their
+ * HMAC, in a store of bounded size, so unsigned traffic cannot grow it. The body read here is handed
+ * to Bolt (`rawBody`), which checks the signature again.
  */
-export function replayGuard(windowMs = 5 * 60_000): RequestHandler {
+export function slackRequestGuard({ signingSecret, windowSeconds = 300, maxRemembered = 100_000, maxBodyBytes = 1_000_000 }: SlackGuardOptions): RequestHandler & { remembered(): number } {
   const seen = new Map<string, number>();
-  return (req, res, next) => {
-    const signature = req.get('x-slack-signature');
-    // Slack's own retries are acked and ignored further on; they never apply a decision twice.
-    if (!signature || req.get('x-slack-retry-num')) return next();
-    const now = Date.now();
-    // Entries are kept in arrival order, so the expired ones are the first few.
-    for (const [key, until] of seen) {
-      if (until >= now) break;
-      seen.delete(key);
-    }
-    const key = `${req.get('x-slack-request-timestamp')}:${signature}`;
-    if (seen.has(key)) {
-      res.status(401).send('This request was already received.');
-      return;
-    }
-    seen.set(key, now + windowMs);
-    next();
+  const readBody = express.raw({ type: () => true, limit: maxBodyBytes });
+  const refuse = (res: Response, status: number, message: string) => res.status(status).json({ error: status === 401 ? 'unauthorized' : 'malformed_request', message });
+
+  const guard: RequestHandler = (req, res, next) => {
+    const signature = req.get('x-slack-signature') ?? '';
+    const timestamp = req.get('x-slack-request-timestamp') ?? '';
+    const retry = req.get('x-slack-retry-num');
+    if (!SIGNATURE.test(signature) || !TIMESTAMP.test(timestamp)) return refuse(res, 401, 'This request is not signed by Slack.');
+    const now = Math.floor(Date.now() / 1000);
+    if (Math.abs(now - Number(timestamp)) > windowSeconds) return refuse(res, 401, 'This request is too old or dated in the future.');
+    if (retry !== undefined && !RETRY_NUM.test(retry)) return refuse(res, 400, 'X-Slack-Retry-Num must be a positive integer.');
+
+    readBody(req, res, (err?: unknown) => {
+      if (err) return next(err);
+      const raw: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const expected = createHmac('sha256', signingSecret).update(`v0:${timestamp}:`).update(raw).digest();
+      const given = Buffer.from(signature.slice(3), 'hex');
+      if (!timingSafeEqual(expected, given)) return refuse(res, 401, 'This request is not signed by Slack.');
+      (req as typeof req & { rawBody: Buffer }).rawBody = raw;
+      req.body = undefined;
+      // Slack's own re-delivery: Bolt acknowledges it and stops, so it never applies anything twice.
+      if (retry !== undefined) return next();
+
+      for (const [key, until] of seen) {
+        if (until >= now && seen.size < maxRemembered) break;
+        seen.delete(key);
+      }
+      const key = expected.toString('hex');
+      if (seen.has(key)) return refuse(res, 401, 'This request was already received.');
+      // Kept until its timestamp leaves the window; entries arrive roughly in timestamp order.
+      seen.set(key, Number(timestamp) + windowSeconds);
+      next();
+    });
   };
+  return Object.assign(guard, { remembered: () => seen.size });
 }
 
 /** Slack re-delivers a request it thinks we missed (Bolt puts x-slack-retry-num in the context): the first was handled, so ack and stop. */
@@ -70,7 +108,7 @@ const answerUnprocessable = async ({ error, logger, response }: ReceiverProcessE
 export interface SlackBot {
   app: App;
   client: WebClient;
-  /** For HTTP: mount on the server (after `replayGuard()`); undefined in Socket Mode. */
+  /** For HTTP: mount on the server (after `slackRequestGuard()`); undefined in Socket Mode. */
   receiver?: ExpressReceiver;
 }
 

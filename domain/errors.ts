@@ -108,6 +108,17 @@ export class UnknownReference extends DomainError {
   }
 }
 
+/** A value that must be unique (a user's email or Slack id) already belongs to someone else. */
+export class AlreadyTaken extends DomainError {
+  readonly code = 'already_taken';
+  constructor(message: string, readonly field: string) {
+    super(message);
+  }
+  override details() {
+    return { field: this.field };
+  }
+}
+
 export class NotSupported extends DomainError {
   readonly code = 'not_supported';
 }

@@ -36,6 +36,8 @@ export const ConfigSchema = z
     SLACK_API_URL: z.url().default('https://slack.com/api/'),
     SLACK_APPROVERS_CHANNEL: optional,
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    /** The address the HTTP server listens on: this machine only unless told otherwise (0.0.0.0 in a container). */
+    HOST: z.string().min(1).default('127.0.0.1'),
     API_TOKEN: optional.refine((token) => token === undefined || token.length >= 16, 'API_TOKEN must be at least 16 characters'),
     ERP_CONNECTOR: z.enum(['sandbox', 'http']).default('sandbox'),
     /** A prebuilt workflow bundle for a fast worker start. */

@@ -5,7 +5,7 @@
 import type { Server } from 'node:http';
 import type { Client } from '@temporalio/client';
 import { createApi, type HealthCheck } from '../api/app';
-import { createSlackBot, replayGuard, SLACK_EVENTS_PATH, type SlackBot } from '../bot/app';
+import { createSlackBot, slackRequestGuard, SLACK_EVENTS_PATH, type SlackBot } from '../bot/app';
 import { SlackDirectory } from '../bot/directory';
 import { ApprovalDesk, DEFAULT_EXPORT_POLICY } from '../services/approval-desk';
 import { Intake } from '../services/intake';
@@ -43,11 +43,11 @@ export async function listenHttp(config: Config, db: Db, client: Client, apiToke
     slackConnected: slackConfigured(config),
     mount: (server) => {
       if (!bot?.receiver) return;
-      server.use(SLACK_EVENTS_PATH, replayGuard());
+      server.use(SLACK_EVENTS_PATH, slackRequestGuard({ signingSecret: config.SLACK_SIGNING_SECRET ?? '' }));
       server.use(bot.receiver.router);
     },
   });
-  const server = app.listen(config.PORT);
+  const server = app.listen(config.PORT, config.HOST);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);

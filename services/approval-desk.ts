@@ -227,19 +227,25 @@ export class ApprovalDesk {
             `${kind === 'resend' ? 're-sent' : 'sent'} by ${actor.name}. Created by ${item.createdBy.name}.`,
         }),
       });
+    const recordedStatus = async () => (await this.deps.db.erpRecord.findUniqueOrThrow({ where: { id: erp.id } })).status as ErpStatus;
+    const alreadyInReview = () => new AlreadyInReview(`${label} ${ref} is already in review with accounting.`);
     try {
       try {
         await start();
       } catch (err) {
-        // The previous round has decided (the record says so) but is still finishing its deliveries.
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+        // Another send won the race (its round is newer than the record we read): say so at once.
+        const running = await this.deps.client.workflow.getHandle(workflowId).query(roundStateQuery).catch(() => undefined);
+        if (isInReview(await recordedStatus()) || (running && running.round > erp.round)) throw alreadyInReview();
+        // The previous round has decided (the record says so) but is still finishing its deliveries.
         await this.previousRoundFinished(workflowId);
         await start();
       }
     } catch (err) {
+      if (err instanceof AlreadyInReview) throw err;
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
-        const now = (await this.deps.db.erpRecord.findUniqueOrThrow({ where: { id: erp.id } })).status as ErpStatus;
-        if (isInReview(now)) throw new AlreadyInReview(`${label} ${ref} is already in review with accounting.`);
+        const now = await recordedStatus();
+        if (isInReview(now)) throw alreadyInReview();
         throw new AlreadyInReview(
           `${label} ${ref} is ${statusLabel(now)}, but its previous round is still delivering its notices (a worker may be catching up); ` +
             'nothing was sent. Try again in a minute.',

@@ -3,7 +3,7 @@
  * transaction, and an item with accounting refuses edits to its locked fields.
  */
 import { writeTransaction, type Db, type Tx } from '../store/prisma';
-import { ItemLocked, UnknownReference } from '../domain/errors';
+import { AlreadyTaken, ItemLocked, UnknownReference } from '../domain/errors';
 import { ITEM_TYPE_INFO, type ItemType } from '../domain/item-types';
 import { COMPANY_SCOPE, projectScope } from '../domain/permissions';
 import { isLocked, statusLabel, type ErpStatus } from '../domain/statuses';
@@ -77,6 +77,15 @@ export class Intake {
   async upsertUser(id: string, input: UserInput) {
     return writeTransaction(this.db, async (tx) => {
       const data = { name: input.name, email: input.email, slackId: input.slackId ?? null, canPushToAccounting: input.canPushToAccounting };
+      // Email and Slack id each identify one person: Slack users are matched by them.
+      const clash = await tx.user.findFirst({
+        where: { id: { not: id }, OR: [{ email: data.email }, ...(data.slackId ? [{ slackId: data.slackId }] : [])] },
+        select: { id: true, email: true, slackId: true },
+      });
+      if (clash) {
+        const field = clash.email === data.email ? 'email' : 'slackId';
+        throw new AlreadyTaken(`${field}: ${field === 'email' ? data.email : data.slackId} already belongs to user "${clash.id}".`, field);
+      }
       const user = await tx.user.upsert({ where: { id }, create: { id, ...data }, update: data });
       await tx.toolPermission.deleteMany({ where: { userId: id } });
       // The last grant for a tool and scope wins.

@@ -197,3 +197,69 @@ test('an item shows its reviewed snapshot, what can be done now and why not, for
   const self = await call('POST', '/api/v1/items/cco/CO-12/accept', { by: 'u-both' });
   expect(self).toMatchObject({ status: 403, body: { error: 'separation_of_duties', message: expect.stringContaining('separation of duties') } });
 });
+
+test('identifiers refuse control and invisible characters; free text limits are checked as given', async () => {
+  const user = { name: 'Zed', email: 'zed@example.com' };
+  for (const ref of ['P%00X', 'P%1B%5B31m', 'P%E2%80%8BX', 'P%E2%80%AEX', 'P%EF%BB%BFX', '%20P-1']) {
+    const answer = await call('PUT', `/api/v1/users/${ref}`, user);
+    expect({ ref, status: answer.status, error: answer.body.error }).toEqual({ ref, status: 400, error: 'invalid_request' });
+  }
+  const project = { name: 'x', number: 'N-1', createdBy: PM, createdAt: '2026-01-01T00:00:00Z' };
+  expect((await call('PUT', '/api/v1/projects/P-TEXT', { ...project, name: `  ${'x'.repeat(199)}` })).status).toBe(400);
+  expect((await call('PUT', '/api/v1/projects/P-TEXT', { ...project, name: '   ' })).status).toBe(400);
+  const stored = await call('PUT', '/api/v1/projects/P-TEXT', { ...project, name: '  Clinic  ' });
+  expect(stored).toMatchObject({ status: 200, body: { title: 'Clinic' } });
+});
+
+test("a user's email or Slack id already taken by someone else is a 409 naming the field", async () => {
+  await seedCompany(h.intake);
+  const taken = await call('PUT', '/api/v1/users/u-copy', { name: 'Copy', email: 'pat@example.com' });
+  expect(taken).toMatchObject({ status: 409, body: { error: 'already_taken', field: 'email' } });
+  await call('PUT', '/api/v1/users/u-slack', { name: 'Slack One', email: 'one@example.com', slackId: 'U0SLACK1' });
+  const slack = await call('PUT', '/api/v1/users/u-slack-2', { name: 'Slack Two', email: 'two@example.com', slackId: 'U0SLACK1' });
+  expect(slack).toMatchObject({ status: 409, body: { error: 'already_taken', field: 'slackId' } });
+  expect(await h.db.user.count({ where: { id: { in: ['u-copy', 'u-slack-2'] } } })).toBe(0);
+  // The same person updating their own row is no clash.
+  expect((await call('PUT', '/api/v1/users/u-slack', { name: 'Slack One', email: 'one@example.com', slackId: 'U0SLACK1' })).status).toBe(200);
+});
+
+test('a method a route does not take is a 405 with Allow', async () => {
+  const deleted = await fetch(`${base}/api/v1/users/u-1`, { method: 'DELETE', headers: { authorization: `Bearer ${TOKEN}` } });
+  expect(deleted.status).toBe(405);
+  expect(deleted.headers.get('allow')).toBe('PUT');
+  expect(await deleted.json()).toMatchObject({ error: 'method_not_allowed' });
+  const posted = await fetch(`${base}/healthz`, { method: 'POST' });
+  expect([posted.status, posted.headers.get('allow')]).toEqual([405, 'GET']);
+  expect((await fetch(`${base}/api/v1/nowhere`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(404);
+});
+
+test('concurrent sends of one item: one round opens, every other send is refused as already in review', async () => {
+  await seedCompany(h.intake, 'P-RACE');
+  const results = await Promise.allSettled(Array.from({ length: 5 }, () => h.desk.send('project', 'P-RACE', PM)));
+  expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+  for (const lost of results.filter((r): r is PromiseRejectedResult => r.status === 'rejected')) {
+    expect(lost.reason).toMatchObject({ code: 'already_in_review', message: expect.stringContaining('already in review') });
+  }
+  expect((await h.desk.view('project', 'P-RACE')).history.map((e) => e.action)).toEqual(['sent']);
+});
+
+test('health says a word per part and keeps the error itself for the log', async () => {
+  const app = createApi({
+    db: h.db, desk: h.desk, intake: h.intake, apiToken: TOKEN,
+    health: [{ name: 'database', check: async () => { throw new Error('connect ECONNREFUSED /var/run/secret.sock 10.1.2.3:5432'); } }],
+  });
+  const down = app.listen(0);
+  await new Promise((resolve) => down.once('listening', resolve));
+  const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  try {
+    const response = await fetch(`http://127.0.0.1:${(down.address() as AddressInfo).port}/healthz`);
+    expect(response.status).toBe(503);
+    const text = await response.text();
+    expect(JSON.parse(text)).toEqual({ status: 'degraded', checks: { process: 'ok', database: 'down' }, slack: 'not connected' });
+    expect(text).not.toContain('ECONNREFUSED');
+    expect(errors).toHaveBeenCalled();
+  } finally {
+    errors.mockRestore();
+    await new Promise((resolve) => down.close(resolve));
+  }
+});

@@ -9,7 +9,7 @@ import { BOTH, ENGINEER, addSenderApprover, changeOrderBody } from './support/fi
 import { companyWithSyncedCommitment, untilStatus } from './support/flows';
 import { eventually } from './support/harness';
 import { APPROVER, APPROVERS_CHANNEL, PM, SLACK, startBotWorld, type BotWorld } from './support/bot-world';
-import { buttonClick, eventCallback, modalSubmit, slashCommand } from './support/slack-requests';
+import { SIGNING_SECRET, buttonClick, eventCallback, modalSubmit, slackSignature, slashCommand } from './support/slack-requests';
 
 let w: BotWorld;
 let responses = 0;
@@ -324,4 +324,41 @@ test('the sender of a round is refused at the Accept button before any modal, an
   expect(text(status.blocks)).toContain('*You can now:* retrieve');
   expect(text(status.blocks)).toContain('_accept_: Casey Both sent commitment change order CO-SD');
   expect((await w.h.desk.view('cco', 'CO-SD')).erp.status).toBe('ReadyToExport');
+});
+
+test('a captured request replayed in any disguise is refused; unsigned traffic is not remembered', async () => {
+  await w.h.intake.upsertChangeOrder('CO-RP', changeOrderBody({ number: 'RP' }));
+  await w.h.desk.send('cco', 'CO-RP', PM);
+  const answers = () => w.slack.responses.filter((r) => r.url.endsWith('/replayed')).length;
+  const request = slashCommand({ user: SLACK.pm, text: 'retrieve CO-RP', responseUrl: w.slack.responseUrl('replayed') });
+  const timestamp = Math.floor(Date.now() / 1000);
+  const signature = slackSignature(SIGNING_SECRET, timestamp, request.body);
+  expect((await w.send(request, { timestamp })).status).toBe(200);
+  await eventually(async () => answers() === 1, 'the answer to the retrieve');
+  await untilStatus(w.h, 'cco', 'CO-RP', 'Retrieved');
+  const remembered = w.remembered();
+
+  const disguises: [Record<string, string>, number][] = [
+    [{ 'x-slack-retry-num': '0' }, 400],
+    [{ 'x-slack-retry-num': 'abc' }, 400],
+    [{ 'x-slack-signature': `${signature}=x` }, 401],
+    [{ 'x-slack-request-timestamp': `${timestamp}.0` }, 401],
+    [{ 'x-slack-request-timestamp': `0${timestamp}` }, 401],
+    [{ 'x-slack-signature': signature.toUpperCase().replace('V0=', 'v0=') }, 401],
+    [{}, 401],
+  ];
+  for (const [headers, status] of disguises) {
+    expect({ headers, status: (await w.send(request, { timestamp, headers })).status }).toEqual({ headers, status });
+  }
+  // A request dated in the future is no more valid than an old one.
+  expect((await w.send(request, { timestamp: timestamp + 10 * 60 })).status).toBe(401);
+  // Unsigned or oversized headers are refused before anything is read or remembered.
+  for (let i = 0; i < 50; i++) expect((await w.send(request, { signature: `v0=${'a'.repeat(12_000)}${i}` })).status).toBe(401);
+  expect(w.remembered()).toBe(remembered);
+
+  // Nothing acted on again: one answer, one retrieve in the history.
+  await w.send(slashCommand({ user: SLACK.pm, text: 'help', responseUrl: w.slack.responseUrl('after-replays') }));
+  await eventually(async () => w.slack.responses.some((r) => r.url.endsWith('/after-replays')), 'a later command answered');
+  expect(answers()).toBe(1);
+  expect((await w.h.desk.view('cco', 'CO-RP')).history.filter((e) => e.action === 'retrieved')).toHaveLength(1);
 });

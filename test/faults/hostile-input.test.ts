@@ -8,7 +8,7 @@ import type { Server } from 'node:http';
 import express from 'express';
 import fc from 'fast-check';
 import { createApi } from '../../api/app';
-import { createSlackBot, replayGuard, SLACK_EVENTS_PATH } from '../../bot/app';
+import { createSlackBot, slackRequestGuard, SLACK_EVENTS_PATH } from '../../bot/app';
 import { SlackDirectory } from '../../bot/directory';
 import { WebClient } from '@slack/web-api';
 import { PM, changeOrderBody, commitmentBody, seedCompany } from '../support/fixtures';
@@ -40,7 +40,7 @@ beforeAll(async () => {
     apiToken: TOKEN,
     health: [],
     mount: (api: express.Express) => {
-      api.use(SLACK_EVENTS_PATH, replayGuard());
+      api.use(SLACK_EVENTS_PATH, slackRequestGuard({ signingSecret: SIGNING_SECRET }));
       api.use(bot.receiver!.router);
     },
   });

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { WebClient } from '@slack/web-api';
 import { RecordingNotifier } from '../../activities/notifier';
-import { createSlackBot, replayGuard, SLACK_EVENTS_PATH } from '../../bot/app';
+import { createSlackBot, slackRequestGuard, SLACK_EVENTS_PATH } from '../../bot/app';
 import { SlackDirectory } from '../../bot/directory';
 import { SlackNotifier } from '../../bot/notifier';
 import { APPROVER, APPROVER_2, ENGINEER, PM } from './fixtures';
@@ -23,6 +23,8 @@ export interface BotWorld {
   h: Harness;
   slack: FakeSlack;
   url: string;
+  /** How many verified requests the guard remembers. */
+  remembered(): number;
   send(request: SignedRequest, options?: SendOptions): ReturnType<typeof sendSigned>;
   stop(): Promise<void>;
 }
@@ -45,7 +47,8 @@ export async function startBotWorld(): Promise<BotWorld> {
     { db: h.db, desk: h.desk, directory: new SlackDirectory(h.db, new WebClient('xoxb-test', { slackApiUrl: slack.apiUrl })) },
   );
   const app = express();
-  app.use(SLACK_EVENTS_PATH, replayGuard());
+  const guard = slackRequestGuard({ signingSecret: SIGNING_SECRET });
+  app.use(SLACK_EVENTS_PATH, guard);
   app.use(bot.receiver!.router);
   const server: Server = app.listen(0);
   await new Promise((resolve) => server.once('listening', resolve));
@@ -54,6 +57,7 @@ export async function startBotWorld(): Promise<BotWorld> {
     h,
     slack,
     url,
+    remembered: () => guard.remembered(),
     send: (request, options) => sendSigned(url, request, options),
     async stop() {
       await new Promise((resolve) => server.close(resolve));

@@ -12,6 +12,8 @@ export interface SendOptions {
   signature?: string;
   retryNum?: number;
   secret?: string;
+  /** Raw header values, sent as given (for probing the verification). */
+  headers?: Record<string, string>;
 }
 
 export interface SignedRequest {
@@ -30,6 +32,7 @@ export async function sendSigned(url: string, request: SignedRequest, options: S
     headers['x-slack-retry-num'] = String(options.retryNum);
     headers['x-slack-retry-reason'] = 'http_timeout';
   }
+  Object.assign(headers, options.headers);
   const response = await fetch(url, { method: 'POST', headers, body: request.body });
   const text = await response.text();
   return { status: response.status, text, json: () => JSON.parse(text || '{}') as Record<string, any> };
