@@ -362,3 +362,60 @@ test('a captured request replayed in any disguise is refused; unsigned traffic i
   expect(answers()).toBe(1);
   expect((await w.h.desk.view('cco', 'CO-RP')).history.filter((e) => e.action === 'retrieved')).toHaveLength(1);
 });
+
+/** Every mrkdwn string of a Slack call (its notification text and each mrkdwn text object). */
+function mrkdwnOf(args: Record<string, any>): string[] {
+  const found: string[] = args.text === undefined ? [] : [String(args.text)];
+  JSON.stringify(args.blocks ?? args.view?.blocks ?? [], (_key, value) => {
+    if (value && typeof value === 'object' && value.type === 'mrkdwn') found.push(value.text);
+    return value;
+  });
+  return found;
+}
+
+/** Where a Slack call breaks a Block Kit limit (Slack would refuse it with invalid_blocks). */
+function blockKitProblems(args: Record<string, any>): string[] {
+  const problems: string[] = [];
+  const blocks: any[] = args.blocks ?? args.view?.blocks ?? [];
+  if (blocks.length > (args.view?.type === 'home' ? 100 : 50)) problems.push(`${blocks.length} blocks`);
+  for (const block of blocks) {
+    if (block.type === 'section' && block.text && block.text.text.length > 3000) problems.push(`section text ${block.text.text.length}`);
+    for (const field of block.fields ?? []) if (field.text.length > 2000) problems.push(`field ${field.text.length}`);
+    if (block.type === 'header' && block.text.text.length > 150) problems.push(`header ${block.text.text.length}`);
+    if (block.type === 'context') for (const element of block.elements) if (element.text?.length > 2000) problems.push(`context ${element.text.length}`);
+    if (block.type === 'actions') for (const element of block.elements) if (element.text.text.length > 75 || (element.value ?? '').length > 2000) problems.push('button');
+  }
+  return problems;
+}
+
+test('refs that look like mentions or links are escaped on every path, and long escaped text stays within Block Kit limits', async () => {
+  const ref = '<!channel>';
+  const title = '<https://e.x|x> <@U0ADMIN>';
+  const reason = '&'.repeat(2000);
+  await w.h.intake.upsertChangeOrder(ref, changeOrderBody({ number: 'MX1', title }));
+  const before = w.slack.calls.length;
+  await w.h.desk.send('cco', ref, PM);
+  await w.h.desk.reject('cco', ref, { by: APPROVER, reason });
+  const rejectionDm = () => w.slack.callsTo('chat.postMessage').some((c) => c.args.channel === SLACK.pm && text(c.args.blocks).includes('Rejection Notification') && text(c.args.blocks).includes('&lt;!channel&gt;'));
+  await eventually(async () => rejectionDm(), 'the rejection DM');
+  await w.h.intake.upsertChangeOrder(ref, changeOrderBody({ number: 'MX1', title: 'Fixed' }));
+  await w.h.desk.resend('cco', ref, PM);
+  await w.h.desk.accept('cco', ref, { by: APPROVER });
+  await untilStatus(w.h, 'cco', ref, 'Synced');
+  await eventually(async () => w.slack.callsTo('chat.postMessage').some((c) => c.args.channel === SLACK.pm && String(c.args.text).includes('is in the ERP now')), 'the synced DM');
+  await untilNoticesDelivered();
+  const status = await erp(SLACK.approver, `status cco:${ref}`);
+  const history = await erp(SLACK.approver, `history cco:${ref}`);
+
+  const calls = [...w.slack.calls.slice(before).map((c) => c.args), status, history];
+  const all = calls.flatMap(mrkdwnOf).join('\n');
+  expect(all).toContain('&lt;!channel&gt;');
+  for (const raw of ['<!channel>', '<https://e.x|x>', '<@U0ADMIN>']) expect(all).not.toContain(raw);
+  // 2,000 '&' become 10,000 characters once escaped: cut, not refused by Slack.
+  for (const args of calls) expect(blockKitProblems(args)).toEqual([]);
+  const dm = calls.find((args) => args.channel === SLACK.pm && text(args.blocks).includes('Rejection Notification'))!;
+  expect(text(dm.blocks)).toContain('&amp;&amp;');
+  expect(text(dm.blocks)).toContain('…');
+  // The full reason is kept in the item's history.
+  expect((await w.h.desk.view('cco', ref)).history.find((e) => e.action === 'rejected')?.reason).toBe(reason);
+});

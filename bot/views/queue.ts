@@ -1,7 +1,8 @@
 /** What waits for someone: an approver's Ready to Export and Failed to Export items, a creator's rejections. */
 import type { KnownBlock, View } from '@slack/types';
 import { ITEM_TYPE_INFO, type ItemType } from '../../domain/item-types';
-import { esc, truncate } from '../text';
+import { md, truncate } from '../text';
+import { button, context, header, LIMITS, messageBlocks, messageText, section } from './blocks';
 import { ACTIONS } from './item-blocks';
 
 export interface QueueEntry {
@@ -36,29 +37,24 @@ interface QueueButton {
 }
 
 function list(heading: string, { total, items: entries }: QueueList, buttons: (entry: QueueEntry) => QueueButton[], shown: number): KnownBlock[] {
-  const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: `${heading} (${total})` } }];
+  const blocks: KnownBlock[] = [header(`${heading} (${total})`)];
   if (total === 0) {
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: 'Nothing here.' }] });
+    blocks.push(context(md`Nothing here.`));
     return blocks;
   }
   for (const entry of entries.slice(0, shown)) {
-    const amount = entry.amount ? ` · ${esc(entry.amount)}` : '';
-    const snapshot = entry.snapshotHash ? ` · reviewed snapshot \`${entry.snapshotHash.slice(0, 12)}\`` : '';
-    const label = `${ITEM_TYPE_INFO[entry.type].label} *${esc(entry.ref)}* · ${esc(truncate(entry.title ?? '', 80))}${amount} · project ${esc(entry.projectRef)}${snapshot}`;
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: entry.detail ? `${label}\n_${esc(truncate(entry.detail, 200))}_` : label } });
+    const amount = entry.amount ? md` · ${entry.amount}` : '';
+    const snapshot = entry.snapshotHash ? md` · reviewed snapshot \`${entry.snapshotHash.slice(0, 12)}\`` : '';
+    const label = md`${ITEM_TYPE_INFO[entry.type].label} *${entry.ref}* · ${truncate(entry.title ?? '', 80)}${amount} · project ${entry.projectRef}${snapshot}`;
+    blocks.push(section(entry.detail ? md`${label}\n_${truncate(entry.detail, 200)}_` : label));
     blocks.push({
       type: 'actions',
-      elements: buttons(entry).map((b) => ({
-        type: 'button',
-        text: { type: 'plain_text', text: b.text },
-        action_id: `${b.action}:${entry.type}:${entry.ref}`,
-        value: `${entry.type}:${entry.ref}`,
-        ...(b.style ? { style: b.style } : {}),
-      })),
+      // Action ids stay unique within a message (and within Slack's 255 characters): the item key goes in the value.
+      elements: buttons(entry).map((b) => button(b.text, `${b.action}:${entry.type}:${entry.ref}`.slice(0, 255), `${entry.type}:${entry.ref}`, { style: b.style })),
     });
   }
   if (total > Math.min(shown, entries.length)) {
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `…and ${total - Math.min(shown, entries.length)} more. Use \`/erp status <ref>\` for any of them.` }] });
+    blocks.push(context(md`…and ${total - Math.min(shown, entries.length)} more. Use \`/erp status <ref>\` for any of them.`));
   }
   return blocks;
 }
@@ -87,10 +83,10 @@ export function homeView(queue: Queue, name: string): View {
   return {
     type: 'home',
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: `*ERP approvals* for ${esc(name)}` } },
+      section(md`*ERP approvals* for ${name}`),
       ...queueBlocks(queue, PER_LIST.home),
-      { type: 'context', elements: [{ type: 'mrkdwn', text: 'Type `/erp help` for commands.' }] },
-    ].slice(0, 100),
+      context(md`Type \`/erp help\` for commands.`),
+    ].slice(0, LIMITS.homeBlocks),
   };
 }
 
@@ -98,11 +94,11 @@ export function homeView(queue: Queue, name: string): View {
 export function dailySummaryMessage(summary: { date: string; readyToExport: QueueList; failedToExport: QueueList }, companyName: string): { text: string; blocks: KnownBlock[] } {
   const counts = `${summary.readyToExport.total} Ready to Export, ${summary.failedToExport.total} Failed to Export`;
   return {
-    text: `${esc(companyName)}: ERP Integrations Daily Summary for ${summary.date}: ${counts}`,
-    blocks: [
-      { type: 'header', text: { type: 'plain_text', text: truncate(`ERP Integrations Daily Summary · ${summary.date}`, 150) } },
-      { type: 'section', text: { type: 'mrkdwn', text: `*${counts}* waiting for accounting at ${esc(companyName)}.` } },
+    text: messageText(md`${companyName}: ERP Integrations Daily Summary for ${summary.date}: ${counts}`),
+    blocks: messageBlocks([
+      header(`ERP Integrations Daily Summary · ${summary.date}`),
+      section(md`*${counts}* waiting for accounting at ${companyName}.`),
       ...queueBlocks({ approver: true, readyToExport: summary.readyToExport, failedToExport: summary.failedToExport, rejected: { total: 0, items: [] } }, PER_LIST.summary),
-    ],
+    ]),
   };
 }

@@ -8,7 +8,7 @@ import { InvalidRequest } from '../../../domain/errors';
 import type { BotDeps } from '../../deps';
 import { afterAck } from '../../after-ack';
 import { refusalText, tell } from '../../replies';
-import { esc } from '../../text';
+import { md } from '../../text';
 import { ACTIONS, parseItemKey } from '../../views/item-blocks';
 import { acceptModal, rejectModal } from '../../views/modals';
 
@@ -42,17 +42,17 @@ export function decisionClicked(deps: BotDeps) {
           }
           case ACTIONS.retryExport: {
             await deps.desk.retryExport(type, ref, { by: userId });
-            await tell(client, body.user.id, channel, `:repeat: Export of ${esc(ref)} retried. The review message shows the result.`);
+            await tell(client, body.user.id, channel, md`:repeat: Export of ${ref} retried. The review message shows the result.`);
             return;
           }
           case ACTIONS.void: {
             const view = await deps.desk.void(type, ref, { by: userId });
-            await tell(client, body.user.id, channel, `:wastebasket: ${esc(ref)} is ${view.erp.statusLabel}: it has left every queue and will not be sent again.`);
+            await tell(client, body.user.id, channel, md`:wastebasket: ${ref} is ${view.erp.statusLabel}: it has left every queue and will not be sent again.`);
             return;
           }
           case ACTIONS.resend: {
             const view = await deps.desk.resend(type, ref, userId);
-            await tell(client, body.user.id, channel, `:outbox_tray: ${esc(ref)} is re-sent: ${view.erp.statusLabel}. The accounting approvers have been told.`);
+            await tell(client, body.user.id, channel, md`:outbox_tray: ${ref} is re-sent: ${view.erp.statusLabel}. The accounting approvers have been told.`);
             return;
           }
         }

@@ -1,49 +1,56 @@
 /** `/erp send|resend|retrieve|status|history|queue|help` — every answer is for the asker only. */
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { InvalidRequest } from '../../../domain/errors';
+import type { KnownBlock } from '@slack/types';
 import { canApply, statusLabel } from '../../../domain/statuses';
 import { resolveRef } from '../../../services/refs';
 import type { ItemView } from '../../../services/item-view';
 import type { BotDeps } from '../../deps';
 import { refusalText } from '../../replies';
-import { esc, slackDate, truncate } from '../../text';
+import { joinMd, md, slackDate, truncate, type Mrkdwn } from '../../text';
+import { context, messageBlocks, messageText } from '../../views/blocks';
 import { itemEssentials, statusBlocks } from '../../views/item-blocks';
 import { PER_LIST, queueBlocks } from '../../views/queue';
 import { queueFor } from '../../queue';
 
 type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
-export const HELP = [
-  '*ERP approvals* — `/erp <command>`',
-  '• `send <ref>` — send an item to accounting for acceptance',
-  '• `resend <ref>` — re-send an item after fixing what accounting rejected',
-  '• `retrieve <ref>` — pull an item back from accounting to change it',
-  '• `void <ref>` — a rejected commitment or change order that will not go to the ERP: out of every queue for good',
-  '• `status <ref>` — where an item stands and what can be done',
-  '• `history <ref>` — its change history',
-  '• `queue` — what waits for you',
-  'Refs are the item refs, e.g. `CO-7`; write `cco:CO-7` where two kinds of item share a ref.',
-].join('\n');
+export const HELP = md`*ERP approvals* — \`/erp <command>\`
+• \`send <ref>\` — send an item to accounting for acceptance
+• \`resend <ref>\` — re-send an item after fixing what accounting rejected
+• \`retrieve <ref>\` — pull an item back from accounting to change it
+• \`void <ref>\` — a rejected commitment or change order that will not go to the ERP: out of every queue for good
+• \`status <ref>\` — where an item stands and what can be done
+• \`history <ref>\` — its change history
+• \`queue\` — what waits for you
+Refs are the item refs, e.g. \`CO-7\`; write \`cco:CO-7\` where two kinds of item share a ref.`;
 
 /** What the asker can do now, and why not the rest (the seeds' greyed-out buttons with their tooltips). */
 function availabilityBlocks(view: ItemView) {
   const possible = view.erp.availableActions;
-  const lines = [possible.length > 0 ? `*You can now:* ${possible.join(', ')}` : '*Nothing you can do with it now.*'];
+  const lines = [possible.length > 0 ? md`*You can now:* ${possible.join(', ')}` : md`*Nothing you can do with it now.*`];
   // Actions the status rules out are not worth a line; the others say what stands in the way.
   const relevant = view.erp.unavailable.filter(({ action }) => canApply(view.erp.status, action));
-  for (const { action, reasons } of relevant) lines.push(`• _${action}_: ${esc(truncate(reasons.join(' '), 300))}`);
-  return [{ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(lines.join('\n'), 2900) }] }];
+  for (const { action, reasons } of relevant) lines.push(md`• _${action}_: ${truncate(reasons.join(' '), 300)}`);
+  return [context(joinMd(lines, '\n'))];
 }
 
-function historyText(view: ItemView): string {
-  if (view.history.length === 0) return `*${esc(view.ref)}* has no ERP history yet (${statusLabel(view.erp.status)}).`;
+function historyText(view: ItemView): Mrkdwn {
+  if (view.history.length === 0) return md`*${view.ref}* has no ERP history yet (${statusLabel(view.erp.status)}).`;
   const lines = view.history.map((e) => {
-    const who = e.by ? ` by ${esc(e.by.name)}` : '';
-    const why = e.reason ? ` — “${esc(e.reason)}”` : '';
-    const what = e.message ? ` (${esc(e.message)})` : '';
-    return `• ${slackDate(e.at)}: ${esc(e.action)}${who}${why}${what}`;
+    const who = e.by ? md` by ${e.by.name}` : '';
+    const why = e.reason ? md` — “${truncate(e.reason, 300)}”` : '';
+    const what = e.message ? md` (${truncate(e.message, 300)})` : '';
+    return md`• ${slackDate(e.at)}: ${e.action}${who}${why}${what}`;
   });
-  return [`*Change history of ${esc(view.ref)}*`, ...lines.slice(-30)].join('\n');
+  // The latest entries that fit in one message; the full history is in the API and `npm run ops -- status`.
+  const shown: Mrkdwn[] = [];
+  let length = 0;
+  for (const line of lines.reverse()) {
+    if (shown.length === 30 || length + line.text.length > 2800) break;
+    shown.unshift(line);
+    length += line.text.length + 1;
+  }
+  return md`*Change history of ${view.ref}*\n${joinMd(shown, '\n')}`;
 }
 
 export function erpCommand(deps: BotDeps) {
@@ -51,7 +58,8 @@ export function erpCommand(deps: BotDeps) {
     await ack();
     const [verb = 'help', ...rest] = command.text.trim().split(/\s+/).filter(Boolean);
     const arg = rest.join(' ');
-    const answer = (text: string, blocks?: unknown[]) => respond({ response_type: 'ephemeral', text, ...(blocks ? { blocks: blocks as never } : {}) });
+    const answer = (text: Mrkdwn, blocks?: KnownBlock[]) =>
+      respond({ response_type: 'ephemeral', text: messageText(text), ...(blocks ? { blocks: messageBlocks(blocks) } : {}) });
     try {
       switch (verb.toLowerCase()) {
         case 'help':
@@ -60,7 +68,7 @@ export function erpCommand(deps: BotDeps) {
         case 'queue': {
           const userId = await deps.directory.userIdFor(command.user_id);
           const queue = await queueFor(deps, userId, PER_LIST.message);
-          await answer('What waits for you', queueBlocks(queue));
+          await answer(md`What waits for you`, queueBlocks(queue));
           return;
         }
         case 'send':
@@ -77,14 +85,14 @@ export function erpCommand(deps: BotDeps) {
             retrieve: 'retrieved from accounting; its locked fields can be edited again',
             void: 'voided: it has left every queue and will not be sent again',
           };
-          await answer(`:white_check_mark: ${esc(ref)} is ${said[action]} (${view.erp.statusLabel}).`);
+          await answer(md`:white_check_mark: ${ref} is ${said[action]} (${view.erp.statusLabel}).`);
           return;
         }
         case 'status': {
           const userId = await deps.directory.userIdFor(command.user_id);
           const { type, ref } = await resolveRef(deps.db, arg);
           const view = await deps.desk.view(type, ref, userId);
-          await answer(`${esc(ref)} is ${view.erp.statusLabel}`, [...itemEssentials(view), ...statusBlocks(view).filter((b) => b.type !== 'actions'), ...availabilityBlocks(view)]);
+          await answer(md`${ref} is ${view.erp.statusLabel}`, [...itemEssentials(view), ...statusBlocks(view).filter((b) => b.type !== 'actions'), ...availabilityBlocks(view)]);
           return;
         }
         case 'history': {
@@ -94,7 +102,8 @@ export function erpCommand(deps: BotDeps) {
           return;
         }
         default:
-          throw new InvalidRequest(`I don't know "${verb}". ${HELP}`);
+          await answer(md`I don't know "${truncate(verb, 40)}". ${HELP}`);
+          return;
       }
     } catch (err) {
       await answer(refusalText(err));

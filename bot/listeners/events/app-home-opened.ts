@@ -3,7 +3,8 @@ import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import { DomainError } from '../../../domain/errors';
 import type { BotDeps } from '../../deps';
 import { queueFor } from '../../queue';
-import { esc } from '../../text';
+import { md } from '../../text';
+import { section } from '../../views/blocks';
 import { homeView, PER_LIST } from '../../views/queue';
 
 type HomeArgs = SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewareArgs;
@@ -19,7 +20,7 @@ export function appHomeOpened(deps: BotDeps) {
       if (!(err instanceof DomainError)) throw err;
       await client.views.publish({
         user_id: event.user,
-        view: { type: 'home', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:wave: ${esc(err.message)}` } }] },
+        view: { type: 'home', blocks: [section(md`:wave: ${err.message}`)] },
       });
     }
   };
