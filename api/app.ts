@@ -22,6 +22,7 @@ import {
   ListQuery,
   ProjectBody,
   Ref,
+  RejectBody,
   UserBody,
   VendorBody,
 } from './schemas';
@@ -165,7 +166,7 @@ export function createApi({ db, desk, intake, apiToken, health, slackConnected =
   v1.post('/items/:type/:ref/:action', async (req, res) => {
     const type = parse(ItemTypeParam, req.params.type, 'path');
     const action = parse(ActionParam, req.params.action, 'path');
-    const body = parse(ActionBody, req.body, 'body');
+    const body = action === 'reject' ? parse(RejectBody, req.body, 'body') : parse(ActionBody, req.body, 'body');
     res.json(await desk.act(action, type, ref(req.params.ref), body));
   });
 

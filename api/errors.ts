@@ -11,6 +11,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   unknown_item: 404,
   unknown_user: 422,
   unknown_reference: 422,
+  invalid_item: 422,
   not_awaiting_decision: 409,
   already_in_review: 409,
   already_taken: 409,

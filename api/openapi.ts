@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { ITEM_TYPES } from '../domain/item-types';
 import { ERP_STATUSES, ITEM_ACTIONS } from '../domain/statuses';
-import './schemas';
+import { IDENTIFIER_PATTERN } from './schemas';
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
 const json = (schema: object) => ({ content: { 'application/json': { schema } } });
@@ -13,22 +13,24 @@ const DESCRIPTIONS: Record<number, string> = {
   401: 'Missing or wrong bearer token',
   403: 'The user lacks a permission (the message names it), or would decide a round they sent (separation of duties)',
   404: 'Unknown item (with suggestions)',
-  409: 'Not in a state for this action; says the state and who decided',
+  409: 'Not in a state for this action (says the state and who decided), or a user\'s email or Slack id already taken',
   413: 'The body is over 1 MB',
-  422: 'Unknown user or reference, an action the ERP does not support, or the ERP minimum requirements are not met (every failing field listed)',
+  422: 'Unknown user or reference, two lines with one number, an action the ERP does not support, or the ERP minimum requirements are not met (every failing field listed)',
   423: 'A locked field was edited; names the fields',
   503: 'The database cannot be written right now; nothing was changed (see Retry-After)',
 };
 const HEADERS: Record<number, object> = {
   503: { headers: { 'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer' } } } },
 };
-const pathParam = (name: string, schema: object = { type: 'string' }) => ({ name, in: 'path', required: true, schema });
+/** Refs and ids in paths and queries: what `Ref` enforces. */
+const IDENTIFIER = { type: 'string', minLength: 1, maxLength: 100, pattern: IDENTIFIER_PATTERN.source, example: 'CO-7' };
+const pathParam = (name: string, schema: object = IDENTIFIER) => ({ name, in: 'path', required: true, schema });
 const upsert = (summary: string, param: string, body: string) => ({
   put: {
     summary,
     parameters: [pathParam(param)],
     requestBody: { required: true, ...json(ref(body)) },
-    responses: { '200': { description: 'Stored' }, ...errors(400, 401, 413, 422, 423, 503) },
+    responses: { '200': { description: 'Stored' }, ...errors(400, 401, 409, 413, 422, 423, 503) },
   },
 });
 
@@ -65,7 +67,7 @@ export function openApiDocument(): Record<string, unknown> {
           parameters: [
             pathParam('type', { type: 'string', enum: ITEM_TYPES }),
             pathParam('ref'),
-            { name: 'as', in: 'query', description: "A user id: also check that user's permissions and separation of duties", schema: { type: 'string' } },
+            { name: 'as', in: 'query', description: "A user id: also check that user's permissions and separation of duties", schema: IDENTIFIER },
           ],
           responses: { '200': { description: 'The item' }, ...errors(400, 401, 404, 422) },
         },
@@ -76,17 +78,29 @@ export function openApiDocument(): Record<string, unknown> {
           parameters: [
             { name: 'status', in: 'query', schema: { type: 'string', enum: ERP_STATUSES } },
             { name: 'type', in: 'query', schema: { type: 'string', enum: ITEM_TYPES } },
-            { name: 'project', in: 'query', schema: { type: 'string' } },
+            { name: 'project', in: 'query', schema: IDENTIFIER },
             { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
-            { name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0, default: 0 } },
+            { name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0, maximum: 1_000_000_000, default: 0 } },
           ],
           responses: { '200': { description: 'Matching items' }, ...errors(400, 401) },
         },
       },
+      '/api/v1/items/{type}/{ref}/reject': {
+        post: {
+          summary: 'Reject an item on behalf of an accounting approver, with the reason the creator reads',
+          parameters: [pathParam('type', { type: 'string', enum: ITEM_TYPES }), pathParam('ref')],
+          requestBody: { required: true, ...json(ref('RejectBody')) },
+          responses: { '200': { description: 'The item after the action' }, ...errors(400, 401, 403, 404, 409, 413, 422) },
+        },
+      },
       '/api/v1/items/{type}/{ref}/{action}': {
         post: {
-          summary: 'Send, re-send, retrieve, accept, reject, retry the export of, or void an item on behalf of a user',
-          parameters: [pathParam('type', { type: 'string', enum: ITEM_TYPES }), pathParam('ref'), pathParam('action', { type: 'string', enum: ITEM_ACTIONS })],
+          summary: 'Send, re-send, retrieve, accept, retry the export of, or void an item on behalf of a user',
+          parameters: [
+            pathParam('type', { type: 'string', enum: ITEM_TYPES }),
+            pathParam('ref'),
+            pathParam('action', { type: 'string', enum: ITEM_ACTIONS.filter((action) => action !== 'reject') }),
+          ],
           requestBody: { required: true, ...json(ref('ActionBody')) },
           responses: { '200': { description: 'The item after the action' }, ...errors(400, 401, 403, 404, 409, 413, 422) },
         },

@@ -29,20 +29,37 @@ const id = z
   .max(100)
   .regex(IDENTIFIER_PATTERN, 'must not contain spaces, slashes, control or invisible characters');
 
+/**
+ * An email address as mail servers take it: a dot-atom local part of at most 64 characters, host labels
+ * that neither start nor end with '-', a top-level domain of letters. Published as the pattern it is.
+ */
+const EMAIL =
+  /^(?=[^@]{1,64}@)[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+
 /** Money as a number or decimal string with at most two decimals; carried as integer cents. */
 export const Amount = z
-  .union([z.number().finite(), z.string().regex(/^-?\d{1,13}(\.\d{1,2})?$/, 'must be a decimal amount like 1250.50')])
-  .refine((value) => Math.abs(Number(value) * 100 - Math.round(Number(value) * 100)) < 1e-6, 'must have at most two decimals')
+  .union([
+    // Whole cents and below 10^13, as the document says (multipleOf, bounds).
+    z.number().multipleOf(0.01).gt(-1e13).lt(1e13),
+    z.string().regex(/^-?\d{1,13}(\.\d{1,2})?$/, 'must be a decimal amount like 1250.50'),
+  ])
+  // A number's cents are whole up to the float's own precision at that size.
+  .refine((value) => {
+    const cents = Number(value) * 100;
+    return Math.abs(cents - Math.round(cents)) <= 1e-6 + 8 * Number.EPSILON * Math.abs(cents);
+  }, 'must have at most two decimals')
   .refine((value) => Math.abs(Number(value)) < 1e13, 'is too large')
   .transform((value) => parseAmount(value))
   .meta({ description: 'Amount in the company currency, at most two decimals, e.g. 1250.50', example: '1250.50' });
 
 export const Ref = id.meta({ description: "The source system's reference" });
 
+const LineNo = z.number().int().min(1).max(1_000_000);
+
 export const UserBody = z
   .object({
     name: text(200),
-    email: z.email(),
+    email: z.email({ pattern: EMAIL }).max(254),
     slackId: z.string().regex(/^[A-Z0-9]{1,40}$/, 'must be a Slack user id such as U0123ABCD').nullish(),
     canPushToAccounting: z.boolean().default(false),
     permissions: z
@@ -108,7 +125,7 @@ export const CommitmentBody = z
     sovLines: z
       .array(
         z.object({
-          lineNo: z.number().int().positive(),
+          lineNo: LineNo,
           description: z.string().max(1000).default(''),
           costCode: text(60).nullish(),
           category: text(60).nullish(),
@@ -116,8 +133,7 @@ export const CommitmentBody = z
         }),
       )
       .max(2000)
-      .default([])
-      .refine((lines) => new Set(lines.map((l) => l.lineNo)).size === lines.length, 'line numbers must be unique'),
+      .default([]),
   })
   .meta({ id: 'CommitmentBody' });
 
@@ -135,25 +151,32 @@ export const ChangeOrderBody = z
     lines: z
       .array(
         z.object({
-          lineNo: z.number().int().positive(),
-          sovLineNo: z.number().int().positive().meta({ description: "The commitment's schedule-of-values line it modifies" }),
+          lineNo: LineNo,
+          sovLineNo: LineNo.meta({ description: "The commitment's schedule-of-values line it modifies" }),
           description: z.string().max(1000).default(''),
           amount: Amount,
         }),
       )
       .max(2000)
-      .default([])
-      .refine((lines) => new Set(lines.map((l) => l.lineNo)).size === lines.length, 'line numbers must be unique'),
+      .default([]),
   })
   .meta({ id: 'ChangeOrderBody' });
 
 export const ActionBody = z
   .object({
-    by: id.meta({ description: 'The user on whose behalf the action is taken' }),
-    reason: z.string().max(2000).optional().meta({ description: 'Required to reject; optional when voiding' }),
+    by: id.meta({ description: 'The user on whose behalf the action is taken', example: 'u-pat' }),
+    reason: z.string().max(2000).optional().meta({ description: 'Optional when voiding' }),
     description: z.string().max(2000).optional().meta({ description: 'Optional note when accepting' }),
   })
   .meta({ id: 'ActionBody' });
+
+/** A rejection always says why: the creator reads it. */
+export const RejectBody = z
+  .object({
+    by: id.meta({ description: 'The accounting approver rejecting it', example: 'u-dana' }),
+    reason: z.string().max(2000).regex(/\S/, 'must not be blank').meta({ description: 'What the creator must fix (required)', example: 'Split the labor into its own change order.' }),
+  })
+  .meta({ id: 'RejectBody' });
 
 export const ItemTypeParam = z.enum(ITEM_TYPES);
 export const ActionParam = z.enum(ITEM_ACTIONS);
@@ -167,7 +190,7 @@ export const ListQuery = z.object({
   type: z.enum(ITEM_TYPES).optional(),
   project: Ref.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
-  offset: z.coerce.number().int().min(0).default(0),
+  offset: z.coerce.number().int().min(0).max(1_000_000_000).default(0),
 });
 
 export const ErrorBody = z

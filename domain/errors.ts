@@ -119,6 +119,17 @@ export class AlreadyTaken extends DomainError {
   }
 }
 
+/** A well-formed item whose data contradicts itself (two lines with one number). */
+export class InvalidItem extends DomainError {
+  readonly code = 'invalid_item';
+  constructor(message: string, readonly field: string) {
+    super(message);
+  }
+  override details() {
+    return { field: this.field };
+  }
+}
+
 export class NotSupported extends DomainError {
   readonly code = 'not_supported';
 }

@@ -3,7 +3,7 @@
  * transaction, and an item with accounting refuses edits to its locked fields.
  */
 import { writeTransaction, type Db, type Tx } from '../store/prisma';
-import { AlreadyTaken, ItemLocked, UnknownReference } from '../domain/errors';
+import { AlreadyTaken, InvalidItem, ItemLocked, UnknownReference } from '../domain/errors';
 import { ITEM_TYPE_INFO, type ItemType } from '../domain/item-types';
 import { COMPANY_SCOPE, projectScope } from '../domain/permissions';
 import { isLocked, statusLabel, type ErpStatus } from '../domain/statuses';
@@ -69,6 +69,15 @@ async function requireUser(tx: Tx, userId: string, field: string) {
   if (!user) throw new UnknownReference(`${field}: there is no user "${userId}"; push the user first.`, field);
 }
 
+/** Line numbers identify lines (the ERP's contract line items): two lines cannot share one. */
+function assertUniqueLineNumbers(lines: readonly { lineNo: number }[], field: string): void {
+  const seen = new Set<number>();
+  for (const [index, line] of lines.entries()) {
+    if (seen.has(line.lineNo)) throw new InvalidItem(`${field}.${index}.lineNo: line number ${line.lineNo} is used twice; line numbers must be unique.`, `${field}.${index}.lineNo`);
+    seen.add(line.lineNo);
+  }
+}
+
 const sum = (lines: { amountCents: number | bigint }[]) => lines.reduce((total, line) => total + Number(line.amountCents), 0);
 
 export class Intake {
@@ -129,6 +138,7 @@ export class Intake {
   }
 
   async upsertCommitment(ref: string, input: CommitmentInput) {
+    assertUniqueLineNumbers(input.sovLines, 'sovLines');
     return writeTransaction(this.db, async (tx) => {
       await requireUser(tx, input.createdBy, 'createdBy');
       const project = await tx.project.findUnique({ where: { ref: input.project } });
@@ -184,6 +194,7 @@ export class Intake {
   }
 
   async upsertChangeOrder(ref: string, input: ChangeOrderInput) {
+    assertUniqueLineNumbers(input.lines, 'lines');
     return writeTransaction(this.db, async (tx) => {
       await requireUser(tx, input.createdBy, 'createdBy');
       const commitment = await tx.commitment.findUnique({ where: { ref: input.commitment }, include: { sovLines: true } });

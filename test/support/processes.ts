@@ -88,5 +88,5 @@ export async function runApiFor(h: { address: string; taskQueue: string; databas
       headers: { 'content-type': 'application/json', authorization: `Bearer ${API_TOKEN}` },
       body: JSON.stringify(body),
     });
-  return { ...api, put };
+  return { ...api, put, url: `http://127.0.0.1:${port}`, token: API_TOKEN };
 }
