@@ -97,37 +97,29 @@ export class UnknownUser extends DomainError {
   readonly code = 'unknown_user';
 }
 
-/** A reference (project, vendor, commitment …) named in an upsert does not exist. */
-export class UnknownReference extends DomainError {
-  readonly code = 'unknown_reference';
+/** A refusal about one field of a request, named for API clients. */
+abstract class FieldProblem extends DomainError {
   constructor(message: string, readonly field: string) {
     super(message);
   }
   override details() {
     return { field: this.field };
   }
+}
+
+/** A reference (project, vendor, commitment …) named in an upsert does not exist. */
+export class UnknownReference extends FieldProblem {
+  readonly code = 'unknown_reference';
 }
 
 /** A value that must be unique (a user's email or Slack id) already belongs to someone else. */
-export class AlreadyTaken extends DomainError {
+export class AlreadyTaken extends FieldProblem {
   readonly code = 'already_taken';
-  constructor(message: string, readonly field: string) {
-    super(message);
-  }
-  override details() {
-    return { field: this.field };
-  }
 }
 
 /** A well-formed item whose data contradicts itself (two lines with one number). */
-export class InvalidItem extends DomainError {
+export class InvalidItem extends FieldProblem {
   readonly code = 'invalid_item';
-  constructor(message: string, readonly field: string) {
-    super(message);
-  }
-  override details() {
-    return { field: this.field };
-  }
 }
 
 export class NotSupported extends DomainError {
