@@ -38,8 +38,8 @@ export interface ApiDeps {
   intake: Intake;
   apiToken: string;
   health: HealthCheck[];
-  /** Whether this process delivers to Slack (said in /healthz, so a client knows where notices go). */
-  slackConnected?: boolean;
+  /** Whether Slack is configured (said in /healthz, so a client knows whether notices go to Slack). */
+  slackConfigured?: boolean;
   /** Other routes served on the same port (the Slack endpoint), mounted before the API's catch-all. */
   mount?: (app: express.Express) => void;
 }
@@ -70,7 +70,7 @@ function methodNotAllowed(methods: string[]): RequestHandler {
 
 const jsonSafe = (_key: string, value: unknown) => (typeof value === 'bigint' ? Number(value) : value);
 
-export function createApi({ db, desk, intake, apiToken, health, slackConnected = false, mount }: ApiDeps): express.Express {
+export function createApi({ db, desk, intake, apiToken, health, slackConfigured = false, mount }: ApiDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('json replacer', jsonSafe);
@@ -88,7 +88,7 @@ export function createApi({ db, desk, intake, apiToken, health, slackConnected =
       }
     }
     const ok = Object.values(checks).every((v) => v === 'ok');
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', checks, slack: slackConnected ? 'connected' : 'not connected' });
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', checks, slack: slackConfigured ? 'configured' : 'not configured' });
   });
 
   mount?.(app);

@@ -127,7 +127,7 @@ export const CommitmentBody = z
         z.object({
           lineNo: LineNo,
           description: z.string().max(1000).default(''),
-          costCode: text(60).nullish(),
+          costCode: id.nullish().meta({ description: 'A cost code pushed with PUT /cost-codes/{code}' }),
           category: text(60).nullish(),
           amount: Amount,
         }),
@@ -181,6 +181,14 @@ export const RejectBody = z
 export const ItemTypeParam = z.enum(ITEM_TYPES);
 export const ActionParam = z.enum(ITEM_ACTIONS);
 
+/** A whole number in a query string: digits only (no spaces, signs or exponents), then bounded. */
+const queryInteger = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^[0-9]{1,10}$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
 export const ItemQuery = z.object({
   as: id.optional().meta({ description: "A user id: also check that person's permissions, and separation of duties, for each action" }),
 });
@@ -189,8 +197,8 @@ export const ListQuery = z.object({
   status: z.enum(ERP_STATUSES).optional(),
   type: z.enum(ITEM_TYPES).optional(),
   project: Ref.optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  offset: z.coerce.number().int().min(0).max(1_000_000_000).default(0),
+  limit: queryInteger(1, 500).default(100),
+  offset: queryInteger(0, 1_000_000_000).default(0),
 });
 
 export const ErrorBody = z

@@ -2,7 +2,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { temporalConnection } from '../platform/components';
 import { listenHttp } from '../platform/servers';
-import { ConfigError, loadConfig } from '../platform/config';
+import { ConfigError, loadConfig, publicHost } from '../platform/config';
 import { onShutdown, runMain } from '../platform/startup';
 import { createDb, tuneSqlite } from '../store/prisma';
 
@@ -14,7 +14,7 @@ runMain(async () => {
   const connection = await Connection.connect(temporalConnection(config));
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const server = await listenHttp(config, db, client, config.API_TOKEN);
-  console.log(`API listening on http://localhost:${config.PORT}/api/v1 (described at /api/v1/openapi.json, health at /healthz)`);
+  console.log(`API listening on http://${publicHost(config)}:${config.PORT}/api/v1 (described at /api/v1/openapi.json, health at /healthz)`);
   onShutdown(async () => {
     await new Promise((resolve) => server.close(resolve));
     await connection.close();

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { temporalConnection } from '../platform/components';
 import { listenHttp, SLACK_SETUP_HINT, slackBot } from '../platform/servers';
-import { ConfigError, loadConfig } from '../platform/config';
+import { ConfigError, loadConfig, publicHost } from '../platform/config';
 import { onShutdown, runMain } from '../platform/startup';
 import { createDb, tuneSqlite } from '../store/prisma';
 
@@ -21,7 +21,7 @@ runMain(async () => {
   // Without API_TOKEN the API answers 401 to everyone: only Slack is served.
   const server = await listenHttp(config, db, client, config.API_TOKEN ?? randomBytes(24).toString('hex'), bot);
   if (!bot.receiver) await bot.app.start();
-  console.log(bot.receiver ? `Slack bot listening on http://localhost:${config.PORT}/slack/events` : 'Slack bot connected in Socket Mode');
+  console.log(bot.receiver ? `Slack bot listening on http://${publicHost(config)}:${config.PORT}/slack/events` : 'Slack bot connected in Socket Mode');
   onShutdown(async () => {
     if (!bot.receiver) await bot.app.stop();
     await new Promise((resolve) => server.close(resolve));

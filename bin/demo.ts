@@ -42,10 +42,10 @@ runMain(async () => {
 
   const health = await fetch(`${base}/healthz`).then((r) => r.json() as Promise<Json>).catch(() => undefined);
   if (!health) throw new Error(`Nothing answers at ${base}. Start the system first with \`npm start\`.`);
-  const slack = health.slack === 'connected';
-  console.log(`Demo against ${base} (health: ${health.status}; Slack ${slack ? 'connected' : 'not connected'})\n`);
+  const slack = health.slack === 'configured';
+  console.log(`Demo against ${base} (health: ${health.status}; Slack ${slack ? 'configured' : 'not configured'})\n`);
   // Without Slack the notices are still recorded; say where a person would see them.
-  const told = (inSlack: string, otherwise: string) => (slack ? inSlack : `${otherwise} (Slack is not connected, so no message is posted)`);
+  const told = (inSlack: string, otherwise: string) => (slack ? inSlack : `${otherwise} (Slack is not configured, so no message is posted)`);
 
   // The company's reference data and parents, pushed as a source system would.
   for (const [id, body] of Object.entries(company.users)) await ok('PUT', `/api/v1/users/${id}`, body);

@@ -9,7 +9,7 @@ import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/wo
 import { erpSetup, erpTransport, notifier, temporalConnection } from '../platform/components';
 import { listenHttp, SLACK_SETUP_HINT, slackBot } from '../platform/servers';
 import { ensureDailySummarySchedule } from '../services/daily-summary-schedule';
-import { loadConfig } from '../platform/config';
+import { loadConfig, publicHost } from '../platform/config';
 import { sqliteFilePath } from '../platform/database-url';
 import { startEmbeddedTemporal } from '../platform/embedded-temporal';
 import { applyMigrations, onShutdown, runMain } from '../platform/startup';
@@ -49,13 +49,13 @@ runMain(async () => {
   const slackLine = !bot
     ? `  Slack         ${SLACK_SETUP_HINT}`
     : bot.receiver
-      ? `  Slack         http://localhost:${config.PORT}/slack/events (Request URL for events, interactivity and /erp); review requests go to ${config.SLACK_APPROVERS_CHANNEL}`
+      ? `  Slack         http://${publicHost(config)}:${config.PORT}/slack/events (Request URL for events, interactivity and /erp); review requests go to ${config.SLACK_APPROVERS_CHANNEL}`
       : `  Slack         Socket Mode; review requests go to ${config.SLACK_APPROVERS_CHANNEL}`;
 
   const lines = [
     'ERP accounting approval is running.',
     `  Temporal UI   ${embedded ? embedded.uiUrl : `(your cluster at ${address})`}  namespace "${config.TEMPORAL_NAMESPACE}", task queue "${config.TEMPORAL_TASK_QUEUE}"`,
-    `  API           http://localhost:${config.PORT}/api/v1   (OpenAPI at /api/v1/openapi.json, health at /healthz)`,
+    `  API           http://${publicHost(config)}:${config.PORT}/api/v1   (OpenAPI at /api/v1/openapi.json, health at /healthz)`,
     `  API token     ${config.API_TOKEN ? '(from API_TOKEN)' : `${apiToken}   (generated for this run; set API_TOKEN to keep one)`}`,
     `  Database      ${sqliteFilePath(config.DATABASE_URL)}`,
     `  Daily summary ${config.DAILY_SUMMARY_TIME} ${config.TZ} to the accounting approvers (Temporal schedule "erp-daily-summary")`,

@@ -50,8 +50,8 @@ export const ConfigSchema = z
     ERP_PROFILE: z
       .string()
       .default('sage300cre')
-      .refine((id) => id in ERP_PROFILES, { message: `ERP_PROFILE must be one of: ${Object.keys(ERP_PROFILES).join(', ')}` }),
-    ERP_HTTP_URL: z.url().optional(),
+      .refine((id) => Object.hasOwn(ERP_PROFILES, id), { message: `ERP_PROFILE must be one of: ${Object.keys(ERP_PROFILES).join(', ')}` }),
+    ERP_HTTP_URL: optional.pipe(z.url().optional()),
     ERP_HTTP_SECRET: optional,
     ERP_ID_FROM_CHANGE_ORDER_NUMBER: flag.transform((value) => value ?? true),
     /** One-person offices: whoever sent a round may also decide it; the history marks it self-approved. */
@@ -63,7 +63,11 @@ export const ConfigSchema = z
       .string()
       .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'DAILY_SUMMARY_TIME must be HH:MM (24-hour)')
       .default('08:00'),
-    TZ: z.string().min(1).default('UTC'),
+    TZ: z
+      .string()
+      .min(1)
+      .default('UTC')
+      .refine((zone) => isTimeZone(zone), 'TZ must be an IANA time zone such as America/Chicago'),
   });
 
 function isTimeZone(zone: string): boolean {
@@ -75,10 +79,14 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
-/** COMPANY_TIME_ZONE, else TZ when it names a zone, else UTC. */
+/** COMPANY_TIME_ZONE, else TZ (UTC unless set). */
 export function companyTimeZone(config: Config): string {
-  if (config.COMPANY_TIME_ZONE) return config.COMPANY_TIME_ZONE;
-  return isTimeZone(config.TZ) ? config.TZ : 'UTC';
+  return config.COMPANY_TIME_ZONE ?? config.TZ;
+}
+
+/** How people reach a server listening on HOST: `localhost` for the any-address, else HOST itself. */
+export function publicHost(config: Config): string {
+  return config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
 }
 
 export type Config = z.infer<typeof ConfigSchema>;

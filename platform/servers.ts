@@ -40,7 +40,7 @@ export async function listenHttp(config: Config, db: Db, client: Client, apiToke
     intake: new Intake(db),
     apiToken,
     health: healthChecks(db, client),
-    slackConnected: slackConfigured(config),
+    slackConfigured: slackConfigured(config),
     mount: (server) => {
       if (!bot?.receiver) return;
       server.use(SLACK_EVENTS_PATH, slackRequestGuard({ signingSecret: config.SLACK_SIGNING_SECRET ?? '' }));

@@ -31,13 +31,17 @@ export const SEND_ACTIONS = ['sent', 're-sent'];
 
 export async function itemView(db: Db, type: ItemType, ref: string, rules: ItemRules, options: ItemViewOptions = {}) {
   const { item, erp } = options.loaded ?? (await loadItem(db, type, ref));
-  const [history, reviewed] = await Promise.all([
+  const [history, reviewed, booked] = await Promise.all([
     db.historyEntry.findMany({
       where: { erpRecordId: erp.id },
       orderBy: [{ at: 'asc' }, { id: 'asc' }],
       include: { actor: { select: { id: true, name: true } } },
     }),
     latestSnapshot(db, erp.id),
+    db.exportAttempt.findFirst({
+      where: { erpRecordId: erp.id, outcome: 'Booked' },
+      select: { idempotencyKey: true, round: true, snapshotHash: true, erpId: true },
+    }),
   ]);
   const status = erp.status as ErpStatus;
   const total = totalCents(item);
@@ -63,6 +67,11 @@ export async function itemView(db: Db, type: ItemType, ref: string, rules: ItemR
       /** Who sent the current (or last) round. */
       sentBy,
       reviewed: reviewed && { hash: reviewed.hash, payload: reviewed.payload, at: reviewed.at, by: reviewed.by, round: reviewed.round },
+      /**
+       * What the ERP holds: the key, round and snapshot it was booked under. Usually the latest round's;
+       * an earlier round's when its lost answer was found booked before a new export.
+       */
+      exported: booked,
       availableActions: actions.availableActions,
       unavailable: actions.unavailable,
       ...(options.actor ? { as: { id: options.actor.id, name: options.actor.name } } : {}),

@@ -44,7 +44,7 @@ async function call(method: string, path: string, body?: unknown, token: string 
 test('health reports the process, the database and Temporal', async () => {
   const { status, body } = await call('GET', '/healthz', undefined, null);
   expect(status).toBe(200);
-  expect(body).toEqual({ status: 'ok', checks: { process: 'ok', database: 'ok', temporal: 'ok' }, slack: 'not connected' });
+  expect(body).toEqual({ status: 'ok', checks: { process: 'ok', database: 'ok', temporal: 'ok' }, slack: 'not configured' });
 });
 
 test('a missing or wrong bearer token is refused and nothing is written', async () => {
@@ -255,7 +255,7 @@ test('health says a word per part and keeps the error itself for the log', async
     const response = await fetch(`http://127.0.0.1:${(down.address() as AddressInfo).port}/healthz`);
     expect(response.status).toBe(503);
     const text = await response.text();
-    expect(JSON.parse(text)).toEqual({ status: 'degraded', checks: { process: 'ok', database: 'down' }, slack: 'not connected' });
+    expect(JSON.parse(text)).toEqual({ status: 'degraded', checks: { process: 'ok', database: 'down' }, slack: 'not configured' });
     expect(text).not.toContain('ECONNREFUSED');
     expect(errors).toHaveBeenCalled();
   } finally {

@@ -97,6 +97,9 @@ test('an export whose answers were all lost, then rejected and re-sent, is found
   expect(exported.message).toContain(`already booked under the earlier key erp:cco:CO-D1#1 (round 1, snapshot sha256:${first.erp.reviewed?.hash})`);
   const attempts = await h.db.exportAttempt.findMany({ where: { erpRecord: { itemRef: 'CO-D1' } }, orderBy: { round: 'asc' } });
   expect(attempts.map((a) => [a.idempotencyKey, a.outcome])).toEqual([['erp:cco:CO-D1#1', 'Booked']]);
+  // The item says what the ERP holds: round 1's snapshot, not the latest reviewed one.
+  expect(synced.erp.exported).toEqual({ idempotencyKey: 'erp:cco:CO-D1#1', round: 1, snapshotHash: first.erp.reviewed?.hash, erpId: booked?.erpId });
+  expect(synced.erp.reviewed?.round).toBe(2);
 });
 
 test('an earlier key the ERP never booked is marked so, and the new round exports under its own key', async () => {

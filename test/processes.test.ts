@@ -57,7 +57,7 @@ test('the worker and the bot run as separate processes and carry an item from /e
   const bot = runEntry('bot', env);
   running.push(worker, bot);
   await worker.waitFor('Worker polling task queue "erp-processes-test"');
-  await bot.waitFor(`Slack bot listening on http://localhost:${port}/slack/events`);
+  await bot.waitFor(`Slack bot listening on http://127.0.0.1:${port}/slack/events`);
 
   const api = (method: string, route: string, body: unknown) =>
     fetch(`http://127.0.0.1:${port}/api/v1${route}`, { method, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });

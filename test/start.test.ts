@@ -27,12 +27,12 @@ test('npm start answers its health check with an embedded dev server, then stops
     await start.waitFor('Stop with Ctrl-C', 90_000);
     const banner = start.output();
     expect(banner).toContain(`Temporal UI   http://localhost:${uiPort}`);
-    expect(banner).toContain(`API           http://localhost:${port}/api/v1`);
+    expect(banner).toContain(`API           http://127.0.0.1:${port}/api/v1`);
     expect(banner).toContain('Slack is not connected: set SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET and SLACK_APPROVERS_CHANNEL');
 
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ status: 'ok', checks: { process: 'ok', database: 'ok', temporal: 'ok' }, slack: 'not connected' });
+    expect(await health.json()).toEqual({ status: 'ok', checks: { process: 'ok', database: 'ok', temporal: 'ok' }, slack: 'not configured' });
     expect((await fetch(`http://127.0.0.1:${uiPort}/`)).status).toBe(200);
     expect(temporalProcessesUsing(dir)).toHaveLength(1);
     expect(fs.existsSync(path.join(dir, 'temporal.db'))).toBe(true);
