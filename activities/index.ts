@@ -205,13 +205,17 @@ export function createActivities({ db, profile, settings, transport, notifier }:
      */
     async exportItem(input: { type: ItemType; ref: string; round: number }): Promise<ExportResult> {
       const idempotencyKey = exportIdempotencyKey(input.type, input.ref, input.round);
-      const erp = await db.erpRecord.findUniqueOrThrow({ where: { itemType_itemRef: { itemType: input.type, itemRef: input.ref } }, select: { id: true } });
-      const snapshot = await roundSnapshot(db, erp.id, input.round);
+      const erp = await db.erpRecord.findUniqueOrThrow({
+        where: { itemType_itemRef: { itemType: input.type, itemRef: input.ref } },
+        select: { id: true, snapshots: { where: { round: input.round }, select: { payload: true, hash: true } } },
+      });
+      const snapshot = erp.snapshots[0];
       // A round opened before snapshots were kept exports its item as it stands (locked since the send).
       const body = snapshot?.payload ?? canonicalJson(profile.toPayload((await loadItem(db, input.type, input.ref)).item, settings));
       const snapshotHash = snapshot?.hash ?? sha256Hex(body);
       try {
-        const earlier = await bookedEarlier(db, transport, erp.id, idempotencyKey);
+        // A first round has no earlier key to look up.
+        const earlier = input.round > 1 ? await bookedEarlier(db, transport, erp.id, idempotencyKey) : null;
         if (earlier) return earlier;
         await db.exportAttempt.upsert({
           where: { idempotencyKey },
