@@ -61,11 +61,16 @@ function bearer(token: string): RequestHandler {
   };
 }
 
-function methodNotAllowed(methods: string[]): RequestHandler {
-  return (req, res) => {
-    res.set('allow', methods.join(', '));
-    throw new RequestProblem(405, { error: 'method_not_allowed', message: `${req.method} is not allowed here; use ${methods.join(' or ')}.` });
-  };
+/** A route that takes one method; any other gets 405 with `Allow`. */
+function only(router: express.Router | express.Express, method: 'get' | 'put' | 'post', path: string, handler: RequestHandler): void {
+  const allowed = method.toUpperCase();
+  router
+    .route(path)
+    [method](handler)
+    .all((req, res) => {
+      res.set('allow', allowed);
+      throw new RequestProblem(405, { error: 'method_not_allowed', message: `${req.method} is not allowed here; use ${allowed}.` });
+    });
 }
 
 const jsonSafe = (_key: string, value: unknown) => (typeof value === 'bigint' ? Number(value) : value);
@@ -76,7 +81,7 @@ export function createApi({ db, desk, intake, apiToken, health, slackConfigured 
   app.set('json replacer', jsonSafe);
 
   // Open to anyone who can reach the port, so it says a word per part; the details go to the log.
-  app.get('/healthz', async (_req, res) => {
+  only(app, 'get', '/healthz', async (_req, res) => {
     const checks: Record<string, string> = { process: 'ok' };
     for (const { name, check } of health) {
       try {
@@ -94,42 +99,41 @@ export function createApi({ db, desk, intake, apiToken, health, slackConfigured 
   mount?.(app);
 
   const v1 = express.Router();
-  v1.get('/openapi.json', (_req, res) => {
+  only(v1, 'get', '/openapi.json', (_req, res) => {
     res.json(openApiDocument());
   });
-  v1.all('/openapi.json', methodNotAllowed(['GET']));
   v1.use(bearer(apiToken));
   v1.use(express.json({ limit: '1mb' }));
 
   const ref = (value: unknown) => parse(Ref, value, 'path');
 
-  v1.put('/users/:userId', async (req, res) => {
+  only(v1, 'put', '/users/:userId', async (req, res) => {
     const user = await intake.upsertUser(ref(req.params.userId), parse(UserBody, req.body, 'body'));
     res.json({ id: user.id, name: user.name, email: user.email });
   });
-  v1.put('/vendors/:vendorId', async (req, res) => {
+  only(v1, 'put', '/vendors/:vendorId', async (req, res) => {
     res.json(await intake.upsertVendor(ref(req.params.vendorId), parse(VendorBody, req.body, 'body')));
   });
-  v1.put('/cost-codes/:code', async (req, res) => {
+  only(v1, 'put', '/cost-codes/:code', async (req, res) => {
     res.json(await intake.upsertCostCode(ref(req.params.code), parse(CostCodeBody, req.body, 'body')));
   });
-  v1.put('/projects/:ref', async (req, res) => {
+  only(v1, 'put', '/projects/:ref', async (req, res) => {
     const key = ref(req.params.ref);
     await intake.upsertProject(key, parse(ProjectBody, req.body, 'body'));
     res.json(await desk.view('project', key));
   });
-  v1.put('/commitments/:ref', async (req, res) => {
+  only(v1, 'put', '/commitments/:ref', async (req, res) => {
     const key = ref(req.params.ref);
     await intake.upsertCommitment(key, parse(CommitmentBody, req.body, 'body'));
     res.json(await desk.view('commitment', key));
   });
-  v1.put('/change-orders/:ref', async (req, res) => {
+  only(v1, 'put', '/change-orders/:ref', async (req, res) => {
     const key = ref(req.params.ref);
     await intake.upsertChangeOrder(key, parse(ChangeOrderBody, req.body, 'body'));
     res.json(await desk.view('cco', key));
   });
 
-  v1.get('/items', async (req, res) => {
+  only(v1, 'get', '/items', async (req, res) => {
     const query = parse(ListQuery, req.query, 'query');
     const where = {
       ...(query.status ? { status: query.status } : {}),
@@ -158,33 +162,18 @@ export function createApi({ db, desk, intake, apiToken, health, slackConfigured 
     });
   });
 
-  v1.get('/items/:type/:ref', async (req, res) => {
+  only(v1, 'get', '/items/:type/:ref', async (req, res) => {
     const { as } = parse(ItemQuery, req.query, 'query');
     res.json(await desk.view(parse(ItemTypeParam, req.params.type, 'path'), ref(req.params.ref), as));
   });
 
-  v1.post('/items/:type/:ref/:action', async (req, res) => {
+  only(v1, 'post', '/items/:type/:ref/:action', async (req, res) => {
     const type = parse(ItemTypeParam, req.params.type, 'path');
     const action = parse(ActionParam, req.params.action, 'path');
     const body = action === 'reject' ? parse(RejectBody, req.body, 'body') : parse(ActionBody, req.body, 'body');
     res.json(await desk.act(action, type, ref(req.params.ref), body));
   });
 
-  // A known route asked with another method: 405 with the methods it takes.
-  const ROUTES: [string, string[]][] = [
-    ['/users/:userId', ['PUT']],
-    ['/vendors/:vendorId', ['PUT']],
-    ['/cost-codes/:code', ['PUT']],
-    ['/projects/:ref', ['PUT']],
-    ['/commitments/:ref', ['PUT']],
-    ['/change-orders/:ref', ['PUT']],
-    ['/items', ['GET']],
-    ['/items/:type/:ref', ['GET']],
-    ['/items/:type/:ref/:action', ['POST']],
-  ];
-  for (const [path, methods] of ROUTES) v1.all(path, methodNotAllowed(methods));
-
-  app.all('/healthz', methodNotAllowed(['GET']));
   app.use('/api/v1', v1);
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found', message: 'No such route. The API is described at /api/v1/openapi.json.' });

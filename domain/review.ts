@@ -3,7 +3,7 @@
  * are frozen together as the round's reviewed snapshot; the export sends exactly that payload, and a
  * re-send shows what changed since the rejected snapshot.
  */
-import { ITEM_TYPE_INFO, type ItemType } from './item-types';
+import type { ItemType } from './item-types';
 import { formatMoney, totalCents, type Item, type Person } from './items';
 
 export interface ReviewLine {
@@ -100,11 +100,6 @@ export function reviewChanges(before: ReviewFacts, after: ReviewFacts): ReviewCh
     compare(`lines.${lineNo}`, `Line ${lineNo}`, from ? lineWords(from) : null, to ? lineWords(to) : null);
   }
   return changes;
-}
-
-/** "commitment change order CO-7" */
-export function itemWords(facts: Pick<ReviewFacts, 'type' | 'ref'>): string {
-  return `${ITEM_TYPE_INFO[facts.type].label} ${facts.ref}`;
 }
 
 /** JSON with keys sorted at every level and no spaces: the bytes the snapshot's hash is taken over. */

@@ -227,31 +227,33 @@ export class ApprovalDesk {
             `${kind === 'resend' ? 're-sent' : 'sent'} by ${actor.name}. Created by ${item.createdBy.name}.`,
         }),
       });
+    // A round already runs under this ID: either another send won the race (refused at once), or the
+    // previous round has decided and is still finishing its notices (waited for, briefly).
     const recordedStatus = async () => (await this.deps.db.erpRecord.findUniqueOrThrow({ where: { id: erp.id } })).status as ErpStatus;
-    const alreadyInReview = () => new AlreadyInReview(`${label} ${ref} is already in review with accounting.`);
-    try {
+    const inReview = () => new AlreadyInReview(`${label} ${ref} is already in review with accounting.`);
+    const stillDelivering = (now: ErpStatus) =>
+      new AlreadyInReview(
+        `${label} ${ref} is ${statusLabel(now)}, but its previous round is still delivering its notices (a worker may be catching up); ` +
+          'nothing was sent. Try again in a minute.',
+      );
+    const started = async () => {
       try {
         await start();
+        return true;
       } catch (err) {
-        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-        // Another send won the race (its round is newer than the record we read): say so at once.
-        const running = await this.deps.client.workflow.getHandle(workflowId).query(roundStateQuery).catch(() => undefined);
-        if (isInReview(await recordedStatus()) || (running && running.round > erp.round)) throw alreadyInReview();
-        // The previous round has decided (the record says so) but is still finishing its deliveries.
-        await this.previousRoundFinished(workflowId);
-        await start();
+        if (err instanceof WorkflowExecutionAlreadyStartedError) return false;
+        throw domainErrorFrom(err) ?? err;
       }
-    } catch (err) {
-      if (err instanceof AlreadyInReview) throw err;
-      if (err instanceof WorkflowExecutionAlreadyStartedError) {
-        const now = await recordedStatus();
-        if (isInReview(now)) throw alreadyInReview();
-        throw new AlreadyInReview(
-          `${label} ${ref} is ${statusLabel(now)}, but its previous round is still delivering its notices (a worker may be catching up); ` +
-            'nothing was sent. Try again in a minute.',
-        );
+    };
+    if (!(await started())) {
+      const running = await this.deps.client.workflow.getHandle(workflowId).query(roundStateQuery).catch(() => undefined);
+      const now = await recordedStatus();
+      if (isInReview(now) || (running && running.round > erp.round)) throw inReview();
+      await this.previousRoundFinished(workflowId);
+      if (!(await started())) {
+        const after = await recordedStatus();
+        throw isInReview(after) ? inReview() : stillDelivering(after);
       }
-      throw domainErrorFrom(err) ?? err;
     }
     return this.view(type, ref);
   }
@@ -297,7 +299,8 @@ export class ApprovalDesk {
     const sender = DECISIONS.includes(action) ? await this.roundSender(erp.id) : null;
     const selfApproval = selfApprovalRefusal(action, actor, sender, this.rules.allowSelfApproval, `${ITEM_TYPE_INFO[type].label} ${ref}`);
     if (selfApproval) throw selfApproval;
-    const selfApproved = sender?.id === actor.id && DECISIONS.includes(action) ? { selfApproved: true } : {};
+    // Only reached with ALLOW_SELF_APPROVAL (the refusal above stops it otherwise): the history says so.
+    const selfApproved = sender?.id === actor.id ? { selfApproved: true } : {};
 
     const handle = client.workflow.getHandle(approvalWorkflowId(type, ref));
     const send = async () => {

@@ -10,7 +10,7 @@ import type { ErpProfile, ErpSettings } from '../domain/erp-profiles';
 import { ITEM_TYPE_INFO, approvalWorkflowId, type ItemType } from '../domain/item-types';
 import { formatCents, totalCents, type Person } from '../domain/items';
 import type { Actor } from '../domain/permissions';
-import { isLocked, statusLabel, type ErpStatus } from '../domain/statuses';
+import { ACTION_PAST, isLocked, statusLabel, type ErpStatus } from '../domain/statuses';
 
 /** The company's rules an item is judged by. */
 export interface ItemRules {
@@ -27,7 +27,7 @@ export interface ItemViewOptions {
 }
 
 /** History actions that open a round: their actor is the round's sender. */
-export const SEND_ACTIONS = ['sent', 're-sent'];
+export const SEND_ACTIONS = [ACTION_PAST.send, ACTION_PAST.resend];
 
 export async function itemView(db: Db, type: ItemType, ref: string, rules: ItemRules, options: ItemViewOptions = {}) {
   const { item, erp } = options.loaded ?? (await loadItem(db, type, ref));

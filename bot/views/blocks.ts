@@ -15,13 +15,10 @@ export const LIMITS = {
   header: 150,
   buttonText: 75,
   buttonValue: 2000,
-  buttonUrl: 3000,
   /** The top-level `text` of a message: used for notifications; kept short. */
   messageText: 3000,
   messageBlocks: 50,
   homeBlocks: 100,
-  modalBlocks: 100,
-  modalTitle: 24,
 } as const;
 
 export function section(text: Mrkdwn): SectionBlock {
