@@ -117,9 +117,10 @@ export function createActivities({ db, profile, settings, transport, notifier }:
       return refusalsAsFailures(() =>
         writeTransaction(db, async (tx) => {
           const { item, erp } = await loadItem(tx, input.type, input.ref);
+          const previousRejection = input.kind === 'resend' ? erp.lastRejectionReason : null;
           if (await alreadyRecorded(tx, input.eventKey)) {
             const snapshot = await roundSnapshot(tx, erp.id, input.round);
-            return { previousRejection: input.kind === 'resend' ? erp.lastRejectionReason : null, snapshotHash: snapshot?.hash ?? null };
+            return { previousRejection, snapshotHash: snapshot?.hash ?? null };
           }
           const from = erp.status as ErpStatus;
           const to = nextStatus(from, input.kind);
@@ -145,13 +146,13 @@ export function createActivities({ db, profile, settings, transport, notifier }:
               action: ACTION_PAST[input.kind],
               fromStatus: from,
               toStatus: to,
-              reason: input.kind === 'resend' ? erp.lastRejectionReason : null,
+              reason: previousRejection,
               message: `Reviewed snapshot sha256:${snapshot.hash}`,
               snapshotHash: snapshot.hash,
               eventKey: input.eventKey,
             },
           });
-          return { previousRejection: input.kind === 'resend' ? erp.lastRejectionReason : null, snapshotHash: snapshot.hash };
+          return { previousRejection, snapshotHash: snapshot.hash };
         }),
       );
     },
