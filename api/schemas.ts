@@ -59,7 +59,11 @@ const LineNo = z.number().int().min(1).max(1_000_000);
 export const UserBody = z
   .object({
     name: text(200),
-    email: z.email({ pattern: EMAIL }).max(254),
+    // Stored in lower case: one person, one address, whatever case a source system or Slack writes it in.
+    email: z
+      .email({ pattern: EMAIL })
+      .max(254)
+      .transform((email) => email.toLowerCase()),
     slackId: z.string().regex(/^[A-Z0-9]{1,40}$/, 'must be a Slack user id such as U0123ABCD').nullish(),
     canPushToAccounting: z.boolean().default(false),
     permissions: z

@@ -21,7 +21,7 @@ export class SlackDirectory {
       return known.id;
     }
     const info = await this.client.users.info({ user: slackUserId }).catch(() => undefined);
-    const email = info?.user?.profile?.email;
+    const email = info?.user?.profile?.email?.toLowerCase();
     const user = email ? await this.db.user.findUnique({ where: { email } }) : null;
     if (!user) {
       throw new UnknownUser(

@@ -215,6 +215,9 @@ test("a user's email or Slack id already taken by someone else is a 409 naming t
   await seedCompany(h.intake);
   const taken = await call('PUT', '/api/v1/users/u-copy', { name: 'Copy', email: 'pat@example.com' });
   expect(taken).toMatchObject({ status: 409, body: { error: 'already_taken', field: 'email' } });
+  // The same address in another case is the same address.
+  const lookalike = await call('PUT', '/api/v1/users/u-copy', { name: 'Copy', email: 'PAT@Example.COM' });
+  expect(lookalike).toMatchObject({ status: 409, body: { error: 'already_taken', field: 'email' } });
   await call('PUT', '/api/v1/users/u-slack', { name: 'Slack One', email: 'one@example.com', slackId: 'U0SLACK1' });
   const slack = await call('PUT', '/api/v1/users/u-slack-2', { name: 'Slack Two', email: 'two@example.com', slackId: 'U0SLACK1' });
   expect(slack).toMatchObject({ status: 409, body: { error: 'already_taken', field: 'slackId' } });

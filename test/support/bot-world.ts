@@ -33,7 +33,8 @@ export async function startBotWorld(): Promise<BotWorld> {
   const slack = await startFakeSlack([
     { id: SLACK.pm, email: 'pat@example.com' },
     { id: SLACK.approver, email: 'dana@example.com' },
-    { id: SLACK.approver2, email: 'sam@example.com' },
+    // Slack's profile may spell the address in another case than the directory does.
+    { id: SLACK.approver2, email: 'Sam@Example.com' },
     { id: SLACK.engineer, email: 'eli@example.com' },
     { id: SLACK.stranger, email: 'stranger@elsewhere.com' },
   ]);

@@ -46,7 +46,8 @@ export async function startFakeSlack(users: SlackUser[] = [], { keepArgs = true 
         return user ? { ok: true, user: { id: user.id, profile: { email: user.email } } } : { ok: false, error: 'user_not_found' };
       }
       case 'users.lookupByEmail': {
-        const user = users.find((u) => u.email === args.email);
+        // Slack matches addresses whatever their case.
+        const user = users.find((u) => u.email.toLowerCase() === String(args.email).toLowerCase());
         return user ? { ok: true, user: { id: user.id } } : { ok: false, error: 'users_not_found' };
       }
       default:
