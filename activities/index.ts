@@ -16,7 +16,7 @@ import { loadItem } from '../store/items';
 import { freezeSnapshot, roundSnapshot, sha256Hex } from '../store/snapshots';
 import { canonicalJson, reviewFacts } from '../domain/review';
 import { actorOf } from '../store/users';
-import { writeTransaction, type Db, type Tx } from '../store/prisma';
+import { lockItem, writeTransaction, type Db, type Tx } from '../store/prisma';
 import type { Notifier } from './notifier';
 import type { Notice } from './types';
 
@@ -116,6 +116,8 @@ export function createActivities({ db, profile, settings, transport, notifier }:
     async openRound(input: OpenRoundInput): Promise<OpenedRound> {
       return refusalsAsFailures(() =>
         writeTransaction(db, async (tx) => {
+          // Row lock: an edit or void of the item waits, so what is frozen is what stays locked.
+          await lockItem(tx, input.type, input.ref);
           const { item, erp } = await loadItem(tx, input.type, input.ref);
           const previousRejection = input.kind === 'resend' ? erp.lastRejectionReason : null;
           if (await alreadyRecorded(tx, input.eventKey)) {
@@ -160,6 +162,8 @@ export function createActivities({ db, profile, settings, transport, notifier }:
     /** Moves the item's ERP status and writes the change history entry, once per event. */
     async recordTransition(input: TransitionInput): Promise<void> {
       await writeTransaction(db, async (tx) => {
+        // Row lock: a void or release racing this transition reads the status it leaves.
+        await lockItem(tx, input.type, input.ref);
         const erp = await tx.erpRecord.findUniqueOrThrow({
           where: { itemType_itemRef: { itemType: input.type, itemRef: input.ref } },
           include: { history: { where: { eventKey: input.eventKey }, select: { id: true } } },

@@ -24,11 +24,13 @@ import { dailySummaryMessage, homeView, PER_LIST } from '../bot/views/queue';
 import { erpProfile } from '../domain/erp-profiles';
 import { approvalWorkflowId } from '../domain/item-types';
 import { findTemporalCli } from '../platform/temporal-cli';
-import { applyMigrations } from '../platform/startup';
+import { createDatabase } from '../platform/database';
+import { EmbeddedPostgres } from '../platform/embedded-postgres';
+import { applyMigrations } from '../platform/migrations';
 import { ApprovalDesk, DEFAULT_EXPORT_POLICY } from '../services/approval-desk';
 import { Intake } from '../services/intake';
 import { approverQueue } from '../services/queues';
-import { createDb, tuneSqlite } from '../store/prisma';
+import { createDb } from '../store/prisma';
 import { WORKFLOWS_PATH } from '../worker/plugin';
 import { startFakeSlack } from '../test/support/fake-slack';
 import { APPROVER, PM, changeOrderBody, commitmentBody, seedCompany } from '../test/support/fixtures';
@@ -132,8 +134,13 @@ async function main() {
   const sizes = (process.env.BENCH_SIZES ?? '1000,5000,10000').split(',').map(Number);
   const throughputItems = Number(process.env.BENCH_THROUGHPUT_ITEMS ?? 500);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'erp-bench-'));
-  const databaseUrl = `file:${path.join(dir, 'bench.db')}`;
-  applyMigrations(databaseUrl);
+  // The embedded PostgreSQL, as `npm start` runs it.
+  fs.chmodSync(dir, 0o755);
+  const postgres = new EmbeddedPostgres({ dir: path.join(dir, 'postgres'), port: await freePort() });
+  await postgres.start();
+  const databaseUrl = postgres.url('bench');
+  await createDatabase(databaseUrl);
+  await applyMigrations(databaseUrl);
 
   console.log('Setting up: Temporal dev server, workflow bundles, worker process, Bolt app, Slack stand-in…');
   const temporal = await startTestTemporal();
@@ -160,7 +167,6 @@ async function main() {
   await waitForOutput(baselineWorker, 'Baseline worker polling');
 
   const db = createDb(databaseUrl);
-  await tuneSqlite(db);
   const connection = await Connection.connect({ address: temporal.address });
   const client = new Client({ connection });
   const desk = new ApprovalDesk({ db, client, taskQueue, profile: erpProfile('sage300cre'), settings: { erpIdFromChangeOrderNumber: true }, exportPolicy: DEFAULT_EXPORT_POLICY });
@@ -369,6 +375,7 @@ async function main() {
   await connection.close();
   await db.$disconnect();
   await temporal.teardown();
+  await postgres.stop();
   fs.rmSync(dir, { recursive: true, force: true });
   process.exit(0);
 }

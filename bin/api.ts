@@ -4,13 +4,12 @@ import { temporalConnection } from '../platform/components';
 import { listenHttp } from '../platform/servers';
 import { ConfigError, loadConfig, publicHost } from '../platform/config';
 import { onShutdown, runMain } from '../platform/startup';
-import { createDb, tuneSqlite } from '../store/prisma';
+import { openDatabase } from '../platform/database';
 
 runMain(async () => {
   const config = loadConfig();
   if (!config.API_TOKEN) throw new ConfigError(['API_TOKEN: API_TOKEN is required for the API (at least 16 characters)']);
-  const db = createDb(config.DATABASE_URL);
-  await tuneSqlite(db);
+  const db = openDatabase(config);
   const connection = await Connection.connect(temporalConnection(config));
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const server = await listenHttp(config, db, client, config.API_TOKEN);

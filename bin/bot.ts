@@ -8,12 +8,11 @@ import { temporalConnection } from '../platform/components';
 import { listenHttp, SLACK_SETUP_HINT, slackBot } from '../platform/servers';
 import { ConfigError, loadConfig, publicHost } from '../platform/config';
 import { onShutdown, runMain } from '../platform/startup';
-import { createDb, tuneSqlite } from '../store/prisma';
+import { openDatabase } from '../platform/database';
 
 runMain(async () => {
   const config = loadConfig();
-  const db = createDb(config.DATABASE_URL);
-  await tuneSqlite(db);
+  const db = openDatabase(config);
   const connection = await Connection.connect(temporalConnection(config));
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const bot = slackBot(config, db, client);

@@ -1,4 +1,4 @@
-/** Operator commands: status and release of an item's round, and a backup of the database. */
+/** Operator commands: status and release of an item's round; export, restore and import of the database. */
 import { Client, Connection } from '@temporalio/client';
 import { InvalidRequest } from '../domain/errors';
 import { isItemType } from '../domain/item-types';
@@ -6,21 +6,32 @@ import { erpSetup, temporalConnection } from '../platform/components';
 import { loadConfig } from '../platform/config';
 import { runMain } from '../platform/startup';
 import { itemView } from '../services/item-view';
-import { backupDatabase, releaseItem, roundStatus } from '../services/operations';
-import { createDb } from '../store/prisma';
+import { releaseItem, roundStatus } from '../services/operations';
+import { exportDatabase, exportFile, loadRows, sqliteFile, TABLES, type TableCounts } from '../services/transfer';
+import { databaseUrl, displayUrl, openDatabase } from '../platform/database';
+import { applyMigrations } from '../platform/migrations';
 
 const USAGE = [
   'usage: npm run ops -- status <project|commitment|cco> <ref>',
   '       npm run ops -- release <project|commitment|cco> <ref> --reason "why" [--force]',
-  '       npm run ops -- backup <file>',
+  '       npm run ops -- backup <file>          (every table, from one snapshot, while the product runs)',
+  '       npm run ops -- restore <file>         (into an empty database)',
+  '       npm run ops -- import-sqlite <file>   (the SQLite database of an earlier release, into an empty database)',
 ].join('\n');
+
+const summary = (counts: TableCounts) => TABLES.filter((table) => counts[table] > 0).map((table) => `${table} ${counts[table]}`).join(', ') || 'no rows';
 
 runMain(async () => {
   const [command, type, ref, ...rest] = process.argv.slice(2);
-  if (command === 'backup' && type) {
-    const config = loadConfig();
-    await backupDatabase(config.DATABASE_URL, type);
-    console.log(`Backed up ${config.DATABASE_URL} to ${type}`);
+  if ((command === 'backup' || command === 'restore' || command === 'import-sqlite') && type && !ref) {
+    const url = databaseUrl(loadConfig());
+    if (command === 'backup') {
+      console.log(`Exported ${displayUrl(url)} to ${type}: ${summary(await exportDatabase(url, type))}.`);
+      return;
+    }
+    await applyMigrations(url);
+    const source = command === 'restore' ? await exportFile(type) : await sqliteFile(type);
+    console.log(`Loaded ${type} into ${displayUrl(url)} in one transaction, every table's count matching: ${summary(await loadRows(url, source))}.`);
     return;
   }
   if (!command || !type || !ref || !isItemType(type)) {
@@ -28,7 +39,7 @@ runMain(async () => {
     process.exit(2);
   }
   const config = loadConfig();
-  const db = createDb(config.DATABASE_URL);
+  const db = openDatabase(config);
   const connection = await Connection.connect(temporalConnection(config));
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   try {

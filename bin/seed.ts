@@ -6,14 +6,15 @@ import { ChangeOrderBody, CommitmentBody, CostCodeBody, ProjectBody, UserBody, V
 import * as company from '../demo/company';
 import { ItemLocked } from '../domain/errors';
 import { loadConfig } from '../platform/config';
-import { applyMigrations, runMain } from '../platform/startup';
+import { databaseUrl, displayUrl, openDatabase } from '../platform/database';
+import { applyMigrations } from '../platform/migrations';
+import { runMain } from '../platform/startup';
 import { Intake } from '../services/intake';
-import { createDb } from '../store/prisma';
 
 runMain(async () => {
   const config = loadConfig();
-  applyMigrations(config.DATABASE_URL);
-  const db = createDb(config.DATABASE_URL);
+  await applyMigrations(databaseUrl(config));
+  const db = openDatabase(config);
   const intake = new Intake(db);
   const kept: string[] = [];
   const item = async (ref: string, upsert: () => Promise<unknown>) => {
@@ -32,7 +33,7 @@ runMain(async () => {
   for (const [ref, body] of Object.entries(company.commitments)) await item(ref, () => intake.upsertCommitment(ref, CommitmentBody.parse(body)));
   for (const [ref, body] of Object.entries(company.changeOrders)) await item(ref, () => intake.upsertChangeOrder(ref, ChangeOrderBody.parse(body)));
 
-  console.log(`Seeded ${config.DATABASE_URL}:`);
+  console.log(`Seeded ${displayUrl(databaseUrl(config))}:`);
   console.log(`  people      ${Object.entries(company.users).map(([id, u]) => `${u.name} (${id})`).join(', ')}`);
   console.log(`  project     ${company.PROJECT} ${company.project.name}; commitments ${Object.keys(company.commitments).join(', ')}`);
   for (const [ref, co] of Object.entries(company.changeOrders)) console.log(`  ${ref.padEnd(11)} ${co.note}`);

@@ -1,19 +1,19 @@
 /**
- * Everything in one process for a newcomer or a small office: migrations, an embedded Temporal dev
- * server with its UI (unless TEMPORAL_ADDRESS is set), the worker, the API and the Slack bot. Ctrl-C stops it all.
+ * Everything in one process for a newcomer or a small office: an embedded PostgreSQL (unless
+ * DATABASE_URL is set), migrations, an embedded Temporal dev server with its UI (unless
+ * TEMPORAL_ADDRESS is set), the worker, the API and the Slack bot. Ctrl-C stops it all.
  */
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { erpSetup, erpTransport, notifier, temporalConnection } from '../platform/components';
 import { listenHttp, SLACK_SETUP_HINT, slackBot } from '../platform/servers';
 import { ensureDailySummarySchedule } from '../services/daily-summary-schedule';
 import { loadConfig, publicHost } from '../platform/config';
-import { sqliteFilePath } from '../platform/database-url';
+import { createDatabase, databaseUrl, displayUrl, EMBEDDED_DATABASE, embeddedPostgres, openDatabase } from '../platform/database';
 import { startEmbeddedTemporal } from '../platform/embedded-temporal';
-import { applyMigrations, onShutdown, runMain } from '../platform/startup';
-import { createDb, tuneSqlite } from '../store/prisma';
+import { applyMigrations } from '../platform/migrations';
+import { onShutdown, runMain } from '../platform/startup';
 import { erpApprovalsPlugin } from '../worker/plugin';
 
 runMain(async () => {
@@ -21,13 +21,17 @@ runMain(async () => {
   // We stop the worker ourselves, after the API and before the embedded server.
   Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('WARN') });
 
-  applyMigrations(config.DATABASE_URL);
-  const dataDir = path.dirname(sqliteFilePath(config.DATABASE_URL));
-  const embedded = config.TEMPORAL_ADDRESS ? undefined : await startEmbeddedTemporal({ dataDir, namespace: config.TEMPORAL_NAMESPACE, port: config.TEMPORAL_DEV_PORT, uiPort: config.TEMPORAL_UI_PORT });
+  // Without DATABASE_URL, an embedded PostgreSQL with its data under ./data/postgres: started first, stopped last.
+  const embeddedDb = config.DATABASE_URL ? undefined : embeddedPostgres(config);
+  if (embeddedDb) {
+    await embeddedDb.start();
+    await createDatabase(embeddedDb.url(EMBEDDED_DATABASE));
+  }
+  await applyMigrations(databaseUrl(config));
+  const embedded = config.TEMPORAL_ADDRESS ? undefined : await startEmbeddedTemporal({ dataDir: 'data', namespace: config.TEMPORAL_NAMESPACE, port: config.TEMPORAL_DEV_PORT, uiPort: config.TEMPORAL_UI_PORT });
   const address = embedded?.address ?? (config.TEMPORAL_ADDRESS as string);
 
-  const db = createDb(config.DATABASE_URL);
-  await tuneSqlite(db);
+  const db = openDatabase(config);
   const nativeConnection = await NativeConnection.connect(temporalConnection(config, address));
   const connection = await Connection.connect(temporalConnection(config, address));
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
@@ -57,7 +61,7 @@ runMain(async () => {
     `  Temporal UI   ${embedded ? embedded.uiUrl : `(your cluster at ${address})`}  namespace "${config.TEMPORAL_NAMESPACE}", task queue "${config.TEMPORAL_TASK_QUEUE}"`,
     `  API           http://${publicHost(config)}:${config.PORT}/api/v1   (OpenAPI at /api/v1/openapi.json, health at /healthz)`,
     `  API token     ${config.API_TOKEN ? '(from API_TOKEN)' : `${apiToken}   (generated for this run; set API_TOKEN to keep one)`}`,
-    `  Database      ${sqliteFilePath(config.DATABASE_URL)}`,
+    `  Database      ${embeddedDb ? `embedded PostgreSQL, data in ${embeddedDb.dataDir}  (${displayUrl(databaseUrl(config))})` : displayUrl(databaseUrl(config))}`,
     `  Daily summary ${config.DAILY_SUMMARY_TIME} ${config.TZ} to the accounting approvers (Temporal schedule "erp-daily-summary")`,
     `  ERP           ${config.ERP_CONNECTOR} connector, ${config.ERP_PROFILE} rules`,
     slackLine,
@@ -66,7 +70,7 @@ runMain(async () => {
   console.log(lines.join('\n'));
 
   onShutdown(async (signal) => {
-    console.log(`\n${signal}: stopping the API, the worker${embedded ? ' and the Temporal dev server' : ''}…`);
+    console.log(`\n${signal}: stopping the API, the worker${embedded ? ' and the Temporal dev server' : ''}${embeddedDb ? ', then the embedded PostgreSQL' : ''}…`);
     await new Promise((resolve) => server.close(resolve));
     if (bot && !bot.receiver) await bot.app.stop();
     worker.shutdown();
@@ -75,6 +79,7 @@ runMain(async () => {
     await nativeConnection.close();
     await embedded?.stop();
     await db.$disconnect();
+    await embeddedDb?.stop();
     console.log('Stopped.');
   });
 });

@@ -8,13 +8,12 @@ import { ensureDailySummarySchedule } from '../services/daily-summary-schedule';
 import { erpSetup, erpTransport, notifier, temporalAddress, temporalConnection } from '../platform/components';
 import { loadConfig } from '../platform/config';
 import { runMain } from '../platform/startup';
-import { createDb, tuneSqlite } from '../store/prisma';
+import { openDatabase } from '../platform/database';
 import { erpApprovalsPlugin } from '../worker/plugin';
 
 runMain(async () => {
   const config = loadConfig();
-  const db = createDb(config.DATABASE_URL);
-  await tuneSqlite(db);
+  const db = openDatabase(config);
   const connection = await NativeConnection.connect(temporalConnection(config));
   const worker = await Worker.create({
     connection,

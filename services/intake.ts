@@ -2,7 +2,7 @@
  * Idempotent upserts from source systems, keyed by their own ids and refs. Each runs in one
  * transaction, and an item with accounting refuses edits to its locked fields.
  */
-import { writeTransaction, type Db, type Tx } from '../store/prisma';
+import { lockItem, writeTransaction, type Db, type Tx } from '../store/prisma';
 import { AlreadyTaken, InvalidItem, ItemLocked, UnknownReference } from '../domain/errors';
 import { ITEM_TYPE_INFO, type ItemType } from '../domain/item-types';
 import { COMPANY_SCOPE, projectScope } from '../domain/permissions';
@@ -119,6 +119,7 @@ export class Intake {
 
   async upsertProject(ref: string, input: ProjectInput) {
     return writeTransaction(this.db, async (tx) => {
+      await lockItem(tx, 'project', ref);
       await requireUser(tx, input.createdBy, 'createdBy');
       const existing = await tx.project.findUnique({ where: { ref }, include: { erp: true } });
       const data = { name: input.name, number: input.number ?? null, createdById: input.createdBy, url: input.url ?? null };
@@ -140,6 +141,7 @@ export class Intake {
   async upsertCommitment(ref: string, input: CommitmentInput) {
     assertUniqueLineNumbers(input.sovLines, 'sovLines');
     return writeTransaction(this.db, async (tx) => {
+      await lockItem(tx, 'commitment', ref);
       await requireUser(tx, input.createdBy, 'createdBy');
       const project = await tx.project.findUnique({ where: { ref: input.project } });
       if (!project) throw new UnknownReference(`project: there is no project "${input.project}"; push the project first.`, 'project');
@@ -196,6 +198,7 @@ export class Intake {
   async upsertChangeOrder(ref: string, input: ChangeOrderInput) {
     assertUniqueLineNumbers(input.lines, 'lines');
     return writeTransaction(this.db, async (tx) => {
+      await lockItem(tx, 'cco', ref);
       await requireUser(tx, input.createdBy, 'createdBy');
       const commitment = await tx.commitment.findUnique({ where: { ref: input.commitment }, include: { sovLines: true } });
       if (!commitment) {

@@ -7,11 +7,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { InvalidRequest, NotAwaitingDecision } from '../domain/errors';
 import { ITEM_TYPE_INFO, approvalWorkflowId, type ItemType } from '../domain/item-types';
 import { isInReview, statusLabel, type ErpStatus } from '../domain/statuses';
-import fs from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
-import { sqliteFilePath } from '../platform/database-url';
-import { writeTransaction, type Db } from '../store/prisma';
+import { lockItem, writeTransaction, type Db } from '../store/prisma';
 
 export async function roundStatus(client: Client, type: ItemType, ref: string): Promise<string> {
   try {
@@ -28,6 +24,7 @@ export async function releaseItem(db: Db, client: Client, type: ItemType, ref: s
   const round = await roundStatus(client, type, ref);
   if (round === 'RUNNING') throw new InvalidRequest(`${label} has a running round: decide it (accept, reject, retrieve) instead of releasing it.`);
   return writeTransaction(db, async (tx) => {
+    await lockItem(tx, type, ref); // a decision or send racing the release waits, then sees Retrieved
     const erp = await tx.erpRecord.findUniqueOrThrow({ where: { itemType_itemRef: { itemType: type, itemRef: ref } } });
     const from = erp.status as ErpStatus;
     if (!isInReview(from)) throw new NotAwaitingDecision(`${label} is ${statusLabel(from)}: there is nothing to release.`, from);
@@ -53,13 +50,3 @@ export async function releaseItem(db: Db, client: Client, type: ItemType, ref: s
   });
 }
 
-/** A consistent copy of the live SQLite database (SQLite's online backup: safe while processes write). */
-export async function backupDatabase(databaseUrl: string, destination: string): Promise<void> {
-  fs.mkdirSync(path.dirname(path.resolve(destination)), { recursive: true });
-  const source = new Database(sqliteFilePath(databaseUrl), { readonly: true, fileMustExist: true });
-  try {
-    await source.backup(destination);
-  } finally {
-    source.close();
-  }
-}

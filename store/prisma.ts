@@ -1,156 +1,116 @@
-import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
-import { PrismaClient } from '@prisma/client';
-import {
-  isDriverAdapterError,
-  type SqlDriverAdapter,
-  type SqlDriverAdapterFactory,
-  type SqlQuery,
-  type SqlQueryable,
-  type Transaction,
-} from '@prisma/driver-adapter-utils';
-import { sqliteFilePath } from '../platform/database-url';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { Prisma, PrismaClient } from '@prisma/client';
+import { isDriverAdapterError } from '@prisma/driver-adapter-utils';
+import type { ItemType } from '../domain/item-types';
 
-/**
- * How long one statement waits for another process's write lock. better-sqlite3 waits synchronously,
- * freezing this process, so the wait is kept short and longer locks are waited out between retries
- * of the statement (below; and Temporal retries an activity that still could not write).
- */
-export const BUSY_TIMEOUT_MS = 250;
-
-const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 25 * 2 ** attempt) + Math.random() * 25));
-
-/** Runs one statement, waiting out another process's lock between short attempts (about 16 s in all). */
-async function retryingBusy<T>(statement: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await statement();
-    } catch (err) {
-      if (attempt >= 12 || !isDriverBusy(err)) throw err;
-      await pause(attempt);
-    }
-  }
+export interface PoolSettings {
+  /** Connections this process may hold at once (each process has its own pool). */
+  size: number;
+  /** How long a query waits for a free connection before it fails (and the API answers 503). */
+  acquireTimeoutMs: number;
 }
 
-/** The adapter's word for SQLite's plain SQLITE_BUSY: the lock was not free within BUSY_TIMEOUT_MS. */
-function isDriverBusy(err: unknown): boolean {
-  return isDriverAdapterError(err) && err.cause.kind === 'SocketTimeout';
-}
+export const DEFAULT_POOL: PoolSettings = { size: 10, acquireTimeoutMs: 10_000 };
 
-/**
- * SQLite refuses, without waiting, a transaction that read first and then wants to write while another
- * process wrote in between (SQLITE_BUSY_SNAPSHOT). Every transaction here (ours, and the ones Prisma
- * opens for an upsert or a nested write) therefore takes the write lock before it reads, with a write
- * that touches no row; the lock is waited for like any busy statement.
- */
-const TAKE_WRITE_LOCK: SqlQuery = { sql: 'UPDATE "ErpRecord" SET "round" = "round" WHERE 1 = 0', args: [], argTypes: [] };
-
-const ROLLBACK: SqlQuery = { sql: 'ROLLBACK', args: [], argTypes: [] };
-
-/** Ends SQLite's transaction if it is still open, and gives the connection back to the adapter. */
-async function abandon(tx: Transaction): Promise<void> {
-  await tx.executeRaw(ROLLBACK).catch(() => undefined); // SQLite may have rolled it back already
-  await tx.rollback();
-}
-
-/**
- * Prisma ends a transaction with a COMMIT or ROLLBACK statement and only then frees the adapter's one
- * connection; when that statement fails (a disk I/O error at COMMIT, or a ROLLBACK after SQLite
- * already rolled back on such an error) the connection would stay taken and every later transaction
- * in the process would wait forever. Here a failed ending still ends the transaction: a failed COMMIT
- * is rolled back and reported; a failed ROLLBACK means nothing is left to roll back.
- */
-async function endingSafely(tx: Transaction, query: SqlQuery, execute: (query: SqlQuery) => Promise<number>): Promise<number> {
-  if (query.sql !== 'COMMIT' && query.sql !== 'ROLLBACK') return execute(query);
-  try {
-    return await execute(query);
-  } catch (err) {
-    await abandon(tx);
-    if (query.sql === 'COMMIT') throw err;
-    return 0;
-  }
-}
-
-/**
- * The SQLite adapter with every statement retried on a busy lock, in or out of a transaction. This
- * sits below Prisma's query layer, so it costs nothing on the way (a client extension doing the same
- * doubled the CPU time of every query). The adapter's objects keep private state, so the wrappers
- * delegate to them rather than inherit from them.
- */
-function busyRetryingAdapter(factory: SqlDriverAdapterFactory): SqlDriverAdapterFactory {
-  const statements = (queryable: SqlQueryable) => ({
-    provider: queryable.provider,
-    adapterName: queryable.adapterName,
-    queryRaw: (query: SqlQuery) => retryingBusy(() => queryable.queryRaw(query)),
-    executeRaw: (query: SqlQuery) => retryingBusy(() => queryable.executeRaw(query)),
+export function createDb(databaseUrl: string, pool: PoolSettings = DEFAULT_POOL) {
+  const adapter = new PrismaPg({
+    connectionString: databaseUrl,
+    max: pool.size,
+    connectionTimeoutMillis: pool.acquireTimeoutMs,
+    idleTimeoutMillis: 30_000,
+    // Shows which process holds a connection in pg_stat_activity.
+    application_name: `erp-approvals:${process.title === 'node' ? process.argv[1]?.split('/').pop() : process.title}`,
   });
-  return {
-    provider: factory.provider,
-    adapterName: factory.adapterName,
-    async connect(): Promise<SqlDriverAdapter> {
-      const adapter = await factory.connect();
-      return {
-        ...statements(adapter),
-        executeScript: (script) => adapter.executeScript(script),
-        getConnectionInfo: adapter.getConnectionInfo && (() => adapter.getConnectionInfo!()),
-        dispose: () => adapter.dispose(),
-        async startTransaction(isolationLevel): Promise<Transaction> {
-          const tx = await adapter.startTransaction(isolationLevel);
-          const run = statements(tx);
-          const wrapped: Transaction = { ...run, executeRaw: (query) => endingSafely(tx, query, run.executeRaw), options: tx.options, commit: () => tx.commit(), rollback: () => tx.rollback() };
-          try {
-            await run.executeRaw(TAKE_WRITE_LOCK);
-          } catch (err) {
-            await abandon(tx);
-            throw err;
-          }
-          return wrapped;
-        },
-      };
-    },
-  };
-}
-
-export function createDb(databaseUrl: string) {
-  const adapter = new PrismaBetterSQLite3({ url: sqliteFilePath(databaseUrl), timeout: BUSY_TIMEOUT_MS });
-  return new PrismaClient({ adapter: busyRetryingAdapter(adapter) });
+  return new PrismaClient({ adapter });
 }
 
 export type Db = ReturnType<typeof createDb>;
 /** The client inside an interactive transaction. */
 export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 
-/** WAL lets readers carry on while one process writes. */
-export async function tuneSqlite(db: Db): Promise<void> {
-  await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
+/** PostgreSQL's codes for a connection that went away with the server: shut down, restarting, starting up. */
+const SERVER_GONE = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004']);
+/** What node-postgres and the pool say when a connection breaks or none can be had. */
+const CONNECTION_LOST = /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|ECONNREFUSED|ECONNRESET|terminating connection/i;
+/** Prisma's codes: cannot reach the server (P1001), it closed the connection (P1017), too many connections (P2037), pool timeout (P2024). */
+const PRISMA_UNAVAILABLE = new Set(['P1001', 'P1002', 'P1017', 'P2024', 'P2037']);
+/** Prisma's code for a write conflict or deadlock (PostgreSQL 40001/40P01). */
+const PRISMA_WRITE_CONFLICT = 'P2034';
+
+type Cause = { code?: unknown; message?: unknown; meta?: { driverAdapterError?: unknown }; cause?: unknown };
+
+/** Walks an error's causes (Prisma's error, the adapter's error, node-postgres's error). */
+function* causes(err: unknown): Generator<unknown> {
+  for (let cause = err, depth = 0; cause && depth < 6; depth++) {
+    yield cause;
+    cause = (cause as Cause).meta?.driverAdapterError ?? (cause as Cause).cause;
+  }
 }
 
 /**
- * A read-then-write transaction that several processes can run at once: it holds the write lock from
- * its start (see TAKE_WRITE_LOCK, which waits out another process's lock like any statement), so
- * nothing is half-written and no other writer slips in between its reads and its writes.
- */
-export function writeTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
-  // One connection serves a process's transactions in turn, and a lock may be waited out inside.
-  return db.$transaction(work, { maxWait: 30_000, timeout: 30_000 });
-}
-
-/** SQLite's codes for "this write cannot happen now": lock held, file or disk refusing, file gone. */
-const UNWRITABLE = /^SQLITE_(BUSY|LOCKED|IOERR|READONLY|FULL|CANTOPEN)/;
-/** Prisma's: the statement timed out on the lock (P1008), or no transaction could start in time (P2028). */
-const PRISMA_UNAVAILABLE = new Set(['P1008', 'P2028']);
-
-/**
- * True when an error means the database could not be written right now (another process kept the lock
- * past the retries, or the file or disk refused the write), as opposed to a bad request or a bug.
- * Nothing was written: the statement, or its whole transaction, was rolled back.
+ * True when the database could not be reached or used right now: the server is down or restarting, the
+ * connection broke, or no connection was free in time (this process's pool, or the server's
+ * max_connections). Nothing was written that will not be written again: the API answers 503 with
+ * Retry-After, and Temporal retries the activity.
  */
 export function isDatabaseUnavailable(err: unknown): boolean {
-  for (let cause = err, depth = 0; cause && depth < 5; depth++) {
-    if (isDriverBusy(cause)) return true;
-    if (isDriverAdapterError(cause) && 'originalCode' in cause.cause && UNWRITABLE.test(String(cause.cause.originalCode))) return true;
-    const { code, meta } = cause as { code?: unknown; meta?: { driverAdapterError?: unknown } };
-    if (typeof code === 'string' && (UNWRITABLE.test(code) || PRISMA_UNAVAILABLE.has(code))) return true;
-    cause = meta?.driverAdapterError ?? (cause as { cause?: unknown }).cause;
+  for (const cause of causes(err)) {
+    if (isDriverAdapterError(cause)) {
+      const kind = cause.cause.kind;
+      if (kind === 'DatabaseNotReachable' || kind === 'ConnectionClosed' || kind === 'SocketTimeout' || kind === 'TooManyConnections') return true;
+      if (kind === 'postgres' && SERVER_GONE.has(cause.cause.code)) return true;
+    }
+    const { code, message } = cause as Cause;
+    if (typeof code === 'string' && (PRISMA_UNAVAILABLE.has(code) || SERVER_GONE.has(code) || code === '53300')) return true;
+    if (typeof message === 'string' && CONNECTION_LOST.test(message)) return true;
   }
   return false;
+}
+
+/** Two transactions collided: a deadlock or serialization failure (PostgreSQL rolled one back), or a racing insert. */
+function isCollision(err: unknown): boolean {
+  for (const cause of causes(err)) {
+    if (isDriverAdapterError(cause) && (cause.cause.kind === 'TransactionWriteConflict' || cause.cause.kind === 'UniqueConstraintViolation')) return true;
+    const { code } = cause as Cause;
+    if (code === PRISMA_WRITE_CONFLICT || code === 'P2002' || code === '40001' || code === '40P01') return true;
+  }
+  return false;
+}
+
+const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 50 * 2 ** attempt) + Math.random() * 50));
+
+/**
+ * A read-then-write transaction (READ COMMITTED) that several processes can run at once. Where two
+ * processes race for one item, the transaction first takes the item's row lock (`lockItem`), so the
+ * reads that decide what to write cannot be overtaken.
+ *
+ * The whole transaction is run again when PostgreSQL rolled it back for a collision (a deadlock, a
+ * serialization failure, or a unique key taken by a racing insert: the retry reads the winner's row and
+ * answers as it would have had it come second), and while the server is unreachable (a restart or
+ * fail-over, about 20 s at most). Every transaction here is idempotent (event keys, status checks), so
+ * one whose COMMIT succeeded but whose answer was lost does nothing the second time.
+ */
+export async function writeTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.$transaction(work, { maxWait: 15_000, timeout: 30_000 });
+    } catch (err) {
+      const again = (isCollision(err) && attempt < 5) || (isDatabaseUnavailable(err) && attempt < 10);
+      if (!again) throw err;
+      await pause(attempt);
+    }
+  }
+}
+
+/**
+ * Takes the row lock of an item's ERP record (`SELECT … FOR UPDATE`) for the rest of the transaction:
+ * another process's send, decision, edit or void of the same item waits until this one commits, then
+ * reads what it wrote. Returns the record's id, or undefined when the item does not exist yet (two
+ * creations of one item then race on the unique key, and the loser is run again by writeTransaction).
+ */
+export async function lockItem(tx: Tx, type: ItemType, ref: string): Promise<number | undefined> {
+  const rows = await tx.$queryRaw<{ id: number }[]>(
+    Prisma.sql`SELECT "id" FROM "ErpRecord" WHERE "itemType" = ${type}::"ItemType" AND "itemRef" = ${ref} FOR UPDATE`,
+  );
+  return rows[0]?.id;
 }

@@ -2,7 +2,10 @@ import { approvalWorkflowId } from '../domain/item-types';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createDb } from '../store/prisma';
-import { backupDatabase, releaseItem } from '../services/operations';
+import { releaseItem } from '../services/operations';
+import { countRows, exportDatabase, exportFile, loadRows } from '../services/transfer';
+import { applyMigrations } from '../platform/migrations';
+import { dropDatabase, emptyDatabaseUrl } from './support/databases';
 import { APPROVER, PM, changeOrderBody } from './support/fixtures';
 import { companyWithSyncedCommitment, untilStatus } from './support/flows';
 import { startHarness, type Harness } from './support/harness';
@@ -50,15 +53,30 @@ test('a running round cannot be released, and an interrupted export needs --forc
   await expect(releaseItem(h.db, h.client, 'cco', 'CO-T2', { reason: 'Not in Sage; checked', force: true })).resolves.toMatchObject({ from: 'Exporting' });
 });
 
-test('an online backup is a consistent copy of the database', async () => {
-  const copy = path.join(process.env.TEST_TMP_DIR as string, `backups-${Date.now()}`, 'erp.db');
-  await backupDatabase(h.databaseUrl, copy);
-  const restored = createDb(`file:${copy}`);
+test('a backup taken while the product runs restores whole into an empty database, and only into an empty one', async () => {
+  const file = path.join(process.env.TEST_TMP_DIR as string, `backup-${Date.now()}.jsonl`);
+  const written = await exportDatabase(h.databaseUrl, file);
+  expect(written.HistoryEntry).toBeGreaterThan(0);
+
+  const target = await emptyDatabaseUrl();
+  await applyMigrations(target);
+  const restored = createDb(target);
   try {
-    expect(await restored.erpRecord.count()).toBe(await h.db.erpRecord.count());
-    expect(await restored.historyEntry.count()).toBeGreaterThan(0);
+    expect(await loadRows(target, await exportFile(file))).toEqual(await countRows(h.databaseUrl));
+    // The rows themselves, with their types: amounts (64-bit), JSON, dates, booleans.
+    const lines = (db: typeof h.db) => db.sovLine.findMany({ orderBy: [{ commitmentRef: 'asc' }, { lineNo: 'asc' }] });
+    expect(await lines(restored)).toEqual(await lines(h.db));
+    const history = (db: typeof h.db) => db.historyEntry.findMany({ orderBy: { id: 'asc' } });
+    expect(await history(restored)).toEqual(await history(h.db));
+    expect(await restored.costCode.findMany({ orderBy: { code: 'asc' } })).toEqual(await h.db.costCode.findMany({ orderBy: { code: 'asc' } }));
+    // New rows get ids after the restored ones.
+    const erp = await restored.erpRecord.create({ data: { itemType: 'project', itemRef: 'P-NEW', projectRef: 'P-NEW' } });
+    expect(erp.id).toBeGreaterThan((await h.db.erpRecord.aggregate({ _max: { id: true } }))._max.id ?? 0);
+
+    await expect(loadRows(target, await exportFile(file))).rejects.toThrow(/not empty \(User: \d+/);
+    expect(await restored.erpRecord.count()).toBe(written.ErpRecord + 1);
   } finally {
     await restored.$disconnect();
-    fs.rmSync(copy, { force: true });
+    await dropDatabase(target);
   }
 });

@@ -16,7 +16,7 @@ import { FAST_EXPORT_POLICY, eventually, freshDatabaseUrl, startTestTemporal } f
 test("the plugin runs our rounds on another team's Worker that keeps its own workflows and activities", async () => {
   const temporal = await startTestTemporal();
   const address = temporal.address;
-  const db = createDb(freshDatabaseUrl());
+  const db = createDb(await freshDatabaseUrl());
   const taskQueue = `host-${randomUUID()}`;
   const connection = await NativeConnection.connect({ address });
   const clientConnection = await Connection.connect({ address });

@@ -8,9 +8,8 @@ import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ACTIONS } from '../bot/views/item-blocks';
 import { MODALS } from '../bot/views/modals';
-import { applyMigrations } from '../platform/startup';
 import { startFakeSlack, type FakeSlack } from './support/fake-slack';
-import { eventually, startTestTemporal } from './support/harness';
+import { eventually, freshDatabaseUrl, startTestTemporal } from './support/harness';
 import { freePort, runEntry, type Running } from './support/processes';
 import { SIGNING_SECRET, buttonClick, modalSubmit, sendSigned, slashCommand } from './support/slack-requests';
 
@@ -42,7 +41,7 @@ test('the worker and the bot run as separate processes and carry an item from /e
   const env = {
     TEMPORAL_ADDRESS: temporal.address,
     TEMPORAL_TASK_QUEUE: 'erp-processes-test',
-    DATABASE_URL: `file:${path.join(dir, 'erp.db')}`,
+    DATABASE_URL: await freshDatabaseUrl(),
     PORT: String(port),
     API_TOKEN: TOKEN,
     SLACK_BOT_TOKEN: 'xoxb-test',
@@ -52,7 +51,6 @@ test('the worker and the bot run as separate processes and carry an item from /e
     COMPANY_NAME: 'Acme Builders',
     WORKFLOW_BUNDLE_PATH: process.env.TEST_WORKFLOW_BUNDLE,
   };
-  applyMigrations(env.DATABASE_URL);
   const worker = runEntry('worker', env);
   const bot = runEntry('bot', env);
   running.push(worker, bot);

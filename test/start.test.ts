@@ -1,8 +1,9 @@
-/** `npm start` as a newcomer runs it: embedded Temporal, migrations, worker and API in one process. */
+/** `npm start` as a newcomer runs it: embedded PostgreSQL and Temporal, migrations, worker and API in one process. */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { freshDatabaseUrl } from './support/databases';
 import { freePort, runEntry } from './support/processes';
 
 function temporalProcessesUsing(dir: string): string[] {
@@ -13,32 +14,49 @@ function temporalProcessesUsing(dir: string): string[] {
   }
 }
 
-test('npm start answers its health check with an embedded dev server, then stops cleanly on Ctrl-C', async () => {
+function postgresProcessesUsing(dir: string): string[] {
+  try {
+    return execFileSync('pgrep', ['-af', `postgres -D ${dir}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+test('npm start without DATABASE_URL runs an embedded PostgreSQL and dev server, answers its health check, then stops cleanly on Ctrl-C', async () => {
+  // Where a newcomer runs it: ./data is made here. Readable by the unprivileged user PostgreSQL runs as under root.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'erp-start-'));
-  const [port, temporalPort, uiPort] = [await freePort(), await freePort(), await freePort()];
-  const start = runEntry('start', {
-    DATABASE_URL: `file:${path.join(dir, 'erp.db')}`,
-    PORT: String(port),
-    TEMPORAL_DEV_PORT: String(temporalPort),
-    TEMPORAL_UI_PORT: String(uiPort),
-    API_TOKEN: 'start-test-token-0123456789',
-  });
+  fs.chmodSync(dir, 0o755);
+  const [port, temporalPort, uiPort, databasePort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const start = runEntry(
+    'start',
+    {
+      PORT: String(port),
+      TEMPORAL_DEV_PORT: String(temporalPort),
+      TEMPORAL_UI_PORT: String(uiPort),
+      EMBEDDED_DATABASE_PORT: String(databasePort),
+      API_TOKEN: 'start-test-token-0123456789',
+    },
+    { cwd: dir },
+  );
   try {
     await start.waitFor('Stop with Ctrl-C', 90_000);
     const banner = start.output();
     expect(banner).toContain(`Temporal UI   http://localhost:${uiPort}`);
     expect(banner).toContain(`API           http://127.0.0.1:${port}/api/v1`);
     expect(banner).toContain('Slack is not connected: set SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET and SLACK_APPROVERS_CHANNEL');
+    expect(banner).toContain(`Database      embedded PostgreSQL, data in ${path.join(dir, 'data', 'postgres', 'pgdata')}`);
+    expect(banner).not.toMatch(/postgres:[^*@]+@/); // the generated password is not printed
+    expect(postgresProcessesUsing(dir)).toHaveLength(1);
 
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok', checks: { process: 'ok', database: 'ok', temporal: 'ok' }, slack: 'not configured' });
     expect((await fetch(`http://127.0.0.1:${uiPort}/`)).status).toBe(200);
     expect(temporalProcessesUsing(dir)).toHaveLength(1);
-    expect(fs.existsSync(path.join(dir, 'temporal.db'))).toBe(true);
+    expect(fs.existsSync(path.join(dir, 'data', 'temporal.db'))).toBe(true);
 
-    // The README has the demo company loaded beside the running app: it shares the database.
-    const seed = runEntry('seed', { DATABASE_URL: `file:${path.join(dir, 'erp.db')}` });
+    // The README has the demo company loaded beside the running app: it finds the embedded database by itself.
+    const seed = runEntry('seed', { EMBEDDED_DATABASE_PORT: String(databasePort) }, { cwd: dir });
     expect(await seed.exited).toBe(0);
     expect(seed.output()).toContain('Seeded');
     const seeded = await fetch(`http://127.0.0.1:${port}/api/v1/items/cco/CO-001`, { headers: { authorization: 'Bearer start-test-token-0123456789' } });
@@ -49,6 +67,20 @@ test('npm start answers its health check with an embedded dev server, then stops
   expect(await start.exited).toBe(0);
   expect(start.output()).toContain('Stopped.');
   expect(temporalProcessesUsing(dir)).toEqual([]);
+  expect(postgresProcessesUsing(dir)).toEqual([]);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('a database folder made by another PostgreSQL major version is refused with a sentence, not a crash', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'erp-start-'));
+  fs.mkdirSync(path.join(dir, 'data', 'postgres', 'pgdata'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'data', 'postgres', 'pgdata', 'PG_VERSION'), '16\n');
+  fs.writeFileSync(path.join(dir, 'data', 'postgres', 'password'), 'x\n');
+  const start = runEntry('start', { EMBEDDED_DATABASE_PORT: String(await freePort()), PORT: String(await freePort()) }, { cwd: dir });
+  expect(await start.exited).toBe(1);
+  expect(start.output()).toMatch(/was made by PostgreSQL 16, and the embedded server is PostgreSQL \d+, which cannot open it/);
+  expect(start.output()).not.toMatch(/^\s+at /m);
+  expect(postgresProcessesUsing(dir)).toEqual([]);
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -69,7 +101,7 @@ test('without a Temporal CLI it says what to install, not a raw download error',
   // An empty PATH: no `temporal`, no `python3` to find pip's scripts with, and no network for a download.
   const start = runEntry('start', {
     PATH: dir,
-    DATABASE_URL: `file:${path.join(dir, 'erp.db')}`,
+    DATABASE_URL: await freshDatabaseUrl(),
     PORT: String(port),
     TEMPORAL_DEV_PORT: String(temporalPort),
     TEMPORAL_UI_PORT: String(uiPort),

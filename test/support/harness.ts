@@ -1,10 +1,8 @@
 /**
- * A test file's own world on the shared dev server: a fresh SQLite database copied from the migrated
- * template, a worker on its own task queue running our plugin, and the desk and intake services.
+ * A test file's own world: its own Temporal dev server, a fresh database copied from the migrated
+ * template (test/support/databases.ts), a worker on its own task queue running our plugin, and the desk and intake services.
  */
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
@@ -15,7 +13,8 @@ import { erpProfile } from '../../domain/erp-profiles';
 import type { ItemRules } from '../../services/item-view';
 import { ApprovalDesk } from '../../services/approval-desk';
 import { Intake } from '../../services/intake';
-import { createDb, tuneSqlite, type Db } from '../../store/prisma';
+import { createDb, type Db } from '../../store/prisma';
+import { dropDatabase, freshDatabaseUrl } from './databases';
 import { findTemporalCli } from '../../platform/temporal-cli';
 import { erpApprovalsPlugin } from '../../worker/plugin';
 import { ErpItemRefKey, ErpItemTypeKey, ErpProjectKey, ErpStatusKey } from '../../workflows/search-attributes';
@@ -43,11 +42,7 @@ export interface HarnessOptions {
   rules?: Partial<ItemRules>;
 }
 
-export function freshDatabaseUrl(): string {
-  const file = path.join(process.env.TEST_TMP_DIR ?? '/tmp', `db-${randomUUID()}.db`);
-  fs.copyFileSync(process.env.TEST_DB_TEMPLATE as string, file);
-  return `file:${file}`;
-}
+export { freshDatabaseUrl };
 
 let runtimeInstalled = false;
 
@@ -73,9 +68,8 @@ export async function startTestTemporal(persist?: { dbFilename: string; port: nu
 export async function startHarness(options: HarnessOptions = {}) {
   let temporal = await startTestTemporal(options.persistTemporal);
   const address = temporal.address;
-  const databaseUrl = freshDatabaseUrl();
+  const databaseUrl = await freshDatabaseUrl();
   const db = createDb(databaseUrl);
-  await tuneSqlite(db);
   const sandbox = new SandboxErp(db);
   const transport = options.transport?.(db) ?? sandbox;
   const { profile, settings, allowSelfApproval } = { ...TEST_RULES, ...options.rules };
@@ -128,6 +122,7 @@ export async function startHarness(options: HarnessOptions = {}) {
       await connection.close();
       await nativeConnection.close();
       await db.$disconnect();
+      await dropDatabase(databaseUrl);
       await temporal.teardown();
     },
     /** Stops the dev server and starts it again on the same file and port (persistTemporal only). */

@@ -28,9 +28,10 @@ process.once('exit', () => {
   for (const child of children) child.kill('SIGKILL');
 });
 
-export function runEntry(entry: 'start' | 'worker' | 'bot' | 'api' | 'seed', env: NodeJS.ProcessEnv): Running {
-  const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(__dirname, '..', '..', 'bin', `${entry}.ts`)], {
-    cwd: path.join(__dirname, '..', '..'),
+/** Runs bin/<entry>.ts; `cwd` (default: the project) is where ./data goes. */
+export function runEntry(entry: 'start' | 'worker' | 'bot' | 'api' | 'seed' | 'ops', env: NodeJS.ProcessEnv, options: { cwd?: string; args?: string[] } = {}): Running {
+  const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(__dirname, '..', '..', 'bin', `${entry}.ts`), ...(options.args ?? [])], {
+    cwd: options.cwd ?? path.join(__dirname, '..', '..'),
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

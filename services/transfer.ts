@@ -1,0 +1,268 @@
+/**
+ * Moving the store's rows in and out whole: a logical export of every table (`ops backup`), loading
+ * such an export into an empty database (`ops restore`), and moving an install from the SQLite file of
+ * earlier releases (`ops import-sqlite`). A load is one transaction: it lands whole or not at all, and
+ * the row counts of every table are compared before it commits.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import readline from 'node:readline';
+import { Client } from 'pg';
+import initSqlJs, { type Database as SqlJsDatabase } from 'sql.js';
+import { InvalidRequest } from '../domain/errors';
+import { appliedMigrations, committedMigrations } from '../platform/migrations';
+
+/** Every table, parents before children (the order rows can be inserted in). */
+export const TABLES = [
+  'User',
+  'ToolPermission',
+  'Vendor',
+  'CostCode',
+  'ErpRecord',
+  'Project',
+  'Commitment',
+  'SovLine',
+  'ChangeOrder',
+  'ChangeOrderLine',
+  'HistoryEntry',
+  'ReviewedSnapshot',
+  'ExportAttempt',
+  'Notification',
+  'SlackMessage',
+  'SandboxExport',
+  'SandboxFault',
+] as const;
+
+export type TableName = (typeof TABLES)[number];
+type Row = Record<string, unknown>;
+export type TableCounts = Record<TableName, number>;
+
+const EXPORT_FORMAT = 'erp-approvals-export';
+const BATCH = 500;
+
+const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+interface Column {
+  name: string;
+  /** PostgreSQL's type name: text, int4, int8, bool, timestamp, jsonb, or an enum's name. */
+  type: string;
+}
+
+async function columnsOf(client: Client, table: string): Promise<Column[]> {
+  const { rows } = await client.query<{ column_name: string; udt_name: string }>(
+    `SELECT column_name, udt_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1 ORDER BY ordinal_position`,
+    [table],
+  );
+  return rows.map((row) => ({ name: row.column_name, type: row.udt_name }));
+}
+
+async function connect(url: string): Promise<Client> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  await client.connect();
+  return client;
+}
+
+export async function countRows(url: string): Promise<TableCounts> {
+  const client = await connect(url);
+  try {
+    return await counts(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function counts(client: Client): Promise<TableCounts> {
+  const result = {} as TableCounts;
+  for (const table of TABLES) {
+    const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${quote(table)}`);
+    result[table] = Number(rows[0]!.n);
+  }
+  return result;
+}
+
+/** A row as the export writes it: timestamps in ISO 8601, 64-bit integers as strings, JSON as JSON. */
+function exportValue(value: unknown): unknown {
+  return value instanceof Date ? value.toISOString() : value;
+}
+
+/**
+ * Writes every row of every table to `destination` (JSON Lines) from one snapshot of the database
+ * (REPEATABLE READ): safe while the product runs, and consistent across tables.
+ */
+export async function exportDatabase(url: string, destination: string): Promise<TableCounts> {
+  const client = await connect(url);
+  const file = path.resolve(destination);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const partial = `${file}.partial`;
+  const out = fs.createWriteStream(partial, { mode: 0o600 });
+  const write = (line: unknown) => new Promise<void>((resolve, reject) => out.write(`${JSON.stringify(line)}\n`, (err) => (err ? reject(err) : resolve())));
+  try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const written = await counts(client);
+    await write({ format: EXPORT_FORMAT, version: 1, at: new Date().toISOString(), migrations: await appliedMigrations(url), counts: written });
+    for (const table of TABLES) {
+      const columns = await columnsOf(client, table);
+      const order = columns.map((column) => quote(column.name)).join(', ');
+      for (let offset = 0; offset < written[table]; offset += BATCH) {
+        const { rows } = await client.query<Row>(`SELECT * FROM ${quote(table)} ORDER BY ${order} LIMIT ${BATCH} OFFSET ${offset}`);
+        for (const row of rows) await write({ table, row: Object.fromEntries(Object.entries(row).map(([key, value]) => [key, exportValue(value)])) });
+      }
+    }
+    await client.query('COMMIT');
+    await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    fs.renameSync(partial, file);
+    return written;
+  } catch (err) {
+    out.destroy();
+    fs.rmSync(partial, { force: true });
+    throw err;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Rows to load, table by table in TABLES order. */
+export interface RowSource {
+  /** What the source says it holds, to compare with what was loaded. */
+  counts: Partial<TableCounts>;
+  rows(table: TableName): AsyncIterable<Row>;
+}
+
+/** Turns a source value into what PostgreSQL's column takes (SQLite keeps booleans as 0/1, JSON as text, dates as text). */
+function loadValue(value: unknown, column: Column, table: string): unknown {
+  if (value === null || value === undefined) return null;
+  switch (column.type) {
+    case 'bool':
+      return value === true || value === 1 || value === '1' || value === 'true';
+    case 'timestamp':
+    case 'timestamptz': {
+      // ISO 8601 as Prisma writes it, SQLite's CURRENT_TIMESTAMP ("YYYY-MM-DD HH:MM:SS", UTC), or epoch milliseconds.
+      const date = typeof value === 'number' ? new Date(value) : new Date(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?$/.test(String(value)) ? `${String(value).replace(' ', 'T')}Z` : String(value));
+      if (Number.isNaN(date.getTime())) throw new InvalidRequest(`${table}.${column.name}: "${String(value)}" is not a date.`);
+      return date.toISOString();
+    }
+    case 'json':
+    case 'jsonb':
+      // Text from SQLite is JSON already; a value from an export is JSON to write out.
+      return typeof value === 'string' ? JSON.stringify(JSON.parse(value)) : JSON.stringify(value);
+    case 'int8':
+      return String(value);
+    default:
+      return value;
+  }
+}
+
+/**
+ * Loads `source` into the database at `url` in one transaction. Refused unless every table is empty and
+ * every migration is applied; rolled back unless each table ends with the count the source declared.
+ */
+export async function loadRows(url: string, source: RowSource): Promise<TableCounts> {
+  const applied = new Set(await appliedMigrations(url));
+  const missing = committedMigrations().filter((name) => !applied.has(name));
+  if (missing.length > 0) throw new InvalidRequest(`The target database lacks migrations ${missing.join(', ')}: run npm run db:migrate first.`);
+  const client = await connect(url);
+  try {
+    await client.query('BEGIN');
+    // Nothing else writes while the load runs, and the emptiness checked below stays true.
+    await client.query(`LOCK TABLE ${TABLES.map(quote).join(', ')} IN EXCLUSIVE MODE`);
+    const before = await counts(client);
+    const occupied = TABLES.filter((table) => before[table] > 0);
+    if (occupied.length > 0) {
+      throw new InvalidRequest(`The target database is not empty (${occupied.map((table) => `${table}: ${before[table]}`).join(', ')}); load into an empty database only.`);
+    }
+    for (const table of TABLES) {
+      const columns = await columnsOf(client, table);
+      const byName = new Map(columns.map((column) => [column.name, column]));
+      let batch: Row[] = [];
+      const flush = async () => {
+        if (batch.length === 0) return;
+        const names = [...new Set(batch.flatMap((row) => Object.keys(row)))];
+        for (const name of names) if (!byName.has(name)) throw new InvalidRequest(`${table}.${name}: the target has no such column.`);
+        const values: unknown[] = [];
+        const tuples = batch.map((row) => `(${names.map((name) => `$${values.push(loadValue(row[name], byName.get(name)!, table))}`).join(', ')})`);
+        await client.query(`INSERT INTO ${quote(table)} (${names.map(quote).join(', ')}) VALUES ${tuples.join(', ')}`, values);
+        batch = [];
+      };
+      for await (const row of source.rows(table)) {
+        batch.push(row);
+        if (batch.length >= 200) await flush();
+      }
+      await flush();
+      // Identity columns go on after the highest id loaded.
+      if (byName.has('id') && byName.get('id')!.type === 'int4') {
+        await client.query(`SELECT setval(pg_get_serial_sequence($1, 'id'), COALESCE((SELECT max("id") FROM ${quote(table)}), 0) + 1, false)`, [quote(table)]);
+      }
+    }
+    const after = await counts(client);
+    const differing = TABLES.filter((table) => source.counts[table] !== undefined && source.counts[table] !== after[table]);
+    if (differing.length > 0) {
+      throw new InvalidRequest(`Row counts differ after the load, so nothing was kept: ${differing.map((table) => `${table} ${source.counts[table]} in the source, ${after[table]} loaded`).join('; ')}.`);
+    }
+    await client.query('COMMIT');
+    return after;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    await client.end();
+  }
+}
+
+/** An export written by exportDatabase. */
+export async function exportFile(file: string): Promise<RowSource> {
+  if (!fs.existsSync(file)) throw new InvalidRequest(`There is no file ${file}.`);
+  const lines = () => readline.createInterface({ input: fs.createReadStream(file, 'utf8'), crlfDelay: Infinity });
+  let header: { format?: string; counts?: Partial<TableCounts> } | undefined;
+  for await (const line of lines()) {
+    header = JSON.parse(line);
+    break;
+  }
+  if (header?.format !== EXPORT_FORMAT || !header.counts) throw new InvalidRequest(`${file} is not an export of this product (npm run ops -- backup writes one).`);
+  return {
+    counts: header.counts,
+    async *rows(table) {
+      let first = true;
+      for await (const line of lines()) {
+        if (first) {
+          first = false;
+          continue;
+        }
+        const entry = JSON.parse(line) as { table: string; row: Row };
+        if (entry.table === table) yield entry.row;
+      }
+    },
+  };
+}
+
+/** The SQLite database file of an earlier release. */
+export async function sqliteFile(file: string): Promise<RowSource & { close(): void }> {
+  if (!fs.existsSync(file)) throw new InvalidRequest(`There is no file ${file}.`);
+  const SQL = await initSqlJs();
+  let db: SqlJsDatabase;
+  try {
+    db = new SQL.Database(fs.readFileSync(file));
+    db.exec('SELECT count(*) FROM sqlite_master');
+  } catch {
+    throw new InvalidRequest(`${file} is not a SQLite database.`);
+  }
+  const present = new Set((db.exec(`SELECT name FROM sqlite_master WHERE type = 'table'`)[0]?.values ?? []).map(([name]) => String(name)));
+  const tableCounts: Partial<TableCounts> = {};
+  for (const table of TABLES) {
+    if (!present.has(table)) continue;
+    tableCounts[table] = Number(db.exec(`SELECT count(*) FROM ${quote(table)}`)[0]!.values[0]![0]);
+  }
+  if (!present.has('ErpRecord')) throw new InvalidRequest(`${file} holds no ERP records: it is not this product's database.`);
+  return {
+    counts: tableCounts,
+    async *rows(table) {
+      if (!present.has(table)) return;
+      const statement = db.prepare(`SELECT * FROM ${quote(table)}`);
+      try {
+        while (statement.step()) yield statement.getAsObject() as Row;
+      } finally {
+        statement.free();
+      }
+    },
+    close: () => db.close(),
+  };
+}
