@@ -49,10 +49,10 @@ export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
   } else if (err?.type === 'entity.too.large') {
     res.status(413).json({ error: 'body_too_large', message: 'The request body is too large (limit 1 MB).' });
   } else if (isDatabaseUnavailable(err)) {
-    console.error('The database could not be written', err);
+    console.error(`The database is unavailable: ${String((err as Error).message).trim().split('\n').at(-1)}`);
     res.status(503).set('retry-after', '5').json({
       error: 'database_unavailable',
-      message: 'The database cannot be written right now (it is locked, or its file or disk refuses writes); nothing was changed. Try again in a moment.',
+      message: 'The database cannot be reached right now (it is restarting, or every connection is taken); nothing was changed. Try again in a moment.',
     });
   } else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) {
     res.status(err.status).json({ error: 'bad_request', message: String(err.message ?? 'Bad request') });

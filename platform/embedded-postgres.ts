@@ -114,14 +114,17 @@ export class EmbeddedPostgres {
     });
   }
 
-  /** Kills the server outright (as a crash or a lost host would): for tests of recovery. */
-  async kill(): Promise<void> {
+  /**
+   * An immediate shutdown (SIGQUIT): every connection is cut mid-transaction and nothing is flushed, as
+   * in a crash; the next start recovers from the write-ahead log. For tests of recovery.
+   */
+  async crash(): Promise<void> {
     const child = this.process;
     if (!child) return;
     this.process = undefined;
     await new Promise<void>((resolve) => {
       child.once('exit', () => resolve());
-      child.kill('SIGKILL');
+      child.kill('SIGQUIT');
     });
   }
 

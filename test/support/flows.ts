@@ -35,7 +35,7 @@ export async function sentChangeOrders(h: Harness, tag: string, count: number): 
 export async function expectEachSyncedOnce(h: Harness, refs: string[], timeoutMs: number): Promise<void> {
   const synced = () => h.db.erpRecord.count({ where: { itemRef: { in: refs }, status: 'Synced' } });
   await eventually(async () => (await synced()) === refs.length, 'every item Synced', timeoutMs);
-  const records = await h.db.erpRecord.findMany({ where: { itemRef: { in: refs } }, include: { history: true } });
+  const records = await h.db.erpRecord.findMany({ where: { itemRef: { in: refs } }, include: { history: { orderBy: { id: 'asc' } } } });
   for (const record of records) expect(record.history.map((e) => e.action)).toEqual(['sent', 'accepted', 'exported']);
   const exports = await h.db.sandboxExport.groupBy({ by: ['itemRef'], where: { itemRef: { in: refs } }, _count: { _all: true } });
   expect(exports).toHaveLength(refs.length);

@@ -40,6 +40,8 @@ export interface HarnessOptions {
   /** A dev server whose state lives in a file on a fixed port, so a test can restart it. */
   persistTemporal?: { dbFilename: string; port: number };
   rules?: Partial<ItemRules>;
+  /** A database of the test's own (already migrated) instead of a fresh copy of the template. */
+  databaseUrl?: string;
 }
 
 export { freshDatabaseUrl };
@@ -68,7 +70,7 @@ export async function startTestTemporal(persist?: { dbFilename: string; port: nu
 export async function startHarness(options: HarnessOptions = {}) {
   let temporal = await startTestTemporal(options.persistTemporal);
   const address = temporal.address;
-  const databaseUrl = await freshDatabaseUrl();
+  const databaseUrl = options.databaseUrl ?? (await freshDatabaseUrl());
   const db = createDb(databaseUrl);
   const sandbox = new SandboxErp(db);
   const transport = options.transport?.(db) ?? sandbox;
@@ -122,7 +124,7 @@ export async function startHarness(options: HarnessOptions = {}) {
       await connection.close();
       await nativeConnection.close();
       await db.$disconnect();
-      await dropDatabase(databaseUrl);
+      if (!options.databaseUrl) await dropDatabase(databaseUrl);
       await temporal.teardown();
     },
     /** Stops the dev server and starts it again on the same file and port (persistTemporal only). */
