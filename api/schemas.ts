@@ -7,6 +7,7 @@ import { ERP_STATUSES, ITEM_ACTIONS } from '../domain/statuses';
 import { ITEM_TYPES } from '../domain/item-types';
 import { PERMISSION_LEVELS, TOOLS } from '../domain/permissions';
 import { parseAmount } from '../domain/items';
+import { isStorableText, isWellFormed, UNSTORABLE_TEXT } from '../domain/text';
 
 /**
  * Characters no identifier may hold: whitespace, the slash, control characters (NUL, ESC …) and the
@@ -22,11 +23,17 @@ export const IDENTIFIER_PATTERN = new RegExp(`^[^${NOT_IN_IDENTIFIERS}]+$`);
  * Free text: checked as given (at most `max` characters, not blank), then stored without surrounding
  * spaces, so the published limits are the enforced ones.
  */
-const text = (max: number) => z.string().max(max).regex(/\S/, 'must not be blank').trim();
-const id = z
-  .string()
+const text = (max: number) => storable(max).regex(/\S/, 'must not be blank').trim();
+/**
+ * Any string that reaches the database: at most `max` characters, and text PostgreSQL can store. The
+ * NUL rule is published as a pattern; unpaired surrogates, which JSON clients rarely send, are checked
+ * besides.
+ */
+function storable(max: number) {
+  return z.string().max(max).regex(/^[^\u0000]*$/, 'must not contain NUL characters').refine(isWellFormed, 'must not contain unpaired surrogates');
+}
+const id = storable(100)
   .min(1)
-  .max(100)
   .regex(IDENTIFIER_PATTERN, 'must not contain spaces, slashes, control or invisible characters');
 
 /**
@@ -101,6 +108,7 @@ const createdAt = z.iso
 const url = z
   .url({ protocol: /^https?$/ })
   .max(2000)
+  .refine(isStorableText, UNSTORABLE_TEXT)
   .nullish()
   .meta({ description: 'The item in the source system ("View Online"), linked from notices' });
 
@@ -120,7 +128,7 @@ export const CommitmentBody = z
     kind: z.enum(['subcontract', 'purchase_order']),
     number: text(40),
     title: text(255),
-    description: z.string().max(20_000).default(''),
+    description: storable(20_000).default(''),
     status: text(40),
     vendorId: id.nullish().meta({ description: 'The contract company' }),
     createdBy: id,
@@ -130,7 +138,7 @@ export const CommitmentBody = z
       .array(
         z.object({
           lineNo: LineNo,
-          description: z.string().max(1000).default(''),
+          description: storable(1000).default(''),
           costCode: id.nullish().meta({ description: 'A cost code pushed with PUT /cost-codes/{code}' }),
           category: text(60).nullish(),
           amount: Amount,
@@ -147,7 +155,7 @@ export const ChangeOrderBody = z
     number: text(40),
     erpNumber: text(40).nullish().meta({ description: 'The id the ERP will use; empty to use the number' }),
     title: text(255),
-    description: z.string().max(20_000).default(''),
+    description: storable(20_000).default(''),
     status: text(40),
     createdBy: id,
     createdAt,
@@ -157,7 +165,7 @@ export const ChangeOrderBody = z
         z.object({
           lineNo: LineNo,
           sovLineNo: LineNo.meta({ description: "The commitment's schedule-of-values line it modifies" }),
-          description: z.string().max(1000).default(''),
+          description: storable(1000).default(''),
           amount: Amount,
         }),
       )
@@ -169,8 +177,8 @@ export const ChangeOrderBody = z
 export const ActionBody = z
   .object({
     by: id.meta({ description: 'The user on whose behalf the action is taken', example: 'u-pat' }),
-    reason: z.string().max(2000).optional().meta({ description: 'Optional when voiding' }),
-    description: z.string().max(2000).optional().meta({ description: 'Optional note when accepting' }),
+    reason: storable(2000).optional().meta({ description: 'Optional when voiding' }),
+    description: storable(2000).optional().meta({ description: 'Optional note when accepting' }),
   })
   .meta({ id: 'ActionBody' });
 
@@ -178,7 +186,7 @@ export const ActionBody = z
 export const RejectBody = z
   .object({
     by: id.meta({ description: 'The accounting approver rejecting it', example: 'u-dana' }),
-    reason: z.string().max(2000).regex(/\S/, 'must not be blank').meta({ description: 'What the creator must fix (required)', example: 'Split the labor into its own change order.' }),
+    reason: storable(2000).regex(/\S/, 'must not be blank').meta({ description: 'What the creator must fix (required)', example: 'Split the labor into its own change order.' }),
   })
   .meta({ id: 'RejectBody' });
 

@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: the figures an IT lead asks for, measured on the embedded set-up (Temporal dev
- * server, SQLite, sandbox ERP, the real Bolt app over signed HTTP, a local Slack Web API stand-in),
+ * server, embedded PostgreSQL, sandbox ERP, the real Bolt app over signed HTTP, a local Slack Web API stand-in),
  * with the worker in its own process. Prints a table and writes bench/results.json.
  *
  * BENCH_SIZES (default 1000,5000,10000) and BENCH_THROUGHPUT_ITEMS (default 500) shrink it for a quick look.
@@ -82,6 +82,22 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
 }
 
+/** CPU seconds of a server and its children: the live ones, and those it has reaped (PostgreSQL's backends). */
+function treeCpuSeconds(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  let seconds = (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      if (Number(stat[1]) === pid) seconds += (Number(stat[11]) + Number(stat[12])) / CLOCK_TICKS;
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return seconds;
+}
+
 /** The Temporal dev server this process started. */
 function temporalServerPid(): number | undefined {
   for (const entry of fs.readdirSync('/proc')) {
@@ -136,7 +152,18 @@ async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'erp-bench-'));
   // The embedded PostgreSQL, as `npm start` runs it.
   fs.chmodSync(dir, 0o755);
-  const postgres = new EmbeddedPostgres({ dir: path.join(dir, 'postgres'), port: await freePort() });
+  // Statements are logged (and counted here, by the client's application_name) only while `counting`.
+  const statements = new Map<string, number>();
+  let counting = false;
+  const postgres = new EmbeddedPostgres({
+    dir: path.join(dir, 'postgres'),
+    port: await freePort(),
+    settings: { log_line_prefix: '%a|' },
+    onLog: (line) => {
+      const client = counting ? /^([^|]*)\|LOG: {2}(?:statement|execute [^:]*):/.exec(line)?.[1] : undefined;
+      if (client !== undefined) statements.set(client, (statements.get(client) ?? 0) + 1);
+    },
+  });
   await postgres.start();
   const databaseUrl = postgres.url('bench');
   await createDatabase(databaseUrl);
@@ -277,8 +304,9 @@ async function main() {
   let oursMs = 0;
   let baselineMs = 0;
   const serverPid = temporalServerPid();
-  const processes = { 'Temporal server': serverPid, worker: worker.pid, 'Slack bot': bot.pid, 'benchmark (send, accept)': process.pid, 'baseline worker': baselineWorker.pid };
-  const cpuNow = () => Object.fromEntries(Object.entries(processes).map(([name, pid]) => [name, pid ? cpuSeconds(pid) : NaN]));
+  const processes = { 'Temporal server': serverPid, 'PostgreSQL server': postgres.pid, worker: worker.pid, 'Slack bot': bot.pid, 'benchmark (send, accept)': process.pid, 'baseline worker': baselineWorker.pid };
+  const cpuNow = () =>
+    Object.fromEntries(Object.entries(processes).map(([name, pid]) => [name, !pid ? NaN : name === 'PostgreSQL server' ? treeCpuSeconds(pid) : cpuSeconds(pid)]));
   const cpuOurs: Record<string, number> = {};
   const cpuBaseline: Record<string, number> = {};
   const addCpu = (into: Record<string, number>, before: Record<string, number>) => {
@@ -305,6 +333,23 @@ async function main() {
     }
   }
   record({ name: 'Ours / baseline', value: round(oursRate / baselineRate, 2), unit: 'x', goal: '>= 0.7x', met: oursRate / baselineRate >= 0.7 });
+
+  // Statements per round, by process: a separate pass, since logging every statement costs the server.
+  const QUERY_ROUNDS = 50;
+  const counted = await newChangeOrders(QUERY_ROUNDS);
+  await db.$executeRawUnsafe(`ALTER SYSTEM SET log_statement = 'all'`);
+  await db.$queryRawUnsafe('SELECT pg_reload_conf()');
+  await new Promise((resolve) => setTimeout(resolve, 200)); // every backend has read the setting
+  counting = true;
+  await oursRun(counted);
+  await workerCaughtUp();
+  counting = false;
+  await db.$executeRawUnsafe('ALTER SYSTEM RESET log_statement');
+  await db.$queryRawUnsafe('SELECT pg_reload_conf()');
+  const processOf = (client: string) => (client.endsWith(':worker.ts') ? 'worker' : client.endsWith(':bot.ts') ? 'Slack bot' : client.endsWith(':run.ts') ? 'benchmark (send, accept)' : client || 'other');
+  const perProcess = new Map<string, number>();
+  for (const [client, n] of statements) perProcess.set(processOf(client), (perProcess.get(processOf(client)) ?? 0) + n);
+  for (const [name, n] of [...perProcess].sort()) record({ name: `Database statements per round: ${name}`, value: round(n / QUERY_ROUNDS, 1), unit: 'statements' });
 
   // 3 & 4. Scale in review and growth -------------------------------------------------------------
   console.log('\nItems waiting in Ready to Export');

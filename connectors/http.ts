@@ -9,11 +9,14 @@
  * export whose answer was lost was booked: 200 { erpId } booked, 404 not booked.
  */
 import { createHmac } from 'node:crypto';
+import { isStorableText, storableText } from '../domain/text';
 import { z } from 'zod';
 import { ErpRefused, ErpUnavailable, type ErpTransport, type ExportReceipt, type ExportRequest } from './transport';
 
-const ReceiptBody = z.object({ erpId: z.string().min(1) });
-const RefusalBody = z.object({ message: z.string().min(1) });
+// An id we could not store as the ERP sent it is no id: the export is asked again under the same key.
+const ReceiptBody = z.object({ erpId: z.string().min(1).max(200).refine(isStorableText) });
+// Words are kept as well as they can be: characters the database cannot hold become U+FFFD.
+const RefusalBody = z.object({ message: z.string().min(1).transform((message) => storableText(message.slice(0, 2000))) });
 
 export function signBody(body: string, secret: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
@@ -97,7 +100,7 @@ export class HttpErp implements ErpTransport {
     if (response.status === 429 || response.status >= 500) {
       throw new ErpUnavailable(`The ERP answered ${response.status}.`, retryAfterMs(response.headers.get('retry-after')));
     }
-    throw new ErpRefused(`The ERP answered ${response.status}: ${text.slice(0, 200)}`);
+    throw new ErpRefused(`The ERP answered ${response.status}: ${storableText(text.slice(0, 200))}`);
   }
 }
 

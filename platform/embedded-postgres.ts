@@ -53,6 +53,8 @@ export interface EmbeddedPostgresOptions {
   port: number;
   /** Server settings (`-c name=value`), e.g. a small max_connections for a test. */
   settings?: Record<string, string | number>;
+  /** Every line the server logs (the benchmark counts statements with it). */
+  onLog?: (line: string) => void;
 }
 
 export class EmbeddedPostgres {
@@ -64,6 +66,11 @@ export class EmbeddedPostgres {
   constructor(private readonly options: EmbeddedPostgresOptions) {
     this.dataDir = path.join(options.dir, 'pgdata');
     this.passwordFile = path.join(options.dir, 'password');
+  }
+
+  /** The server's process (the postmaster), while it runs. */
+  get pid(): number | undefined {
+    return this.process?.pid;
   }
 
   /** The server's URL for a database on it (`postgres`, the maintenance database, by default). */
@@ -163,7 +170,9 @@ export class EmbeddedPostgres {
   }
 
   private remember(chunk: string): void {
-    this.log.push(...chunk.split('\n').filter(Boolean));
+    const lines = chunk.split('\n').filter(Boolean);
+    if (this.options.onLog) for (const line of lines) this.options.onLog(line);
+    this.log.push(...lines);
     this.log.splice(0, Math.max(0, this.log.length - 20));
   }
 

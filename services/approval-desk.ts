@@ -35,6 +35,7 @@ import {
 import { ErpItemRefKey, ErpItemTypeKey, ErpProjectKey, ErpStatusKey } from '../workflows/search-attributes';
 import type { RoundItem } from '../activities/types';
 import { itemView, SEND_ACTIONS, type ItemRules, type ItemView } from './item-view';
+import { isStorableText, UNSTORABLE_TEXT } from '../domain/text';
 
 export interface ApprovalDeskDeps {
   db: Db;
@@ -89,7 +90,8 @@ export class ApprovalDesk {
     return this.open('resend', type, ref, by);
   }
 
-  accept(type: ItemType, ref: string, request: DecisionRequest) {
+  async accept(type: ItemType, ref: string, request: DecisionRequest) {
+    if (request.description && !isStorableText(request.description)) throw new InvalidRequest(`The note ${UNSTORABLE_TEXT}.`);
     return this.decide('accept', type, ref, request);
   }
 
@@ -97,6 +99,7 @@ export class ApprovalDesk {
     const reason = request.reason?.trim() ?? '';
     if (!reason) throw new InvalidRequest('A reason is required to reject: tell the creator what to fix.');
     if (reason.length > MAX_REASON) throw new InvalidRequest(`The reason must be ${MAX_REASON} characters or less.`);
+    if (!isStorableText(reason)) throw new InvalidRequest(`The reason ${UNSTORABLE_TEXT}.`);
     return this.decide('reject', type, ref, { ...request, reason });
   }
 
@@ -137,6 +140,7 @@ export class ApprovalDesk {
     if (!ITEM_TYPE_INFO[type].voidable) throw new NotSupported(`A ${label} cannot be voided.`);
     const reason = request.reason?.trim() || null;
     if (reason && reason.length > MAX_REASON) throw new InvalidRequest(`The reason must be ${MAX_REASON} characters or less.`);
+    if (reason && !isStorableText(reason)) throw new InvalidRequest(`The reason ${UNSTORABLE_TEXT}.`);
     // The status is read again under the item's row lock, so a re-send racing this void cannot both win.
     const voided = await writeTransaction(this.deps.db, async (tx) => {
       await lockItem(tx, type, ref);

@@ -2,11 +2,14 @@
 import { InvalidRequest, UnknownItem } from '../domain/errors';
 import { isItemType, type ItemType } from '../domain/item-types';
 import { closestRefs } from '../domain/items';
+import { isStorableText } from '../domain/text';
 import type { Db } from '../store/prisma';
 
 export async function resolveRef(db: Db, typed: string): Promise<{ type: ItemType; ref: string }> {
   const text = typed.trim();
   if (!text) throw new InvalidRequest('Which item? Give its ref, e.g. `CO-7`.');
+  // No stored ref holds such characters, and the database would refuse to compare with them.
+  if (!isStorableText(text)) throw new UnknownItem('There is no such item: refs hold no NUL characters or unpaired surrogates.', []);
   const colon = text.indexOf(':');
   const prefix = colon > 0 ? text.slice(0, colon) : '';
   const ref = isItemType(prefix) ? text.slice(colon + 1) : text;

@@ -2,6 +2,7 @@
  * Reads items from the database into the plain shapes the domain rules and ERP profiles work on.
  * One loader per item type; a new type adds its loader here.
  */
+import { isStorableText } from '../domain/text';
 import type { ErpRecord, User, Vendor } from '@prisma/client';
 import { UnknownItem } from '../domain/errors';
 import { ITEM_TYPE_INFO, type ItemType } from '../domain/item-types';
@@ -153,6 +154,8 @@ export async function findItem(db: Reader, type: ItemType, ref: string): Promise
 
 /** Loads an item or refuses with the closest known refs of that type. */
 export async function loadItem(db: Reader, type: ItemType, ref: string): Promise<LoadedItem> {
+  // The database refuses to compare with such text, and no stored ref holds it.
+  if (!isStorableText(ref)) throw new UnknownItem(`There is no ${ITEM_TYPE_INFO[type].label} with that ref: refs hold no NUL characters or unpaired surrogates.`, []);
   const loaded = await findItem(db, type, ref);
   if (loaded) return loaded;
   const known = await db.erpRecord.findMany({ where: { itemType: type }, select: { itemRef: true } });

@@ -266,3 +266,21 @@ test('health says a word per part and keeps the error itself for the log', async
     await new Promise((resolve) => down.close(resolve));
   }
 });
+
+test('text PostgreSQL cannot hold (NUL, unpaired surrogates) is a 400 naming the field, in bodies, reasons and refs', async () => {
+  await seedCompany(h.intake, 'P-NUL');
+  const nul = await call('PUT', '/api/v1/vendors/V-NUL', '{"name":"Acme\\u0000Concrete"}');
+  expect(nul).toMatchObject({ status: 400, body: { error: 'invalid_request', fields: [{ field: 'name', message: expect.stringContaining('NUL') }] } });
+  const surrogate = await call('PUT', '/api/v1/cost-codes/01-999', '{"description":"Half \\ud800 a pair","categories":["labor"]}');
+  expect(surrogate).toMatchObject({ status: 400, body: { fields: [{ field: 'description' }] } });
+  // A whole pair is text like any other.
+  expect((await call('PUT', '/api/v1/cost-codes/01-998', '{"description":"Crane \\ud83c\\udfd7","categories":["labor"]}')).status).toBe(200);
+  expect(await h.db.vendor.count({ where: { id: 'V-NUL' } })).toBe(0);
+
+  expect((await call('POST', '/api/v1/items/project/P-NUL/send', { by: PM })).status).toBe(200);
+  const reason = await call('POST', '/api/v1/items/project/P-NUL/reject', { by: APPROVER, reason: 'Fix\u0000it' });
+  expect(reason).toMatchObject({ status: 400, body: { error: 'invalid_request' } });
+  await expect(h.desk.reject('project', 'P-NUL', { by: APPROVER, reason: 'Fix \ud800 it' })).rejects.toMatchObject({ code: 'invalid_request' });
+  await expect(h.desk.view('project', 'P\u0000NUL')).rejects.toMatchObject({ code: 'unknown_item' });
+  expect((await h.desk.view('project', 'P-NUL')).erp.status).toBe('ReadyToExport');
+});

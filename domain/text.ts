@@ -1,0 +1,23 @@
+/**
+ * Text PostgreSQL can store: no NUL character (text and jsonb refuse U+0000), and well-formed UTF-16
+ * (an unpaired surrogate would be silently replaced on its way to UTF-8, so what is stored would not be
+ * what was sent).
+ */
+const NUL = /\u0000/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export function isStorableText(text: string): boolean {
+  return !NUL.test(text) && isWellFormed(text);
+}
+
+/** Every surrogate in a pair. */
+export function isWellFormed(text: string): boolean {
+  return !LONE_SURROGATE.test(text);
+}
+
+export const UNSTORABLE_TEXT = 'must not contain NUL characters or unpaired surrogates';
+
+/** Text from outside our control (an ERP's answer), made storable: NUL and unpaired surrogates become U+FFFD. */
+export function storableText(text: string): string {
+  return text.replace(new RegExp(NUL.source, 'g'), '\uFFFD').replace(new RegExp(LONE_SURROGATE.source, 'g'), '\uFFFD');
+}
