@@ -8,6 +8,7 @@ import express, { type RequestHandler, type Response } from 'express';
 import type { WebClient } from '@slack/web-api';
 import type { BotDeps } from './deps';
 import { registerListeners } from './listeners';
+import { ReceivedInMemory, type ReceivedRequests } from './received-requests';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
@@ -28,8 +29,8 @@ export interface SlackGuardOptions {
   signingSecret: string;
   /** How far a request's timestamp may be from now, either way. */
   windowSeconds?: number;
-  /** At most this many verified requests are remembered; the oldest go first. */
-  maxRemembered?: number;
+  /** Where verified requests are remembered (default: this process's memory; production: the database). */
+  received?: ReceivedRequests;
   /** The largest body read (Slack's payloads are far smaller). */
   maxBodyBytes?: number;
 }
@@ -39,11 +40,10 @@ export interface SlackGuardOptions {
  * Slack's form only (`v0=` and 64 hex digits; an integer timestamp within the window on either side;
  * a retry number that is a positive integer), the HMAC over the raw body, and then a request Slack
  * signed once is refused the second time. Only verified requests are remembered, keyed by their
- * HMAC, in a store of bounded size, so unsigned traffic cannot grow it. The body read here is handed
- * to Bolt (`rawBody`), which checks the signature again.
+ * HMAC (`received`), so unsigned traffic cannot grow the store. The body read here is handed to Bolt
+ * (`rawBody`), which checks the signature again.
  */
-export function slackRequestGuard({ signingSecret, windowSeconds = 300, maxRemembered = 100_000, maxBodyBytes = 1_000_000 }: SlackGuardOptions): RequestHandler & { remembered(): number } {
-  const seen = new Map<string, number>();
+export function slackRequestGuard({ signingSecret, windowSeconds = 300, received = new ReceivedInMemory(), maxBodyBytes = 1_000_000 }: SlackGuardOptions): RequestHandler & { remembered(): Promise<number> } {
   const readBody = express.raw({ type: () => true, limit: maxBodyBytes });
   const refuse = (res: Response, status: number, message: string) => res.status(status).json({ error: status === 401 ? 'unauthorized' : 'malformed_request', message });
 
@@ -67,18 +67,14 @@ export function slackRequestGuard({ signingSecret, windowSeconds = 300, maxRemem
       // Slack's own re-delivery: Bolt acknowledges it and stops, so it never applies anything twice.
       if (retry !== undefined) return next();
 
-      for (const [key, until] of seen) {
-        if (until >= now && seen.size < maxRemembered) break;
-        seen.delete(key);
-      }
-      const key = expected.toString('hex');
-      if (seen.has(key)) return refuse(res, 401, 'This request was already received.');
-      // Kept until its timestamp leaves the window; entries arrive roughly in timestamp order.
-      seen.set(key, Number(timestamp) + windowSeconds);
-      next();
+      // Kept until its timestamp leaves the window.
+      received.firstTime(expected.toString('hex'), Number(timestamp) + windowSeconds).then(
+        (first) => (first ? next() : refuse(res, 401, 'This request was already received.')),
+        next,
+      );
     });
   };
-  return Object.assign(guard, { remembered: () => seen.size });
+  return Object.assign(guard, { remembered: () => received.size() });
 }
 
 /** Slack re-delivers a request it thinks we missed (Bolt puts x-slack-retry-num in the context): the first was handled, so ack and stop. */

@@ -6,6 +6,7 @@ import type { Server } from 'node:http';
 import type { Client } from '@temporalio/client';
 import { createApi, type HealthCheck } from '../api/app';
 import { createSlackBot, slackRequestGuard, SLACK_EVENTS_PATH, type SlackBot } from '../bot/app';
+import { ReceivedInDatabase } from '../bot/received-requests';
 import { SlackDirectory } from '../bot/directory';
 import { ApprovalDesk, DEFAULT_EXPORT_POLICY } from '../services/approval-desk';
 import { Intake } from '../services/intake';
@@ -43,7 +44,8 @@ export async function listenHttp(config: Config, db: Db, client: Client, apiToke
     slackConfigured: slackConfigured(config),
     mount: (server) => {
       if (!bot?.receiver) return;
-      server.use(SLACK_EVENTS_PATH, slackRequestGuard({ signingSecret: config.SLACK_SIGNING_SECRET ?? '' }));
+      // Replays are recognised across every bot process: the signatures seen are kept in the database.
+      server.use(SLACK_EVENTS_PATH, slackRequestGuard({ signingSecret: config.SLACK_SIGNING_SECRET ?? '', received: new ReceivedInDatabase(db) }));
       server.use(bot.receiver.router);
     },
   });

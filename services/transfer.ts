@@ -12,7 +12,10 @@ import initSqlJs, { type Database as SqlJsDatabase } from 'sql.js';
 import { InvalidRequest } from '../domain/errors';
 import { appliedMigrations, committedMigrations } from '../platform/migrations';
 
-/** Every table, parents before children (the order rows can be inserted in). */
+/**
+ * Every table, parents before children (the order rows can be inserted in). Left out: SlackRequest,
+ * the signatures of the last five minutes' Slack requests, which mean nothing once restored.
+ */
 export const TABLES = [
   'User',
   'ToolPermission',

@@ -7,6 +7,7 @@ import { ACTIONS, LINK_ACTION } from '../bot/views/item-blocks';
 import { MODALS } from '../bot/views/modals';
 import { BOTH, ENGINEER, addSenderApprover, changeOrderBody } from './support/fixtures';
 import { companyWithSyncedCommitment, untilStatus } from './support/flows';
+import { ReceivedInDatabase } from '../bot/received-requests';
 import { eventually } from './support/harness';
 import { APPROVER, APPROVERS_CHANNEL, PM, SLACK, startBotWorld, type BotWorld } from './support/bot-world';
 import { SIGNING_SECRET, buttonClick, eventCallback, modalSubmit, slackSignature, slashCommand } from './support/slack-requests';
@@ -336,7 +337,8 @@ test('a captured request replayed in any disguise is refused; unsigned traffic i
   expect((await w.send(request, { timestamp })).status).toBe(200);
   await eventually(async () => answers() === 1, 'the answer to the retrieve');
   await untilStatus(w.h, 'cco', 'CO-RP', 'Retrieved');
-  const remembered = w.remembered();
+  const remembered = await w.remembered();
+  expect(remembered).toBeGreaterThan(0);
 
   const disguises: [Record<string, string>, number][] = [
     [{ 'x-slack-retry-num': '0' }, 400],
@@ -354,7 +356,7 @@ test('a captured request replayed in any disguise is refused; unsigned traffic i
   expect((await w.send(request, { timestamp: timestamp + 10 * 60 })).status).toBe(401);
   // Unsigned or oversized headers are refused before anything is read or remembered.
   for (let i = 0; i < 50; i++) expect((await w.send(request, { signature: `v0=${'a'.repeat(12_000)}${i}` })).status).toBe(401);
-  expect(w.remembered()).toBe(remembered);
+  expect(await w.remembered()).toBe(remembered);
 
   // Nothing acted on again: one answer, one retrieve in the history.
   await w.send(slashCommand({ user: SLACK.pm, text: 'help', responseUrl: w.slack.responseUrl('after-replays') }));
@@ -418,4 +420,16 @@ test('refs that look like mentions or links are escaped on every path, and long 
   expect(text(dm.blocks)).toContain('…');
   // The full reason is kept in the item's history.
   expect((await w.h.desk.view('cco', ref)).history.find((e) => e.action === 'rejected')?.reason).toBe(reason);
+});
+
+test('a request received by one bot process is a replay to every other: the signatures seen are shared through the database', async () => {
+  const [first, second] = [new ReceivedInDatabase(w.h.db), new ReceivedInDatabase(w.h.db)];
+  const until = Math.floor(Date.now() / 1000) + 300;
+  expect(await first.firstTime('ab'.repeat(32), until)).toBe(true);
+  expect(await second.firstTime('ab'.repeat(32), until)).toBe(false);
+  expect(await first.firstTime('ab'.repeat(32), until)).toBe(false);
+  expect(await second.firstTime('cd'.repeat(32), until)).toBe(true);
+  // Once its timestamp has left the window it is no longer counted (a request that old is refused anyway).
+  expect(await first.firstTime('ef'.repeat(32), Math.floor(Date.now() / 1000) - 1)).toBe(true);
+  expect(await w.h.db.slackRequest.count({ where: { signature: { in: ['ab'.repeat(32), 'cd'.repeat(32)] } } })).toBe(2);
 });

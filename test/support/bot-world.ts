@@ -8,6 +8,7 @@ import express from 'express';
 import { WebClient } from '@slack/web-api';
 import { RecordingNotifier } from '../../activities/notifier';
 import { createSlackBot, slackRequestGuard, SLACK_EVENTS_PATH } from '../../bot/app';
+import { ReceivedInDatabase } from '../../bot/received-requests';
 import { SlackDirectory } from '../../bot/directory';
 import { SlackNotifier } from '../../bot/notifier';
 import { APPROVER, APPROVER_2, ENGINEER, PM } from './fixtures';
@@ -24,7 +25,7 @@ export interface BotWorld {
   slack: FakeSlack;
   url: string;
   /** How many verified requests the guard remembers. */
-  remembered(): number;
+  remembered(): Promise<number>;
   send(request: SignedRequest, options?: SendOptions): ReturnType<typeof sendSigned>;
   stop(): Promise<void>;
 }
@@ -48,7 +49,8 @@ export async function startBotWorld(): Promise<BotWorld> {
     { db: h.db, desk: h.desk, directory: new SlackDirectory(h.db, new WebClient('xoxb-test', { slackApiUrl: slack.apiUrl })) },
   );
   const app = express();
-  const guard = slackRequestGuard({ signingSecret: SIGNING_SECRET });
+  // As production runs it: the signatures seen are kept in the database.
+  const guard = slackRequestGuard({ signingSecret: SIGNING_SECRET, received: new ReceivedInDatabase(h.db) });
   app.use(SLACK_EVENTS_PATH, guard);
   app.use(bot.receiver!.router);
   const server: Server = app.listen(0);
