@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { prismaMigrateCli } from '../platform/migrations';
+import { prismaMigrateCli, withUrl } from '../platform/migrations';
 import { runMain, StartupProblem } from '../platform/startup';
 
 runMain(async () => {
@@ -16,15 +16,9 @@ runMain(async () => {
   if (!name || !/^[a-z0-9_]+$/.test(name)) throw new StartupProblem('usage: npm run db:new-migration -- <name in lower_snake_case>');
   const root = path.join(__dirname, '..');
   const before = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'erp-schema-')), 'schema.prisma');
-  fs.writeFileSync(before, execFileSync('git', ['show', 'HEAD:prisma/schema.prisma'], { cwd: root }));
-  // The CLI reads both files through copies whose datasource names a URL; no database is contacted.
-  const withUrl = (file: string) => {
-    const copy = `${file}.url.prisma`;
-    fs.writeFileSync(copy, fs.readFileSync(file, 'utf8').replace(/(datasource db \{[^}]*provider\s*=\s*"postgresql")/, '$1\n  url      = env("DATABASE_URL")'));
-    return copy;
-  };
+  fs.writeFileSync(before, withUrl(execFileSync('git', ['show', 'HEAD:prisma/schema.prisma'], { cwd: root, encoding: 'utf8' })));
   const run = prismaMigrateCli(
-    (schema) => ['migrate', 'diff', '--from-schema-datamodel', withUrl(before), '--to-schema-datamodel', schema, '--script'],
+    (schema) => ['migrate', 'diff', '--from-schema-datamodel', before, '--to-schema-datamodel', schema, '--script'],
     // The CLI opens a connection through the adapter even to compare two files; nothing is changed.
     process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
   );

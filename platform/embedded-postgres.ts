@@ -111,27 +111,25 @@ export class EmbeddedPostgres {
   }
 
   /** Stops the server (a fast shutdown: open transactions are rolled back, nothing committed is lost). */
-  async stop(): Promise<void> {
-    const child = this.process;
-    if (!child) return;
-    this.process = undefined;
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGINT');
-    });
+  stop(): Promise<void> {
+    return this.end('SIGINT');
   }
 
   /**
    * An immediate shutdown (SIGQUIT): every connection is cut mid-transaction and nothing is flushed, as
    * in a crash; the next start recovers from the write-ahead log. For tests of recovery.
    */
-  async crash(): Promise<void> {
+  crash(): Promise<void> {
+    return this.end('SIGQUIT');
+  }
+
+  private async end(signal: 'SIGINT' | 'SIGQUIT'): Promise<void> {
     const child = this.process;
     if (!child) return;
     this.process = undefined;
     await new Promise<void>((resolve) => {
       child.once('exit', () => resolve());
-      child.kill('SIGQUIT');
+      child.kill(signal);
     });
   }
 

@@ -38,6 +38,11 @@ export async function appliedMigrations(databaseUrl: string): Promise<string[]> 
   }
 }
 
+/** 6.19's CLI wants the URL named in the schema's datasource; Prisma 7's client wants it absent. */
+export function withUrl(schema: string): string {
+  return schema.replace(/(datasource db \{[^}]*provider\s*=\s*"postgresql")/, '$1\n  url      = env("DATABASE_URL")');
+}
+
 /**
  * Runs Prisma 6.19's CLI on this very Node with the migration config (prisma/migrate.config.ts);
  * `args` gets the path of the schema copy it reads.
@@ -45,10 +50,8 @@ export async function appliedMigrations(databaseUrl: string): Promise<string[]> 
 export function prismaMigrateCli(args: (schema: string) => string[], databaseUrl: string) {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'erp-migrate-'));
   try {
-    // 6.19 wants the URL named in the schema; Prisma 7's client wants it absent. A copy says it.
-    const schema = fs.readFileSync(path.join(PRISMA_DIR, 'schema.prisma'), 'utf8').replace(/(datasource db \{[^}]*provider\s*=\s*"postgresql")/, '$1\n  url      = env("DATABASE_URL")');
     const schemaCopy = path.join(scratch, 'schema.prisma');
-    fs.writeFileSync(schemaCopy, schema);
+    fs.writeFileSync(schemaCopy, withUrl(fs.readFileSync(path.join(PRISMA_DIR, 'schema.prisma'), 'utf8')));
     const cli = require.resolve('prisma6/build/index.js');
     return spawnSync(process.execPath, ['--require', path.join(PRISMA_DIR, 'cli-preload.js'), cli, ...args(schemaCopy), '--config', path.join(PRISMA_DIR, 'migrate.config.ts')], {
       env: {
