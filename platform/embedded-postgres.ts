@@ -47,6 +47,27 @@ function runAs(): { uid: number; gid: number } | undefined {
   return created;
 }
 
+/** The first folder on the way to `dir` that the user cannot pass through, if any. */
+function blockedFolder(dir: string, user: { uid: number; gid: number }): string | undefined {
+  for (let folder = path.resolve(dir); ; folder = path.dirname(folder)) {
+    if (fs.existsSync(folder)) {
+      const { uid, gid, mode } = fs.statSync(folder);
+      const passable = uid === user.uid ? mode & 0o100 : gid === user.gid ? mode & 0o010 : mode & 0o001;
+      if (!passable) return folder;
+    }
+    if (folder === path.dirname(folder)) return undefined;
+  }
+}
+
+/** Whether a process runs, and its command line. */
+function commandLine(pid: number): string | undefined {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return undefined;
+  }
+}
+
 export interface EmbeddedPostgresOptions {
   /** Holds `pgdata/` and the generated password. */
   dir: string;
@@ -83,6 +104,18 @@ export class EmbeddedPostgres {
   async start(): Promise<void> {
     const bin = binaryDir();
     const user = runAs();
+    if (user) {
+      for (const needed of [bin, path.dirname(this.options.dir)]) {
+        const blocked = blockedFolder(needed, user);
+        if (blocked) {
+          throw new StartupProblem(
+            `Running as root, the embedded PostgreSQL runs as the unprivileged "postgres" user, who cannot enter ${blocked} (on the way to ${needed}). ` +
+              'Run from a folder others can enter (not under /root), run as an ordinary user, or set DATABASE_URL.',
+          );
+        }
+      }
+    }
+    await this.stopLeftover();
     fs.mkdirSync(path.dirname(this.options.dir), { recursive: true });
     fs.mkdirSync(this.options.dir, { recursive: true, mode: 0o700 });
     if (user) fs.chownSync(this.options.dir, user.uid, user.gid);
@@ -152,6 +185,29 @@ export class EmbeddedPostgres {
       }
     } finally {
       fs.rmSync(pwfile, { force: true });
+    }
+  }
+
+  /**
+   * A server of ours left running by a run that was killed (SIGKILL, a closed terminal) still holds the
+   * data folder and the port: it is stopped (a fast shutdown) before ours starts. Another program's
+   * process is left alone and named.
+   */
+  private async stopLeftover(): Promise<void> {
+    const pidFile = path.join(this.dataDir, 'postmaster.pid');
+    if (!fs.existsSync(pidFile)) return;
+    const pid = Number.parseInt(fs.readFileSync(pidFile, 'utf8'), 10);
+    const command = Number.isInteger(pid) && pid > 0 ? commandLine(pid) : undefined;
+    if (command === undefined) return; // stale: PostgreSQL clears it itself
+    if (!command.includes(`-D ${this.dataDir} `)) {
+      throw new StartupProblem(`Another process (pid ${pid}: ${command.trim().slice(0, 120)}) holds the database folder ${this.dataDir}. Stop it, then start again.`);
+    }
+    console.log(`Stopping the embedded PostgreSQL left running by an earlier run (pid ${pid})…`);
+    process.kill(pid, 'SIGINT');
+    const deadline = Date.now() + 60_000;
+    while (commandLine(pid) !== undefined) {
+      if (Date.now() > deadline) throw new StartupProblem(`The embedded PostgreSQL left running by an earlier run (pid ${pid}) did not stop within a minute. Stop it (kill ${pid}), then start again.`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
 

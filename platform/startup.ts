@@ -19,10 +19,10 @@ export function runMain(main: () => Promise<void>): void {
   });
 }
 
-/** Calls `stop` once on SIGINT or SIGTERM. */
+/** Calls `stop` once on SIGINT, SIGTERM or SIGHUP (the terminal closed, the SSH session dropped). */
 export function onShutdown(stop: (signal: string) => Promise<void>): void {
   let stopping = false;
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => {
       if (stopping) return;
       stopping = true;

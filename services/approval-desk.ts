@@ -142,10 +142,15 @@ export class ApprovalDesk {
     if (reason && reason.length > MAX_REASON) throw new InvalidRequest(`The reason must be ${MAX_REASON} characters or less.`);
     if (reason && !isStorableText(reason)) throw new InvalidRequest(`The reason ${UNSTORABLE_TEXT}.`);
     // The status is read again under the item's row lock, so a re-send racing this void cannot both win.
+    let written = false;
     const voided = await writeTransaction(this.deps.db, async (tx) => {
       await lockItem(tx, type, ref);
       const erp = await tx.erpRecord.findUniqueOrThrow({ where: { itemType_itemRef: { itemType: type, itemRef: ref } } });
       const from = erp.status as ErpStatus;
+      const eventKey = `void:${approvalWorkflowId(type, ref)}#${erp.round}`;
+      // Run again after a COMMIT whose answer was lost: the void this call wrote is its answer.
+      const earlier = written ? await tx.historyEntry.findUnique({ where: { eventKey } }) : null;
+      if (earlier) return { from: earlier.fromStatus as ErpStatus, done: true };
       if (!canApply(from, 'void')) return { from };
       await tx.erpRecord.update({ where: { id: erp.id }, data: { status: 'Voided' } });
       await tx.historyEntry.create({
@@ -157,9 +162,10 @@ export class ApprovalDesk {
           toStatus: 'Voided',
           reason,
           message: `Voided instead of re-sent; round ${erp.round} was the last.`,
-          eventKey: `void:${approvalWorkflowId(type, ref)}#${erp.round}`,
+          eventKey,
         },
       });
+      written = true;
       return { from, done: true };
     });
     if (!voided.done) throw await this.wrongState('void', type, ref, voided.from);

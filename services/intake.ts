@@ -198,6 +198,8 @@ export class Intake {
   async upsertChangeOrder(ref: string, input: ChangeOrderInput) {
     assertUniqueLineNumbers(input.lines, 'lines');
     return writeTransaction(this.db, async (tx) => {
+      // Parent, then child: the commitment's lines cannot change under the check below.
+      await lockItem(tx, 'commitment', input.commitment);
       await lockItem(tx, 'cco', ref);
       await requireUser(tx, input.createdBy, 'createdBy');
       const commitment = await tx.commitment.findUnique({ where: { ref: input.commitment }, include: { sovLines: true } });

@@ -23,9 +23,14 @@ export async function releaseItem(db: Db, client: Client, type: ItemType, ref: s
   const label = `${ITEM_TYPE_INFO[type].label} ${ref}`;
   const round = await roundStatus(client, type, ref);
   if (round === 'RUNNING') throw new InvalidRequest(`${label} has a running round: decide it (accept, reject, retrieve) instead of releasing it.`);
+  let written = false;
   return writeTransaction(db, async (tx) => {
     await lockItem(tx, type, ref); // a decision or send racing the release waits, then sees Retrieved
     const erp = await tx.erpRecord.findUniqueOrThrow({ where: { itemType_itemRef: { itemType: type, itemRef: ref } } });
+    const eventKey = `release:${approvalWorkflowId(type, ref)}#${erp.round}`;
+    // Run again after a COMMIT whose answer was lost: the release this call wrote is its answer.
+    const earlier = written ? await tx.historyEntry.findUnique({ where: { eventKey } }) : null;
+    if (earlier) return { from: earlier.fromStatus as ErpStatus, to: 'Retrieved' as const, round: erp.round };
     const from = erp.status as ErpStatus;
     if (!isInReview(from)) throw new NotAwaitingDecision(`${label} is ${statusLabel(from)}: there is nothing to release.`, from);
     if (from === 'Exporting' && !options.force) {
@@ -43,9 +48,10 @@ export async function releaseItem(db: Db, client: Client, type: ItemType, ref: s
         toStatus: 'Retrieved',
         reason: options.reason,
         message: `round ${erp.round} was ${round.toLowerCase()}`,
-        eventKey: `release:${approvalWorkflowId(type, ref)}#${erp.round}`,
+        eventKey,
       },
     });
+    written = true;
     return { from, to: 'Retrieved' as const, round: erp.round };
   });
 }

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import { Client } from 'pg';
+import { Client, types } from 'pg';
 import initSqlJs, { type Database as SqlJsDatabase } from 'sql.js';
 import { InvalidRequest } from '../domain/errors';
 import { appliedMigrations, committedMigrations } from '../platform/migrations';
@@ -59,8 +59,20 @@ async function columnsOf(client: Client, table: string): Promise<Column[]> {
   return rows.map((row) => ({ name: row.column_name, type: row.udt_name }));
 }
 
+/** PostgreSQL's type id of `timestamp` (without time zone): Prisma's DateTime, always UTC. */
+const TIMESTAMP_OID = 1114;
+
+/**
+ * node-postgres would read a `timestamp` as local time (TZ), shifting every date by the offset; the
+ * store keeps UTC, so it is read as UTC.
+ */
+const asStored = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === TIMESTAMP_OID && format !== 'binary' ? (value: string) => new Date(`${value.replace(' ', 'T')}Z`) : types.getTypeParser(oid, format as 'text')) as typeof types.getTypeParser,
+};
+
 async function connect(url: string): Promise<Client> {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 10_000, types: asStored });
   await client.connect();
   return client;
 }
@@ -128,11 +140,13 @@ export async function exportDatabase(url: string, destination: string): Promise<
 export interface RowSource {
   /** What the source says it holds, to compare with what was loaded. */
   counts: Partial<TableCounts>;
+  /** JSON columns come as JSON text (SQLite) rather than as values (an export). */
+  jsonAsText?: boolean;
   rows(table: TableName): AsyncIterable<Row>;
 }
 
 /** Turns a source value into what PostgreSQL's column takes (SQLite keeps booleans as 0/1, JSON as text, dates as text). */
-function loadValue(value: unknown, column: Column, table: string): unknown {
+function loadValue(value: unknown, column: Column, table: string, jsonAsText: boolean): unknown {
   if (value === null || value === undefined) return null;
   switch (column.type) {
     case 'bool':
@@ -146,8 +160,8 @@ function loadValue(value: unknown, column: Column, table: string): unknown {
     }
     case 'json':
     case 'jsonb':
-      // Text from SQLite is JSON already; a value from an export is JSON to write out.
-      return typeof value === 'string' ? JSON.stringify(JSON.parse(value)) : JSON.stringify(value);
+      // Text from SQLite is JSON already (checked here); a value from an export is JSON to write out.
+      return jsonAsText ? JSON.stringify(JSON.parse(String(value))) : JSON.stringify(value);
     case 'int8':
       return String(value);
     default:
@@ -182,7 +196,7 @@ export async function loadRows(url: string, source: RowSource): Promise<TableCou
         const names = [...new Set(batch.flatMap((row) => Object.keys(row)))];
         for (const name of names) if (!byName.has(name)) throw new InvalidRequest(`${table}.${name}: the target has no such column.`);
         const values: unknown[] = [];
-        const tuples = batch.map((row) => `(${names.map((name) => `$${values.push(loadValue(row[name], byName.get(name)!, table))}`).join(', ')})`);
+        const tuples = batch.map((row) => `(${names.map((name) => `$${values.push(loadValue(row[name], byName.get(name)!, table, source.jsonAsText ?? false))}`).join(', ')})`);
         await client.query(`INSERT INTO ${quote(table)} (${names.map(quote).join(', ')}) VALUES ${tuples.join(', ')}`, values);
         batch = [];
       };
@@ -240,6 +254,14 @@ export async function exportFile(file: string): Promise<RowSource> {
 /** The SQLite database file of an earlier release. */
 export async function sqliteFile(file: string): Promise<RowSource & { close(): void }> {
   if (!fs.existsSync(file)) throw new InvalidRequest(`There is no file ${file}.`);
+  // The earlier releases wrote in WAL mode: commits may still sit in the -wal file beside it.
+  const wal = `${file}-wal`;
+  if (fs.existsSync(wal) && fs.statSync(wal).size > 0) {
+    throw new InvalidRequest(
+      `${wal} still holds writes not yet in ${file}. Stop every process of the earlier release (they fold it in as they close), ` +
+        `or run: sqlite3 ${file} 'PRAGMA wal_checkpoint(TRUNCATE)'; then import again.`,
+    );
+  }
   const SQL = await initSqlJs();
   let db: SqlJsDatabase;
   try {
@@ -257,6 +279,7 @@ export async function sqliteFile(file: string): Promise<RowSource & { close(): v
   if (!present.has('ErpRecord')) throw new InvalidRequest(`${file} holds no ERP records: it is not this product's database.`);
   return {
     counts: tableCounts,
+    jsonAsText: true,
     async *rows(table) {
       if (!present.has(table)) return;
       const statement = db.prepare(`SELECT * FROM ${quote(table)}`);

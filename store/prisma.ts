@@ -1,6 +1,8 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Prisma, PrismaClient } from '@prisma/client';
 import { isDriverAdapterError } from '@prisma/driver-adapter-utils';
+import { ApplicationFailure } from '@temporalio/common';
+import { DomainError } from '../domain/errors';
 import type { ItemType } from '../domain/item-types';
 
 export interface PoolSettings {
@@ -28,20 +30,34 @@ export type Db = ReturnType<typeof createDb>;
 /** The client inside an interactive transaction. */
 export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 
-/** PostgreSQL's codes for a connection that went away with the server: shut down, restarting, starting up. */
-const SERVER_GONE = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004']);
-/** What node-postgres and the pool say when a connection breaks or none can be had. */
-const CONNECTION_LOST = /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|ECONNREFUSED|ECONNRESET|terminating connection/i;
-/** Prisma's codes: cannot reach the server (P1001), it closed the connection (P1017), too many connections (P2037), pool timeout (P2024). */
-const PRISMA_UNAVAILABLE = new Set(['P1001', 'P1002', 'P1017', 'P2024', 'P2037']);
+/**
+ * PostgreSQL's codes for a server that cannot serve now: shut down, restarting or starting up (57P0x),
+ * connection failures (08xxx), too many connections (53300), read-only after a fail-over to a standby
+ * (25006).
+ */
+const SERVER_GONE = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004', '53300', '25006']);
+/** What node-postgres, the pool and the socket say when a connection breaks or none can be had. */
+const CONNECTION_LOST =
+  /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|terminating connection|\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|EPIPE)\b/i;
+/** This process's pool had no free connection in time: retrying at once would only wait again. */
+const POOL_EXHAUSTED = /timeout exceeded when trying to connect/i;
+/**
+ * Prisma's codes: cannot reach the server (P1001, P1002), it closed the connection (P1017), pool
+ * timeout (P2024), no transaction could start in time (P2028), too many connections (P2037).
+ */
+const PRISMA_UNAVAILABLE = new Set(['P1001', 'P1002', 'P1017', 'P2024', 'P2028', 'P2037']);
 /** Prisma's code for a write conflict or deadlock (PostgreSQL 40001/40P01). */
 const PRISMA_WRITE_CONFLICT = 'P2034';
 
 type Cause = { code?: unknown; message?: unknown; meta?: { driverAdapterError?: unknown }; cause?: unknown };
 
-/** Walks an error's causes (Prisma's error, the adapter's error, node-postgres's error). */
+/**
+ * Walks an error's causes (Prisma's error, the adapter's error, node-postgres's error). A refusal of
+ * ours or a workflow's failure is no database error, whatever words it quotes.
+ */
 function* causes(err: unknown): Generator<unknown> {
   for (let cause = err, depth = 0; cause && depth < 6; depth++) {
+    if (cause instanceof DomainError || cause instanceof ApplicationFailure) return;
     yield cause;
     cause = (cause as Cause).meta?.driverAdapterError ?? (cause as Cause).cause;
   }
@@ -61,8 +77,17 @@ export function isDatabaseUnavailable(err: unknown): boolean {
       if (kind === 'postgres' && SERVER_GONE.has(cause.cause.code)) return true;
     }
     const { code, message } = cause as Cause;
-    if (typeof code === 'string' && (PRISMA_UNAVAILABLE.has(code) || SERVER_GONE.has(code) || code === '53300')) return true;
+    if (typeof code === 'string' && (PRISMA_UNAVAILABLE.has(code) || SERVER_GONE.has(code))) return true;
+    if (typeof code === 'string' && /^E[A-Z_]+$/.test(code) && CONNECTION_LOST.test(code)) return true;
     if (typeof message === 'string' && CONNECTION_LOST.test(message)) return true;
+  }
+  return false;
+}
+
+function isPoolExhausted(err: unknown): boolean {
+  for (const cause of causes(err)) {
+    const { code, message } = cause as Cause;
+    if (code === 'P2024' || code === 'P2028' || (typeof message === 'string' && POOL_EXHAUSTED.test(message))) return true;
   }
   return false;
 }
@@ -78,6 +103,8 @@ function isCollision(err: unknown): boolean {
 }
 
 const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 50 * 2 ** attempt) + Math.random() * 50));
+/** How long a transaction is tried again for an outage before the caller hears of it. */
+const OUTAGE_RETRY_MS = 20_000;
 
 /**
  * A read-then-write transaction (READ COMMITTED) that several processes can run at once. Where two
@@ -87,16 +114,18 @@ const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, 
  * The whole transaction is run again when PostgreSQL rolled it back for a collision (a deadlock, a
  * serialization failure, or a unique key taken by a racing insert: the retry reads the winner's row and
  * answers as it would have had it come second), and while the server is unreachable (a restart or
- * fail-over, about 20 s at most). Every transaction here is idempotent (event keys, status checks), so
- * one whose COMMIT succeeded but whose answer was lost does nothing the second time.
+ * fail-over: for OUTAGE_RETRY_MS at most). A full pool is not waited for again: the caller hears at
+ * once (the API's 503). Every transaction here is idempotent (event keys, status checks), so one whose
+ * COMMIT succeeded but whose answer was lost does nothing the second time and answers the same.
  */
 export async function writeTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
+  const started = Date.now();
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.$transaction(work, { maxWait: 15_000, timeout: 30_000 });
     } catch (err) {
-      const again = (isCollision(err) && attempt < 5) || (isDatabaseUnavailable(err) && attempt < 10);
-      if (!again) throw err;
+      const outage = isDatabaseUnavailable(err) && !isPoolExhausted(err) && Date.now() - started < OUTAGE_RETRY_MS;
+      if (!(isCollision(err) && attempt < 5) && !outage) throw err;
       await pause(attempt);
     }
   }

@@ -5,6 +5,9 @@ import { assertPermitted, isAccountingApprover, missingPermissions, projectScope
 import { canonicalJson, reviewChanges, reviewFacts } from '../domain/review';
 import { actionsAvailable, canApply, ERP_STATUSES, isLocked, nextStatus, ITEM_ACTIONS } from '../domain/statuses';
 import { ConfigError, loadConfig } from '../platform/config';
+import { isDatabaseUnavailable } from '../store/prisma';
+import { UnknownReference } from '../domain/errors';
+import { ApplicationFailure } from '@temporalio/common';
 
 const settings = { erpIdFromChangeOrderNumber: true };
 const vendor = { id: 'V1', name: 'Solid Rock Concrete', erpVendorId: 'SRC100' };
@@ -283,5 +286,23 @@ describe('what can be done now', () => {
 
   test('a project cannot be voided; a rejected change order can', () => {
     expect(availability({ item: cco(), status: 'Rejected', ...rules }).availableActions).toEqual(['resend', 'void']);
+  });
+});
+
+describe('what counts as the database being unavailable', () => {
+  const socket = (code: string) => Object.assign(new Error(`connect ${code} 10.0.0.5:5432`), { code, syscall: 'connect', errno: -113 });
+
+  test('a lost or refused connection, a server restarting or read-only, a pool with no connection free', () => {
+    for (const err of [socket('EHOSTUNREACH'), socket('EAI_AGAIN'), new Error('Connection terminated unexpectedly'), new Error('timeout exceeded when trying to connect')]) {
+      expect(isDatabaseUnavailable(err)).toBe(true);
+    }
+    for (const code of ['57P01', '57P03', '53300', '25006', 'P1001', 'P2024', 'P2028']) expect(isDatabaseUnavailable(Object.assign(new Error('x'), { code }))).toBe(true);
+  });
+
+  test('a refusal quoting words like ECONNRESET, a workflow failure, or a bug is not', () => {
+    expect(isDatabaseUnavailable(new UnknownReference('project: there is no project "ECONNRESET"; push the project first.', 'project'))).toBe(false);
+    expect(isDatabaseUnavailable(ApplicationFailure.nonRetryable('The ERP could not be reached: connect ECONNREFUSED', 'ErpRefused'))).toBe(false);
+    expect(isDatabaseUnavailable(new TypeError('Cannot read properties of undefined'))).toBe(false);
+    expect(isDatabaseUnavailable(Object.assign(new Error('Unique constraint failed'), { code: 'P2002' }))).toBe(false);
   });
 });

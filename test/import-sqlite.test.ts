@@ -62,6 +62,14 @@ test('an earlier release’s SQLite file moves over whole, with its types, into 
     expect(again.output()).not.toMatch(/^\s+at /m);
     expect(await db.user.count()).toBe(2);
 
+    // Writes still in the write-ahead log would be left behind: refused until they are folded in.
+    const pending = path.join(dir, 'pending.db');
+    fs.copyFileSync(file, pending);
+    fs.writeFileSync(`${pending}-wal`, Buffer.alloc(4096, 1));
+    const withWal = runEntry('ops', { DATABASE_URL: url }, { args: ['import-sqlite', pending] });
+    expect(await withWal.exited).toBe(1);
+    expect(withWal.output()).toContain('still holds writes not yet in');
+
     const notSqlite = path.join(dir, 'notes.txt');
     fs.writeFileSync(notSqlite, 'not a database');
     const wrong = runEntry('ops', { DATABASE_URL: url }, { args: ['import-sqlite', notSqlite] });

@@ -55,7 +55,10 @@ test('a running round cannot be released, and an interrupted export needs --forc
 
 test('a backup taken while the product runs restores whole into an empty database, and only into an empty one', async () => {
   const file = path.join(process.env.TEST_TMP_DIR as string, `backup-${Date.now()}.jsonl`);
-  const written = await exportDatabase(h.databaseUrl, file);
+  // Taken where the operator's TZ is not UTC: dates are kept as stored (UTC), not shifted by the offset.
+  const tz = process.env.TZ;
+  process.env.TZ = 'America/Chicago';
+  const written = await exportDatabase(h.databaseUrl, file).finally(() => (tz === undefined ? delete process.env.TZ : (process.env.TZ = tz)));
   expect(written.HistoryEntry).toBeGreaterThan(0);
 
   const target = await emptyDatabaseUrl();
