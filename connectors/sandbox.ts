@@ -5,8 +5,11 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Prisma } from '@prisma/client';
-import type { Db } from '../store/prisma';
+import { writeTransaction, type Db } from '../store/prisma';
 import { ErpRefused, ErpUnavailable, type ErpTransport, type ExportReceipt, type ExportRequest } from './transport';
+
+/** The advisory lock that makes the simulator's bookings one at a time (any number unique to it). */
+const SANDBOX_LEDGER_LOCK = 0x5b3e_0001;
 
 export interface SandboxFaultSpec {
   /** The item ref the fault applies to, or "*" for every item. */
@@ -59,11 +62,18 @@ export class SandboxErp implements ErpTransport {
     throw new ErpUnavailable(`Sandbox ERP booked the export but its answer was lost (simulated ${fault.lostSoFar + 1} of ${fault.lostAnswers}).`);
   }
 
-  private async book(request: ExportRequest): Promise<string> {
-    const count = await this.db.sandboxExport.count();
-    const erpId = `SBX-${String(count + 1).padStart(5, '0')}`;
-    try {
-      await this.db.sandboxExport.create({
+  /**
+   * Books the export under the next number, as an ERP numbers its records: one booking at a time (a
+   * transaction-scoped advisory lock), so two workers never take the same number; a key booked already
+   * answers with its record.
+   */
+  private book(request: ExportRequest): Promise<string> {
+    return writeTransaction(this.db, async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SANDBOX_LEDGER_LOCK})`;
+      const booked = await tx.sandboxExport.findUnique({ where: { idempotencyKey: request.idempotencyKey }, select: { erpId: true } });
+      if (booked) return booked.erpId;
+      const erpId = `SBX-${String((await tx.sandboxExport.count()) + 1).padStart(5, '0')}`;
+      await tx.sandboxExport.create({
         data: {
           idempotencyKey: request.idempotencyKey,
           erpId,
@@ -73,14 +83,7 @@ export class SandboxErp implements ErpTransport {
         },
       });
       return erpId;
-    } catch (err) {
-      // Two attempts with the same key at once: the other one booked it.
-      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
-        const booked = await this.db.sandboxExport.findUnique({ where: { idempotencyKey: request.idempotencyKey } });
-        if (booked) return booked.erpId;
-      }
-      throw err;
-    }
+    });
   }
 
   async injectFault(spec: SandboxFaultSpec): Promise<void> {
