@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createDb } from '../store/prisma';
 import { releaseItem } from '../services/operations';
-import { countRows, exportDatabase, exportFile, loadRows } from '../services/transfer';
+import { countRows, exportFile, loadRows, type TableCounts } from '../services/transfer';
+import { runEntry } from './support/processes';
 import { applyMigrations } from '../platform/migrations';
 import { dropDatabase, emptyDatabaseUrl } from './support/databases';
 import { APPROVER, PM, changeOrderBody } from './support/fixtures';
@@ -55,10 +56,11 @@ test('a running round cannot be released, and an interrupted export needs --forc
 
 test('a backup taken while the product runs restores whole into an empty database, and only into an empty one', async () => {
   const file = path.join(process.env.TEST_TMP_DIR as string, `backup-${Date.now()}.jsonl`);
-  // Taken where the operator's TZ is not UTC: dates are kept as stored (UTC), not shifted by the offset.
-  const tz = process.env.TZ;
-  process.env.TZ = 'America/Chicago';
-  const written = await exportDatabase(h.databaseUrl, file).finally(() => (tz === undefined ? delete process.env.TZ : (process.env.TZ = tz)));
+  // Taken by the operator's command where TZ is not UTC: dates are kept as stored (UTC), not shifted.
+  const backup = runEntry('ops', { DATABASE_URL: h.databaseUrl, TZ: 'America/Chicago' }, { args: ['backup', file] });
+  expect(await backup.exited).toBe(0);
+  expect(backup.output()).toMatch(/^Exported postgresql:\/\/.+ to .+: User \d+, .*HistoryEntry \d+/m);
+  const written = JSON.parse(fs.readFileSync(file, 'utf8').split('\n')[0]!).counts as TableCounts;
   expect(written.HistoryEntry).toBeGreaterThan(0);
 
   const target = await emptyDatabaseUrl();
