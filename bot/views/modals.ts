@@ -1,4 +1,5 @@
 /** The Accept and Reject modals. Their private metadata says which item and which message. */
+import { isStorableText } from '../../domain/text';
 import type { View } from '@slack/types';
 import { z } from 'zod';
 import type { ItemView } from '../../services/item-view';
@@ -63,5 +64,6 @@ export function rejectModal(view: ItemView, context: ModalContext): View {
 export function reasonProblem(reason: string): string | undefined {
   if (!reason.trim()) return 'A reason is required: tell the creator what to fix.';
   if (reason.length > REASON_MAX) return `Keep the reason to ${REASON_MAX} characters (it has ${reason.length}).`;
+  if (!isStorableText(reason)) return 'The reason holds characters that cannot be stored (a NUL or half of a surrogate pair): type it again.';
   return undefined;
 }
