@@ -20,8 +20,8 @@ export function createDb(databaseUrl: string, pool: PoolSettings = DEFAULT_POOL)
     max: pool.size,
     connectionTimeoutMillis: pool.acquireTimeoutMs,
     idleTimeoutMillis: 30_000,
-    // Shows which process holds a connection in pg_stat_activity.
-    application_name: `erp-approvals:${process.title === 'node' ? process.argv[1]?.split('/').pop() : process.title}`,
+    // Shows which process holds a connection in pg_stat_activity: its entry point (worker.ts, bot.ts, …).
+    application_name: `erp-approvals:${process.argv[1]?.split('/').pop() ?? 'node'}`.slice(0, 63),
   });
   return new PrismaClient({ adapter });
 }
