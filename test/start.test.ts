@@ -73,6 +73,7 @@ test('npm start without DATABASE_URL runs an embedded PostgreSQL and dev server,
 
 test('a database folder made by another PostgreSQL major version is refused with a sentence, not a crash', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'erp-start-'));
+  fs.chmodSync(dir, 0o755);
   fs.mkdirSync(path.join(dir, 'data', 'postgres', 'pgdata'), { recursive: true });
   fs.writeFileSync(path.join(dir, 'data', 'postgres', 'pgdata', 'PG_VERSION'), '16\n');
   fs.writeFileSync(path.join(dir, 'data', 'postgres', 'password'), 'x\n');
