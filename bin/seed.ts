@@ -13,8 +13,9 @@ import { Intake } from '../services/intake';
 
 runMain(async () => {
   const config = loadConfig();
-  await applyMigrations(databaseUrl(config));
-  const db = openDatabase(config);
+  const url = databaseUrl(config);
+  await applyMigrations(url);
+  const db = openDatabase(config, url);
   const intake = new Intake(db);
   const kept: string[] = [];
   const item = async (ref: string, upsert: () => Promise<unknown>) => {
@@ -33,7 +34,7 @@ runMain(async () => {
   for (const [ref, body] of Object.entries(company.commitments)) await item(ref, () => intake.upsertCommitment(ref, CommitmentBody.parse(body)));
   for (const [ref, body] of Object.entries(company.changeOrders)) await item(ref, () => intake.upsertChangeOrder(ref, ChangeOrderBody.parse(body)));
 
-  console.log(`Seeded ${displayUrl(databaseUrl(config))}:`);
+  console.log(`Seeded ${displayUrl(url)}:`);
   console.log(`  people      ${Object.entries(company.users).map(([id, u]) => `${u.name} (${id})`).join(', ')}`);
   console.log(`  project     ${company.PROJECT} ${company.project.name}; commitments ${Object.keys(company.commitments).join(', ')}`);
   for (const [ref, co] of Object.entries(company.changeOrders)) console.log(`  ${ref.padEnd(11)} ${co.note}`);

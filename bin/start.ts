@@ -10,7 +10,7 @@ import { erpSetup, erpTransport, notifier, temporalConnection } from '../platfor
 import { listenHttp, SLACK_SETUP_HINT, slackBot } from '../platform/servers';
 import { ensureDailySummarySchedule } from '../services/daily-summary-schedule';
 import { loadConfig, publicHost } from '../platform/config';
-import { createDatabase, databaseUrl, displayUrl, EMBEDDED_DATABASE, embeddedPostgres, openDatabase } from '../platform/database';
+import { createDatabase, databaseUrl, displayUrl, embeddedPostgres, openDatabase } from '../platform/database';
 import { startEmbeddedTemporal } from '../platform/embedded-temporal';
 import { applyMigrations } from '../platform/migrations';
 import { onShutdown, runMain } from '../platform/startup';
@@ -23,15 +23,14 @@ runMain(async () => {
 
   // Without DATABASE_URL, an embedded PostgreSQL with its data under ./data/postgres: started first, stopped last.
   const embeddedDb = config.DATABASE_URL ? undefined : embeddedPostgres(config);
-  if (embeddedDb) {
-    await embeddedDb.start();
-    await createDatabase(embeddedDb.url(EMBEDDED_DATABASE));
-  }
-  await applyMigrations(databaseUrl(config));
+  await embeddedDb?.start();
+  const url = databaseUrl(config);
+  if (embeddedDb) await createDatabase(url);
+  await applyMigrations(url);
   const embedded = config.TEMPORAL_ADDRESS ? undefined : await startEmbeddedTemporal({ dataDir: 'data', namespace: config.TEMPORAL_NAMESPACE, port: config.TEMPORAL_DEV_PORT, uiPort: config.TEMPORAL_UI_PORT });
   const address = embedded?.address ?? (config.TEMPORAL_ADDRESS as string);
 
-  const db = openDatabase(config);
+  const db = openDatabase(config, url);
   const nativeConnection = await NativeConnection.connect(temporalConnection(config, address));
   const connection = await Connection.connect(temporalConnection(config, address));
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
@@ -61,7 +60,7 @@ runMain(async () => {
     `  Temporal UI   ${embedded ? embedded.uiUrl : `(your cluster at ${address})`}  namespace "${config.TEMPORAL_NAMESPACE}", task queue "${config.TEMPORAL_TASK_QUEUE}"`,
     `  API           http://${publicHost(config)}:${config.PORT}/api/v1   (OpenAPI at /api/v1/openapi.json, health at /healthz)`,
     `  API token     ${config.API_TOKEN ? '(from API_TOKEN)' : `${apiToken}   (generated for this run; set API_TOKEN to keep one)`}`,
-    `  Database      ${embeddedDb ? `embedded PostgreSQL, data in ${embeddedDb.dataDir}  (${displayUrl(databaseUrl(config))})` : displayUrl(databaseUrl(config))}`,
+    `  Database      ${embeddedDb ? `embedded PostgreSQL, data in ${embeddedDb.dataDir}  (${displayUrl(url)})` : displayUrl(url)}`,
     `  Daily summary ${config.DAILY_SUMMARY_TIME} ${config.TZ} to the accounting approvers (Temporal schedule "erp-daily-summary")`,
     `  ERP           ${config.ERP_CONNECTOR} connector, ${config.ERP_PROFILE} rules`,
     slackLine,

@@ -21,3 +21,14 @@ export const UNSTORABLE_TEXT = 'must not contain NUL characters or unpaired surr
 export function storableText(text: string): string {
   return text.replace(new RegExp(NUL.source, 'g'), '\uFFFD').replace(new RegExp(LONE_SURROGATE.source, 'g'), '\uFFFD');
 }
+
+/** The longest rejection or void reason (Slack's modal takes as many). */
+export const REASON_MAX = 2000;
+
+/** Why a reason will not do, in words for the person who typed it; undefined when it will. */
+export function reasonProblem(reason: string): string | undefined {
+  if (!reason.trim()) return 'A reason is required: tell the creator what to fix.';
+  if (reason.length > REASON_MAX) return `Keep the reason to ${REASON_MAX} characters (it has ${reason.length}).`;
+  if (!isStorableText(reason)) return 'The reason holds characters that cannot be stored (a NUL or half of a surrogate pair): type it again.';
+  return undefined;
+}

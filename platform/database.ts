@@ -4,14 +4,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client } from 'pg';
+import { Client, type ClientConfig } from 'pg';
 import type { Config } from './config';
 import { EmbeddedPostgres } from './embedded-postgres';
 import { StartupProblem } from './startup';
 import { createDb, type Db, type PoolSettings } from '../store/prisma';
 
 /** The database the product keeps its tables in on the embedded server. */
-export const EMBEDDED_DATABASE = 'erp_approvals';
+const EMBEDDED_DATABASE = 'erp_approvals';
 
 export function embeddedPostgres(config: Pick<Config, 'EMBEDDED_DATABASE_PORT'>): EmbeddedPostgres {
   return new EmbeddedPostgres({ dir: path.resolve('data', 'postgres'), port: config.EMBEDDED_DATABASE_PORT });
@@ -52,17 +52,23 @@ export function displayUrl(url: string): string {
   return parsed.toString();
 }
 
-const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
+/** A name as a quoted SQL identifier. */
+export const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
-/** Runs `work` on a plain connection to the server's maintenance database (`postgres`). */
-export async function onServer<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: withDatabase(url, 'postgres'), connectionTimeoutMillis: 10_000 });
+/** Runs `work` on one plain connection (outside the product's pools), closed afterwards. */
+export async function withClient<T>(url: string, work: (client: Client) => Promise<T>, options: Omit<ClientConfig, 'connectionString'> = {}): Promise<T> {
+  const client = new Client({ connectionTimeoutMillis: 10_000, ...options, connectionString: url });
   await client.connect();
   try {
     return await work(client);
   } finally {
     await client.end();
   }
+}
+
+/** Runs `work` on a plain connection to the server's maintenance database (`postgres`). */
+export function onServer<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+  return withClient(withDatabase(url, 'postgres'), work);
 }
 
 /** Creates the URL's database unless it exists (optionally as a copy of a template database). */
@@ -80,6 +86,6 @@ export async function dropDatabase(url: string): Promise<void> {
 }
 
 /** The process's database client, sized by DATABASE_POOL_SIZE and DATABASE_POOL_TIMEOUT_MS. */
-export function openDatabase(config: Config): Db {
-  return createDb(databaseUrl(config), poolSettings(config));
+export function openDatabase(config: Config, url = databaseUrl(config)): Db {
+  return createDb(url, poolSettings(config));
 }

@@ -7,8 +7,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
-import { displayUrl } from './database';
+import type { Client } from 'pg';
+import { displayUrl, withClient } from './database';
 import { StartupProblem } from './startup';
 
 const PRISMA_DIR = path.join(__dirname, '..', 'prisma');
@@ -23,19 +23,18 @@ export function committedMigrations(): string[] {
 }
 
 /** The migrations applied to the database (none when it has no migration table yet). */
-export async function appliedMigrations(databaseUrl: string): Promise<string[]> {
-  const client = new Client({ connectionString: databaseUrl, connectionTimeoutMillis: 10_000 });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ name: string | null }>(`SELECT to_regclass('public._prisma_migrations')::text AS name`);
-    if (!rows[0]?.name) return [];
-    const applied = await client.query<{ migration_name: string }>(
-      'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL ORDER BY migration_name',
-    );
-    return applied.rows.map((row) => row.migration_name);
-  } finally {
-    await client.end();
-  }
+export function appliedMigrations(databaseUrl: string): Promise<string[]> {
+  return withClient(databaseUrl, migrationsOn);
+}
+
+/** The same, read on a connection already open (inside an export's snapshot, say). */
+export async function migrationsOn(client: Client): Promise<string[]> {
+  const { rows } = await client.query<{ name: string | null }>(`SELECT to_regclass('public._prisma_migrations')::text AS name`);
+  if (!rows[0]?.name) return [];
+  const applied = await client.query<{ migration_name: string }>(
+    'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL ORDER BY migration_name',
+  );
+  return applied.rows.map((row) => row.migration_name);
 }
 
 /** 6.19's CLI wants the URL named in the schema's datasource; Prisma 7's client wants it absent. */

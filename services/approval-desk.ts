@@ -35,7 +35,7 @@ import {
 import { ErpItemRefKey, ErpItemTypeKey, ErpProjectKey, ErpStatusKey } from '../workflows/search-attributes';
 import type { RoundItem } from '../activities/types';
 import { itemView, SEND_ACTIONS, type ItemRules, type ItemView } from './item-view';
-import { isStorableText, UNSTORABLE_TEXT } from '../domain/text';
+import { isStorableText, reasonProblem, UNSTORABLE_TEXT } from '../domain/text';
 
 export interface ApprovalDeskDeps {
   db: Db;
@@ -61,7 +61,6 @@ export interface DecisionRequest {
   description?: string;
 }
 
-const MAX_REASON = 2000;
 
 export class ApprovalDesk {
   constructor(private readonly deps: ApprovalDeskDeps) {}
@@ -97,9 +96,8 @@ export class ApprovalDesk {
 
   async reject(type: ItemType, ref: string, request: DecisionRequest) {
     const reason = request.reason?.trim() ?? '';
-    if (!reason) throw new InvalidRequest('A reason is required to reject: tell the creator what to fix.');
-    if (reason.length > MAX_REASON) throw new InvalidRequest(`The reason must be ${MAX_REASON} characters or less.`);
-    if (!isStorableText(reason)) throw new InvalidRequest(`The reason ${UNSTORABLE_TEXT}.`);
+    const problem = reasonProblem(reason);
+    if (problem) throw new InvalidRequest(problem);
     return this.decide('reject', type, ref, { ...request, reason });
   }
 
@@ -138,9 +136,10 @@ export class ApprovalDesk {
     const { actor } = await this.authorize('void', type, ref, request.by);
     const label = ITEM_TYPE_INFO[type].label;
     if (!ITEM_TYPE_INFO[type].voidable) throw new NotSupported(`A ${label} cannot be voided.`);
+    // Optional here; when given, the same rule as a rejection's.
     const reason = request.reason?.trim() || null;
-    if (reason && reason.length > MAX_REASON) throw new InvalidRequest(`The reason must be ${MAX_REASON} characters or less.`);
-    if (reason && !isStorableText(reason)) throw new InvalidRequest(`The reason ${UNSTORABLE_TEXT}.`);
+    const problem = reason ? reasonProblem(reason) : undefined;
+    if (problem) throw new InvalidRequest(problem);
     // The status is read again under the item's row lock, so a re-send racing this void cannot both win.
     let written = false;
     const voided = await writeTransaction(this.deps.db, async (tx) => {

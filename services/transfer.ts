@@ -10,7 +10,8 @@ import readline from 'node:readline';
 import { Client, types } from 'pg';
 import initSqlJs, { type Database as SqlJsDatabase } from 'sql.js';
 import { InvalidRequest } from '../domain/errors';
-import { appliedMigrations, committedMigrations } from '../platform/migrations';
+import { withClient, quoteIdent } from '../platform/database';
+import { appliedMigrations, committedMigrations, migrationsOn } from '../platform/migrations';
 
 /**
  * Every table, parents before children (the order rows can be inserted in). Left out: SlackRequest,
@@ -43,8 +44,6 @@ export type TableCounts = Record<TableName, number>;
 const EXPORT_FORMAT = 'erp-approvals-export';
 const BATCH = 500;
 
-const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
-
 interface Column {
   name: string;
   /** PostgreSQL's type name: text, int4, int8, bool, timestamp, jsonb, or an enum's name. */
@@ -71,25 +70,14 @@ const asStored = {
     oid === TIMESTAMP_OID && format !== 'binary' ? (value: string) => new Date(`${value.replace(' ', 'T')}Z`) : types.getTypeParser(oid, format as 'text')) as typeof types.getTypeParser,
 };
 
-async function connect(url: string): Promise<Client> {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 10_000, types: asStored });
-  await client.connect();
-  return client;
-}
-
-export async function countRows(url: string): Promise<TableCounts> {
-  const client = await connect(url);
-  try {
-    return await counts(client);
-  } finally {
-    await client.end();
-  }
+export function countRows(url: string): Promise<TableCounts> {
+  return withClient(url, counts, { types: asStored });
 }
 
 async function counts(client: Client): Promise<TableCounts> {
   const result = {} as TableCounts;
   for (const table of TABLES) {
-    const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${quote(table)}`);
+    const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${quoteIdent(table)}`);
     result[table] = Number(rows[0]!.n);
   }
   return result;
@@ -105,25 +93,33 @@ function exportValue(value: unknown): unknown {
  * (REPEATABLE READ): safe while the product runs, and consistent across tables.
  */
 export async function exportDatabase(url: string, destination: string): Promise<TableCounts> {
-  const client = await connect(url);
   const file = path.resolve(destination);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const partial = `${file}.partial`;
   const out = fs.createWriteStream(partial, { mode: 0o600 });
   const write = (line: unknown) => new Promise<void>((resolve, reject) => out.write(`${JSON.stringify(line)}\n`, (err) => (err ? reject(err) : resolve())));
   try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const written = await counts(client);
-    await write({ format: EXPORT_FORMAT, version: 1, at: new Date().toISOString(), migrations: await appliedMigrations(url), counts: written });
-    for (const table of TABLES) {
-      const columns = await columnsOf(client, table);
-      const order = columns.map((column) => quote(column.name)).join(', ');
-      for (let offset = 0; offset < written[table]; offset += BATCH) {
-        const { rows } = await client.query<Row>(`SELECT * FROM ${quote(table)} ORDER BY ${order} LIMIT ${BATCH} OFFSET ${offset}`);
-        for (const row of rows) await write({ table, row: Object.fromEntries(Object.entries(row).map(([key, value]) => [key, exportValue(value)])) });
-      }
-    }
-    await client.query('COMMIT');
+    const written = await withClient(
+      url,
+      async (client) => {
+        await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+        const tableCounts = await counts(client);
+        await write({ format: EXPORT_FORMAT, version: 1, at: new Date().toISOString(), migrations: await migrationsOn(client), counts: tableCounts });
+        for (const table of TABLES) {
+          // A cursor reads each table once, a batch at a time, however large it is.
+          await client.query(`DECLARE rows_out NO SCROLL CURSOR FOR SELECT * FROM ${quoteIdent(table)}`);
+          for (;;) {
+            const { rows } = await client.query<Row>(`FETCH ${BATCH} FROM rows_out`);
+            if (rows.length === 0) break;
+            for (const row of rows) await write({ table, row: Object.fromEntries(Object.entries(row).map(([key, value]) => [key, exportValue(value)])) });
+          }
+          await client.query('CLOSE rows_out');
+        }
+        await client.query('COMMIT');
+        return tableCounts;
+      },
+      { types: asStored },
+    );
     await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
     fs.renameSync(partial, file);
     return written;
@@ -131,8 +127,6 @@ export async function exportDatabase(url: string, destination: string): Promise<
     out.destroy();
     fs.rmSync(partial, { force: true });
     throw err;
-  } finally {
-    await client.end();
   }
 }
 
@@ -177,11 +171,14 @@ export async function loadRows(url: string, source: RowSource): Promise<TableCou
   const applied = new Set(await appliedMigrations(url));
   const missing = committedMigrations().filter((name) => !applied.has(name));
   if (missing.length > 0) throw new InvalidRequest(`The target database lacks migrations ${missing.join(', ')}: run npm run db:migrate first.`);
-  const client = await connect(url);
+  return withClient(url, (client) => loadInto(client, source), { types: asStored });
+}
+
+async function loadInto(client: Client, source: RowSource): Promise<TableCounts> {
   try {
     await client.query('BEGIN');
     // Nothing else writes while the load runs, and the emptiness checked below stays true.
-    await client.query(`LOCK TABLE ${TABLES.map(quote).join(', ')} IN EXCLUSIVE MODE`);
+    await client.query(`LOCK TABLE ${TABLES.map(quoteIdent).join(', ')} IN EXCLUSIVE MODE`);
     const before = await counts(client);
     const occupied = TABLES.filter((table) => before[table] > 0);
     if (occupied.length > 0) {
@@ -197,7 +194,7 @@ export async function loadRows(url: string, source: RowSource): Promise<TableCou
         for (const name of names) if (!byName.has(name)) throw new InvalidRequest(`${table}.${name}: the target has no such column.`);
         const values: unknown[] = [];
         const tuples = batch.map((row) => `(${names.map((name) => `$${values.push(loadValue(row[name], byName.get(name)!, table, source.jsonAsText ?? false))}`).join(', ')})`);
-        await client.query(`INSERT INTO ${quote(table)} (${names.map(quote).join(', ')}) VALUES ${tuples.join(', ')}`, values);
+        await client.query(`INSERT INTO ${quoteIdent(table)} (${names.map(quoteIdent).join(', ')}) VALUES ${tuples.join(', ')}`, values);
         batch = [];
       };
       for await (const row of source.rows(table)) {
@@ -207,7 +204,7 @@ export async function loadRows(url: string, source: RowSource): Promise<TableCou
       await flush();
       // Identity columns go on after the highest id loaded.
       if (byName.has('id') && byName.get('id')!.type === 'int4') {
-        await client.query(`SELECT setval(pg_get_serial_sequence($1, 'id'), COALESCE((SELECT max("id") FROM ${quote(table)}), 0) + 1, false)`, [quote(table)]);
+        await client.query(`SELECT setval(pg_get_serial_sequence($1, 'id'), COALESCE((SELECT max("id") FROM ${quoteIdent(table)}), 0) + 1, false)`, [quoteIdent(table)]);
       }
     }
     const after = await counts(client);
@@ -220,39 +217,47 @@ export async function loadRows(url: string, source: RowSource): Promise<TableCou
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;
-  } finally {
-    await client.end();
   }
 }
 
 /** An export written by exportDatabase. */
 export async function exportFile(file: string): Promise<RowSource> {
   if (!fs.existsSync(file)) throw new InvalidRequest(`There is no file ${file}.`);
-  const lines = () => readline.createInterface({ input: fs.createReadStream(file, 'utf8'), crlfDelay: Infinity });
+  // Read once, front to back: the export writes the tables in TABLES order, the order they are loaded in.
+  const lines = readline.createInterface({ input: fs.createReadStream(file, 'utf8'), crlfDelay: Infinity })[Symbol.asyncIterator]();
+  const parsed = async () => {
+    const { value, done } = await lines.next();
+    return done ? undefined : JSON.parse(value as string);
+  };
   let header: { format?: string; counts?: Partial<TableCounts> } | undefined;
-  for await (const line of lines()) {
-    header = JSON.parse(line);
-    break;
+  try {
+    header = await parsed();
+  } catch {
+    header = undefined;
   }
   if (header?.format !== EXPORT_FORMAT || !header.counts) throw new InvalidRequest(`${file} is not an export of this product (npm run ops -- backup writes one).`);
+  // The first row of the next table, read while finishing this one. A row out of that order is left
+  // unloaded, and the count comparison then refuses the load.
+  let ahead: { table: string; row: Row } | undefined;
   return {
     counts: header.counts,
     async *rows(table) {
-      let first = true;
-      for await (const line of lines()) {
-        if (first) {
-          first = false;
-          continue;
+      for (;;) {
+        const entry: { table: string; row: Row } | undefined = ahead ?? (await parsed());
+        ahead = undefined;
+        if (!entry) return;
+        if (entry.table !== table) {
+          ahead = entry;
+          return;
         }
-        const entry = JSON.parse(line) as { table: string; row: Row };
-        if (entry.table === table) yield entry.row;
+        yield entry.row;
       }
     },
   };
 }
 
 /** The SQLite database file of an earlier release. */
-export async function sqliteFile(file: string): Promise<RowSource & { close(): void }> {
+export async function sqliteFile(file: string): Promise<RowSource> {
   if (!fs.existsSync(file)) throw new InvalidRequest(`There is no file ${file}.`);
   // The earlier releases wrote in WAL mode: commits may still sit in the -wal file beside it.
   const wal = `${file}-wal`;
@@ -274,7 +279,7 @@ export async function sqliteFile(file: string): Promise<RowSource & { close(): v
   const tableCounts: Partial<TableCounts> = {};
   for (const table of TABLES) {
     if (!present.has(table)) continue;
-    tableCounts[table] = Number(db.exec(`SELECT count(*) FROM ${quote(table)}`)[0]!.values[0]![0]);
+    tableCounts[table] = Number(db.exec(`SELECT count(*) FROM ${quoteIdent(table)}`)[0]!.values[0]![0]);
   }
   if (!present.has('ErpRecord')) throw new InvalidRequest(`${file} holds no ERP records: it is not this product's database.`);
   return {
@@ -282,13 +287,12 @@ export async function sqliteFile(file: string): Promise<RowSource & { close(): v
     jsonAsText: true,
     async *rows(table) {
       if (!present.has(table)) return;
-      const statement = db.prepare(`SELECT * FROM ${quote(table)}`);
+      const statement = db.prepare(`SELECT * FROM ${quoteIdent(table)}`);
       try {
         while (statement.step()) yield statement.getAsObject() as Row;
       } finally {
         statement.free();
       }
     },
-    close: () => db.close(),
   };
 }

@@ -1,5 +1,5 @@
 /** The Accept and Reject modals. Their private metadata says which item and which message. */
-import { isStorableText } from '../../domain/text';
+import { REASON_MAX, reasonProblem } from '../../domain/text';
 import type { View } from '@slack/types';
 import { z } from 'zod';
 import type { ItemView } from '../../services/item-view';
@@ -7,7 +7,6 @@ import { truncate } from '../text';
 import { itemEssentials } from './item-blocks';
 
 export const MODALS = { accept: 'erp_accept_modal', reject: 'erp_reject_modal' } as const;
-export const REASON_MAX = 2000;
 export const REASON_BLOCK = 'reason';
 export const DESCRIPTION_BLOCK = 'description';
 
@@ -60,10 +59,5 @@ export function rejectModal(view: ItemView, context: ModalContext): View {
   };
 }
 
-/** The words shown inside the modal when a reason will not do, or undefined when it will. */
-export function reasonProblem(reason: string): string | undefined {
-  if (!reason.trim()) return 'A reason is required: tell the creator what to fix.';
-  if (reason.length > REASON_MAX) return `Keep the reason to ${REASON_MAX} characters (it has ${reason.length}).`;
-  if (!isStorableText(reason)) return 'The reason holds characters that cannot be stored (a NUL or half of a surrogate pair): type it again.';
-  return undefined;
-}
+/** The words shown inside the modal when a reason will not do (the desk's own rule). */
+export { reasonProblem };

@@ -6,23 +6,16 @@
  * embedded PostgreSQL started for the run, so a contributor's laptop needs nothing installed.
  */
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
-import { createDatabase, dropDatabase, withDatabase } from '../../platform/database';
+import { createDatabase, dropDatabase, withClient, withDatabase } from '../../platform/database';
 
 export const DEFAULT_TEST_SERVER = 'postgresql://postgres@127.0.0.1:5432/postgres';
 
 /** Whether a PostgreSQL server answers at `url`. */
 export async function serverAnswers(url: string): Promise<boolean> {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 3_000 });
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
+  return withClient(url, async (client) => void (await client.query('SELECT 1')), { connectionTimeoutMillis: 3_000 }).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** The run's server (set by the global set-up). */
