@@ -1,4 +1,5 @@
 import { DomainError } from '../domain/errors';
+import { isDatabaseUnavailable } from '../store/prisma';
 import { ConfigError } from './config';
 
 /** A problem the person starting the program can fix: printed as its sentence, without a stack trace. */
@@ -12,6 +13,11 @@ export function runMain(main: () => Promise<void>): void {
       for (const problem of err.problems) console.error(`  ${problem}`);
     } else if (err instanceof StartupProblem || err instanceof DomainError) {
       console.error(err.message);
+    } else if (isDatabaseUnavailable(err)) {
+      const said = String((err as Error).message).trim().split('\n').at(-1);
+      console.error(
+        `The database cannot be reached (${said}). Check DATABASE_URL, or, without it, that npm start is running with the embedded database on EMBEDDED_DATABASE_PORT (5433 unless set).`,
+      );
     } else {
       console.error(err);
     }

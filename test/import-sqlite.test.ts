@@ -104,3 +104,12 @@ test('backups and loads cover every table of the schema but the Slack replay mem
   const models = Prisma.dmmf.datamodel.models.map((model) => model.name);
   expect([...TABLES].sort()).toEqual(models.filter((name) => name !== 'SlackRequest').sort());
 });
+
+test('an operator command against a database that does not answer says so in a sentence', async () => {
+  const file = path.join(process.env.TEST_TMP_DIR as string, 'unreachable.jsonl');
+  const backup = runEntry('ops', { DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/erp' }, { args: ['backup', file] });
+  expect(await backup.exited).toBe(1);
+  expect(backup.output()).toContain('The database cannot be reached (connect ECONNREFUSED 127.0.0.1:1). Check DATABASE_URL');
+  expect(backup.output()).not.toMatch(/^\s+at /m);
+  expect(fs.existsSync(file) || fs.existsSync(`${file}.partial`)).toBe(false);
+});
