@@ -1,4 +1,9 @@
 /** The fault suite: `npm run test:faults`. Same set-up as the main suite, longer cases. */
 const base = require('./jest.config');
 
-module.exports = { ...base, testMatch: ['<rootDir>/test/faults/**/*.test.ts'], testPathIgnorePatterns: ['/node_modules/'], testTimeout: 240_000 };
+module.exports = {
+  ...base,
+  testMatch: ['<rootDir>/test/faults/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/'],
+  testTimeout: 240_000,
+};

@@ -7,7 +7,7 @@ import type { ErpProfile, ErpSettings } from '../domain/erp-profiles';
 import { assertSendable } from '../domain/erp-profiles';
 import { DomainError, NotAwaitingDecision } from '../domain/errors';
 import { ITEM_TYPE_INFO, exportIdempotencyKey, type ItemType } from '../domain/item-types';
-import { ACTION_PAST, nextStatus, statusLabel, type ErpStatus, type Transition } from '../domain/statuses';
+import { ACTION_PAST, nextStatus, statusLabel, type Transition } from '../domain/statuses';
 import { ErpRefused, ErpUnavailable, type ErpTransport } from '../connectors/transport';
 import { toApplicationFailure } from '../platform/failures';
 import { approverQueue } from '../services/queues';
@@ -81,7 +81,10 @@ async function bookedEarlier(db: Db, transport: ErpTransport, erpRecordId: numbe
   for (const attempt of unknown) {
     const booked = await transport.lookup(attempt.idempotencyKey);
     if (booked) {
-      await db.exportAttempt.update({ where: { idempotencyKey: attempt.idempotencyKey }, data: { outcome: 'Booked', erpId: booked.erpId } });
+      await db.exportAttempt.update({
+        where: { idempotencyKey: attempt.idempotencyKey },
+        data: { outcome: 'Booked', erpId: booked.erpId },
+      });
       return {
         erpId: booked.erpId,
         ...(attempt.snapshotHash ? { snapshotHash: attempt.snapshotHash } : {}),
@@ -124,7 +127,7 @@ export function createActivities({ db, profile, settings, transport, notifier }:
             const snapshot = await roundSnapshot(tx, erp.id, input.round);
             return { previousRejection, snapshotHash: snapshot?.hash ?? null };
           }
-          const from = erp.status as ErpStatus;
+          const from = erp.status;
           const to = nextStatus(from, input.kind);
           if (!to) {
             throw new NotAwaitingDecision(
@@ -169,7 +172,7 @@ export function createActivities({ db, profile, settings, transport, notifier }:
           include: { history: { where: { eventKey: input.eventKey }, select: { id: true } } },
         });
         if (erp.history.length > 0) return; // Recorded by an earlier attempt.
-        const from = erp.status as ErpStatus;
+        const from = erp.status;
         const to = nextStatus(from, input.transition);
         if (!to) {
           throw ApplicationFailure.nonRetryable(
@@ -247,10 +250,17 @@ export function createActivities({ db, profile, settings, transport, notifier }:
     },
 
     /** Each accounting approver gets the day's Ready to Export and Failed to Export lists; nobody gets an empty one. */
-    async sendDailySummaries(input: { runKey: string; date: string }): Promise<{ approvers: number; sent: number; readyToExport: number; failedToExport: number }> {
+    async sendDailySummaries(input: {
+      runKey: string;
+      date: string;
+    }): Promise<{ approvers: number; sent: number; readyToExport: number; failedToExport: number }> {
       // A summary lists the oldest few of each kind, with the full counts.
       const { readyToExport, failedToExport } = await approverQueue(db, SUMMARY_ITEMS);
-      const users = await db.user.findMany({ where: { canPushToAccounting: true }, include: { permissions: true }, orderBy: { name: 'asc' } });
+      const users = await db.user.findMany({
+        where: { canPushToAccounting: true },
+        include: { permissions: true },
+        orderBy: { name: 'asc' },
+      });
       const approvers = users.filter((user) => isAccountingApprover(actorOf(user)));
       const counts = { approvers: approvers.length, readyToExport: readyToExport.total, failedToExport: failedToExport.total };
       if (readyToExport.total + failedToExport.total === 0) return { ...counts, sent: 0 };

@@ -1,4 +1,4 @@
-import { Prisma } from '@prisma/client';
+import { type Prisma } from '@prisma/client';
 import type { Db } from '../store/prisma';
 import { audienceOf, type DailySummary, type Notice } from './types';
 

@@ -55,7 +55,10 @@ function bearer(token: string): RequestHandler {
   return (req, _res, next) => {
     const given = Buffer.from(req.get('authorization') ?? '');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      throw new RequestProblem(401, { error: 'unauthorized', message: 'A valid bearer token is required (Authorization: Bearer <API_TOKEN>).' });
+      throw new RequestProblem(401, {
+        error: 'unauthorized',
+        message: 'A valid bearer token is required (Authorization: Bearer <API_TOKEN>).',
+      });
     }
     next();
   };

@@ -32,12 +32,23 @@ export function zodProblem(err: ZodError, where: 'body' | 'query' | 'path') {
 }
 
 export class RequestProblem extends Error {
-  constructor(readonly status: number, readonly body: { error: string; message: string } & Record<string, unknown>) {
+  constructor(
+    readonly status: number,
+    readonly body: { error: string; message: string } & Record<string, unknown>,
+  ) {
     super(body.message);
   }
 }
 
-export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
+/** What body-parser and other Express middleware attach to the errors they raise. */
+interface HttpError {
+  type?: unknown;
+  status?: unknown;
+  message?: unknown;
+}
+
+export const errorHandler: ErrorRequestHandler = (error, _req, res, _next) => {
+  const err = error as (HttpError & Error) | undefined;
   if (err instanceof RequestProblem) {
     res.status(err.status).json(err.body);
   } else if (err instanceof ZodError) {
@@ -49,15 +60,19 @@ export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
   } else if (err?.type === 'entity.too.large') {
     res.status(413).json({ error: 'body_too_large', message: 'The request body is too large (limit 1 MB).' });
   } else if (isDatabaseUnavailable(err)) {
-    console.error(`The database is unavailable: ${String((err as Error).message).trim().split('\n').at(-1)}`);
+    console.error(`The database is unavailable: ${String(err?.message).trim().split('\n').at(-1)}`);
     res.status(503).set('retry-after', '5').json({
       error: 'database_unavailable',
-      message: 'The database cannot be reached right now (it is restarting, or every connection is taken); nothing was changed. Try again in a moment.',
+      message:
+        'The database cannot be reached right now (it is restarting, or every connection is taken); nothing was changed. Try again in a moment.',
     });
-  } else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) {
+  } else if (err && typeof err.status === 'number' && err.status >= 400 && err.status < 500) {
     res.status(err.status).json({ error: 'bad_request', message: String(err.message ?? 'Bad request') });
   } else {
     console.error('Unhandled API error', err);
-    res.status(500).json({ error: 'internal', message: 'Something went wrong on our side; nothing was changed by this request. Try again, or ask the operator to check the logs.' });
+    res.status(500).json({
+      error: 'internal',
+      message: 'Something went wrong on our side; nothing was changed by this request. Try again, or ask the operator to check the logs.',
+    });
   }
 };

@@ -7,13 +7,15 @@ import { IDENTIFIER_PATTERN } from './schemas';
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
 const json = (schema: object) => ({ content: { 'application/json': { schema } } });
 const errors = (...codes: number[]) =>
-  Object.fromEntries(codes.map((code) => [String(code), { description: DESCRIPTIONS[code] ?? 'Error', ...(HEADERS[code] ?? {}), ...json(ref('Error')) }]));
+  Object.fromEntries(
+    codes.map((code) => [String(code), { description: DESCRIPTIONS[code] ?? 'Error', ...(HEADERS[code] ?? {}), ...json(ref('Error')) }]),
+  );
 const DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid body: each failing field is listed',
   401: 'Missing or wrong bearer token',
   403: 'The user lacks a permission (the message names it), or would decide a round they sent (separation of duties)',
   404: 'Unknown item (with suggestions)',
-  409: 'Not in a state for this action (says the state and who decided), or a user\'s email or Slack id already taken',
+  409: "Not in a state for this action (says the state and who decided), or a user's email or Slack id already taken",
   413: 'The body is over 1 MB',
   422: 'Unknown user or reference, two lines with one number, an action the ERP does not support, or the ERP minimum requirements are not met (every failing field listed)',
   423: 'A locked field was edited; names the fields',
@@ -48,7 +50,8 @@ export function openApiDocument(): Record<string, unknown> {
     info: {
       title: 'ERP accounting approval — intake API',
       version: '1',
-      description: 'Source systems push users, ERP reference data and items; actions run on behalf of a named user with the same permission checks as Slack.',
+      description:
+        'Source systems push users, ERP reference data and items; actions run on behalf of a named user with the same permission checks as Slack.',
     },
     components: { schemas, securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     security: [{ bearer: [] }],
@@ -67,7 +70,12 @@ export function openApiDocument(): Record<string, unknown> {
           parameters: [
             pathParam('type', { type: 'string', enum: ITEM_TYPES }),
             pathParam('ref'),
-            { name: 'as', in: 'query', description: "A user id: also check that user's permissions and separation of duties", schema: IDENTIFIER },
+            {
+              name: 'as',
+              in: 'query',
+              description: "A user id: also check that user's permissions and separation of duties",
+              schema: IDENTIFIER,
+            },
           ],
           responses: { '200': { description: 'The item' }, ...errors(400, 401, 404, 422) },
         },
@@ -105,7 +113,13 @@ export function openApiDocument(): Record<string, unknown> {
           responses: { '200': { description: 'The item after the action' }, ...errors(400, 401, 403, 404, 409, 413, 422) },
         },
       },
-      '/healthz': { get: { summary: 'Process, database and Temporal connection', security: [], responses: { '200': { description: 'Healthy' }, '503': { description: 'A dependency is down' } } } },
+      '/healthz': {
+        get: {
+          summary: 'Process, database and Temporal connection',
+          security: [],
+          responses: { '200': { description: 'Healthy' }, '503': { description: 'A dependency is down' } },
+        },
+      },
     },
   };
 }

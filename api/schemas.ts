@@ -17,6 +17,7 @@ import { isStorableText, isWellFormed, UNSTORABLE_TEXT } from '../domain/text';
 const NOT_IN_IDENTIFIERS =
   '\\u0000-\\u0020\\u007F-\\u00A0/\\u00AD\\u034F\\u061C\\u115F\\u1160\\u1680\\u17B4\\u17B5\\u180B-\\u180F' +
   '\\u2000-\\u200F\\u2028-\\u202F\\u205F-\\u206F\\u3000\\u3164\\uFE00-\\uFE0F\\uFEFF\\uFFA0\\uFFF0-\\uFFFF';
+// eslint-disable-next-line no-misleading-character-class -- invisible and combining characters are listed one by one on purpose.
 export const IDENTIFIER_PATTERN = new RegExp(`^[^${NOT_IN_IDENTIFIERS}]+$`);
 
 /**
@@ -30,11 +31,16 @@ const text = (max: number) => storable(max).regex(/\S/, 'must not be blank').tri
  * besides.
  */
 function storable(max: number) {
-  return z.string().max(max).regex(/^[^\u0000]*$/, 'must not contain NUL characters').refine(isWellFormed, 'must not contain unpaired surrogates');
+  return (
+    z
+      .string()
+      .max(max)
+      // eslint-disable-next-line no-control-regex -- NUL is the character refused here.
+      .regex(/^[^\u0000]*$/, 'must not contain NUL characters')
+      .refine(isWellFormed, 'must not contain unpaired surrogates')
+  );
 }
-const id = storable(100)
-  .min(1)
-  .regex(IDENTIFIER_PATTERN, 'must not contain spaces, slashes, control or invisible characters');
+const id = storable(100).min(1).regex(IDENTIFIER_PATTERN, 'must not contain spaces, slashes, control or invisible characters');
 
 /**
  * An email address as mail servers take it: a dot-atom local part of at most 64 characters, host labels
@@ -71,7 +77,10 @@ export const UserBody = z
       .email({ pattern: EMAIL })
       .max(254)
       .transform((email) => email.toLowerCase()),
-    slackId: z.string().regex(/^[A-Z0-9]{1,40}$/, 'must be a Slack user id such as U0123ABCD').nullish(),
+    slackId: z
+      .string()
+      .regex(/^[A-Z0-9]{1,40}$/, 'must be a Slack user id such as U0123ABCD')
+      .nullish(),
     canPushToAccounting: z.boolean().default(false),
     permissions: z
       .array(
@@ -100,10 +109,10 @@ export const CostCodeBody = z
   })
   .meta({ id: 'CostCodeBody' });
 
-const createdAt = z.iso
-  .datetime({ offset: true })
-  .optional()
-  .meta({ description: 'When the item was created in the source system. Set by the first intake and never changed; exported as the ERP commitment date (calendar day in COMPANY_TIME_ZONE).' });
+const createdAt = z.iso.datetime({ offset: true }).optional().meta({
+  description:
+    'When the item was created in the source system. Set by the first intake and never changed; exported as the ERP commitment date (calendar day in COMPANY_TIME_ZONE).',
+});
 
 const url = z
   .url({ protocol: /^https?$/ })
@@ -186,7 +195,9 @@ export const ActionBody = z
 export const RejectBody = z
   .object({
     by: id.meta({ description: 'The accounting approver rejecting it', example: 'u-dana' }),
-    reason: storable(2000).regex(/\S/, 'must not be blank').meta({ description: 'What the creator must fix (required)', example: 'Split the labor into its own change order.' }),
+    reason: storable(2000)
+      .regex(/\S/, 'must not be blank')
+      .meta({ description: 'What the creator must fix (required)', example: 'Split the labor into its own change order.' }),
   })
   .meta({ id: 'RejectBody' });
 

@@ -115,13 +115,23 @@ function temporalServerPid(): number | undefined {
 
 function spawnTs(file: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): ChildProcess {
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child = spawn(process.execPath, [...nodeArgs, ...profile, '--require', require.resolve('tsx/cjs'), file], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, ...profile, '--require', require.resolve('tsx/cjs'), file], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stderr?.on('data', (chunk) => process.stderr.write(`[${path.basename(file)}] ${chunk}`));
   return child;
 }
 
+/** A package.json, read as JSON. */
+function readPackageJson<T>(specifier: string): T {
+  return JSON.parse(fs.readFileSync(require.resolve(specifier), 'utf8')) as T;
+}
+
 /** The worker runs with the memory settings `npm run worker` gives it (package.json, "config"). */
-const WORKER_NODE_ARGS: string[] = require('../package.json').config.workerNodeOptions.split(' ');
+const WORKER_NODE_ARGS: string[] = readPackageJson<{ config: { workerNodeOptions: string } }>(
+  '../package.json',
+).config.workerNodeOptions.split(' ');
 
 async function waitForOutput(child: ChildProcess, text: string) {
   await new Promise<void>((resolve, reject) => {
@@ -174,9 +184,19 @@ async function main() {
   const bundlePath = path.join(dir, 'workflows.js');
   fs.writeFileSync(bundlePath, (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger })).code);
   const baselineBundle = path.join(dir, 'baseline.js');
-  fs.writeFileSync(baselineBundle, (await bundleWorkflowCode({ workflowsPath: require.resolve('./baseline-workflows'), logger: quietLogger })).code);
+  fs.writeFileSync(
+    baselineBundle,
+    (await bundleWorkflowCode({ workflowsPath: require.resolve('./baseline-workflows'), logger: quietLogger })).code,
+  );
 
-  const slack = await startFakeSlack([{ id: 'UDANA', email: 'dana@example.com' }, { id: 'USAM', email: 'sam@example.com' }, { id: 'UPM', email: 'pat@example.com' }], { keepArgs: false });
+  const slack = await startFakeSlack(
+    [
+      { id: 'UDANA', email: 'dana@example.com' },
+      { id: 'USAM', email: 'sam@example.com' },
+      { id: 'UPM', email: 'pat@example.com' },
+    ],
+    { keepArgs: false },
+  );
   const taskQueue = 'erp-bench';
   const slackEnv = {
     TEMPORAL_ADDRESS: temporal.address,
@@ -190,13 +210,24 @@ async function main() {
   };
   const worker = spawnTs(path.join(__dirname, '..', 'bin', 'worker.ts'), { ...slackEnv, MALLOC_ARENA_MAX: '2' }, WORKER_NODE_ARGS);
   await waitForOutput(worker, 'Worker polling');
-  const baselineWorker = spawnTs(path.join(__dirname, 'baseline-worker.ts'), { TEMPORAL_ADDRESS: temporal.address, TEMPORAL_TASK_QUEUE: 'erp-bench-baseline', WORKFLOW_BUNDLE_PATH: baselineBundle });
+  const baselineWorker = spawnTs(path.join(__dirname, 'baseline-worker.ts'), {
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_TASK_QUEUE: 'erp-bench-baseline',
+    WORKFLOW_BUNDLE_PATH: baselineBundle,
+  });
   await waitForOutput(baselineWorker, 'Baseline worker polling');
 
   const db = createDb(databaseUrl);
   const connection = await Connection.connect({ address: temporal.address });
   const client = new Client({ connection });
-  const desk = new ApprovalDesk({ db, client, taskQueue, profile: erpProfile('sage300cre'), settings: { erpIdFromChangeOrderNumber: true }, exportPolicy: DEFAULT_EXPORT_POLICY });
+  const desk = new ApprovalDesk({
+    db,
+    client,
+    taskQueue,
+    profile: erpProfile('sage300cre'),
+    settings: { erpIdFromChangeOrderNumber: true },
+    exportPolicy: DEFAULT_EXPORT_POLICY,
+  });
   const intake = new Intake(db);
   const directory = new SlackDirectory(db, new WebClient('xoxb-bench', { slackApiUrl: slack.apiUrl }));
   // The bot in its own process, as in production: the benchmark only sends it signed requests.
@@ -229,7 +260,12 @@ async function main() {
   };
   const sendAll = (refs: string[]) => pool(refs, 16, async (ref) => void (await desk.send('cco', ref, PM)));
   /** Every notice the rounds have raised so far is delivered in Slack. */
-  const workerCaughtUp = () => eventually(async () => (await db.notification.count({ where: { deliveredAt: null } })) === 0, 'every notice to be delivered', 10 * 60_000);
+  const workerCaughtUp = () =>
+    eventually(
+      async () => (await db.notification.count({ where: { deliveredAt: null } })) === 0,
+      'every notice to be delivered',
+      10 * 60_000,
+    );
 
   record({ name: 'Worker RSS idle', value: rssMb(worker.pid!), unit: 'MB' });
 
@@ -237,14 +273,19 @@ async function main() {
   console.log('\nSlack ack latency (signed request → HTTP 200)');
   const clickTargets = await newChangeOrders(1);
   await sendAll(clickTargets);
-  const ackClient = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(__dirname, 'ack-client.ts')], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const ackClient = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(__dirname, 'ack-client.ts')], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const ackTimes = (concurrency: number, total: number, request: (i: number) => SignedRequest) =>
     new Promise<number[]>((resolve, reject) => {
       const run: AckRun = { url: events, concurrency, requests: Array.from({ length: total }, (_, i) => request(i)) };
-      ackClient.once('message', (answer: { times?: number[]; error?: string }) => (answer.times ? resolve(answer.times) : reject(new Error(answer.error))));
+      ackClient.once('message', (answer: { times?: number[]; error?: string }) =>
+        answer.times ? resolve(answer.times) : reject(new Error(answer.error)),
+      );
       ackClient.send(run);
     });
-  const click = () => buttonClick({ user: 'UDANA', actionId: ACTIONS.accept, value: `cco:${clickTargets[0]}`, channel: 'C-BENCH', messageTs: '1.1' });
+  const click = () =>
+    buttonClick({ user: 'UDANA', actionId: ACTIONS.accept, value: `cco:${clickTargets[0]}`, channel: 'C-BENCH', messageTs: '1.1' });
   // Each click ends in a modal opening; the next measurement starts once the bot has caught up.
   let clicks = 0;
   const clicksSettled = () => eventually(async () => slack.callsTo('views.open').length >= clicks, 'every clicked modal to open', 120_000);
@@ -255,12 +296,21 @@ async function main() {
     return times;
   };
   const rejectSubmit = (ref: string) =>
-    modalSubmit({ user: 'UDANA', callbackId: MODALS.reject, privateMetadata: JSON.stringify({ type: 'cco', ref, channel: 'C-BENCH' }), values: { reason: 'Benchmark rejection' } });
+    modalSubmit({
+      user: 'UDANA',
+      callbackId: MODALS.reject,
+      privateMetadata: JSON.stringify({ type: 'cco', ref, channel: 'C-BENCH' }),
+      values: { reason: 'Benchmark rejection' },
+    });
   const submitAcks = async (concurrency: number, total: number) => {
     const targets = await newChangeOrders(total);
     await sendAll(targets);
     const times = await ackTimes(concurrency, total, (i) => rejectSubmit(targets[i]!));
-    await eventually(async () => (await db.erpRecord.count({ where: { itemRef: { in: targets }, status: 'Rejected' } })) === total, 'every submitted rejection to be recorded', 120_000);
+    await eventually(
+      async () => (await db.erpRecord.count({ where: { itemRef: { in: targets }, status: 'Rejected' } })) === total,
+      'every submitted rejection to be recorded',
+      120_000,
+    );
     await workerCaughtUp();
     return times;
   };
@@ -270,12 +320,24 @@ async function main() {
   for (const concurrency of [1, 20]) {
     const times = await clickAcks(concurrency, ACK_SAMPLES);
     record({ name: `Accept click ack p50 at ${concurrency} concurrent`, value: round(percentile(times, 50)), unit: 'ms' });
-    record({ name: `Accept click ack p99 at ${concurrency} concurrent`, value: round(percentile(times, 99)), unit: 'ms', goal: concurrency === 20 ? '< 100 ms' : undefined, met: concurrency === 20 ? percentile(times, 99) < 100 : undefined });
+    record({
+      name: `Accept click ack p99 at ${concurrency} concurrent`,
+      value: round(percentile(times, 99)),
+      unit: 'ms',
+      goal: concurrency === 20 ? '< 100 ms' : undefined,
+      met: concurrency === 20 ? percentile(times, 99) < 100 : undefined,
+    });
   }
   for (const concurrency of [1, 20]) {
     const times = await submitAcks(concurrency, ACK_SAMPLES / 2);
     record({ name: `Reject modal submit ack p50 at ${concurrency} concurrent`, value: round(percentile(times, 50)), unit: 'ms' });
-    record({ name: `Reject modal submit ack p99 at ${concurrency} concurrent`, value: round(percentile(times, 99)), unit: 'ms', goal: concurrency === 20 ? '< 100 ms' : undefined, met: concurrency === 20 ? percentile(times, 99) < 100 : undefined });
+    record({
+      name: `Reject modal submit ack p99 at ${concurrency} concurrent`,
+      value: round(percentile(times, 99)),
+      unit: 'ms',
+      goal: concurrency === 20 ? '< 100 ms' : undefined,
+      met: concurrency === 20 ? percentile(times, 99) < 100 : undefined,
+    });
   }
 
   // 2. Throughput, side by side with the baseline -----------------------------------------------
@@ -291,22 +353,42 @@ async function main() {
   };
   const baselineRun = async (n: number, offset: number) => {
     const started = performance.now();
-    await pool(Array.from({ length: n }, (_, i) => offset + i), 20, async (i) => {
-      const start = new WithStartWorkflowOperation(baselineRound, { workflowId: `baseline-${i}`, taskQueue: 'erp-bench-baseline', workflowIdConflictPolicy: 'FAIL' });
-      await client.workflow.executeUpdateWithStart(baselineSubmission, { startWorkflowOperation: start });
-      const handle = client.workflow.getHandle(`baseline-${i}`);
-      await handle.executeUpdate(baselineAccept);
-      await handle.result();
-    });
+    await pool(
+      Array.from({ length: n }, (_, i) => offset + i),
+      20,
+      async (i) => {
+        const start = new WithStartWorkflowOperation(baselineRound, {
+          workflowId: `baseline-${i}`,
+          taskQueue: 'erp-bench-baseline',
+          workflowIdConflictPolicy: 'FAIL',
+        });
+        await client.workflow.executeUpdateWithStart(baselineSubmission, { startWorkflowOperation: start });
+        const handle = client.workflow.getHandle(`baseline-${i}`);
+        await handle.executeUpdate(baselineAccept);
+        await handle.result();
+      },
+    );
     return performance.now() - started;
   };
   const half = Math.floor(throughputItems / 2);
   let oursMs = 0;
   let baselineMs = 0;
   const serverPid = temporalServerPid();
-  const processes = { 'Temporal server': serverPid, 'PostgreSQL server': postgres.pid, worker: worker.pid, 'Slack bot': bot.pid, 'benchmark (send, accept)': process.pid, 'baseline worker': baselineWorker.pid };
+  const processes = {
+    'Temporal server': serverPid,
+    'PostgreSQL server': postgres.pid,
+    worker: worker.pid,
+    'Slack bot': bot.pid,
+    'benchmark (send, accept)': process.pid,
+    'baseline worker': baselineWorker.pid,
+  };
   const cpuNow = () =>
-    Object.fromEntries(Object.entries(processes).map(([name, pid]) => [name, !pid ? NaN : name === 'PostgreSQL server' ? treeCpuSeconds(pid) : cpuSeconds(pid)]));
+    Object.fromEntries(
+      Object.entries(processes).map(([name, pid]) => [
+        name,
+        !pid ? NaN : name === 'PostgreSQL server' ? treeCpuSeconds(pid) : cpuSeconds(pid),
+      ]),
+    );
   const cpuOurs: Record<string, number> = {};
   const cpuBaseline: Record<string, number> = {};
   const addCpu = (into: Record<string, number>, before: Record<string, number>) => {
@@ -327,12 +409,22 @@ async function main() {
   const baselineRate = throughputItems / (baselineMs / 1000);
   record({ name: 'Approval rounds completed (ours)', value: round(oursRate), unit: 'items/s' });
   record({ name: 'Baseline rounds completed (same Updates and activities)', value: round(baselineRate), unit: 'items/s' });
-  for (const [side, cpu] of [['ours', cpuOurs], ['baseline', cpuBaseline]] as const) {
+  for (const [side, cpu] of [
+    ['ours', cpuOurs],
+    ['baseline', cpuBaseline],
+  ] as const) {
     for (const [name, seconds] of Object.entries(cpu)) {
-      if (seconds > 0.05) record({ name: `CPU per round (${side}): ${name}`, value: round((seconds * 1000) / throughputItems, 2), unit: 'ms' });
+      if (seconds > 0.05)
+        record({ name: `CPU per round (${side}): ${name}`, value: round((seconds * 1000) / throughputItems, 2), unit: 'ms' });
     }
   }
-  record({ name: 'Ours / baseline', value: round(oursRate / baselineRate, 2), unit: 'x', goal: '>= 0.7x', met: oursRate / baselineRate >= 0.7 });
+  record({
+    name: 'Ours / baseline',
+    value: round(oursRate / baselineRate, 2),
+    unit: 'x',
+    goal: '>= 0.7x',
+    met: oursRate / baselineRate >= 0.7,
+  });
 
   // Statements per round, by process: a separate pass, since logging every statement costs the server.
   const QUERY_ROUNDS = 50;
@@ -346,10 +438,18 @@ async function main() {
   counting = false;
   await db.$executeRawUnsafe('ALTER SYSTEM RESET log_statement');
   await db.$queryRawUnsafe('SELECT pg_reload_conf()');
-  const processOf = (client: string) => (client.endsWith(':worker.ts') ? 'worker' : client.endsWith(':bot.ts') ? 'Slack bot' : client.endsWith(':run.ts') ? 'benchmark (send, accept)' : client || 'other');
+  const processOf = (client: string) =>
+    client.endsWith(':worker.ts')
+      ? 'worker'
+      : client.endsWith(':bot.ts')
+        ? 'Slack bot'
+        : client.endsWith(':run.ts')
+          ? 'benchmark (send, accept)'
+          : client || 'other';
   const perProcess = new Map<string, number>();
   for (const [client, n] of statements) perProcess.set(processOf(client), (perProcess.get(processOf(client)) ?? 0) + n);
-  for (const [name, n] of [...perProcess].sort()) record({ name: `Database statements per round: ${name}`, value: round(n / QUERY_ROUNDS, 1), unit: 'statements' });
+  for (const [name, n] of [...perProcess].sort())
+    record({ name: `Database statements per round: ${name}`, value: round(n / QUERY_ROUNDS, 1), unit: 'statements' });
 
   // 3 & 4. Scale in review and growth -------------------------------------------------------------
   console.log('\nItems waiting in Ready to Export');
@@ -361,7 +461,13 @@ async function main() {
     waiting = (await approverQueue(db, 1)).readyToExport.total;
     await workerCaughtUp();
     console.log(`  (${waiting} waiting; added in ${round((performance.now() - started) / 1000)} s)`);
-    record({ name: `Worker RSS with ${size} waiting`, value: rssMb(worker.pid!), unit: 'MB', goal: size >= 10000 ? '< 300 MB' : undefined, met: size >= 10000 ? rssMb(worker.pid!) < 300 : undefined });
+    record({
+      name: `Worker RSS with ${size} waiting`,
+      value: rssMb(worker.pid!),
+      unit: 'MB',
+      goal: size >= 10000 ? '< 300 MB' : undefined,
+      met: size >= 10000 ? rssMb(worker.pid!) < 300 : undefined,
+    });
 
     const timed = async (work: () => Promise<unknown>) => {
       const times: number[] = [];
@@ -374,7 +480,9 @@ async function main() {
     };
     const home = await timed(async () => homeView(await queueFor({ db, desk, directory }, actor, PER_LIST.home), 'Dana Lee'));
     record({ name: `App Home / queue built with ${size} waiting (p50)`, value: home, unit: 'ms', goal: '< 200 ms', met: home < 200 });
-    const summary = await timed(async () => dailySummaryMessage({ date: '2026-11-23', ...(await approverQueue(db, PER_LIST.summary)) }, 'Acme'));
+    const summary = await timed(async () =>
+      dailySummaryMessage({ date: '2026-11-23', ...(await approverQueue(db, PER_LIST.summary)) }, 'Acme'),
+    );
     record({ name: `Daily summary built with ${size} waiting (p50)`, value: summary, unit: 'ms', goal: '< 200 ms', met: summary < 200 });
     const command = await timed(async () => {
       const id = `q${performance.now()}`;
@@ -384,7 +492,11 @@ async function main() {
     record({ name: `/erp queue answered with ${size} waiting (p50)`, value: command, unit: 'ms', goal: '< 200 ms', met: command < 200 });
     // The bot sat idle while the items were added; its first burst pays for code V8 dropped meanwhile.
     const cold = await clickAcks(20, 100);
-    record({ name: `Accept click ack p99 at 20 concurrent, ${size} waiting, first burst after idle`, value: round(percentile(cold, 99)), unit: 'ms' });
+    record({
+      name: `Accept click ack p99 at 20 concurrent, ${size} waiting, first burst after idle`,
+      value: round(percentile(cold, 99)),
+      unit: 'ms',
+    });
     await clickAcks(20, WARM_UP);
     const acks = await clickAcks(20, ACK_SAMPLES / 2);
     const p99 = round(percentile(acks, 99));
@@ -398,20 +510,27 @@ async function main() {
   const results = {
     date: new Date().toISOString(),
     commit,
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: round(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.release()}` },
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      memoryGb: round(os.totalmem() / 2 ** 30),
+      platform: `${os.platform()} ${os.release()}`,
+    },
     versions: {
       node: process.version,
       temporal: temporalVersion,
-      temporalSdk: require('@temporalio/worker/package.json').version,
-      bolt: require('@slack/bolt/package.json').version,
-      prisma: require('@prisma/client/package.json').version,
+      temporalSdk: readPackageJson<{ version: string }>('@temporalio/worker/package.json').version,
+      bolt: readPackageJson<{ version: string }>('@slack/bolt/package.json').version,
+      prisma: readPackageJson<{ version: string }>('@prisma/client/package.json').version,
     },
     settings: { sizes, throughputItems },
     figures,
   };
   fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   const missed = figures.filter((f) => f.goal && !f.met);
-  console.log(`\nWrote bench/results.json. ${missed.length === 0 ? 'Every goal met.' : `Goals missed: ${missed.map((f) => f.name).join('; ')}`}`);
+  console.log(
+    `\nWrote bench/results.json. ${missed.length === 0 ? 'Every goal met.' : `Goals missed: ${missed.map((f) => f.name).join('; ')}`}`,
+  );
 
   ackClient.disconnect();
   bot.kill('SIGTERM');

@@ -13,7 +13,9 @@ runMain(async () => {
   const connection = await Connection.connect(temporalConnection(config));
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const server = await listenHttp(config, db, client, config.API_TOKEN);
-  console.log(`API listening on http://${publicHost(config)}:${config.PORT}/api/v1 (described at /api/v1/openapi.json, health at /healthz)`);
+  console.log(
+    `API listening on http://${publicHost(config)}:${config.PORT}/api/v1 (described at /api/v1/openapi.json, health at /healthz)`,
+  );
   onShutdown(async () => {
     await new Promise((resolve) => server.close(resolve));
     await connection.close();

@@ -20,7 +20,9 @@ runMain(async () => {
   // Without API_TOKEN the API answers 401 to everyone: only Slack is served.
   const server = await listenHttp(config, db, client, config.API_TOKEN ?? randomBytes(24).toString('hex'), bot);
   if (!bot.receiver) await bot.app.start();
-  console.log(bot.receiver ? `Slack bot listening on http://${publicHost(config)}:${config.PORT}/slack/events` : 'Slack bot connected in Socket Mode');
+  console.log(
+    bot.receiver ? `Slack bot listening on http://${publicHost(config)}:${config.PORT}/slack/events` : 'Slack bot connected in Socket Mode',
+  );
   onShutdown(async () => {
     if (!bot.receiver) await bot.app.stop();
     await new Promise((resolve) => server.close(resolve));

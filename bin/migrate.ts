@@ -10,5 +10,7 @@ import { runMain } from '../platform/startup';
 runMain(async () => {
   const url = databaseUrl(loadConfig());
   const applied = await applyMigrations(url);
-  console.log(applied.length === 0 ? `${displayUrl(url)}: every migration is applied already.` : `${displayUrl(url)}: applied ${applied.join(', ')}.`);
+  console.log(
+    applied.length === 0 ? `${displayUrl(url)}: every migration is applied already.` : `${displayUrl(url)}: applied ${applied.join(', ')}.`,
+  );
 });

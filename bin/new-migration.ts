@@ -23,7 +23,8 @@ runMain(async () => {
     process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
   );
   if (run.status !== 0) throw new StartupProblem(`prisma migrate diff failed:\n${run.stderr}`);
-  if (!/\S/.test(run.stdout.replace(/^--.*$/gm, ''))) throw new StartupProblem('The schema is the same as in the last commit: there is nothing to migrate.');
+  if (!/\S/.test(run.stdout.replace(/^--.*$/gm, '')))
+    throw new StartupProblem('The schema is the same as in the last commit: there is nothing to migrate.');
   // The driver adapter splits a script on semicolons, comments included: none may hold one.
   const sql = run.stdout.replace(/^(--.*);/gm, '$1,');
   const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14);

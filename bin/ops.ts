@@ -19,7 +19,10 @@ const USAGE = [
   '       npm run ops -- import-sqlite <file>   (the SQLite database of an earlier release, into an empty database)',
 ].join('\n');
 
-const summary = (counts: TableCounts) => TABLES.filter((table) => counts[table] > 0).map((table) => `${table} ${counts[table]}`).join(', ') || 'no rows';
+const summary = (counts: TableCounts) =>
+  TABLES.filter((table) => counts[table] > 0)
+    .map((table) => `${table} ${counts[table]}`)
+    .join(', ') || 'no rows';
 
 runMain(async () => {
   const [command, type, ref, ...rest] = process.argv.slice(2);
@@ -31,7 +34,9 @@ runMain(async () => {
     }
     await applyMigrations(url);
     const source = command === 'restore' ? await exportFile(type) : await sqliteFile(type);
-    console.log(`Loaded ${type} into ${displayUrl(url)} in one transaction, every table's count matching: ${summary(await loadRows(url, source))}.`);
+    console.log(
+      `Loaded ${type} into ${displayUrl(url)} in one transaction, every table's count matching: ${summary(await loadRows(url, source))}.`,
+    );
     return;
   }
   if (!command || !type || !ref || !isItemType(type)) {
@@ -45,8 +50,11 @@ runMain(async () => {
   try {
     if (command === 'status') {
       const view = await itemView(db, type, ref, erpSetup(config));
-      console.log(`${type} ${ref}: ${view.erp.statusLabel} (round ${view.erp.round}, workflow ${view.erp.workflowId}: ${await roundStatus(client, type, ref)})`);
-      for (const entry of view.history) console.log(`  ${entry.at} ${entry.action}${entry.by ? ` by ${entry.by.name}` : ''}${entry.reason ? ` — ${entry.reason}` : ''}`);
+      console.log(
+        `${type} ${ref}: ${view.erp.statusLabel} (round ${view.erp.round}, workflow ${view.erp.workflowId}: ${await roundStatus(client, type, ref)})`,
+      );
+      for (const entry of view.history)
+        console.log(`  ${entry.at} ${entry.action}${entry.by ? ` by ${entry.by.name}` : ''}${entry.reason ? ` — ${entry.reason}` : ''}`);
     } else if (command === 'release') {
       const reasonAt = rest.indexOf('--reason');
       const reason = reasonAt >= 0 ? rest[reasonAt + 1] : undefined;

@@ -8,6 +8,10 @@ const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 
 const cli = require.resolve('prisma/build/index.js');
-const env = { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY || __filename, PRISMA_HIDE_UPDATE_MESSAGE: '1' };
+const env = {
+  ...process.env,
+  PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY || __filename,
+  PRISMA_HIDE_UPDATE_MESSAGE: '1',
+};
 const run = spawnSync(process.execPath, [cli, 'generate'], { cwd: path.join(__dirname, '..'), env, stdio: 'inherit' });
 process.exit(run.status ?? 1);

@@ -31,14 +31,20 @@ runMain(async () => {
   for (const [id, body] of Object.entries(company.vendors)) await intake.upsertVendor(id, VendorBody.parse(body));
   for (const [code, body] of Object.entries(company.costCodes)) await intake.upsertCostCode(code, CostCodeBody.parse(body));
   await item(company.PROJECT, () => intake.upsertProject(company.PROJECT, ProjectBody.parse(company.project)));
-  for (const [ref, body] of Object.entries(company.commitments)) await item(ref, () => intake.upsertCommitment(ref, CommitmentBody.parse(body)));
-  for (const [ref, body] of Object.entries(company.changeOrders)) await item(ref, () => intake.upsertChangeOrder(ref, ChangeOrderBody.parse(body)));
+  for (const [ref, body] of Object.entries(company.commitments))
+    await item(ref, () => intake.upsertCommitment(ref, CommitmentBody.parse(body)));
+  for (const [ref, body] of Object.entries(company.changeOrders))
+    await item(ref, () => intake.upsertChangeOrder(ref, ChangeOrderBody.parse(body)));
 
   console.log(`Seeded ${displayUrl(url)}:`);
-  console.log(`  people      ${Object.entries(company.users).map(([id, u]) => `${u.name} (${id})`).join(', ')}`);
+  console.log(
+    `  people      ${Object.entries(company.users)
+      .map(([id, u]) => `${u.name} (${id})`)
+      .join(', ')}`,
+  );
   console.log(`  project     ${company.PROJECT} ${company.project.name}; commitments ${Object.keys(company.commitments).join(', ')}`);
   for (const [ref, co] of Object.entries(company.changeOrders)) console.log(`  ${ref.padEnd(11)} ${co.note}`);
   if (kept.length > 0) console.log(`  left as they are (with accounting): ${kept.join(', ')}`);
-  console.log('Match people to Slack by giving them your Slack accounts\' emails (PUT /api/v1/users/{id}).');
+  console.log("Match people to Slack by giving them your Slack accounts' emails (PUT /api/v1/users/{id}).");
   await db.$disconnect();
 });

@@ -27,8 +27,15 @@ runMain(async () => {
   const url = databaseUrl(config);
   if (embeddedDb) await createDatabase(url);
   await applyMigrations(url);
-  const embedded = config.TEMPORAL_ADDRESS ? undefined : await startEmbeddedTemporal({ dataDir: 'data', namespace: config.TEMPORAL_NAMESPACE, port: config.TEMPORAL_DEV_PORT, uiPort: config.TEMPORAL_UI_PORT });
-  const address = embedded?.address ?? (config.TEMPORAL_ADDRESS as string);
+  const embedded = config.TEMPORAL_ADDRESS
+    ? undefined
+    : await startEmbeddedTemporal({
+        dataDir: 'data',
+        namespace: config.TEMPORAL_NAMESPACE,
+        port: config.TEMPORAL_DEV_PORT,
+        uiPort: config.TEMPORAL_UI_PORT,
+      });
+  const address = embedded?.address ?? config.TEMPORAL_ADDRESS;
 
   const db = openDatabase(config, url);
   const nativeConnection = await NativeConnection.connect(temporalConnection(config, address));
@@ -69,7 +76,9 @@ runMain(async () => {
   console.log(lines.join('\n'));
 
   onShutdown(async (signal) => {
-    console.log(`\n${signal}: stopping the API, the worker${embedded ? ' and the Temporal dev server' : ''}${embeddedDb ? ', then the embedded PostgreSQL' : ''}…`);
+    console.log(
+      `\n${signal}: stopping the API, the worker${embedded ? ' and the Temporal dev server' : ''}${embeddedDb ? ', then the embedded PostgreSQL' : ''}…`,
+    );
     await new Promise((resolve) => server.close(resolve));
     if (bot && !bot.receiver) await bot.app.stop();
     worker.shutdown();

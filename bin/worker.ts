@@ -34,7 +34,9 @@ runMain(async () => {
   const client = new Client({ connection: await Connection.connect(temporalConnection(config)), namespace: config.TEMPORAL_NAMESPACE });
   await ensureDailySummarySchedule(client, { taskQueue: config.TEMPORAL_TASK_QUEUE, time: config.DAILY_SUMMARY_TIME, timeZone: config.TZ });
   await client.connection.close();
-  console.log(`Worker polling task queue "${config.TEMPORAL_TASK_QUEUE}" on ${temporalAddress(config)} (ERP: ${config.ERP_CONNECTOR}, ${config.ERP_PROFILE})`);
+  console.log(
+    `Worker polling task queue "${config.TEMPORAL_TASK_QUEUE}" on ${temporalAddress(config)} (ERP: ${config.ERP_CONNECTOR}, ${config.ERP_PROFILE})`,
+  );
   // The worker stops cleanly on SIGINT/SIGTERM, finishing what it holds.
   await worker.run();
   await connection.close();

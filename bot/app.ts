@@ -2,7 +2,15 @@
  * The Slack bot: one Bolt app. Over HTTP it answers on /slack/events (events, interactivity, slash
  * commands) with Slack's signature checked; with SLACK_APP_TOKEN it uses Socket Mode instead.
  */
-import { App, ErrorCode, ExpressReceiver, LogLevel, type AnyMiddlewareArgs, type Middleware, type ReceiverProcessEventErrorHandlerArgs } from '@slack/bolt';
+import {
+  App,
+  ErrorCode,
+  ExpressReceiver,
+  LogLevel,
+  type AnyMiddlewareArgs,
+  type Middleware,
+  type ReceiverProcessEventErrorHandlerArgs,
+} from '@slack/bolt';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import express, { type RequestHandler, type Response } from 'express';
 import type { WebClient } from '@slack/web-api';
@@ -43,9 +51,15 @@ export interface SlackGuardOptions {
  * HMAC (`received`), so unsigned traffic cannot grow the store. The body read here is handed to Bolt
  * (`rawBody`), which checks the signature again.
  */
-export function slackRequestGuard({ signingSecret, windowSeconds = 300, received = new ReceivedInMemory(), maxBodyBytes = 1_000_000 }: SlackGuardOptions): RequestHandler & { remembered(): Promise<number> } {
+export function slackRequestGuard({
+  signingSecret,
+  windowSeconds = 300,
+  received = new ReceivedInMemory(),
+  maxBodyBytes = 1_000_000,
+}: SlackGuardOptions): RequestHandler & { remembered(): Promise<number> } {
   const readBody = express.raw({ type: () => true, limit: maxBodyBytes });
-  const refuse = (res: Response, status: number, message: string) => res.status(status).json({ error: status === 401 ? 'unauthorized' : 'malformed_request', message });
+  const refuse = (res: Response, status: number, message: string) =>
+    res.status(status).json({ error: status === 401 ? 'unauthorized' : 'malformed_request', message });
 
   const guard: RequestHandler = (req, res, next) => {
     const signature = req.get('x-slack-signature') ?? '';
@@ -68,10 +82,9 @@ export function slackRequestGuard({ signingSecret, windowSeconds = 300, received
       if (retry !== undefined) return next();
 
       // Kept until its timestamp leaves the window.
-      received.firstTime(expected.toString('hex'), Number(timestamp) + windowSeconds).then(
-        (first) => (first ? next() : refuse(res, 401, 'This request was already received.')),
-        next,
-      );
+      received
+        .firstTime(expected.toString('hex'), Number(timestamp) + windowSeconds)
+        .then((first) => (first ? next() : refuse(res, 401, 'This request was already received.')), next);
     });
   };
   return Object.assign(guard, { remembered: () => received.size() });
@@ -80,7 +93,7 @@ export function slackRequestGuard({ signingSecret, windowSeconds = 300, received
 /** Slack re-delivers a request it thinks we missed (Bolt puts x-slack-retry-num in the context): the first was handled, so ack and stop. */
 const ignoreSlackRetries: Middleware<AnyMiddlewareArgs> = async (args) => {
   if (args.context.retryNum) {
-    if ('ack' in args && typeof args.ack === 'function') await (args.ack as () => Promise<void>)();
+    if ('ack' in args && typeof args.ack === 'function') await args.ack();
     return;
   }
   await args.next();
@@ -90,14 +103,22 @@ const ignoreSlackRetries: Middleware<AnyMiddlewareArgs> = async (args) => {
  * A signed request Bolt cannot process before any listener acknowledged it is malformed (Slack itself
  * does not send such payloads): answer 400 rather than 500. Authorization failures stay 401.
  */
+const AUTHORIZATION_ERROR: string = ErrorCode.AuthorizationError;
+
 const answerUnprocessable = async ({ error, logger, response }: ReceiverProcessEventErrorHandlerArgs): Promise<boolean> => {
   if (response.headersSent) {
     logger.error('A Slack listener failed after acknowledging', error);
     return false;
   }
-  const unauthorized = 'code' in error && error.code === ErrorCode.AuthorizationError;
+  const unauthorized = 'code' in error && error.code === AUTHORIZATION_ERROR;
   response.writeHead(unauthorized ? 401 : 400, { 'content-type': 'application/json' });
-  response.end(JSON.stringify(unauthorized ? { error: 'unauthorized' } : { error: 'malformed_request', message: 'This request is not a Slack payload the app can process.' }));
+  response.end(
+    JSON.stringify(
+      unauthorized
+        ? { error: 'unauthorized' }
+        : { error: 'malformed_request', message: 'This request is not a Slack payload the app can process.' },
+    ),
+  );
   return true;
 };
 

@@ -9,7 +9,10 @@ import type { Db } from '../store/prisma';
 export class SlackDirectory {
   private readonly byslack = new Map<string, string>();
 
-  constructor(private readonly db: Db, private readonly client: WebClient) {}
+  constructor(
+    private readonly db: Db,
+    private readonly client: WebClient,
+  ) {}
 
   /** The directory user id of a Slack user, or UnknownUser telling them how to get access. */
   async userIdFor(slackUserId: string): Promise<string> {

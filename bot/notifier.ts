@@ -35,7 +35,8 @@ export class SlackNotifier implements Notifier {
 
     const view = await itemView(db, notice.item.type, notice.item.ref, this.deps.rules, { loaded });
     await this.showInChannel(view, loaded.erp.id, notice.round);
-    if (notice.kind === 'review-requested' && notice.resend) await this.markSuperseded(view, loaded.erp.id, notice.round, notice.previousRejection);
+    if (notice.kind === 'review-requested' && notice.resend)
+      await this.markSuperseded(view, loaded.erp.id, notice.round, notice.previousRejection);
     if (notice.kind === 'rejected') {
       // The creator and whoever sent the round (seeds 000, 002): each person once, even across retries.
       const recipients = new Set([notice.item.creator.id, ...(view.erp.sentBy ? [view.erp.sentBy.id] : [])]);
@@ -80,12 +81,17 @@ export class SlackNotifier implements Notifier {
       where: { erpRecordId, round: { lt: round } },
       orderBy: { round: 'desc' },
     });
-    if (previous) await client.chat.update({ channel: previous.channel, ts: previous.ts, ...supersededMessage(view, round, previousRejection) });
+    if (previous)
+      await client.chat.update({ channel: previous.channel, ts: previous.ts, ...supersededMessage(view, round, previousRejection) });
   }
 
   private async directMessage(userId: string, message: { text: string; blocks?: unknown[] }): Promise<void> {
     const slackId = await this.deps.directory.slackIdFor(userId);
     if (!slackId) return; // No Slack account: the notice stays recorded for other channels.
-    await this.deps.client.chat.postMessage({ channel: slackId, text: message.text, ...(message.blocks ? { blocks: message.blocks as never } : {}) });
+    await this.deps.client.chat.postMessage({
+      channel: slackId,
+      text: message.text,
+      ...(message.blocks ? { blocks: message.blocks as never } : {}),
+    });
   }
 }

@@ -49,7 +49,8 @@ export class ReceivedInDatabase implements ReceivedRequests {
 
   async firstTime(signature: string, keepUntilSeconds: number): Promise<boolean> {
     try {
-      const inserted = await this.db.$executeRaw`INSERT INTO "SlackRequest" ("signature", "expiresAt") VALUES (${signature}, ${new Date(keepUntilSeconds * 1000)}) ON CONFLICT DO NOTHING`;
+      const inserted = await this.db
+        .$executeRaw`INSERT INTO "SlackRequest" ("signature", "expiresAt") VALUES (${signature}, ${new Date(keepUntilSeconds * 1000)}) ON CONFLICT DO NOTHING`;
       this.prune();
       return inserted === 1;
     } catch (err) {

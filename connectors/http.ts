@@ -16,7 +16,12 @@ import { ErpRefused, ErpUnavailable, type ErpTransport, type ExportReceipt, type
 // An id we could not store as the ERP sent it is no id: the export is asked again under the same key.
 const ReceiptBody = z.object({ erpId: z.string().min(1).max(200).refine(isStorableText) });
 // Words are kept as well as they can be: characters the database cannot hold become U+FFFD.
-const RefusalBody = z.object({ message: z.string().min(1).transform((message) => storableText(message.slice(0, 2000))) });
+const RefusalBody = z.object({
+  message: z
+    .string()
+    .min(1)
+    .transform((message) => storableText(message.slice(0, 2000))),
+});
 
 export function signBody(body: string, secret: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
@@ -53,7 +58,9 @@ export class HttpErp implements ErpTransport {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (err) {
-      throw new ErpUnavailable(`The ERP could not be asked about export ${idempotencyKey}: ${err instanceof Error ? err.message : String(err)}`);
+      throw new ErpUnavailable(
+        `The ERP could not be asked about export ${idempotencyKey}: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
     const text = await response.text();
     if (response.status === 404) return null;

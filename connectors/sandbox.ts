@@ -4,7 +4,7 @@
  * faults can be injected per item: transient failures N times, a permanent refusal, a slow answer.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Prisma } from '@prisma/client';
+import { type Prisma } from '@prisma/client';
 import { writeTransaction, type Db } from '../store/prisma';
 import { ErpRefused, ErpUnavailable, type ErpTransport, type ExportReceipt, type ExportRequest } from './transport';
 
@@ -40,7 +40,9 @@ export class SandboxErp implements ErpTransport {
 
     if (fault && fault.failuresSoFar < fault.transientFailures) {
       await this.db.sandboxFault.update({ where: { itemRef: fault.itemRef }, data: { failuresSoFar: { increment: 1 } } });
-      throw new ErpUnavailable(`Sandbox ERP is temporarily unavailable (simulated outage ${fault.failuresSoFar + 1} of ${fault.transientFailures}).`);
+      throw new ErpUnavailable(
+        `Sandbox ERP is temporarily unavailable (simulated outage ${fault.failuresSoFar + 1} of ${fault.transientFailures}).`,
+      );
     }
     if (fault?.permanentMessage) throw new ErpRefused(fault.permanentMessage);
 
@@ -59,7 +61,9 @@ export class SandboxErp implements ErpTransport {
   private async maybeLoseAnswer(fault: { itemRef: string; lostAnswers: number; lostSoFar: number } | undefined): Promise<void> {
     if (!fault || fault.lostSoFar >= fault.lostAnswers) return;
     await this.db.sandboxFault.update({ where: { itemRef: fault.itemRef }, data: { lostSoFar: { increment: 1 } } });
-    throw new ErpUnavailable(`Sandbox ERP booked the export but its answer was lost (simulated ${fault.lostSoFar + 1} of ${fault.lostAnswers}).`);
+    throw new ErpUnavailable(
+      `Sandbox ERP booked the export but its answer was lost (simulated ${fault.lostSoFar + 1} of ${fault.lostAnswers}).`,
+    );
   }
 
   /**

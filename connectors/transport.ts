@@ -36,7 +36,10 @@ export class ErpRefused extends Error {
 /** The ERP could not take the record now (network, 429, 5xx): try again later. */
 export class ErpUnavailable extends Error {
   override readonly name = 'ErpUnavailable';
-  constructor(message: string, readonly retryAfterMs?: number) {
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
     super(message);
   }
 }

@@ -55,7 +55,12 @@ export const costCodes: Record<string, In<typeof CostCodeBody>> = {
   '03-300': { description: 'Cast-in-place concrete', categories: ['L', 'M', 'S'] },
 };
 
-export const project: In<typeof ProjectBody> = { name: 'Riverside Medical Clinic', number: 'RMC-24', createdBy: 'u-pat', createdAt: '2026-09-01T14:00:00Z' };
+export const project: In<typeof ProjectBody> = {
+  name: 'Riverside Medical Clinic',
+  number: 'RMC-24',
+  createdBy: 'u-pat',
+  createdAt: '2026-09-01T14:00:00Z',
+};
 
 export const commitments: Record<string, In<typeof CommitmentBody>> = {
   [SUBCONTRACT]: {

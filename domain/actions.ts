@@ -25,7 +25,13 @@ export interface ActionContext {
 }
 
 /** Separation of duties: the refusal when `actor` would decide a round they sent, or null. */
-export function selfApprovalRefusal(action: ItemAction, actor: Pick<Actor, 'id' | 'name'>, sentBy: Person | null | undefined, allowSelfApproval: boolean, what: string): SeparationOfDuties | null {
+export function selfApprovalRefusal(
+  action: ItemAction,
+  actor: Pick<Actor, 'id' | 'name'>,
+  sentBy: Person | null | undefined,
+  allowSelfApproval: boolean,
+  what: string,
+): SeparationOfDuties | null {
   if (!DECISIONS.includes(action) || allowSelfApproval || !sentBy || sentBy.id !== actor.id) return null;
   return new SeparationOfDuties(
     `${actor.name} sent ${what} for this round, so cannot also ${action === 'retry-export' ? 'retry its export' : `${action} it`}: ` +
@@ -40,7 +46,8 @@ export function refusalsOf(action: ItemAction, context: ActionContext): string[]
   const what = `${info.label} ${item.ref}`;
   const reasons: string[] = [];
   if (action === 'void' && !info.voidable) reasons.push(`A ${info.label} cannot be voided.`);
-  else if (!profile.supports[item.type]?.includes(action)) reasons.push(`${profile.name} does not support "${action}" for a ${info.label}.`);
+  else if (!profile.supports[item.type]?.includes(action))
+    reasons.push(`${profile.name} does not support "${action}" for a ${info.label}.`);
   if (!canApply(status, action)) {
     reasons.push(`${what} is ${statusLabel(status)}, so it cannot be ${ACTION_PAST[action]}.`);
   } else if (action === 'send' || action === 'resend') {

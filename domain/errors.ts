@@ -14,7 +14,10 @@ export abstract class DomainError extends Error {
 
 export class PermissionDenied extends DomainError {
   readonly code = 'permission_denied';
-  constructor(message: string, readonly missing: string[]) {
+  constructor(
+    message: string,
+    readonly missing: string[],
+  ) {
     super(message);
   }
   override details() {
@@ -29,7 +32,11 @@ export class SeparationOfDuties extends DomainError {
 
 export class ItemLocked extends DomainError {
   readonly code = 'item_locked';
-  constructor(message: string, readonly fields: string[], readonly status: ErpStatus) {
+  constructor(
+    message: string,
+    readonly fields: string[],
+    readonly status: ErpStatus,
+  ) {
     super(message);
   }
   override details() {
@@ -46,7 +53,11 @@ export interface Decision {
 /** The item is not in a state where the action applies (or someone else decided first). */
 export class NotAwaitingDecision extends DomainError {
   readonly code = 'not_awaiting_decision';
-  constructor(message: string, readonly status: ErpStatus, readonly decision?: Decision) {
+  constructor(
+    message: string,
+    readonly status: ErpStatus,
+    readonly decision?: Decision,
+  ) {
     super(message);
   }
   override details() {
@@ -61,7 +72,10 @@ export interface Violation {
 
 export class RequirementsNotMet extends DomainError {
   readonly code = 'requirements_not_met';
-  constructor(message: string, readonly violations: Violation[]) {
+  constructor(
+    message: string,
+    readonly violations: Violation[],
+  ) {
     super(message);
   }
   override details() {
@@ -71,7 +85,10 @@ export class RequirementsNotMet extends DomainError {
 
 export class ParentNotSynced extends DomainError {
   readonly code = 'parent_not_synced';
-  constructor(message: string, readonly parent: { type: string; ref: string; status: ErpStatus }) {
+  constructor(
+    message: string,
+    readonly parent: { type: string; ref: string; status: ErpStatus },
+  ) {
     super(message);
   }
   override details() {
@@ -85,7 +102,10 @@ export class AlreadyInReview extends DomainError {
 
 export class UnknownItem extends DomainError {
   readonly code = 'unknown_item';
-  constructor(message: string, readonly suggestions: string[] = []) {
+  constructor(
+    message: string,
+    readonly suggestions: string[] = [],
+  ) {
     super(message);
   }
   override details() {
@@ -99,7 +119,10 @@ export class UnknownUser extends DomainError {
 
 /** A refusal about one field of a request, named for API clients. */
 abstract class FieldProblem extends DomainError {
-  constructor(message: string, readonly field: string) {
+  constructor(
+    message: string,
+    readonly field: string,
+  ) {
     super(message);
   }
   override details() {

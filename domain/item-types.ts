@@ -37,11 +37,7 @@ export const ITEM_TYPE_INFO: Record<ItemType, ItemTypeInfo> = {
     type: 'project',
     label: 'project',
     parent: null,
-    lockedFields: [
-      { field: 'name', label: 'Name' },
-      { field: 'number', label: 'Project Number' },
-      CREATED_AT,
-    ],
+    lockedFields: [{ field: 'name', label: 'Name' }, { field: 'number', label: 'Project Number' }, CREATED_AT],
     creatorTools: ['Admin'],
     sendTools: [],
     voidable: false,

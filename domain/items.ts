@@ -106,19 +106,26 @@ export function formatCents(cents: number): string {
  * Why a line does not count as linked to the ERP: it needs a cost code the ERP knows and one of that
  * code's categories (seed 003). `known` maps each ERP cost code to its categories. Null when it counts.
  */
-export function costCodeProblem(costCode: string | null, category: string | null, known: ReadonlyMap<string, readonly string[]>): string | null {
+export function costCodeProblem(
+  costCode: string | null,
+  category: string | null,
+  known: ReadonlyMap<string, readonly string[]>,
+): string | null {
   if (!costCode) return 'has no cost code';
   const categories = known.get(costCode);
   if (!categories) return `has cost code ${costCode}, which is not an ERP cost code`;
   const offered = categories.length > 0 ? categories.join(', ') : 'none';
   if (!category) return `has no category (cost code ${costCode} takes ${offered})`;
-  if (!categories.includes(category)) return `has category ${category}, which is not one of cost code ${costCode}'s categories (${offered})`;
+  if (!categories.includes(category))
+    return `has category ${category}, which is not one of cost code ${costCode}'s categories (${offered})`;
   return null;
 }
 
 /** The calendar day of an instant in a time zone, as YYYY-MM-DD. */
 export function calendarDate(iso: string, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date(iso));
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(
+    new Date(iso),
+  );
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('year')}-${part('month')}-${part('day')}`;
 }

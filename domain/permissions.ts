@@ -88,11 +88,7 @@ export function describeRequirement(requirement: Requirement, projectRef: string
   return `${levels} on ${where} ${TOOL_NAMES[requirement.tool]} tool`;
 }
 
-export function missingPermissions(
-  actor: Actor,
-  action: ItemAction,
-  item: { type: ItemType; projectRef: string },
-): string[] {
+export function missingPermissions(actor: Actor, action: ItemAction, item: { type: ItemType; projectRef: string }): string[] {
   return requirementsFor(action, item.type)
     .filter((requirement) => !isMet(actor, requirement, item.projectRef))
     .map((requirement) => describeRequirement(requirement, item.projectRef));
@@ -112,16 +108,9 @@ const ACTION_VERBS: Record<ItemAction, string> = {
   void: 'void',
 };
 
-export function assertPermitted(
-  actor: Actor,
-  action: ItemAction,
-  item: { type: ItemType; ref: string; projectRef: string },
-): void {
+export function assertPermitted(actor: Actor, action: ItemAction, item: { type: ItemType; ref: string; projectRef: string }): void {
   const missing = missingPermissions(actor, action, item);
   if (missing.length === 0) return;
   const what = `${ITEM_TYPE_INFO[item.type].label} ${item.ref}`;
-  throw new PermissionDenied(
-    `${actor.name} cannot ${ACTION_VERBS[action]} ${what}: missing ${missing.join(' and ')}.`,
-    missing,
-  );
+  throw new PermissionDenied(`${actor.name} cannot ${ACTION_VERBS[action]} ${what}: missing ${missing.join(' and ')}.`, missing);
 }

@@ -50,7 +50,14 @@ export function reviewFacts(item: Item): ReviewFacts {
         number: item.number,
         description: item.description,
         vendor: item.vendor?.name ?? null,
-        lines: item.lines.map((l) => ({ lineNo: l.lineNo, description: l.description, sovLineNo: null, costCode: l.costCode, category: l.category, amountCents: l.amountCents })),
+        lines: item.lines.map((l) => ({
+          lineNo: l.lineNo,
+          description: l.description,
+          sovLineNo: null,
+          costCode: l.costCode,
+          category: l.category,
+          amountCents: l.amountCents,
+        })),
       };
     case 'cco':
       return {
@@ -58,7 +65,14 @@ export function reviewFacts(item: Item): ReviewFacts {
         number: item.erpNumber ? `${item.number} (ERP ID ${item.erpNumber})` : item.number,
         description: item.description,
         vendor: item.vendor?.name ?? null,
-        lines: item.lines.map((l) => ({ lineNo: l.lineNo, description: l.description, sovLineNo: l.sovLineNo, costCode: l.costCode, category: l.category, amountCents: l.amountCents })),
+        lines: item.lines.map((l) => ({
+          lineNo: l.lineNo,
+          description: l.description,
+          sovLineNo: l.sovLineNo,
+          costCode: l.costCode,
+          category: l.category,
+          amountCents: l.amountCents,
+        })),
       };
   }
 }

@@ -3,6 +3,7 @@
  * (an unpaired surrogate would be silently replaced on its way to UTF-8, so what is stored would not be
  * what was sent).
  */
+// eslint-disable-next-line no-control-regex -- NUL is the character refused here.
 const NUL = /\u0000/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
@@ -29,6 +30,7 @@ export const REASON_MAX = 2000;
 export function reasonProblem(reason: string): string | undefined {
   if (!reason.trim()) return 'A reason is required: tell the creator what to fix.';
   if (reason.length > REASON_MAX) return `Keep the reason to ${REASON_MAX} characters (it has ${reason.length}).`;
-  if (!isStorableText(reason)) return 'The reason holds characters that cannot be stored (a NUL or half of a surrogate pair): type it again.';
+  if (!isStorableText(reason))
+    return 'The reason holds characters that cannot be stored (a NUL or half of a surrogate pair): type it again.';
   return undefined;
 }

@@ -25,7 +25,9 @@ export function databaseUrl(config: Pick<Config, 'DATABASE_URL' | 'EMBEDDED_DATA
   if (config.DATABASE_URL) return config.DATABASE_URL;
   const embedded = embeddedPostgres(config);
   if (!fs.existsSync(embedded.dataDir)) {
-    throw new StartupProblem('DATABASE_URL is not set, and no embedded database has been created in ./data yet. Set DATABASE_URL=postgresql://user:password@host:5432/database, or run npm start once.');
+    throw new StartupProblem(
+      'DATABASE_URL is not set, and no embedded database has been created in ./data yet. Set DATABASE_URL=postgresql://user:password@host:5432/database, or run npm start once.',
+    );
   }
   return embedded.url(EMBEDDED_DATABASE);
 }
@@ -56,7 +58,11 @@ export function displayUrl(url: string): string {
 export const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 /** Runs `work` on one plain connection (outside the product's pools), closed afterwards. */
-export async function withClient<T>(url: string, work: (client: Client) => Promise<T>, options: Omit<ClientConfig, 'connectionString'> = {}): Promise<T> {
+export async function withClient<T>(
+  url: string,
+  work: (client: Client) => Promise<T>,
+  options: Omit<ClientConfig, 'connectionString'> = {},
+): Promise<T> {
   const client = new Client({ connectionTimeoutMillis: 10_000, ...options, connectionString: url });
   await client.connect();
   try {

@@ -28,7 +28,8 @@ function binaryDir(): string {
 /** The major version of the embedded binaries (the package version follows PostgreSQL's). */
 export function embeddedMajorVersion(): number {
   const manifest = path.join(binaryDir(), '..', '..', 'package.json');
-  return Number.parseInt(JSON.parse(fs.readFileSync(manifest, 'utf8')).version, 10);
+  const { version } = JSON.parse(fs.readFileSync(manifest, 'utf8')) as { version: string };
+  return Number.parseInt(version, 10);
 }
 
 /** PostgreSQL refuses to run as root: as root, its processes run as the unprivileged `postgres` user. */
@@ -43,7 +44,10 @@ function runAs(): { uid: number; gid: number } | undefined {
   if (found) return found;
   spawnSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres'], { stdio: 'ignore' });
   const created = ids();
-  if (!created) throw new StartupProblem('Running as root, the embedded PostgreSQL needs an unprivileged "postgres" user, and none could be created. Create one (useradd postgres) or set DATABASE_URL.');
+  if (!created)
+    throw new StartupProblem(
+      'Running as root, the embedded PostgreSQL needs an unprivileged "postgres" user, and none could be created. Create one (useradd postgres) or set DATABASE_URL.',
+    );
   return created;
 }
 
@@ -123,22 +127,35 @@ export class EmbeddedPostgres {
     this.assertSameMajorVersion();
 
     const settings = { listen_addresses: '127.0.0.1', unix_socket_directories: '', ...this.options.settings };
-    const args = ['-D', this.dataDir, '-p', String(this.options.port), ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`])];
+    const args = [
+      '-D',
+      this.dataDir,
+      '-p',
+      String(this.options.port),
+      ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
+    ];
     // Its own process group: Ctrl-C reaches our processes, which stop the server last (see stop()).
-    const child = spawn(path.join(bin, 'postgres'), args, { ...user, detached: true, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_MESSAGES: 'C' } });
+    const child = spawn(path.join(bin, 'postgres'), args, {
+      ...user,
+      detached: true,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, LC_MESSAGES: 'C' },
+    });
     this.process = child;
     const orphanGuard = () => child.kill('SIGINT');
     process.once('exit', orphanGuard);
     child.once('exit', () => process.off('exit', orphanGuard));
     await new Promise<void>((resolve, reject) => {
-      child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
         this.remember(chunk);
         if (chunk.includes('database system is ready to accept connections')) resolve();
       });
       child.once('error', reject);
       child.once('exit', (code) => {
         this.process = undefined;
-        reject(new StartupProblem(`The embedded PostgreSQL in ${this.dataDir} stopped as it started (exit code ${code}):\n${this.lastWords()}`));
+        reject(
+          new StartupProblem(`The embedded PostgreSQL in ${this.dataDir} stopped as it started (exit code ${code}):\n${this.lastWords()}`),
+        );
       });
     });
   }
@@ -175,7 +192,18 @@ export class EmbeddedPostgres {
     try {
       const run = spawnSync(
         path.join(bin, 'initdb'),
-        ['-D', this.dataDir, '-U', 'postgres', `--pwfile=${pwfile}`, '--auth=scram-sha-256', '-E', 'UTF8', '--locale=C', '--no-instructions'],
+        [
+          '-D',
+          this.dataDir,
+          '-U',
+          'postgres',
+          `--pwfile=${pwfile}`,
+          '--auth=scram-sha-256',
+          '-E',
+          'UTF8',
+          '--locale=C',
+          '--no-instructions',
+        ],
         { ...user, encoding: 'utf8', env: { ...process.env, LC_MESSAGES: 'C' } },
       );
       if (run.status !== 0) {
@@ -200,13 +228,18 @@ export class EmbeddedPostgres {
     const command = Number.isInteger(pid) && pid > 0 ? commandLine(pid) : undefined;
     if (command === undefined) return; // stale: PostgreSQL clears it itself
     if (!command.includes(`-D ${this.dataDir} `)) {
-      throw new StartupProblem(`Another process (pid ${pid}: ${command.trim().slice(0, 120)}) holds the database folder ${this.dataDir}. Stop it, then start again.`);
+      throw new StartupProblem(
+        `Another process (pid ${pid}: ${command.trim().slice(0, 120)}) holds the database folder ${this.dataDir}. Stop it, then start again.`,
+      );
     }
     console.log(`Stopping the embedded PostgreSQL left running by an earlier run (pid ${pid})…`);
     process.kill(pid, 'SIGINT');
     const deadline = Date.now() + 60_000;
     while (commandLine(pid) !== undefined) {
-      if (Date.now() > deadline) throw new StartupProblem(`The embedded PostgreSQL left running by an earlier run (pid ${pid}) did not stop within a minute. Stop it (kill ${pid}), then start again.`);
+      if (Date.now() > deadline)
+        throw new StartupProblem(
+          `The embedded PostgreSQL left running by an earlier run (pid ${pid}) did not stop within a minute. Stop it (kill ${pid}), then start again.`,
+        );
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }

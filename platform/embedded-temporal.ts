@@ -16,7 +16,12 @@ export interface EmbeddedTemporal {
   stop(): Promise<void>;
 }
 
-export async function startEmbeddedTemporal(options: { dataDir: string; namespace: string; port?: number; uiPort?: number }): Promise<EmbeddedTemporal> {
+export async function startEmbeddedTemporal(options: {
+  dataDir: string;
+  namespace: string;
+  port?: number;
+  uiPort?: number;
+}): Promise<EmbeddedTemporal> {
   const port = options.port ?? 7233;
   const uiPort = options.uiPort ?? 8233;
   const cli = findTemporalCli();

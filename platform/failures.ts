@@ -6,7 +6,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import {
   AlreadyInReview,
-  DomainError,
+  type DomainError,
   InvalidRequest,
   ItemLocked,
   NotAwaitingDecision,

@@ -52,21 +52,32 @@ export function prismaMigrateCli(args: (schema: string) => string[], databaseUrl
     const schemaCopy = path.join(scratch, 'schema.prisma');
     fs.writeFileSync(schemaCopy, withUrl(fs.readFileSync(path.join(PRISMA_DIR, 'schema.prisma'), 'utf8')));
     const cli = require.resolve('prisma6/build/index.js');
-    return spawnSync(process.execPath, ['--require', path.join(PRISMA_DIR, 'cli-preload.js'), cli, ...args(schemaCopy), '--config', path.join(PRISMA_DIR, 'migrate.config.ts')], {
-      env: {
-        ...process.env,
-        DATABASE_URL: databaseUrl,
-        ERP_MIGRATION_SCHEMA: schemaCopy,
-        // Both engines are unused with the JavaScript engine; pointed at an existing file, nothing is downloaded.
-        PRISMA_QUERY_ENGINE_LIBRARY: __filename,
-        PRISMA_SCHEMA_ENGINE_BINARY: __filename,
-        PRISMA_HIDE_UPDATE_MESSAGE: '1',
-        // No update check: an air-gapped install would wait for it to time out.
-        CHECKPOINT_DISABLE: '1',
+    return spawnSync(
+      process.execPath,
+      [
+        '--require',
+        path.join(PRISMA_DIR, 'cli-preload.js'),
+        cli,
+        ...args(schemaCopy),
+        '--config',
+        path.join(PRISMA_DIR, 'migrate.config.ts'),
+      ],
+      {
+        env: {
+          ...process.env,
+          DATABASE_URL: databaseUrl,
+          ERP_MIGRATION_SCHEMA: schemaCopy,
+          // Both engines are unused with the JavaScript engine; pointed at an existing file, nothing is downloaded.
+          PRISMA_QUERY_ENGINE_LIBRARY: __filename,
+          PRISMA_SCHEMA_ENGINE_BINARY: __filename,
+          PRISMA_HIDE_UPDATE_MESSAGE: '1',
+          // No update check: an air-gapped install would wait for it to time out.
+          CHECKPOINT_DISABLE: '1',
+        },
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    );
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
@@ -82,11 +93,16 @@ export async function applyMigrations(databaseUrl: string): Promise<string[]> {
   try {
     applied = await appliedMigrations(databaseUrl);
   } catch (err) {
-    throw new StartupProblem(`The database at ${displayUrl(databaseUrl)} cannot be reached: ${(err as Error).message}. Check DATABASE_URL and that the server is running.`);
+    throw new StartupProblem(
+      `The database at ${displayUrl(databaseUrl)} cannot be reached: ${(err as Error).message}. Check DATABASE_URL and that the server is running.`,
+    );
   }
   const pending = committedMigrations().filter((name) => !applied.includes(name));
   if (pending.length === 0) return [];
   const run = prismaMigrateCli(() => ['migrate', 'deploy'], databaseUrl);
-  if (run.status !== 0) throw new StartupProblem(`Applying the database migrations to ${displayUrl(databaseUrl)} failed:\n${`${run.stderr ?? ''}${run.error?.message ?? ''}`.trim()}`);
+  if (run.status !== 0)
+    throw new StartupProblem(
+      `Applying the database migrations to ${displayUrl(databaseUrl)} failed:\n${`${run.stderr ?? ''}${run.error?.message ?? ''}`.trim()}`,
+    );
   return pending;
 }

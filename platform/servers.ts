@@ -21,7 +21,12 @@ export function approvalDesk(config: Config, db: Db, client: Client): ApprovalDe
 export function slackBot(config: Config, db: Db, client: Client): SlackBot | undefined {
   if (!slackConfigured(config)) return undefined;
   return createSlackBot(
-    { botToken: config.SLACK_BOT_TOKEN as string, signingSecret: config.SLACK_SIGNING_SECRET ?? '', appToken: config.SLACK_APP_TOKEN, slackApiUrl: config.SLACK_API_URL },
+    {
+      botToken: config.SLACK_BOT_TOKEN as string,
+      signingSecret: config.SLACK_SIGNING_SECRET ?? '',
+      appToken: config.SLACK_APP_TOKEN,
+      slackApiUrl: config.SLACK_API_URL,
+    },
     { db, desk: approvalDesk(config, db, client), directory: new SlackDirectory(db, slackClient(config)) },
   );
 }
@@ -45,7 +50,10 @@ export async function listenHttp(config: Config, db: Db, client: Client, apiToke
     mount: (server) => {
       if (!bot?.receiver) return;
       // Replays are recognised across every bot process: the signatures seen are kept in the database.
-      server.use(SLACK_EVENTS_PATH, slackRequestGuard({ signingSecret: config.SLACK_SIGNING_SECRET ?? '', received: new ReceivedInDatabase(db) }));
+      server.use(
+        SLACK_EVENTS_PATH,
+        slackRequestGuard({ signingSecret: config.SLACK_SIGNING_SECRET ?? '', received: new ReceivedInDatabase(db) }),
+      );
       server.use(bot.receiver.router);
     },
   });

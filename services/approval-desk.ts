@@ -14,7 +14,15 @@ import { lockItem, writeTransaction, type Db } from '../store/prisma';
 import { loadItem, type LoadedItem } from '../store/items';
 import { actorOf } from '../store/users';
 import { assertSendable, assertSupported, type ErpProfile, type ErpSettings } from '../domain/erp-profiles';
-import { AlreadyInReview, DomainError, InvalidRequest, NotAwaitingDecision, NotSupported, RoundNotRunning, UnknownUser } from '../domain/errors';
+import {
+  AlreadyInReview,
+  type DomainError,
+  InvalidRequest,
+  NotAwaitingDecision,
+  NotSupported,
+  RoundNotRunning,
+  UnknownUser,
+} from '../domain/errors';
 import { ITEM_TYPE_INFO, approvalWorkflowId, type ItemType } from '../domain/item-types';
 import { formatMoney, totalCents, type Person } from '../domain/items';
 import { assertPermitted, type Actor } from '../domain/permissions';
@@ -60,7 +68,6 @@ export interface DecisionRequest {
   reason?: string;
   description?: string;
 }
-
 
 export class ApprovalDesk {
   constructor(private readonly deps: ApprovalDeskDeps) {}
@@ -145,7 +152,7 @@ export class ApprovalDesk {
     const voided = await writeTransaction(this.deps.db, async (tx) => {
       await lockItem(tx, type, ref);
       const erp = await tx.erpRecord.findUniqueOrThrow({ where: { itemType_itemRef: { itemType: type, itemRef: ref } } });
-      const from = erp.status as ErpStatus;
+      const from = erp.status;
       const eventKey = `void:${approvalWorkflowId(type, ref)}#${erp.round}`;
       // Run again after a COMMIT whose answer was lost: the void this call wrote is its answer.
       const earlier = written ? await tx.historyEntry.findUnique({ where: { eventKey } }) : null;
@@ -177,10 +184,16 @@ export class ApprovalDesk {
    */
   async precheck(action: ItemAction, type: ItemType, ref: string, by: string): Promise<ItemView> {
     const { item, erp, actor } = await this.authorize(action, type, ref, by);
-    const status = erp.status as ErpStatus;
+    const status = erp.status;
     if (!canApply(status, action)) throw await this.wrongState(action, type, ref, status);
     const view = await itemView(this.deps.db, type, ref, this.rules, { loaded: { item, erp }, actor });
-    const selfApproval = selfApprovalRefusal(action, actor, view.erp.sentBy, this.rules.allowSelfApproval, `${ITEM_TYPE_INFO[type].label} ${ref}`);
+    const selfApproval = selfApprovalRefusal(
+      action,
+      actor,
+      view.erp.sentBy,
+      this.rules.allowSelfApproval,
+      `${ITEM_TYPE_INFO[type].label} ${ref}`,
+    );
     if (selfApproval) throw selfApproval;
     return view;
   }
@@ -208,13 +221,20 @@ export class ApprovalDesk {
   private async open(kind: 'send' | 'resend', type: ItemType, ref: string, by: string): Promise<ItemView> {
     const { client, taskQueue, profile, settings, exportPolicy } = this.deps;
     const { actor, item, erp } = await this.authorize(kind, type, ref, by);
-    const from = erp.status as ErpStatus;
+    const from = erp.status;
     if (!canApply(from, kind)) throw await this.wrongState(kind, type, ref, from);
     assertSendable(profile, item, settings);
 
     const total = totalCents(item);
     const roundItem: RoundItem = { type, ref, projectRef: item.projectRef, title: item.title, totalCents: total, creator: item.createdBy };
-    const input: RoundInput = { item: roundItem, kind, fromStatus: from, round: erp.round + 1, by: { id: actor.id, name: actor.name }, exportPolicy };
+    const input: RoundInput = {
+      item: roundItem,
+      kind,
+      fromStatus: from,
+      round: erp.round + 1,
+      by: { id: actor.id, name: actor.name },
+      exportPolicy,
+    };
     const workflowId = approvalWorkflowId(type, ref);
     const label = ITEM_TYPE_INFO[type].label;
     const start = () =>
@@ -239,7 +259,7 @@ export class ApprovalDesk {
       });
     // A round already runs under this ID: either another send won the race (refused at once), or the
     // previous round has decided and is still finishing its notices (waited for, briefly).
-    const recordedStatus = async () => (await this.deps.db.erpRecord.findUniqueOrThrow({ where: { id: erp.id } })).status as ErpStatus;
+    const recordedStatus = async () => (await this.deps.db.erpRecord.findUniqueOrThrow({ where: { id: erp.id } })).status;
     const inReview = () => new AlreadyInReview(`${label} ${ref} is already in review with accounting.`);
     const stillDelivering = (now: ErpStatus) =>
       new AlreadyInReview(
@@ -256,7 +276,10 @@ export class ApprovalDesk {
       }
     };
     if (!(await started())) {
-      const running = await this.deps.client.workflow.getHandle(workflowId).query(roundStateQuery).catch(() => undefined);
+      const running = await this.deps.client.workflow
+        .getHandle(workflowId)
+        .query(roundStateQuery)
+        .catch(() => undefined);
       const now = await recordedStatus();
       if (isInReview(now) || (running && running.round > erp.round)) throw inReview();
       await this.previousRoundFinished(workflowId);
@@ -304,7 +327,7 @@ export class ApprovalDesk {
     const { db, client } = this.deps;
     const { actor, erp } = await this.authorize(action, type, ref, request.by);
     const by: Person = { id: actor.id, name: actor.name };
-    const from = erp.status as ErpStatus;
+    const from = erp.status;
     if (!isInReview(from)) throw await this.wrongState(action, type, ref, from);
     const sender = DECISIONS.includes(action) ? await this.roundSender(erp.id) : null;
     const selfApproval = selfApprovalRefusal(action, actor, sender, this.rules.allowSelfApproval, `${ITEM_TYPE_INFO[type].label} ${ref}`);
@@ -316,7 +339,9 @@ export class ApprovalDesk {
     const send = async () => {
       switch (action) {
         case 'accept':
-          return handle.executeUpdate(acceptUpdate, { args: [{ by, description: request.description?.trim() || undefined, ...selfApproved }] });
+          return handle.executeUpdate(acceptUpdate, {
+            args: [{ by, description: request.description?.trim() || undefined, ...selfApproved }],
+          });
         case 'reject':
           return handle.executeUpdate(rejectUpdate, { args: [{ by, reason: request.reason ?? '', ...selfApproved }] });
         case 'retry-export':
@@ -342,10 +367,10 @@ export class ApprovalDesk {
       if (refusal) throw refusal;
       // The round closed between our read and the update: answer from the record.
       const now = await db.erpRecord.findUniqueOrThrow({ where: { id: erp.id } });
-      if (!isInReview(now.status as ErpStatus)) throw await this.wrongState(action, type, ref, now.status as ErpStatus);
+      if (!isInReview(now.status)) throw await this.wrongState(action, type, ref, now.status);
       if (err instanceof WorkflowNotFoundError || !(await this.roundRunning(handle))) {
         throw new RoundNotRunning(
-          `${ITEM_TYPE_INFO[type].label} ${ref} is ${statusLabel(now.status as ErpStatus)}, but its review round is no longer running ` +
+          `${ITEM_TYPE_INFO[type].label} ${ref} is ${statusLabel(now.status)}, but its review round is no longer running ` +
             `(it was terminated or failed). An operator can release it: npm run ops -- release ${type} ${ref}`,
         );
       }

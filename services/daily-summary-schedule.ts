@@ -2,7 +2,13 @@
  * The daily summary's Temporal Schedule, created at start or brought in line with DAILY_SUMMARY_TIME
  * and TZ when they changed. Operators see it under Schedules in the Temporal UI.
  */
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptionsAction, type ScheduleSpec } from '@temporalio/client';
+import {
+  ScheduleAlreadyRunning,
+  ScheduleOverlapPolicy,
+  type Client,
+  type ScheduleOptionsAction,
+  type ScheduleSpec,
+} from '@temporalio/client';
 import { DAILY_SUMMARY_SCHEDULE_ID, dailySummary } from '../workflows';
 
 export interface DailySummarySettings {
@@ -14,7 +20,10 @@ export interface DailySummarySettings {
 
 export async function ensureDailySummarySchedule(client: Client, settings: DailySummarySettings) {
   const [hour = 8, minute = 0] = settings.time.split(':').map(Number);
-  const spec: ScheduleSpec = { calendars: [{ hour, minute, comment: `Daily at ${settings.time} ${settings.timeZone}` }], timezone: settings.timeZone };
+  const spec: ScheduleSpec = {
+    calendars: [{ hour, minute, comment: `Daily at ${settings.time} ${settings.timeZone}` }],
+    timezone: settings.timeZone,
+  };
   const action: ScheduleOptionsAction = {
     type: 'startWorkflow',
     workflowType: dailySummary,

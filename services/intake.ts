@@ -58,8 +58,9 @@ function createdAtOf(stored: Date, given: string | undefined): string {
   return given === undefined ? stored.toISOString() : new Date(given).toISOString();
 }
 
-const sovLineValues = (lines: readonly { lineNo: number; description: string; costCode: string | null; category: string | null; amountCents: bigint }[]) =>
-  lineValues(lines, (l) => [l.description, l.costCode, l.category, String(l.amountCents)]);
+const sovLineValues = (
+  lines: readonly { lineNo: number; description: string; costCode: string | null; category: string | null; amountCents: bigint }[],
+) => lineValues(lines, (l) => [l.description, l.costCode, l.category, String(l.amountCents)]);
 
 const changeOrderLineValues = (lines: readonly { lineNo: number; sovLineNo: number; description: string; amountCents: bigint }[]) =>
   lineValues(lines, (l) => [l.sovLineNo, l.description, String(l.amountCents)]);
@@ -73,7 +74,11 @@ async function requireUser(tx: Tx, userId: string, field: string) {
 function assertUniqueLineNumbers(lines: readonly { lineNo: number }[], field: string): void {
   const seen = new Set<number>();
   for (const [index, line] of lines.entries()) {
-    if (seen.has(line.lineNo)) throw new InvalidItem(`${field}.${index}.lineNo: line number ${line.lineNo} is used twice; line numbers must be unique.`, `${field}.${index}.lineNo`);
+    if (seen.has(line.lineNo))
+      throw new InvalidItem(
+        `${field}.${index}.lineNo: line number ${line.lineNo} is used twice; line numbers must be unique.`,
+        `${field}.${index}.lineNo`,
+      );
     seen.add(line.lineNo);
   }
 }
@@ -127,14 +132,16 @@ export class Intake {
         assertUnlocked(
           'project',
           ref,
-          existing.erp.status as ErpStatus,
+          existing.erp.status,
           { name: existing.name, number: existing.number, createdAt: existing.createdAt.toISOString() },
           { name: data.name, number: data.number, createdAt: createdAtOf(existing.createdAt, input.createdAt) },
         );
         return tx.project.update({ where: { ref }, data });
       }
       const erp = await tx.erpRecord.create({ data: { itemType: 'project', itemRef: ref, projectRef: ref } });
-      return tx.project.create({ data: { ref, ...data, erpRecordId: erp.id, createdAt: input.createdAt ? new Date(input.createdAt) : new Date() } });
+      return tx.project.create({
+        data: { ref, ...data, erpRecordId: erp.id, createdAt: input.createdAt ? new Date(input.createdAt) : new Date() },
+      });
     });
   }
 
@@ -168,7 +175,15 @@ export class Intake {
         amountCents: BigInt(line.amount),
       }));
       if (existing) {
-        const locked = (c: { projectRef: string; vendorId: string | null; kind: string; number: string; title: string; description: string; status: string }) => ({
+        const locked = (c: {
+          projectRef: string;
+          vendorId: string | null;
+          kind: string;
+          number: string;
+          title: string;
+          description: string;
+          status: string;
+        }) => ({
           project: c.projectRef,
           vendorId: c.vendorId,
           kind: c.kind,
@@ -180,9 +195,19 @@ export class Intake {
         assertUnlocked(
           'commitment',
           ref,
-          existing.erp.status as ErpStatus,
-          { ...locked(existing), totalAmount: sum(existing.sovLines), sovLines: sovLineValues(existing.sovLines), createdAt: existing.createdAt.toISOString() },
-          { ...locked(data), totalAmount: sum(lines), sovLines: sovLineValues(lines), createdAt: createdAtOf(existing.createdAt, input.createdAt) },
+          existing.erp.status,
+          {
+            ...locked(existing),
+            totalAmount: sum(existing.sovLines),
+            sovLines: sovLineValues(existing.sovLines),
+            createdAt: existing.createdAt.toISOString(),
+          },
+          {
+            ...locked(data),
+            totalAmount: sum(lines),
+            sovLines: sovLineValues(lines),
+            createdAt: createdAtOf(existing.createdAt, input.createdAt),
+          },
         );
         await tx.sovLine.deleteMany({ where: { commitmentRef: ref } });
         await tx.erpRecord.update({ where: { id: existing.erpRecordId }, data: { projectRef: input.project } });
@@ -190,7 +215,13 @@ export class Intake {
       }
       const erp = await tx.erpRecord.create({ data: { itemType: 'commitment', itemRef: ref, projectRef: input.project } });
       return tx.commitment.create({
-        data: { ref, ...data, erpRecordId: erp.id, createdAt: input.createdAt ? new Date(input.createdAt) : new Date(), sovLines: { create: lines } },
+        data: {
+          ref,
+          ...data,
+          erpRecordId: erp.id,
+          createdAt: input.createdAt ? new Date(input.createdAt) : new Date(),
+          sovLines: { create: lines },
+        },
       });
     });
   }
@@ -233,8 +264,15 @@ export class Intake {
         amountCents: BigInt(line.amount),
       }));
       if (existing) {
-        const status = existing.erp.status as ErpStatus;
-        const locked = (c: { commitmentRef: string; number: string; erpNumber: string | null; title: string; description: string; status: string }) => ({
+        const status = existing.erp.status;
+        const locked = (c: {
+          commitmentRef: string;
+          number: string;
+          erpNumber: string | null;
+          title: string;
+          description: string;
+          status: string;
+        }) => ({
           commitment: c.commitmentRef,
           number: c.number,
           erpNumber: c.erpNumber,
@@ -246,8 +284,18 @@ export class Intake {
           'cco',
           ref,
           status,
-          { ...locked(existing), totalAmount: sum(existing.lines), lines: changeOrderLineValues(existing.lines), createdAt: existing.createdAt.toISOString() },
-          { ...locked(data), totalAmount: sum(lines), lines: changeOrderLineValues(lines), createdAt: createdAtOf(existing.createdAt, input.createdAt) },
+          {
+            ...locked(existing),
+            totalAmount: sum(existing.lines),
+            lines: changeOrderLineValues(existing.lines),
+            createdAt: existing.createdAt.toISOString(),
+          },
+          {
+            ...locked(data),
+            totalAmount: sum(lines),
+            lines: changeOrderLineValues(lines),
+            createdAt: createdAtOf(existing.createdAt, input.createdAt),
+          },
         );
         await tx.changeOrderLine.deleteMany({ where: { changeOrderRef: ref } });
         await tx.erpRecord.update({ where: { id: existing.erpRecordId }, data: { projectRef: commitment.projectRef } });
@@ -256,9 +304,14 @@ export class Intake {
       }
       const erp = await tx.erpRecord.create({ data: { itemType: 'cco', itemRef: ref, projectRef: commitment.projectRef } });
       return tx.changeOrder.create({
-        data: { ref, ...data, erpRecordId: erp.id, createdAt: input.createdAt ? new Date(input.createdAt) : new Date(), lines: { create: lines } },
+        data: {
+          ref,
+          ...data,
+          erpRecordId: erp.id,
+          createdAt: input.createdAt ? new Date(input.createdAt) : new Date(),
+          lines: { create: lines },
+        },
       });
     });
   }
 }
-

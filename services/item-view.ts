@@ -10,7 +10,7 @@ import type { ErpProfile, ErpSettings } from '../domain/erp-profiles';
 import { ITEM_TYPE_INFO, approvalWorkflowId, type ItemType } from '../domain/item-types';
 import { formatCents, totalCents, type Person } from '../domain/items';
 import type { Actor } from '../domain/permissions';
-import { ACTION_PAST, isLocked, statusLabel, type ErpStatus } from '../domain/statuses';
+import { ACTION_PAST, isLocked, statusLabel } from '../domain/statuses';
 
 /** The company's rules an item is judged by. */
 export interface ItemRules {
@@ -43,7 +43,7 @@ export async function itemView(db: Db, type: ItemType, ref: string, rules: ItemR
       select: { idempotencyKey: true, round: true, snapshotHash: true, erpId: true },
     }),
   ]);
-  const status = erp.status as ErpStatus;
+  const status = erp.status;
   const total = totalCents(item);
   const sentBy: Person | null = [...history].reverse().find((entry) => SEND_ACTIONS.includes(entry.action))?.actor ?? null;
   const actions = availability({ item, status, ...rules, actor: options.actor, sentBy });

@@ -22,7 +22,8 @@ export async function roundStatus(client: Client, type: ItemType, ref: string): 
 export async function releaseItem(db: Db, client: Client, type: ItemType, ref: string, options: { reason: string; force?: boolean }) {
   const label = `${ITEM_TYPE_INFO[type].label} ${ref}`;
   const round = await roundStatus(client, type, ref);
-  if (round === 'RUNNING') throw new InvalidRequest(`${label} has a running round: decide it (accept, reject, retrieve) instead of releasing it.`);
+  if (round === 'RUNNING')
+    throw new InvalidRequest(`${label} has a running round: decide it (accept, reject, retrieve) instead of releasing it.`);
   let written = false;
   return writeTransaction(db, async (tx) => {
     await lockItem(tx, type, ref); // a decision or send racing the release waits, then sees Retrieved
@@ -31,7 +32,7 @@ export async function releaseItem(db: Db, client: Client, type: ItemType, ref: s
     // Run again after a COMMIT whose answer was lost: the release this call wrote is its answer.
     const earlier = written ? await tx.historyEntry.findUnique({ where: { eventKey } }) : null;
     if (earlier) return { from: earlier.fromStatus as ErpStatus, to: 'Retrieved' as const, round: erp.round };
-    const from = erp.status as ErpStatus;
+    const from = erp.status;
     if (!isInReview(from)) throw new NotAwaitingDecision(`${label} is ${statusLabel(from)}: there is nothing to release.`, from);
     if (from === 'Exporting' && !options.force) {
       throw new InvalidRequest(
@@ -55,4 +56,3 @@ export async function releaseItem(db: Db, client: Client, type: ItemType, ref: s
     return { from, to: 'Retrieved' as const, round: erp.round };
   });
 }
-

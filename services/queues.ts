@@ -30,7 +30,13 @@ async function byStatus(db: Db, status: ErpStatus, limit: number, creatorId?: st
   const where = {
     status,
     ...(creatorId
-      ? { OR: [{ project: { createdById: creatorId } }, { commitment: { createdById: creatorId } }, { changeOrder: { createdById: creatorId } }] }
+      ? {
+          OR: [
+            { project: { createdById: creatorId } },
+            { commitment: { createdById: creatorId } },
+            { changeOrder: { createdById: creatorId } },
+          ],
+        }
       : {}),
   };
   const [total, records] = await Promise.all([

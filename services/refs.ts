@@ -20,9 +20,14 @@ export async function resolveRef(db: Db, typed: string): Promise<{ type: ItemTyp
   });
   if (matches.length === 1) return { type: matches[0]!.itemType, ref: matches[0]!.itemRef };
   if (matches.length > 1) {
-    throw new InvalidRequest(`${ref} is the ref of several items: say which with ${matches.map((m) => `\`${m.itemType}:${ref}\``).join(' or ')}.`);
+    throw new InvalidRequest(
+      `${ref} is the ref of several items: say which with ${matches.map((m) => `\`${m.itemType}:${ref}\``).join(' or ')}.`,
+    );
   }
   const all = await db.erpRecord.findMany({ select: { itemRef: true }, orderBy: { itemRef: 'asc' } });
   const suggestions = closestRefs(ref, [...new Set(all.map((r) => r.itemRef))]);
-  throw new UnknownItem(`There is no item "${ref}".${suggestions.length > 0 ? ` Did you mean ${suggestions.join(', ')}?` : ''}`, suggestions);
+  throw new UnknownItem(
+    `There is no item "${ref}".${suggestions.length > 0 ? ` Did you mean ${suggestions.join(', ')}?` : ''}`,
+    suggestions,
+  );
 }

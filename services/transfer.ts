@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import { Client, types } from 'pg';
+import { type Client, types } from 'pg';
 import initSqlJs, { type Database as SqlJsDatabase } from 'sql.js';
 import { InvalidRequest } from '../domain/errors';
 import { withClient, quoteIdent } from '../platform/database';
@@ -66,8 +66,10 @@ const TIMESTAMP_OID = 1114;
  * store keeps UTC, so it is read as UTC.
  */
 const asStored = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === TIMESTAMP_OID && format !== 'binary' ? (value: string) => new Date(`${value.replace(' ', 'T')}Z`) : types.getTypeParser(oid, format as 'text')) as typeof types.getTypeParser,
+  getTypeParser: ((oid: number, format?: 'text' | 'binary'): ((value: string) => unknown) =>
+    oid === TIMESTAMP_OID && format !== 'binary'
+      ? (value: string) => new Date(`${value.replace(' ', 'T')}Z`)
+      : (types.getTypeParser(oid, format) as (value: string) => unknown)) as typeof types.getTypeParser,
 };
 
 export function countRows(url: string): Promise<TableCounts> {
@@ -97,21 +99,29 @@ export async function exportDatabase(url: string, destination: string): Promise<
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const partial = `${file}.partial`;
   const out = fs.createWriteStream(partial, { mode: 0o600 });
-  const write = (line: unknown) => new Promise<void>((resolve, reject) => out.write(`${JSON.stringify(line)}\n`, (err) => (err ? reject(err) : resolve())));
+  const write = (line: unknown) =>
+    new Promise<void>((resolve, reject) => out.write(`${JSON.stringify(line)}\n`, (err) => (err ? reject(err) : resolve())));
   try {
     const written = await withClient(
       url,
       async (client) => {
         await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
         const tableCounts = await counts(client);
-        await write({ format: EXPORT_FORMAT, version: 1, at: new Date().toISOString(), migrations: await migrationsOn(client), counts: tableCounts });
+        await write({
+          format: EXPORT_FORMAT,
+          version: 1,
+          at: new Date().toISOString(),
+          migrations: await migrationsOn(client),
+          counts: tableCounts,
+        });
         for (const table of TABLES) {
           // A cursor reads each table once, a batch at a time, however large it is.
           await client.query(`DECLARE rows_out NO SCROLL CURSOR FOR SELECT * FROM ${quoteIdent(table)}`);
           for (;;) {
             const { rows } = await client.query<Row>(`FETCH ${BATCH} FROM rows_out`);
             if (rows.length === 0) break;
-            for (const row of rows) await write({ table, row: Object.fromEntries(Object.entries(row).map(([key, value]) => [key, exportValue(value)])) });
+            for (const row of rows)
+              await write({ table, row: Object.fromEntries(Object.entries(row).map(([key, value]) => [key, exportValue(value)])) });
           }
           await client.query('CLOSE rows_out');
         }
@@ -139,25 +149,36 @@ export interface RowSource {
   rows(table: TableName): AsyncIterable<Row>;
 }
 
+/** A scalar as text; anything else as its JSON. */
+function scalarText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value) ?? '';
+}
+
 /** Turns a source value into what PostgreSQL's column takes (SQLite keeps booleans as 0/1, JSON as text, dates as text). */
 function loadValue(value: unknown, column: Column, table: string, jsonAsText: boolean): unknown {
   if (value === null || value === undefined) return null;
+  const text = scalarText(value);
   switch (column.type) {
     case 'bool':
       return value === true || value === 1 || value === '1' || value === 'true';
     case 'timestamp':
     case 'timestamptz': {
       // ISO 8601 as Prisma writes it, SQLite's CURRENT_TIMESTAMP ("YYYY-MM-DD HH:MM:SS", UTC), or epoch milliseconds.
-      const date = typeof value === 'number' ? new Date(value) : new Date(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?$/.test(String(value)) ? `${String(value).replace(' ', 'T')}Z` : String(value));
-      if (Number.isNaN(date.getTime())) throw new InvalidRequest(`${table}.${column.name}: "${String(value)}" is not a date.`);
+      const date =
+        typeof value === 'number'
+          ? new Date(value)
+          : new Date(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?$/.test(text) ? `${text.replace(' ', 'T')}Z` : text);
+      if (Number.isNaN(date.getTime())) throw new InvalidRequest(`${table}.${column.name}: "${text}" is not a date.`);
       return date.toISOString();
     }
     case 'json':
     case 'jsonb':
       // Text from SQLite is JSON already (checked here); a value from an export is JSON to write out.
-      return jsonAsText ? JSON.stringify(JSON.parse(String(value))) : JSON.stringify(value);
+      return jsonAsText ? JSON.stringify(JSON.parse(text)) : JSON.stringify(value);
     case 'int8':
-      return String(value);
+      return text;
     default:
       return value;
   }
@@ -170,7 +191,8 @@ function loadValue(value: unknown, column: Column, table: string, jsonAsText: bo
 export async function loadRows(url: string, source: RowSource): Promise<TableCounts> {
   const applied = new Set(await appliedMigrations(url));
   const missing = committedMigrations().filter((name) => !applied.has(name));
-  if (missing.length > 0) throw new InvalidRequest(`The target database lacks migrations ${missing.join(', ')}: run npm run db:migrate first.`);
+  if (missing.length > 0)
+    throw new InvalidRequest(`The target database lacks migrations ${missing.join(', ')}: run npm run db:migrate first.`);
   return withClient(url, (client) => loadInto(client, source), { types: asStored });
 }
 
@@ -182,7 +204,9 @@ async function loadInto(client: Client, source: RowSource): Promise<TableCounts>
     const before = await counts(client);
     const occupied = TABLES.filter((table) => before[table] > 0);
     if (occupied.length > 0) {
-      throw new InvalidRequest(`The target database is not empty (${occupied.map((table) => `${table}: ${before[table]}`).join(', ')}); load into an empty database only.`);
+      throw new InvalidRequest(
+        `The target database is not empty (${occupied.map((table) => `${table}: ${before[table]}`).join(', ')}); load into an empty database only.`,
+      );
     }
     for (const table of TABLES) {
       const columns = await columnsOf(client, table);
@@ -193,7 +217,10 @@ async function loadInto(client: Client, source: RowSource): Promise<TableCounts>
         const names = [...new Set(batch.flatMap((row) => Object.keys(row)))];
         for (const name of names) if (!byName.has(name)) throw new InvalidRequest(`${table}.${name}: the target has no such column.`);
         const values: unknown[] = [];
-        const tuples = batch.map((row) => `(${names.map((name) => `$${values.push(loadValue(row[name], byName.get(name)!, table, source.jsonAsText ?? false))}`).join(', ')})`);
+        const tuples = batch.map(
+          (row) =>
+            `(${names.map((name) => `$${values.push(loadValue(row[name], byName.get(name)!, table, source.jsonAsText ?? false))}`).join(', ')})`,
+        );
         await client.query(`INSERT INTO ${quoteIdent(table)} (${names.map(quoteIdent).join(', ')}) VALUES ${tuples.join(', ')}`, values);
         batch = [];
       };
@@ -204,13 +231,18 @@ async function loadInto(client: Client, source: RowSource): Promise<TableCounts>
       await flush();
       // Identity columns go on after the highest id loaded.
       if (byName.has('id') && byName.get('id')!.type === 'int4') {
-        await client.query(`SELECT setval(pg_get_serial_sequence($1, 'id'), COALESCE((SELECT max("id") FROM ${quoteIdent(table)}), 0) + 1, false)`, [quoteIdent(table)]);
+        await client.query(
+          `SELECT setval(pg_get_serial_sequence($1, 'id'), COALESCE((SELECT max("id") FROM ${quoteIdent(table)}), 0) + 1, false)`,
+          [quoteIdent(table)],
+        );
       }
     }
     const after = await counts(client);
     const differing = TABLES.filter((table) => source.counts[table] !== undefined && source.counts[table] !== after[table]);
     if (differing.length > 0) {
-      throw new InvalidRequest(`Row counts differ after the load, so nothing was kept: ${differing.map((table) => `${table} ${source.counts[table]} in the source, ${after[table]} loaded`).join('; ')}.`);
+      throw new InvalidRequest(
+        `Row counts differ after the load, so nothing was kept: ${differing.map((table) => `${table} ${source.counts[table]} in the source, ${after[table]} loaded`).join('; ')}.`,
+      );
     }
     await client.query('COMMIT');
     return after;
@@ -225,17 +257,18 @@ export async function exportFile(file: string): Promise<RowSource> {
   if (!fs.existsSync(file)) throw new InvalidRequest(`There is no file ${file}.`);
   // Read once, front to back: the export writes the tables in TABLES order, the order they are loaded in.
   const lines = readline.createInterface({ input: fs.createReadStream(file, 'utf8'), crlfDelay: Infinity })[Symbol.asyncIterator]();
-  const parsed = async () => {
-    const { value, done } = await lines.next();
-    return done ? undefined : JSON.parse(value as string);
+  const parsed = async (): Promise<unknown> => {
+    const next = await lines.next();
+    return next.done ? undefined : JSON.parse(next.value);
   };
   let header: { format?: string; counts?: Partial<TableCounts> } | undefined;
   try {
-    header = await parsed();
+    header = (await parsed()) as typeof header;
   } catch {
     header = undefined;
   }
-  if (header?.format !== EXPORT_FORMAT || !header.counts) throw new InvalidRequest(`${file} is not an export of this product (npm run ops -- backup writes one).`);
+  if (header?.format !== EXPORT_FORMAT || !header.counts)
+    throw new InvalidRequest(`${file} is not an export of this product (npm run ops -- backup writes one).`);
   // The first row of the next table, read while finishing this one. A row out of that order is left
   // unloaded, and the count comparison then refuses the load.
   let ahead: { table: string; row: Row } | undefined;
@@ -243,7 +276,7 @@ export async function exportFile(file: string): Promise<RowSource> {
     counts: header.counts,
     async *rows(table) {
       for (;;) {
-        const entry: { table: string; row: Row } | undefined = ahead ?? (await parsed());
+        const entry = ahead ?? ((await parsed()) as { table: string; row: Row } | undefined);
         ahead = undefined;
         if (!entry) return;
         if (entry.table !== table) {
@@ -289,7 +322,7 @@ export async function sqliteFile(file: string): Promise<RowSource> {
       if (!present.has(table)) return;
       const statement = db.prepare(`SELECT * FROM ${quoteIdent(table)}`);
       try {
-        while (statement.step()) yield statement.getAsObject() as Row;
+        while (statement.step()) yield statement.getAsObject();
       } finally {
         statement.free();
       }

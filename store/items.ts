@@ -7,7 +7,6 @@ import type { ErpRecord, User, Vendor } from '@prisma/client';
 import { UnknownItem } from '../domain/errors';
 import { ITEM_TYPE_INFO, type ItemType } from '../domain/item-types';
 import { closestRefs, costCodeProblem, type Item, type ParentView, type VendorView } from '../domain/items';
-import type { ErpStatus } from '../domain/statuses';
 import type { Db, Tx } from './prisma';
 
 type Reader = Db | Tx;
@@ -21,7 +20,7 @@ function vendorView(vendor: Vendor | null): VendorView | null {
 }
 
 function parentView(type: ItemType, ref: string, erp: ErpRecord): ParentView {
-  return { type, ref, status: erp.status as ErpStatus, erpId: erp.erpId };
+  return { type, ref, status: erp.status, erpId: erp.erpId };
 }
 
 /** The ERP cost codes among `codes`, each with its categories. */
@@ -63,7 +62,10 @@ const loaders: Record<ItemType, (db: Reader, ref: string) => Promise<LoadedItem 
       include: { createdBy: true, erp: true, vendor: true, sovLines: { orderBy: { lineNo: 'asc' } }, project: { include: { erp: true } } },
     });
     if (!row) return null;
-    const known = await erpCostCodes(db, row.sovLines.map((l) => l.costCode));
+    const known = await erpCostCodes(
+      db,
+      row.sovLines.map((l) => l.costCode),
+    );
     return {
       erp: row.erp,
       item: {
@@ -108,7 +110,10 @@ const loaders: Record<ItemType, (db: Reader, ref: string) => Promise<LoadedItem 
     });
     if (!row) return null;
     const sov = new Map(row.commitment.sovLines.map((line) => [line.lineNo, line]));
-    const known = await erpCostCodes(db, row.commitment.sovLines.map((l) => l.costCode));
+    const known = await erpCostCodes(
+      db,
+      row.commitment.sovLines.map((l) => l.costCode),
+    );
     return {
       erp: row.erp,
       item: {
@@ -155,19 +160,34 @@ export async function findItem(db: Reader, type: ItemType, ref: string): Promise
 /** Loads an item or refuses with the closest known refs of that type. */
 export async function loadItem(db: Reader, type: ItemType, ref: string): Promise<LoadedItem> {
   // The database refuses to compare with such text, and no stored ref holds it.
-  if (!isStorableText(ref)) throw new UnknownItem(`There is no ${ITEM_TYPE_INFO[type].label} with that ref: refs hold no NUL characters or unpaired surrogates.`, []);
+  if (!isStorableText(ref))
+    throw new UnknownItem(
+      `There is no ${ITEM_TYPE_INFO[type].label} with that ref: refs hold no NUL characters or unpaired surrogates.`,
+      [],
+    );
   const loaded = await findItem(db, type, ref);
   if (loaded) return loaded;
   const known = await db.erpRecord.findMany({ where: { itemType: type }, select: { itemRef: true } });
-  const suggestions = closestRefs(ref, known.map((r) => r.itemRef));
+  const suggestions = closestRefs(
+    ref,
+    known.map((r) => r.itemRef),
+  );
   const hint = suggestions.length > 0 ? ` Did you mean ${suggestions.join(', ')}?` : '';
   throw new UnknownItem(`There is no ${ITEM_TYPE_INFO[type].label} "${ref}".${hint}`, suggestions);
 }
 
 /** What a list of ERP records needs to show each item's title, whatever its type. */
-export const WITH_TITLE = { project: { select: { name: true } }, commitment: { select: { title: true } }, changeOrder: { select: { title: true } } } as const;
+export const WITH_TITLE = {
+  project: { select: { name: true } },
+  commitment: { select: { title: true } },
+  changeOrder: { select: { title: true } },
+} as const;
 
-type TitledRecord = ErpRecord & { project: { name: string } | null; commitment: { title: string } | null; changeOrder: { title: string } | null };
+type TitledRecord = ErpRecord & {
+  project: { name: string } | null;
+  commitment: { title: string } | null;
+  changeOrder: { title: string } | null;
+};
 
 /** An ERP record as lists show it: which item, where, and its title. */
 export function recordSummary(record: TitledRecord) {

@@ -73,7 +73,8 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   for (const cause of causes(err)) {
     if (isDriverAdapterError(cause)) {
       const kind = cause.cause.kind;
-      if (kind === 'DatabaseNotReachable' || kind === 'ConnectionClosed' || kind === 'SocketTimeout' || kind === 'TooManyConnections') return true;
+      if (kind === 'DatabaseNotReachable' || kind === 'ConnectionClosed' || kind === 'SocketTimeout' || kind === 'TooManyConnections')
+        return true;
       if (kind === 'postgres' && SERVER_GONE.has(cause.cause.code)) return true;
     }
     const { code, message } = cause as Cause;
@@ -95,7 +96,11 @@ function isPoolExhausted(err: unknown): boolean {
 /** Two transactions collided: a deadlock or serialization failure (PostgreSQL rolled one back), or a racing insert. */
 function isCollision(err: unknown): boolean {
   for (const cause of causes(err)) {
-    if (isDriverAdapterError(cause) && (cause.cause.kind === 'TransactionWriteConflict' || cause.cause.kind === 'UniqueConstraintViolation')) return true;
+    if (
+      isDriverAdapterError(cause) &&
+      (cause.cause.kind === 'TransactionWriteConflict' || cause.cause.kind === 'UniqueConstraintViolation')
+    )
+      return true;
     const { code } = cause as Cause;
     if (code === PRISMA_WRITE_CONFLICT || code === 'P2002' || code === '40001' || code === '40P01') return true;
   }

@@ -27,7 +27,9 @@ export interface FreezeInput {
  * changed since the previous round's snapshot.
  */
 export async function freezeSnapshot(tx: Tx, input: FreezeInput): Promise<ReviewedSnapshot> {
-  const existing = await tx.reviewedSnapshot.findUnique({ where: { erpRecordId_round: { erpRecordId: input.erpRecordId, round: input.round } } });
+  const existing = await tx.reviewedSnapshot.findUnique({
+    where: { erpRecordId_round: { erpRecordId: input.erpRecordId, round: input.round } },
+  });
   if (existing) return existing;
   const payload = canonicalJson(input.payload);
   const previous = await tx.reviewedSnapshot.findFirst({

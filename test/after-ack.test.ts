@@ -37,7 +37,7 @@ test('a job that waits longer than its turn lets the next one run', async () => 
   await slow;
 });
 
-test('a job starts only once the event loop has taken in what has arrived, not in the ack\'s own turn', async () => {
+test("a job starts only once the event loop has taken in what has arrived, not in the ack's own turn", async () => {
   const events: string[] = [];
   const job = afterAck(async () => {
     events.push('job runs');

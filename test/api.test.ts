@@ -58,9 +58,16 @@ test('the OpenAPI document describes every route from the zod schemas', async ()
   const { status, body } = await call('GET', '/api/v1/openapi.json', undefined, null);
   expect(status).toBe(200);
   expect(Object.keys(body.paths)).toEqual(
-    expect.arrayContaining(['/api/v1/users/{userId}', '/api/v1/change-orders/{ref}', '/api/v1/items/{type}/{ref}/{action}', '/api/v1/items']),
+    expect.arrayContaining([
+      '/api/v1/users/{userId}',
+      '/api/v1/change-orders/{ref}',
+      '/api/v1/items/{type}/{ref}/{action}',
+      '/api/v1/items',
+    ]),
   );
-  expect(body.components.schemas.CommitmentBody.required).toEqual(expect.arrayContaining(['project', 'kind', 'number', 'title', 'status', 'createdBy']));
+  expect(body.components.schemas.CommitmentBody.required).toEqual(
+    expect.arrayContaining(['project', 'kind', 'number', 'title', 'status', 'createdBy']),
+  );
   expect(body.components.schemas.ActionBody.properties.by.description).toBe('The user on whose behalf the action is taken');
   // Intake writes may be told to come back later; actions wait for their round instead.
   const upsert = body.paths['/api/v1/vendors/{vendorId}'].put.responses;
@@ -81,14 +88,21 @@ test('a bad body is a 400 listing each field, and nothing is half-written', asyn
   });
   expect(bad.status).toBe(400);
   expect(bad.body.error).toBe('invalid_request');
-  expect(bad.body.fields.map((f: { field: string }) => f.field)).toEqual(expect.arrayContaining(['kind', 'number', 'title', 'sovLines.0.amount']));
+  expect(bad.body.fields.map((f: { field: string }) => f.field)).toEqual(
+    expect.arrayContaining(['kind', 'number', 'title', 'sovLines.0.amount']),
+  );
   expect(await h.db.commitment.count({ where: { ref: 'SC-9' } })).toBe(0);
 
   const notJson = await call('PUT', '/api/v1/vendors/V-2', '{"name": ');
   expect(notJson).toMatchObject({ status: 400, body: { error: 'invalid_json' } });
 
   const unknownProject = await call('PUT', '/api/v1/commitments/SC-9', {
-    project: 'P-404', kind: 'subcontract', number: 'SC-9', title: 'Roofing', status: 'Approved', createdBy: PM,
+    project: 'P-404',
+    kind: 'subcontract',
+    number: 'SC-9',
+    title: 'Roofing',
+    status: 'Approved',
+    createdBy: PM,
   });
   expect(unknownProject).toMatchObject({ status: 422, body: { error: 'unknown_reference', field: 'project' } });
   expect(await h.db.erpRecord.count({ where: { itemRef: 'SC-9' } })).toBe(0);
@@ -102,10 +116,16 @@ test('items go through the API: send, accept, lists, history; refusals carry the
   expect((await call('POST', '/api/v1/items/project/P-100/approve', { by: PM })).status).toBe(400);
 
   const denied = await call('POST', '/api/v1/items/project/P-100/send', { by: ENGINEER });
-  expect(denied).toMatchObject({ status: 403, body: { error: 'permission_denied', message: "Eli Field cannot send project P-100: missing 'Admin' on project P-100's Admin tool." } });
+  expect(denied).toMatchObject({
+    status: 403,
+    body: { error: 'permission_denied', message: "Eli Field cannot send project P-100: missing 'Admin' on project P-100's Admin tool." },
+  });
 
   const sent = await call('POST', '/api/v1/items/project/P-100/send', { by: PM });
-  expect(sent).toMatchObject({ status: 200, body: { erp: { status: 'ReadyToExport', locked: true, lockedFields: ['name', 'number', 'createdAt'] } } });
+  expect(sent).toMatchObject({
+    status: 200,
+    body: { erp: { status: 'ReadyToExport', locked: true, lockedFields: ['name', 'number', 'createdAt'] } },
+  });
 
   const ready = await call('GET', '/api/v1/items?status=ReadyToExport&type=project');
   expect(ready.body).toMatchObject({ total: 1, items: [{ ref: 'P-100', title: 'Riverside Clinic', status: 'ReadyToExport' }] });
@@ -130,7 +150,13 @@ test('a change order below the Sage 300 CRE minimum is a 422 listing every faili
   await seedCompany(h.intake);
   await untilStatus(h, 'project', 'P-100', 'Synced');
   await call('PUT', '/api/v1/commitments/SC-1', {
-    project: 'P-100', kind: 'subcontract', number: 'SC-1', title: 'Framing', status: 'Approved', vendorId: 'V-CONCRETE', createdBy: PM,
+    project: 'P-100',
+    kind: 'subcontract',
+    number: 'SC-1',
+    title: 'Framing',
+    status: 'Approved',
+    vendorId: 'V-CONCRETE',
+    createdBy: PM,
     sovLines: [{ lineNo: 1, costCode: '03-300', category: 'L', amount: 5000 }],
   });
   await call('POST', '/api/v1/items/commitment/SC-1/send', { by: PM });
@@ -138,7 +164,12 @@ test('a change order below the Sage 300 CRE minimum is a 422 listing every faili
   await untilStatus(h, 'commitment', 'SC-1', 'Synced');
 
   const put = await call('PUT', '/api/v1/change-orders/CO-9', {
-    commitment: 'SC-1', number: 'CO-0009', title: 'x'.repeat(31), status: 'Draft', createdBy: PM, lines: [{ lineNo: 1, sovLineNo: 1, amount: 10 }],
+    commitment: 'SC-1',
+    number: 'CO-0009',
+    title: 'x'.repeat(31),
+    status: 'Draft',
+    createdBy: PM,
+    lines: [{ lineNo: 1, sovLineNo: 1, amount: 10 }],
   });
   expect(put.status).toBe(200);
   const refused = await call('POST', '/api/v1/items/cco/CO-9/send', { by: PM });
@@ -148,14 +179,24 @@ test('a change order below the Sage 300 CRE minimum is a 422 listing every faili
   expect((await call('GET', '/api/v1/items/cco/CO-9')).body.erp.status).toBe('NotSent');
 
   const badLine = await call('PUT', '/api/v1/change-orders/CO-10', {
-    commitment: 'SC-1', number: '10', title: 'Extra', status: 'Approved', createdBy: PM, lines: [{ lineNo: 1, sovLineNo: 7, amount: 10 }],
+    commitment: 'SC-1',
+    number: '10',
+    title: 'Extra',
+    status: 'Approved',
+    createdBy: PM,
+    lines: [{ lineNo: 1, sovLineNo: 7, amount: 10 }],
   });
   expect(badLine).toMatchObject({ status: 422, body: { field: 'lines.0.sovLineNo' } });
 });
 
 test('an item shows its reviewed snapshot, what can be done now and why not, for one person with ?as=; void and separation of duties', async () => {
   const body = {
-    commitment: 'SC-1', number: '11', title: 'Extra blocking', status: 'Approved', createdBy: PM, url: 'https://pm.example.com/co/11',
+    commitment: 'SC-1',
+    number: '11',
+    title: 'Extra blocking',
+    status: 'Approved',
+    createdBy: PM,
+    url: 'https://pm.example.com/co/11',
     lines: [{ lineNo: 1, sovLineNo: 1, amount: '250.00' }],
   };
   expect((await call('PUT', '/api/v1/change-orders/CO-11', { ...body, url: 'javascript:alert(1)' })).status).toBe(400);
@@ -177,7 +218,13 @@ test('an item shows its reviewed snapshot, what can be done now and why not, for
     by: { id: PM, name: 'Pat Morgan' },
     round: 1,
   });
-  const locked = await call('PUT', '/api/v1/change-orders/CO-11', { ...body, lines: [{ lineNo: 1, sovLineNo: 1, amount: '250.00' }, { lineNo: 2, sovLineNo: 1, amount: '0' }] });
+  const locked = await call('PUT', '/api/v1/change-orders/CO-11', {
+    ...body,
+    lines: [
+      { lineNo: 1, sovLineNo: 1, amount: '250.00' },
+      { lineNo: 2, sovLineNo: 1, amount: '0' },
+    ],
+  });
   expect(locked).toMatchObject({ status: 423, body: { error: 'item_locked', fields: ['lines'] } });
 
   const rejected = await call('POST', '/api/v1/items/cco/CO-11/reject', { by: APPROVER, reason: 'Not needed' });
@@ -189,13 +236,22 @@ test('an item shows its reviewed snapshot, what can be done now and why not, for
 
   // The sender of a round may not decide it: 403 with the reason.
   await call('PUT', '/api/v1/users/u-both', {
-    name: 'Casey Both', email: 'casey@example.com', canPushToAccounting: true,
-    permissions: [{ tool: 'Commitments', level: 'Admin', project: 'P-100' }, { tool: 'ChangeOrders', level: 'Admin', project: 'P-100' }, { tool: 'ErpIntegrations', level: 'Admin' }],
+    name: 'Casey Both',
+    email: 'casey@example.com',
+    canPushToAccounting: true,
+    permissions: [
+      { tool: 'Commitments', level: 'Admin', project: 'P-100' },
+      { tool: 'ChangeOrders', level: 'Admin', project: 'P-100' },
+      { tool: 'ErpIntegrations', level: 'Admin' },
+    ],
   });
   await call('PUT', '/api/v1/change-orders/CO-12', { ...body, number: '12' });
   await call('POST', '/api/v1/items/cco/CO-12/send', { by: 'u-both' });
   const self = await call('POST', '/api/v1/items/cco/CO-12/accept', { by: 'u-both' });
-  expect(self).toMatchObject({ status: 403, body: { error: 'separation_of_duties', message: expect.stringContaining('separation of duties') } });
+  expect(self).toMatchObject({
+    status: 403,
+    body: { error: 'separation_of_duties', message: expect.stringContaining('separation of duties') },
+  });
 });
 
 test('identifiers refuse control and invisible characters; free text limits are checked as given', async () => {
@@ -223,7 +279,9 @@ test("a user's email or Slack id already taken by someone else is a 409 naming t
   expect(slack).toMatchObject({ status: 409, body: { error: 'already_taken', field: 'slackId' } });
   expect(await h.db.user.count({ where: { id: { in: ['u-copy', 'u-slack-2'] } } })).toBe(0);
   // The same person updating their own row is no clash.
-  expect((await call('PUT', '/api/v1/users/u-slack', { name: 'Slack One', email: 'one@example.com', slackId: 'U0SLACK1' })).status).toBe(200);
+  expect((await call('PUT', '/api/v1/users/u-slack', { name: 'Slack One', email: 'one@example.com', slackId: 'U0SLACK1' })).status).toBe(
+    200,
+  );
 });
 
 test('a method a route does not take is a 405 with Allow', async () => {
@@ -248,8 +306,18 @@ test('concurrent sends of one item: one round opens, every other send is refused
 
 test('health says a word per part and keeps the error itself for the log', async () => {
   const app = createApi({
-    db: h.db, desk: h.desk, intake: h.intake, apiToken: TOKEN,
-    health: [{ name: 'database', check: async () => { throw new Error('connect ECONNREFUSED /var/run/secret.sock 10.1.2.3:5432'); } }],
+    db: h.db,
+    desk: h.desk,
+    intake: h.intake,
+    apiToken: TOKEN,
+    health: [
+      {
+        name: 'database',
+        check: async () => {
+          throw new Error('connect ECONNREFUSED /var/run/secret.sock 10.1.2.3:5432');
+        },
+      },
+    ],
   });
   const down = app.listen(0);
   await new Promise((resolve) => down.once('listening', resolve));
@@ -270,17 +338,24 @@ test('health says a word per part and keeps the error itself for the log', async
 test('text PostgreSQL cannot hold (NUL, unpaired surrogates) is a 400 naming the field, in bodies, reasons and refs', async () => {
   await seedCompany(h.intake, 'P-NUL');
   const nul = await call('PUT', '/api/v1/vendors/V-NUL', '{"name":"Acme\\u0000Concrete"}');
-  expect(nul).toMatchObject({ status: 400, body: { error: 'invalid_request', fields: [{ field: 'name', message: expect.stringContaining('NUL') }] } });
+  expect(nul).toMatchObject({
+    status: 400,
+    body: { error: 'invalid_request', fields: [{ field: 'name', message: expect.stringContaining('NUL') }] },
+  });
   const surrogate = await call('PUT', '/api/v1/cost-codes/01-999', '{"description":"Half \\ud800 a pair","categories":["labor"]}');
   expect(surrogate).toMatchObject({ status: 400, body: { fields: [{ field: 'description' }] } });
   // A whole pair is text like any other.
-  expect((await call('PUT', '/api/v1/cost-codes/01-998', '{"description":"Crane \\ud83c\\udfd7","categories":["labor"]}')).status).toBe(200);
+  expect((await call('PUT', '/api/v1/cost-codes/01-998', '{"description":"Crane \\ud83c\\udfd7","categories":["labor"]}')).status).toBe(
+    200,
+  );
   expect(await h.db.vendor.count({ where: { id: 'V-NUL' } })).toBe(0);
 
   expect((await call('POST', '/api/v1/items/project/P-NUL/send', { by: PM })).status).toBe(200);
   const reason = await call('POST', '/api/v1/items/project/P-NUL/reject', { by: APPROVER, reason: 'Fix\u0000it' });
   expect(reason).toMatchObject({ status: 400, body: { error: 'invalid_request' } });
-  await expect(h.desk.reject('project', 'P-NUL', { by: APPROVER, reason: 'Fix \ud800 it' })).rejects.toMatchObject({ code: 'invalid_request' });
+  await expect(h.desk.reject('project', 'P-NUL', { by: APPROVER, reason: 'Fix \ud800 it' })).rejects.toMatchObject({
+    code: 'invalid_request',
+  });
   await expect(h.desk.view('project', 'P\u0000NUL')).rejects.toMatchObject({ code: 'unknown_item' });
   expect((await h.desk.view('project', 'P-NUL')).erp.status).toBe('ReadyToExport');
 });

@@ -45,7 +45,9 @@ test('each approver gets the counts and lists of Ready to Export and Failed to E
   const sent = await eventually(async () => summaries().length === 2 && summaries(), 'two summaries');
   expect(sent.map((c) => c.args.channel).sort()).toEqual([SLACK.approver, SLACK.approver2].sort());
   const message = sent[0]!.args;
-  expect(message.text).toMatch(/^Acme Builders: ERP Integrations Daily Summary for \d{4}-\d\d-\d\d: 2 Ready to Export, 1 Failed to Export$/);
+  expect(message.text).toMatch(
+    /^Acme Builders: ERP Integrations Daily Summary for \d{4}-\d\d-\d\d: 2 Ready to Export, 1 Failed to Export$/,
+  );
   const blocks = JSON.stringify(message.blocks);
   expect(blocks).toContain('Ready to Export (2)');
   expect(blocks).toContain('Failed to Export (1)');
@@ -54,11 +56,16 @@ test('each approver gets the counts and lists of Ready to Export and Failed to E
   const reviewed = (await w.h.desk.view('cco', 'CO-D1')).erp.reviewed!;
   expect(blocks).toContain(`$4,250.25 · project P-100 · reviewed snapshot \``);
   expect(blocks).toContain(reviewed.hash.slice(0, 12));
-  const buttons = (message.blocks as { type: string; elements?: { action_id: string }[] }[]).filter((b) => b.type === 'actions').flatMap((b) => b.elements!.map((e) => e.action_id));
+  const buttons = (message.blocks as { type: string; elements?: { action_id: string }[] }[])
+    .filter((b) => b.type === 'actions')
+    .flatMap((b) => b.elements!.map((e) => e.action_id));
   expect(buttons).toEqual([
-    `${ACTIONS.accept}:cco:CO-D1`, `${ACTIONS.reject}:cco:CO-D1`,
-    `${ACTIONS.accept}:cco:CO-D2`, `${ACTIONS.reject}:cco:CO-D2`,
-    `${ACTIONS.retryExport}:cco:CO-D3`, `${ACTIONS.reject}:cco:CO-D3`,
+    `${ACTIONS.accept}:cco:CO-D1`,
+    `${ACTIONS.reject}:cco:CO-D1`,
+    `${ACTIONS.accept}:cco:CO-D2`,
+    `${ACTIONS.reject}:cco:CO-D2`,
+    `${ACTIONS.retryExport}:cco:CO-D3`,
+    `${ACTIONS.reject}:cco:CO-D3`,
   ]);
   // The creator is not an approver and is not sent one.
   expect(summaries().filter((c) => c.args.channel === SLACK.pm)).toHaveLength(0);

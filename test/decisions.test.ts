@@ -14,22 +14,46 @@ afterAll(() => h?.stop());
 
 test('a change order that fails the Sage 300 CRE requirements is refused with every failing field, and nothing changes', async () => {
   await h.intake.upsertVendor('V-NEW', { name: 'Brand New Electric', erpVendorId: null });
-  await h.intake.upsertCommitment('SC-002', commitmentBody({ number: 'SC-002', vendorId: 'V-NEW', sovLines: [{ lineNo: 1, description: 'Wiring', costCode: '26-000', amount: 100 }] }));
+  await h.intake.upsertCommitment(
+    'SC-002',
+    commitmentBody({
+      number: 'SC-002',
+      vendorId: 'V-NEW',
+      sovLines: [{ lineNo: 1, description: 'Wiring', costCode: '26-000', amount: 100 }],
+    }),
+  );
   await h.intake.upsertChangeOrder(
     'CO-BAD',
-    changeOrderBody({ commitment: 'SC-002', number: '000123', title: 'A title that is far longer than thirty characters', status: 'Pending', lines: [{ lineNo: 1, sovLineNo: 1, amount: 10 }] }),
+    changeOrderBody({
+      commitment: 'SC-002',
+      number: '000123',
+      title: 'A title that is far longer than thirty characters',
+      status: 'Pending',
+      lines: [{ lineNo: 1, sovLineNo: 1, amount: 10 }],
+    }),
   );
   // The commitment must be in the ERP first.
-  await expect(h.desk.send('cco', 'CO-BAD', PM)).rejects.toMatchObject({ code: 'parent_not_synced', message: expect.stringContaining("commitment's ERP data has not yet been synced") });
+  await expect(h.desk.send('cco', 'CO-BAD', PM)).rejects.toMatchObject({
+    code: 'parent_not_synced',
+    message: expect.stringContaining("commitment's ERP data has not yet been synced"),
+  });
 
   await h.intake.upsertChangeOrder(
     'CO-BAD2',
-    changeOrderBody({ number: '000123', title: 'A title that is far longer than thirty characters', status: 'Pending', lines: [{ lineNo: 1, sovLineNo: 1, amount: 10 }] }),
+    changeOrderBody({
+      number: '000123',
+      title: 'A title that is far longer than thirty characters',
+      status: 'Pending',
+      lines: [{ lineNo: 1, sovLineNo: 1, amount: 10 }],
+    }),
   );
   await h.db.costCode.delete({ where: { code: '03-300' } });
   await h.db.vendor.update({ where: { id: 'V-CONCRETE' }, data: { erpVendorId: null } });
   try {
-    const refusal = await h.desk.send('cco', 'CO-BAD2', PM).then(() => undefined, (err: unknown) => err);
+    const refusal = await h.desk.send('cco', 'CO-BAD2', PM).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
     expect(refusal).toBeInstanceOf(RequirementsNotMet);
     expect((refusal as RequirementsNotMet).violations.map((v) => v.field)).toEqual(['number', 'title', 'status', 'vendorId', 'lines']);
     expect((refusal as RequirementsNotMet).message).toContain('ID Number must be 5 characters or less ("000123" has 6)');
@@ -102,7 +126,8 @@ test('each action refuses a user without the permission, naming what is missing,
   await h.intake.upsertChangeOrder('CO-X1', changeOrderBody({ number: 'X1' }));
   await expect(h.desk.send('cco', 'CO-X1', ENGINEER)).rejects.toMatchObject({
     code: 'permission_denied',
-    message: "Eli Field cannot send commitment change order CO-X1: missing 'Admin' on project P-100's Commitments tool and 'Admin' on project P-100's Change Orders tool.",
+    message:
+      "Eli Field cannot send commitment change order CO-X1: missing 'Admin' on project P-100's Commitments tool and 'Admin' on project P-100's Change Orders tool.",
   });
   await expect(h.desk.send('cco', 'CO-X1', APPROVER)).rejects.toMatchObject({ code: 'permission_denied' });
 
@@ -141,7 +166,12 @@ test('locked fields cannot be edited while the item is with accounting; rejectio
   await h.intake.upsertChangeOrder('CO-L1', changeOrderBody({ number: 'L1' }));
   await h.desk.send('cco', 'CO-L1', PM);
 
-  await expect(h.intake.upsertChangeOrder('CO-L1', changeOrderBody({ number: 'L1', title: 'Changed title', lines: [{ lineNo: 1, sovLineNo: 1, amount: 99 }] }))).rejects.toMatchObject({
+  await expect(
+    h.intake.upsertChangeOrder(
+      'CO-L1',
+      changeOrderBody({ number: 'L1', title: 'Changed title', lines: [{ lineNo: 1, sovLineNo: 1, amount: 99 }] }),
+    ),
+  ).rejects.toMatchObject({
     code: 'item_locked',
     fields: ['title', 'totalAmount', 'lines'],
   });
@@ -167,22 +197,43 @@ test('under an unchanged total, lines cannot be moved, re-coded, added or remove
     // Line 1's $1,500 moves from SOV line 1 to SOV line 2: same total.
     [{ lines: lines.map((l) => (l.lineNo === 1 ? { ...l, sovLineNo: 2 } : l)) }, ['lines']],
     // Two lines trade amounts: same total.
-    [{ lines: lines.map((l) => (l.lineNo === 1 ? { ...l, amount: '750.25' } : l.lineNo === 2 ? { ...l, amount: '1500.00' } : l)) }, ['lines']],
+    [
+      { lines: lines.map((l) => (l.lineNo === 1 ? { ...l, amount: '750.25' } : l.lineNo === 2 ? { ...l, amount: '1500.00' } : l)) },
+      ['lines'],
+    ],
     // Line 3 split into two: same total, one line more.
-    [{ lines: [...lines.slice(0, 2), { lineNo: 3, sovLineNo: 2, description: 'Slab thickening', amount: '1000' }, { lineNo: 4, sovLineNo: 2, amount: '1000' }] }, ['lines']],
+    [
+      {
+        lines: [
+          ...lines.slice(0, 2),
+          { lineNo: 3, sovLineNo: 2, description: 'Slab thickening', amount: '1000' },
+          { lineNo: 4, sovLineNo: 2, amount: '1000' },
+        ],
+      },
+      ['lines'],
+    ],
     [{ description: 'A different scope' }, ['description']],
     [{ erpNumber: 'X1' }, ['erpNumber']],
     [{ createdAt: '2026-11-05T15:30:00Z' }, ['createdAt']],
   ];
   for (const [change, fields] of attempts) {
-    await expect(h.intake.upsertChangeOrder('CO-L2', changeOrderBody({ number: 'L2', ...change }))).rejects.toMatchObject({ code: 'item_locked', fields });
+    await expect(h.intake.upsertChangeOrder('CO-L2', changeOrderBody({ number: 'L2', ...change }))).rejects.toMatchObject({
+      code: 'item_locked',
+      fields,
+    });
   }
   // The same creation instant written another way is no change.
   await h.intake.upsertChangeOrder('CO-L2', changeOrderBody({ number: 'L2', createdAt: '2026-11-02T10:30:00-05:00' }));
   const { item } = await h.desk.view('cco', 'CO-L2');
   if (item.type !== 'cco') throw new Error('not a change order');
-  expect(item.lines.map((l) => [l.lineNo, l.sovLineNo, l.amountCents])).toEqual([[1, 1, 150_000], [2, 1, 75_025], [3, 2, 200_000]]);
-  await expect(h.intake.upsertChangeOrder('CO-L2', changeOrderBody({ number: 'L2', lines: [{ ...lines[0]!, sovLineNo: 2 }, ...lines.slice(1)] }))).rejects.toThrow(
+  expect(item.lines.map((l) => [l.lineNo, l.sovLineNo, l.amountCents])).toEqual([
+    [1, 1, 150_000],
+    [2, 1, 75_025],
+    [3, 2, 200_000],
+  ]);
+  await expect(
+    h.intake.upsertChangeOrder('CO-L2', changeOrderBody({ number: 'L2', lines: [{ ...lines[0]!, sovLineNo: 2 }, ...lines.slice(1)] })),
+  ).rejects.toThrow(
     'commitment change order CO-L2 is Ready to Export: Line items (line 1 changed) cannot be edited until accounting rejects it or it is retrieved.',
   );
 
@@ -190,12 +241,23 @@ test('under an unchanged total, lines cannot be moved, re-coded, added or remove
   const commitment = await h.desk.view('commitment', 'SC-001');
   expect(commitment.erp.status).toBe('Synced');
   await expect(
-    h.intake.upsertCommitment('SC-001', commitmentBody({ sovLines: [{ lineNo: 1, description: 'Footings', costCode: '03-300', category: 'L', amount: '120000.00' }, { lineNo: 2, description: 'Slab', costCode: '03-300', category: 'S', amount: 80000 }] })),
+    h.intake.upsertCommitment(
+      'SC-001',
+      commitmentBody({
+        sovLines: [
+          { lineNo: 1, description: 'Footings', costCode: '03-300', category: 'L', amount: '120000.00' },
+          { lineNo: 2, description: 'Slab', costCode: '03-300', category: 'S', amount: 80000 },
+        ],
+      }),
+    ),
   ).rejects.toMatchObject({ code: 'item_locked', fields: ['sovLines'] });
 });
 
 test('an unknown ref is answered with close suggestions', async () => {
-  await expect(h.desk.send('cco', 'CO-R01', PM)).rejects.toMatchObject({ code: 'unknown_item', suggestions: expect.arrayContaining(['CO-R1']) });
+  await expect(h.desk.send('cco', 'CO-R01', PM)).rejects.toMatchObject({
+    code: 'unknown_item',
+    suggestions: expect.arrayContaining(['CO-R1']),
+  });
 });
 
 test('a commitment cannot be sent before its project is in the ERP', async () => {

@@ -1,6 +1,14 @@
 import { assertSendable, sage300cre } from '../domain/erp-profiles';
 import { availability } from '../domain/actions';
-import { calendarDate, costCodeProblem, formatCents, formatMoney, closestRefs, type ChangeOrderItem, type CommitmentItem } from '../domain/items';
+import {
+  calendarDate,
+  costCodeProblem,
+  formatCents,
+  formatMoney,
+  closestRefs,
+  type ChangeOrderItem,
+  type CommitmentItem,
+} from '../domain/items';
 import { assertPermitted, isAccountingApprover, missingPermissions, projectScope, type Actor } from '../domain/permissions';
 import { canonicalJson, reviewChanges, reviewFacts } from '../domain/review';
 import { actionsAvailable, canApply, ERP_STATUSES, isLocked, nextStatus, ITEM_ACTIONS } from '../domain/statuses';
@@ -28,14 +36,27 @@ function cco(overrides: Partial<ChangeOrderItem> = {}): ChangeOrderItem {
     createdAt: '2026-10-01T12:00:00.000Z',
     parent: { type: 'commitment', ref: 'SC-1', status: 'Synced', erpId: 'SBX-1' },
     url: null,
-    lines: [{ lineNo: 1, sovLineNo: 1, description: 'Rebar', amountCents: 100, costCode: '03-300', category: 'S', erpCostCode: true, costCodeProblem: null }],
+    lines: [
+      {
+        lineNo: 1,
+        sovLineNo: 1,
+        description: 'Rebar',
+        amountCents: 100,
+        costCode: '03-300',
+        category: 'S',
+        erpCostCode: true,
+        costCodeProblem: null,
+      },
+    ],
     ...overrides,
   };
 }
 
 describe('the ERP status machine', () => {
   test('follows the specified moves and nothing else', () => {
-    const moves = ERP_STATUSES.flatMap((from) => ITEM_ACTIONS.filter((a) => canApply(from, a)).map((a) => `${from} -${a}-> ${nextStatus(from, a)}`));
+    const moves = ERP_STATUSES.flatMap((from) =>
+      ITEM_ACTIONS.filter((a) => canApply(from, a)).map((a) => `${from} -${a}-> ${nextStatus(from, a)}`),
+    );
     expect(moves.sort()).toEqual(
       [
         'NotSent -send-> ReadyToExport',
@@ -60,14 +81,26 @@ describe('the ERP status machine', () => {
 });
 
 describe('permissions', () => {
-  const approver: Actor = { id: 'a', name: 'Dana', canPushToAccounting: true, grants: [{ scope: 'company', tool: 'ErpIntegrations', level: 'Standard' }] };
+  const approver: Actor = {
+    id: 'a',
+    name: 'Dana',
+    canPushToAccounting: true,
+    grants: [{ scope: 'company', tool: 'ErpIntegrations', level: 'Standard' }],
+  };
   const privilegeOnly: Actor = { ...approver, grants: [{ scope: 'company', tool: 'ErpIntegrations', level: 'ReadOnly' }] };
-  const pm: Actor = { id: 'p', name: 'Pat', canPushToAccounting: false, grants: [{ scope: 'project:P-1', tool: 'Commitments', level: 'Admin' }] };
+  const pm: Actor = {
+    id: 'p',
+    name: 'Pat',
+    canPushToAccounting: false,
+    grants: [{ scope: 'project:P-1', tool: 'Commitments', level: 'Admin' }],
+  };
 
   test('an accounting approver needs both the privilege and Standard or Admin on ERP Integrations', () => {
     expect(isAccountingApprover(approver)).toBe(true);
     expect(isAccountingApprover(privilegeOnly)).toBe(false);
-    expect(missingPermissions(privilegeOnly, 'reject', { type: 'cco', projectRef: 'P-1' })).toEqual(["'Standard' or 'Admin' on the company's ERP Integrations tool"]);
+    expect(missingPermissions(privilegeOnly, 'reject', { type: 'cco', projectRef: 'P-1' })).toEqual([
+      "'Standard' or 'Admin' on the company's ERP Integrations tool",
+    ]);
   });
 
   test('a change order needs Admin on both Commitments and Change Orders; the refusal names only what is missing', () => {
@@ -86,14 +119,34 @@ describe('Sage 300 CRE minimum requirements', () => {
 
   test('every failing field is listed with its reason', () => {
     const violations = sage300cre.check(
-      cco({ number: '123456', title: 'x'.repeat(31), status: 'Pending', vendor: { ...vendor, erpVendorId: null }, lines: [{ lineNo: 1, sovLineNo: 1, description: '', amountCents: 1, costCode: 'X', category: null, erpCostCode: false, costCodeProblem: 'has cost code X, which is not an ERP cost code' }] }),
+      cco({
+        number: '123456',
+        title: 'x'.repeat(31),
+        status: 'Pending',
+        vendor: { ...vendor, erpVendorId: null },
+        lines: [
+          {
+            lineNo: 1,
+            sovLineNo: 1,
+            description: '',
+            amountCents: 1,
+            costCode: 'X',
+            category: null,
+            erpCostCode: false,
+            costCodeProblem: 'has cost code X, which is not an ERP cost code',
+          },
+        ],
+      }),
       settings,
     );
     expect(violations).toEqual([
       { field: 'number', reason: 'ID Number must be 5 characters or less ("123456" has 6).' },
       { field: 'title', reason: 'Title must be 30 characters or less (it has 31).' },
       { field: 'status', reason: "Status must be 'Approved' (it is 'Pending')." },
-      { field: 'vendorId', reason: 'Contract Company "Solid Rock Concrete" is not linked to a Sage 300 CRE vendor; ask accounting to link it.' },
+      {
+        field: 'vendorId',
+        reason: 'Contract Company "Solid Rock Concrete" is not linked to a Sage 300 CRE vendor; ask accounting to link it.',
+      },
       {
         field: 'lines',
         reason:
@@ -104,7 +157,9 @@ describe('Sage 300 CRE minimum requirements', () => {
   });
 
   test('the ERP id comes from the change order number only where the company allows it, and stays editable', () => {
-    expect(sage300cre.check(cco(), { erpIdFromChangeOrderNumber: false })).toEqual([{ field: 'erpNumber', reason: expect.stringContaining('ID Number is required') }]);
+    expect(sage300cre.check(cco(), { erpIdFromChangeOrderNumber: false })).toEqual([
+      { field: 'erpNumber', reason: expect.stringContaining('ID Number is required') },
+    ]);
     expect(sage300cre.check(cco({ erpNumber: 'A7' }), { erpIdFromChangeOrderNumber: false })).toEqual([]);
     expect(sage300cre.toPayload(cco({ erpNumber: 'A7' }), settings)).toMatchObject({ id: 'A7' });
     expect(sage300cre.toPayload(cco(), settings)).toMatchObject({ id: '001' });
@@ -114,9 +169,36 @@ describe('Sage 300 CRE minimum requirements', () => {
     const item = cco({
       description: 'd'.repeat(1500),
       lines: [
-        { lineNo: 1, sovLineNo: 2, description: 'a', amountCents: 150_000, costCode: '03-300', category: 'S', erpCostCode: true, costCodeProblem: null },
-        { lineNo: 2, sovLineNo: 1, description: 'b', amountCents: -2_550, costCode: '05-100', category: 'S', erpCostCode: true, costCodeProblem: null },
-        { lineNo: 3, sovLineNo: 2, description: 'c', amountCents: 75_025, costCode: '03-300', category: 'S', erpCostCode: true, costCodeProblem: null },
+        {
+          lineNo: 1,
+          sovLineNo: 2,
+          description: 'a',
+          amountCents: 150_000,
+          costCode: '03-300',
+          category: 'S',
+          erpCostCode: true,
+          costCodeProblem: null,
+        },
+        {
+          lineNo: 2,
+          sovLineNo: 1,
+          description: 'b',
+          amountCents: -2_550,
+          costCode: '05-100',
+          category: 'S',
+          erpCostCode: true,
+          costCodeProblem: null,
+        },
+        {
+          lineNo: 3,
+          sovLineNo: 2,
+          description: 'c',
+          amountCents: 75_025,
+          costCode: '03-300',
+          category: 'S',
+          erpCostCode: true,
+          costCodeProblem: null,
+        },
       ],
     });
     const payload = sage300cre.toPayload(item, settings);
@@ -131,16 +213,28 @@ describe('Sage 300 CRE minimum requirements', () => {
 
   test('a commitment needs a linked vendor and a line with an ERP cost code', () => {
     const commitment: CommitmentItem = {
-      type: 'commitment', ref: 'SC-1', projectRef: 'P-1', kind: 'subcontract', number: 'SC-1', title: 'Concrete', description: '', status: 'Approved',
-      vendor: null, createdBy: { id: 'u', name: 'Pat' }, createdAt: '2026-10-01T00:00:00Z', parent: null, url: null, lines: [],
+      type: 'commitment',
+      ref: 'SC-1',
+      projectRef: 'P-1',
+      kind: 'subcontract',
+      number: 'SC-1',
+      title: 'Concrete',
+      description: '',
+      status: 'Approved',
+      vendor: null,
+      createdBy: { id: 'u', name: 'Pat' },
+      createdAt: '2026-10-01T00:00:00Z',
+      parent: null,
+      url: null,
+      lines: [],
     };
     expect(sage300cre.check(commitment, settings).map((v) => v.field)).toEqual(['vendorId', 'sovLines']);
   });
 
   test('the parent must be synced first, and the refusal says which', () => {
-    expect(() => assertSendable(sage300cre, cco({ parent: { type: 'commitment', ref: 'SC-1', status: 'ReadyToExport', erpId: null } }), settings)).toThrow(
-      "The commitment's ERP data has not yet been synced: commitment SC-1 is Ready to Export.",
-    );
+    expect(() =>
+      assertSendable(sage300cre, cco({ parent: { type: 'commitment', ref: 'SC-1', status: 'ReadyToExport', erpId: null } }), settings),
+    ).toThrow("The commitment's ERP data has not yet been synced: commitment SC-1 is Ready to Export.");
   });
 });
 
@@ -190,11 +284,38 @@ describe('seed rules on lines, dates and permissions', () => {
     expect(costCodeProblem('05-100', 'S', known)).toBe("has category S, which is not one of cost code 05-100's categories (none)");
 
     const commitment: CommitmentItem = {
-      type: 'commitment', ref: 'SC-1', projectRef: 'P-1', kind: 'subcontract', number: 'SC-1', title: 'Concrete', description: '', status: 'Approved',
-      vendor, createdBy: { id: 'u', name: 'Pat' }, createdAt: '2026-10-01T00:00:00Z', parent: null, url: null,
+      type: 'commitment',
+      ref: 'SC-1',
+      projectRef: 'P-1',
+      kind: 'subcontract',
+      number: 'SC-1',
+      title: 'Concrete',
+      description: '',
+      status: 'Approved',
+      vendor,
+      createdBy: { id: 'u', name: 'Pat' },
+      createdAt: '2026-10-01T00:00:00Z',
+      parent: null,
+      url: null,
       lines: [
-        { lineNo: 1, description: 'Footings', costCode: '03-300', category: 'X', erpCostCode: false, costCodeProblem: costCodeProblem('03-300', 'X', known), amountCents: 100 },
-        { lineNo: 2, description: 'Slab', costCode: null, category: null, erpCostCode: false, costCodeProblem: costCodeProblem(null, null, known), amountCents: 100 },
+        {
+          lineNo: 1,
+          description: 'Footings',
+          costCode: '03-300',
+          category: 'X',
+          erpCostCode: false,
+          costCodeProblem: costCodeProblem('03-300', 'X', known),
+          amountCents: 100,
+        },
+        {
+          lineNo: 2,
+          description: 'Slab',
+          costCode: null,
+          category: null,
+          erpCostCode: false,
+          costCodeProblem: costCodeProblem(null, null, known),
+          amountCents: 100,
+        },
       ],
     };
     expect(sage300cre.check(commitment, settings)).toEqual([
@@ -217,7 +338,12 @@ describe('seed rules on lines, dates and permissions', () => {
   });
 
   test('re-sending, retrieving and voiding a change order need Commitments only; sending needs Change Orders too', () => {
-    const commitmentsOnly: Actor = { id: 'p', name: 'Pat', canPushToAccounting: false, grants: [{ scope: 'project:P-1', tool: 'Commitments', level: 'Admin' }] };
+    const commitmentsOnly: Actor = {
+      id: 'p',
+      name: 'Pat',
+      canPushToAccounting: false,
+      grants: [{ scope: 'project:P-1', tool: 'Commitments', level: 'Admin' }],
+    };
     const item = { type: 'cco' as const, ref: 'CO-1', projectRef: 'P-1' };
     expect(missingPermissions(commitmentsOnly, 'send', item)).toEqual(["'Admin' on project P-1's Change Orders tool"]);
     for (const action of ['resend', 'retrieve', 'void'] as const) expect(missingPermissions(commitmentsOnly, action, item)).toEqual([]);
@@ -225,11 +351,18 @@ describe('seed rules on lines, dates and permissions', () => {
 
   test('a grant on a project whose ref is "company" is not a company-wide grant', () => {
     const onProjectCompany: Actor = {
-      id: 'x', name: 'Mallory', canPushToAccounting: true,
-      grants: [{ scope: projectScope('company'), tool: 'ErpIntegrations', level: 'Admin' }, { scope: projectScope('company'), tool: 'Commitments', level: 'Admin' }],
+      id: 'x',
+      name: 'Mallory',
+      canPushToAccounting: true,
+      grants: [
+        { scope: projectScope('company'), tool: 'ErpIntegrations', level: 'Admin' },
+        { scope: projectScope('company'), tool: 'Commitments', level: 'Admin' },
+      ],
     };
     expect(isAccountingApprover(onProjectCompany)).toBe(false);
-    expect(missingPermissions(onProjectCompany, 'send', { type: 'commitment', projectRef: 'P-1' })).toEqual(["'Admin' on project P-1's Commitments tool"]);
+    expect(missingPermissions(onProjectCompany, 'send', { type: 'commitment', projectRef: 'P-1' })).toEqual([
+      "'Admin' on project P-1's Commitments tool",
+    ]);
     expect(missingPermissions(onProjectCompany, 'send', { type: 'commitment', projectRef: 'company' })).toEqual([]);
   });
 });
@@ -245,8 +378,26 @@ describe('the reviewed snapshot', () => {
       cco({
         title: 'Extra rebar, revised',
         lines: [
-          { lineNo: 1, sovLineNo: 2, description: 'Rebar', amountCents: 100, costCode: '03-300', category: 'S', erpCostCode: true, costCodeProblem: null },
-          { lineNo: 2, sovLineNo: 1, description: 'Labor', amountCents: 5000, costCode: '03-300', category: 'S', erpCostCode: true, costCodeProblem: null },
+          {
+            lineNo: 1,
+            sovLineNo: 2,
+            description: 'Rebar',
+            amountCents: 100,
+            costCode: '03-300',
+            category: 'S',
+            erpCostCode: true,
+            costCodeProblem: null,
+          },
+          {
+            lineNo: 2,
+            sovLineNo: 1,
+            description: 'Labor',
+            amountCents: 5000,
+            costCode: '03-300',
+            category: 'S',
+            erpCostCode: true,
+            costCodeProblem: null,
+          },
         ],
       }),
     );
@@ -262,14 +413,21 @@ describe('the reviewed snapshot', () => {
 
 describe('what can be done now', () => {
   const rules = { profile: sage300cre, settings, allowSelfApproval: false };
-  const pat: Actor = { id: 'u1', name: 'Pat', canPushToAccounting: true, grants: [{ scope: 'company', tool: 'ErpIntegrations', level: 'Admin' }] };
+  const pat: Actor = {
+    id: 'u1',
+    name: 'Pat',
+    canPushToAccounting: true,
+    grants: [{ scope: 'company', tool: 'ErpIntegrations', level: 'Admin' }],
+  };
 
   test('an action is offered only when it would pass; the others say why', () => {
     const item = cco({ title: 'x'.repeat(31) });
     const { availableActions, unavailable } = availability({ item, status: 'NotSent', ...rules });
     expect(availableActions).toEqual([]);
     expect(unavailable.find((u) => u.action === 'send')?.reasons).toEqual(['Title must be 30 characters or less (it has 31).']);
-    expect(unavailable.find((u) => u.action === 'accept')?.reasons).toEqual(['commitment change order CO-1 is Not Sent, so it cannot be accepted.']);
+    expect(unavailable.find((u) => u.action === 'accept')?.reasons).toEqual([
+      'commitment change order CO-1 is Not Sent, so it cannot be accepted.',
+    ]);
     expect(availability({ item: cco(), status: 'NotSent', ...rules }).availableActions).toEqual(['send']);
   });
 
@@ -279,8 +437,17 @@ describe('what can be done now', () => {
     expect(view.unavailable.find((u) => u.action === 'accept')?.reasons).toEqual([
       'Pat sent commitment change order CO-1 for this round, so cannot also accept it: another accounting approver must decide (separation of duties).',
     ]);
-    expect(view.unavailable.find((u) => u.action === 'retrieve')?.reasons).toEqual(["Pat is missing 'Admin' on project P-1's Commitments tool."]);
-    const allowed = availability({ item: cco(), status: 'ReadyToExport', ...rules, allowSelfApproval: true, actor: pat, sentBy: { id: 'u1', name: 'Pat' } });
+    expect(view.unavailable.find((u) => u.action === 'retrieve')?.reasons).toEqual([
+      "Pat is missing 'Admin' on project P-1's Commitments tool.",
+    ]);
+    const allowed = availability({
+      item: cco(),
+      status: 'ReadyToExport',
+      ...rules,
+      allowSelfApproval: true,
+      actor: pat,
+      sentBy: { id: 'u1', name: 'Pat' },
+    });
     expect(allowed.availableActions).toEqual(['accept', 'reject']);
   });
 
@@ -293,15 +460,25 @@ describe('what counts as the database being unavailable', () => {
   const socket = (code: string) => Object.assign(new Error(`connect ${code} 10.0.0.5:5432`), { code, syscall: 'connect', errno: -113 });
 
   test('a lost or refused connection, a server restarting or read-only, a pool with no connection free', () => {
-    for (const err of [socket('EHOSTUNREACH'), socket('EAI_AGAIN'), new Error('Connection terminated unexpectedly'), new Error('timeout exceeded when trying to connect')]) {
+    for (const err of [
+      socket('EHOSTUNREACH'),
+      socket('EAI_AGAIN'),
+      new Error('Connection terminated unexpectedly'),
+      new Error('timeout exceeded when trying to connect'),
+    ]) {
       expect(isDatabaseUnavailable(err)).toBe(true);
     }
-    for (const code of ['57P01', '57P03', '53300', '25006', 'P1001', 'P2024', 'P2028']) expect(isDatabaseUnavailable(Object.assign(new Error('x'), { code }))).toBe(true);
+    for (const code of ['57P01', '57P03', '53300', '25006', 'P1001', 'P2024', 'P2028'])
+      expect(isDatabaseUnavailable(Object.assign(new Error('x'), { code }))).toBe(true);
   });
 
   test('a refusal quoting words like ECONNRESET, a workflow failure, or a bug is not', () => {
-    expect(isDatabaseUnavailable(new UnknownReference('project: there is no project "ECONNRESET"; push the project first.', 'project'))).toBe(false);
-    expect(isDatabaseUnavailable(ApplicationFailure.nonRetryable('The ERP could not be reached: connect ECONNREFUSED', 'ErpRefused'))).toBe(false);
+    expect(
+      isDatabaseUnavailable(new UnknownReference('project: there is no project "ECONNRESET"; push the project first.', 'project')),
+    ).toBe(false);
+    expect(isDatabaseUnavailable(ApplicationFailure.nonRetryable('The ERP could not be reached: connect ECONNREFUSED', 'ErpRefused'))).toBe(
+      false,
+    );
     expect(isDatabaseUnavailable(new TypeError('Cannot read properties of undefined'))).toBe(false);
     expect(isDatabaseUnavailable(Object.assign(new Error('Unique constraint failed'), { code: 'P2002' }))).toBe(false);
   });

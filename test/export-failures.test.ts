@@ -48,7 +48,13 @@ test('a permanent refusal ends in Failed to Export with the ERP message, and a r
   await h.desk.retryExport('cco', 'CO-P1', { by: APPROVER });
   const synced = await untilStatus(h, 'cco', 'CO-P1', 'Synced');
   expect(synced.erp.exportError).toBeNull();
-  expect(synced.history.map((e) => e.action)).toEqual(['sent', 'accepted', 'failed to export', 'sent for another export attempt', 'exported']);
+  expect(synced.history.map((e) => e.action)).toEqual([
+    'sent',
+    'accepted',
+    'failed to export',
+    'sent for another export attempt',
+    'exported',
+  ]);
   expect(synced.history[2]?.message).toBe('Job RC-24 is closed for posting in period 11/2026');
   expect(await h.sandbox.exportsFor('CO-P1')).toHaveLength(1);
 });

@@ -27,14 +27,20 @@ afterAll(async () => {
 test('exports are signed, carry the idempotency key and come back with the ERP id', async () => {
   const synced = await h.desk.view('commitment', 'SC-001');
   const call = erp.calls.find((c) => c.key === 'erp:commitment:SC-001#1');
-  expect(call).toMatchObject({ status: 201, payload: { record: 'subcontract', commitment: 'SC-001', vendor: 'SRC100', amount: '200000.00' } });
+  expect(call).toMatchObject({
+    status: 201,
+    payload: { record: 'subcontract', commitment: 'SC-001', vendor: 'SRC100', amount: '200000.00' },
+  });
   expect(synced.erp.erpId).toBe(erp.booked.get('erp:commitment:SC-001#1'));
 });
 
 test('an outage (503, then 429 with Retry-After) is waited out and the item is exported once', async () => {
   await h.intake.upsertChangeOrder('CO-O1', changeOrderBody({ number: 'O1' }));
   await h.desk.send('cco', 'CO-O1', PM);
-  erp.queue({ status: 503, body: { message: 'maintenance' } }, { status: 429, body: { message: 'slow down' }, headers: { 'retry-after': '1' } });
+  erp.queue(
+    { status: 503, body: { message: 'maintenance' } },
+    { status: 429, body: { message: 'slow down' }, headers: { 'retry-after': '1' } },
+  );
   await h.desk.accept('cco', 'CO-O1', { by: APPROVER });
   await untilStatus(h, 'cco', 'CO-O1', 'Synced');
 
@@ -71,8 +77,12 @@ test('a 422 refusal ends in Failed to Export with the ERP message; retry after t
 
 test('a wrong shared secret is a refusal the operator can see, not an endless retry', async () => {
   const wrong = new HttpErp(erp.url, 'not-the-secret');
-  await expect(wrong.export({ idempotencyKey: 'k-1', itemType: 'cco', itemRef: 'X', body: '{"ref":"X"}' })).rejects.toBeInstanceOf(ErpRefused);
-  await expect(new HttpErp('http://127.0.0.1:1', SECRET, 500).export({ idempotencyKey: 'k-2', itemType: 'cco', itemRef: 'X', body: '{}' })).rejects.toMatchObject({
+  await expect(wrong.export({ idempotencyKey: 'k-1', itemType: 'cco', itemRef: 'X', body: '{"ref":"X"}' })).rejects.toBeInstanceOf(
+    ErpRefused,
+  );
+  await expect(
+    new HttpErp('http://127.0.0.1:1', SECRET, 500).export({ idempotencyKey: 'k-2', itemType: 'cco', itemRef: 'X', body: '{}' }),
+  ).rejects.toMatchObject({
     name: 'ErpUnavailable',
   });
 });

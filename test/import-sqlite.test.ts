@@ -15,16 +15,29 @@ async function sqliteRelease(file: string): Promise<void> {
   const db = new SQL.Database();
   db.exec(fs.readFileSync(path.join(__dirname, 'fixtures', 'sqlite-release-schema.sql'), 'utf8'));
   const at = '2026-11-20T14:03:07.123+00:00';
-  db.run(`INSERT INTO "User" VALUES ('pm', 'Pat Morgan', 'pat@example.com', NULL, 0, ?), ('acct', 'Dana Lee', 'dana@example.com', 'UDANA', 1, ?)`, [at, at]);
-  db.run(`INSERT INTO "ToolPermission" ("id", "userId", "scope", "tool", "level") VALUES (1, 'pm', 'project:P-1', 'Admin', 'Admin'), (2, 'acct', 'company', 'ErpIntegrations', 'Standard')`);
+  db.run(
+    `INSERT INTO "User" VALUES ('pm', 'Pat Morgan', 'pat@example.com', NULL, 0, ?), ('acct', 'Dana Lee', 'dana@example.com', 'UDANA', 1, ?)`,
+    [at, at],
+  );
+  db.run(
+    `INSERT INTO "ToolPermission" ("id", "userId", "scope", "tool", "level") VALUES (1, 'pm', 'project:P-1', 'Admin', 'Admin'), (2, 'acct', 'company', 'ErpIntegrations', 'Standard')`,
+  );
   db.run(`INSERT INTO "CostCode" VALUES ('01-100', 'General conditions', '["labor","material"]', ?)`, [at]);
-  db.run(`INSERT INTO "ErpRecord" ("id", "itemType", "itemRef", "projectRef", "status", "erpId", "round", "updatedAt") VALUES (1, 'project', 'P-1', 'P-1', 'Synced', 'JOB-1', 1, ?), (2, 'commitment', 'SC-1', 'P-1', 'ReadyToExport', NULL, 1, ?)`, [at, at]);
-  db.run(`INSERT INTO "Project" ("ref", "name", "number", "createdById", "erpRecordId", "createdAt", "updatedAt") VALUES ('P-1', 'Riverside Clinic', 'RC-24', 'pm', 1, ?, ?)`, [at, at]);
+  db.run(
+    `INSERT INTO "ErpRecord" ("id", "itemType", "itemRef", "projectRef", "status", "erpId", "round", "updatedAt") VALUES (1, 'project', 'P-1', 'P-1', 'Synced', 'JOB-1', 1, ?), (2, 'commitment', 'SC-1', 'P-1', 'ReadyToExport', NULL, 1, ?)`,
+    [at, at],
+  );
+  db.run(
+    `INSERT INTO "Project" ("ref", "name", "number", "createdById", "erpRecordId", "createdAt", "updatedAt") VALUES ('P-1', 'Riverside Clinic', 'RC-24', 'pm', 1, ?, ?)`,
+    [at, at],
+  );
   db.run(
     `INSERT INTO "Commitment" ("ref", "projectRef", "kind", "number", "title", "status", "createdById", "erpRecordId", "createdAt", "updatedAt") VALUES ('SC-1', 'P-1', 'subcontract', 'SC-001', 'Concrete', 'Approved', 'pm', 2, ?, ?)`,
     [at, at],
   );
-  db.run(`INSERT INTO "SovLine" ("id", "commitmentRef", "lineNo", "description", "costCode", "category", "amountCents") VALUES (7, 'SC-1', 1, 'Footings', '01-100', 'labor', 9007199254740)`);
+  db.run(
+    `INSERT INTO "SovLine" ("id", "commitmentRef", "lineNo", "description", "costCode", "category", "amountCents") VALUES (7, 'SC-1', 1, 'Footings', '01-100', 'labor', 9007199254740)`,
+  );
   db.run(
     `INSERT INTO "HistoryEntry" ("id", "erpRecordId", "at", "actorId", "action", "fromStatus", "toStatus", "selfApproved", "eventKey") VALUES (1, 2, '2026-11-21 09:15:00', 'pm', 'sent to ERP', 'NotSent', 'ReadyToExport', 0, 'send:commitment:SC-1#1')`,
   );
@@ -46,13 +59,25 @@ test('an earlier release’s SQLite file moves over whole, with its types, into 
     // The command migrates an empty target itself.
     const first = runEntry('ops', { DATABASE_URL: url }, { args: ['import-sqlite', file] });
     expect(await first.exited).toBe(0);
-    expect(first.output()).toContain('in one transaction, every table\'s count matching: User 2, ToolPermission 2, CostCode 1, ErpRecord 2, Project 1, Commitment 1, SovLine 1, HistoryEntry 1, ReviewedSnapshot 1.');
+    expect(first.output()).toContain(
+      "in one transaction, every table's count matching: User 2, ToolPermission 2, CostCode 1, ErpRecord 2, Project 1, Commitment 1, SovLine 1, HistoryEntry 1, ReviewedSnapshot 1.",
+    );
 
-    expect(await db.user.findUniqueOrThrow({ where: { id: 'acct' } })).toMatchObject({ canPushToAccounting: true, slackId: 'UDANA', updatedAt: new Date('2026-11-20T14:03:07.123Z') });
+    expect(await db.user.findUniqueOrThrow({ where: { id: 'acct' } })).toMatchObject({
+      canPushToAccounting: true,
+      slackId: 'UDANA',
+      updatedAt: new Date('2026-11-20T14:03:07.123Z'),
+    });
     expect(await db.costCode.findUniqueOrThrow({ where: { code: '01-100' } })).toMatchObject({ categories: ['labor', 'material'] });
     expect(await db.sovLine.findUniqueOrThrow({ where: { id: 7 } })).toMatchObject({ amountCents: 9007199254740n });
-    expect(await db.historyEntry.findUniqueOrThrow({ where: { id: 1 } })).toMatchObject({ at: new Date('2026-11-21T09:15:00Z'), selfApproved: false });
-    expect(await db.reviewedSnapshot.findUniqueOrThrow({ where: { id: 1 } })).toMatchObject({ payload: '{"a":1}', review: { title: 'Concrete', lines: [{ lineNo: 1 }] } });
+    expect(await db.historyEntry.findUniqueOrThrow({ where: { id: 1 } })).toMatchObject({
+      at: new Date('2026-11-21T09:15:00Z'),
+      selfApproved: false,
+    });
+    expect(await db.reviewedSnapshot.findUniqueOrThrow({ where: { id: 1 } })).toMatchObject({
+      payload: '{"a":1}',
+      review: { title: 'Concrete', lines: [{ lineNo: 1 }] },
+    });
     // Ids go on after the imported ones.
     expect((await db.erpRecord.create({ data: { itemType: 'cco', itemRef: 'CO-9', projectRef: 'P-1' } })).id).toBe(3);
 
@@ -89,10 +114,13 @@ test('a load whose counts do not match what the source holds leaves nothing behi
     const source = {
       counts: { User: 2 },
       async *rows(table: string) {
-        if (table === 'User') yield { id: 'pm', name: 'Pat', email: 'pat@example.com', canPushToAccounting: false, updatedAt: '2026-11-20T14:03:07.123Z' };
+        if (table === 'User')
+          yield { id: 'pm', name: 'Pat', email: 'pat@example.com', canPushToAccounting: false, updatedAt: '2026-11-20T14:03:07.123Z' };
       },
     };
-    await expect(loadRows(url, source)).rejects.toThrow('Row counts differ after the load, so nothing was kept: User 2 in the source, 1 loaded.');
+    await expect(loadRows(url, source)).rejects.toThrow(
+      'Row counts differ after the load, so nothing was kept: User 2 in the source, 1 loaded.',
+    );
     expect(await db.user.count()).toBe(0);
   } finally {
     await db.$disconnect();

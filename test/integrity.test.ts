@@ -26,9 +26,17 @@ test('the snapshot frozen at send is what the approver saw and what the ERP rece
   await h.intake.upsertChangeOrder('CO-S1', changeOrderBody({ number: 'S1', createdAt: '2026-11-03T03:30:00Z' }));
   const sent = await h.desk.send('cco', 'CO-S1', PM);
   const reviewed = sent.erp.reviewed!;
-  expect(reviewed).toMatchObject({ round: 1, by: { id: PM, name: 'Pat Morgan' }, payload: { record: 'commitment_change_order', ref: 'CO-S1', amount: '4250.25', vendor: 'SRC100' } });
+  expect(reviewed).toMatchObject({
+    round: 1,
+    by: { id: PM, name: 'Pat Morgan' },
+    payload: { record: 'commitment_change_order', ref: 'CO-S1', amount: '4250.25', vendor: 'SRC100' },
+  });
   expect(reviewed.hash).toBe(sha256(canonicalJson(reviewed.payload)));
-  expect(sent.history[0]).toMatchObject({ action: 'sent', snapshotHash: reviewed.hash, message: `Reviewed snapshot sha256:${reviewed.hash}` });
+  expect(sent.history[0]).toMatchObject({
+    action: 'sent',
+    snapshotHash: reviewed.hash,
+    message: `Reviewed snapshot sha256:${reviewed.hash}`,
+  });
 
   // Reference data changes after the review: the ERP still gets what was reviewed, not a re-read.
   await h.intake.upsertVendor('V-CONCRETE', { name: 'Solid Rock Concrete', erpVendorId: 'SRC999' });
@@ -69,7 +77,12 @@ test('a re-send shows what changed since the rejected snapshot', async () => {
   expect(resent.erp.reviewed?.round).toBe(2);
   expect(resent.erp.reviewed?.hash).not.toBe(first.erp.reviewed?.hash);
   expect(resent.review?.changes).toEqual([
-    { field: 'lines.3', label: 'Line 3', from: 'SOV 2 · Slab thickening · 03-300/S · $2,000.00', to: 'SOV 1 · Slab thickening · 03-300/S · $2,000.00' },
+    {
+      field: 'lines.3',
+      label: 'Line 3',
+      from: 'SOV 2 · Slab thickening · 03-300/S · $2,000.00',
+      to: 'SOV 1 · Slab thickening · 03-300/S · $2,000.00',
+    },
   ]);
 });
 
@@ -94,11 +107,18 @@ test('an export whose answers were all lost, then rejected and re-sent, is found
   expect(synced.erp.erpId).toBe(booked?.erpId);
   const exported = synced.history.at(-1)!;
   expect(exported).toMatchObject({ action: 'exported', snapshotHash: first.erp.reviewed?.hash });
-  expect(exported.message).toContain(`already booked under the earlier key erp:cco:CO-D1#1 (round 1, snapshot sha256:${first.erp.reviewed?.hash})`);
+  expect(exported.message).toContain(
+    `already booked under the earlier key erp:cco:CO-D1#1 (round 1, snapshot sha256:${first.erp.reviewed?.hash})`,
+  );
   const attempts = await h.db.exportAttempt.findMany({ where: { erpRecord: { itemRef: 'CO-D1' } }, orderBy: { round: 'asc' } });
   expect(attempts.map((a) => [a.idempotencyKey, a.outcome])).toEqual([['erp:cco:CO-D1#1', 'Booked']]);
   // The item says what the ERP holds: round 1's snapshot, not the latest reviewed one.
-  expect(synced.erp.exported).toEqual({ idempotencyKey: 'erp:cco:CO-D1#1', round: 1, snapshotHash: first.erp.reviewed?.hash, erpId: booked?.erpId });
+  expect(synced.erp.exported).toEqual({
+    idempotencyKey: 'erp:cco:CO-D1#1',
+    round: 1,
+    snapshotHash: first.erp.reviewed?.hash,
+    erpId: booked?.erpId,
+  });
   expect(synced.erp.reviewed?.round).toBe(2);
 });
 
@@ -115,13 +135,19 @@ test('an earlier key the ERP never booked is marked so, and the new round export
   await untilStatus(h, 'cco', 'CO-D2', 'Synced');
   expect((await h.sandbox.exportsFor('CO-D2')).map((e) => e.idempotencyKey)).toEqual(['erp:cco:CO-D2#2']);
   const attempts = await h.db.exportAttempt.findMany({ where: { erpRecord: { itemRef: 'CO-D2' } }, orderBy: { round: 'asc' } });
-  expect(attempts.map((a) => [a.round, a.outcome])).toEqual([[1, 'NotBooked'], [2, 'Booked']]);
+  expect(attempts.map((a) => [a.round, a.outcome])).toEqual([
+    [1, 'NotBooked'],
+    [2, 'Booked'],
+  ]);
 });
 
 test('whoever sent a round cannot accept, reject or retry it, even as an approver; the buttons say so first', async () => {
   await h.intake.upsertChangeOrder('CO-SD', changeOrderBody({ number: 'SD', createdBy: PM }));
   await h.desk.send('cco', 'CO-SD', BOTH);
-  const refusal = { code: 'separation_of_duties', message: expect.stringContaining('Casey Both sent commitment change order CO-SD for this round, so cannot also accept it') };
+  const refusal = {
+    code: 'separation_of_duties',
+    message: expect.stringContaining('Casey Both sent commitment change order CO-SD for this round, so cannot also accept it'),
+  };
   await expect(h.desk.accept('cco', 'CO-SD', { by: BOTH })).rejects.toMatchObject(refusal);
   await expect(h.desk.precheck('accept', 'cco', 'CO-SD', BOTH)).rejects.toMatchObject(refusal);
   await expect(h.desk.reject('cco', 'CO-SD', { by: BOTH, reason: 'mine' })).rejects.toMatchObject({ code: 'separation_of_duties' });
@@ -143,7 +169,10 @@ test('whoever sent a round cannot accept, reject or retry it, even as an approve
 test('a rejected change order can be voided by whoever may re-send it: out of every queue, never sent again', async () => {
   await h.intake.upsertChangeOrder('CO-V1', changeOrderBody({ number: 'V1' }));
   await h.desk.send('cco', 'CO-V1', PM);
-  await expect(h.desk.void('cco', 'CO-V1', { by: PM })).rejects.toMatchObject({ code: 'not_awaiting_decision', message: expect.stringContaining('Ready to Export, so it cannot be voided') });
+  await expect(h.desk.void('cco', 'CO-V1', { by: PM })).rejects.toMatchObject({
+    code: 'not_awaiting_decision',
+    message: expect.stringContaining('Ready to Export, so it cannot be voided'),
+  });
   await h.desk.reject('cco', 'CO-V1', { by: APPROVER, reason: 'Duplicate of CO-V0' });
   await expect(h.desk.void('cco', 'CO-V1', { by: ENGINEER })).rejects.toMatchObject({ code: 'permission_denied' });
 
@@ -156,7 +185,9 @@ test('a rejected change order can be voided by whoever may re-send it: out of ev
   ]);
   await expect(h.desk.resend('cco', 'CO-V1', PM)).rejects.toMatchObject({ code: 'not_awaiting_decision' });
   await expect(h.desk.void('cco', 'CO-V1', { by: PM })).rejects.toMatchObject({ code: 'not_awaiting_decision' });
-  expect(await h.db.erpRecord.count({ where: { itemRef: 'CO-V1', status: { in: ['Rejected', 'ReadyToExport', 'FailedToExport'] } } })).toBe(0);
+  expect(await h.db.erpRecord.count({ where: { itemRef: 'CO-V1', status: { in: ['Rejected', 'ReadyToExport', 'FailedToExport'] } } })).toBe(
+    0,
+  );
   await expect(h.desk.void('project', 'P-100', { by: PM })).rejects.toMatchObject({ code: 'not_supported' });
 });
 
@@ -164,10 +195,17 @@ test('re-sending a change order needs the Commitments tool only; sending it need
   const commitmentsOnly = 'u-commitments-only';
   await h.intake.upsertUser(
     commitmentsOnly,
-    UserBody.parse({ name: 'Robin Subs', email: 'robin@example.com', permissions: [{ tool: 'Commitments', level: 'Admin', project: 'P-100' }] }),
+    UserBody.parse({
+      name: 'Robin Subs',
+      email: 'robin@example.com',
+      permissions: [{ tool: 'Commitments', level: 'Admin', project: 'P-100' }],
+    }),
   );
   await h.intake.upsertChangeOrder('CO-P1', changeOrderBody({ number: 'P1' }));
-  await expect(h.desk.send('cco', 'CO-P1', commitmentsOnly)).rejects.toMatchObject({ code: 'permission_denied', message: expect.stringContaining("Change Orders tool") });
+  await expect(h.desk.send('cco', 'CO-P1', commitmentsOnly)).rejects.toMatchObject({
+    code: 'permission_denied',
+    message: expect.stringContaining('Change Orders tool'),
+  });
   await h.desk.send('cco', 'CO-P1', PM);
   await h.desk.reject('cco', 'CO-P1', { by: APPROVER, reason: 'Fix the title' });
   const resent = await h.desk.resend('cco', 'CO-P1', commitmentsOnly);
@@ -190,7 +228,14 @@ test('the losing one of two racing decisions is told the winning decision, in wo
 });
 
 test('with ALLOW_SELF_APPROVAL a one-person office may decide its own round, and the history says it was self-approved', async () => {
-  const office = new ApprovalDesk({ db: h.db, client: h.client, taskQueue: h.taskQueue, ...TEST_RULES, allowSelfApproval: true, exportPolicy: FAST_EXPORT_POLICY });
+  const office = new ApprovalDesk({
+    db: h.db,
+    client: h.client,
+    taskQueue: h.taskQueue,
+    ...TEST_RULES,
+    allowSelfApproval: true,
+    exportPolicy: FAST_EXPORT_POLICY,
+  });
   await h.intake.upsertChangeOrder('CO-SA', changeOrderBody({ number: 'SA' }));
   await office.send('cco', 'CO-SA', BOTH);
   expect((await office.view('cco', 'CO-SA', BOTH)).erp.availableActions).toEqual(['retrieve', 'accept', 'reject']);

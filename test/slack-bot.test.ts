@@ -29,7 +29,10 @@ async function erp(user: string, commandText: string) {
   const id = `r${(responses += 1)}`;
   const answer = await w.send(slashCommand({ user, text: commandText, responseUrl: w.slack.responseUrl(id) }));
   expect(answer.status).toBe(200);
-  const response = await eventually(async () => w.slack.responses.find((r) => r.url.endsWith(`/${id}`)), `the answer to /erp ${commandText}`);
+  const response = await eventually(
+    async () => w.slack.responses.find((r) => r.url.endsWith(`/${id}`)),
+    `the answer to /erp ${commandText}`,
+  );
   expect(response.body.response_type).toBe('ephemeral');
   return response.body;
 }
@@ -37,14 +40,19 @@ async function erp(user: string, commandText: string) {
 /** The review request posted for a ref (the latest round's). */
 async function reviewPost(ref: string, round = 1) {
   return eventually(async () => {
-    const posts = w.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === APPROVERS_CHANNEL && text(c.args.blocks).includes(` ${ref} · `));
+    const posts = w.slack
+      .callsTo('chat.postMessage')
+      .filter((c) => c.args.channel === APPROVERS_CHANNEL && text(c.args.blocks).includes(` ${ref} · `));
     return posts[round - 1];
   }, `the review request for ${ref} (round ${round})`);
 }
 
 /** The Slack ts of a round's review request, as the bot stored it. */
 async function messageTs(ref: string, round: number): Promise<string> {
-  return eventually(async () => (await w.h.db.slackMessage.findFirst({ where: { round, erpRecord: { itemRef: ref } } }))?.ts, `the message of ${ref} round ${round}`);
+  return eventually(
+    async () => (await w.h.db.slackMessage.findFirst({ where: { round, erpRecord: { itemRef: ref } } }))?.ts,
+    `the message of ${ref} round ${round}`,
+  );
 }
 
 /** The last version of that message, after chat.update calls. */
@@ -55,7 +63,10 @@ function latestMessage(ts: string) {
 
 /** Every notice recorded so far has been delivered (so nothing more is on its way). */
 async function untilNoticesDelivered() {
-  await eventually(async () => (await w.h.db.notification.count({ where: { deliveredAt: null, kind: { not: 'daily-summary' } } })) === 0, 'every notice delivered');
+  await eventually(
+    async () => (await w.h.db.notification.count({ where: { deliveredAt: null, kind: { not: 'daily-summary' } } })) === 0,
+    'every notice delivered',
+  );
 }
 
 async function messageSaying(ts: string, fragment: string) {
@@ -66,11 +77,20 @@ async function messageSaying(ts: string, fragment: string) {
 }
 
 function buttonsIn(blocks: unknown): string[] {
-  return (blocks as { type: string; elements?: { action_id: string }[] }[]).filter((b) => b.type === 'actions').flatMap((b) => b.elements!.map((e) => e.action_id));
+  return (blocks as { type: string; elements?: { action_id: string }[] }[])
+    .filter((b) => b.type === 'actions')
+    .flatMap((b) => b.elements!.map((e) => e.action_id));
 }
 
 async function openedModal(callbackId: string, after: number) {
-  return eventually(async () => w.slack.callsTo('views.open').slice(after).find((c) => c.args.view.callback_id === callbackId), `the ${callbackId} modal`);
+  return eventually(
+    async () =>
+      w.slack
+        .callsTo('views.open')
+        .slice(after)
+        .find((c) => c.args.view.callback_id === callbackId),
+    `the ${callbackId} modal`,
+  );
 }
 
 test('reject → direct message → re-send → accept → Synced, through commands, buttons and modals only', async () => {
@@ -82,7 +102,8 @@ test('reject → direct message → re-send → accept → Synced, through comma
   // The review request shows the essentials and the two buttons.
   const post = await reviewPost('CO-S1');
   const blocks = text(post.args.blocks);
-  for (const fragment of ['CO-S1', 'P-100', 'Extra rebar at grid C', 'Solid Rock Concrete', '$4,250.25', 'Pat Morgan', 'SOV 1']) expect(blocks).toContain(fragment);
+  for (const fragment of ['CO-S1', 'P-100', 'Extra rebar at grid C', 'Solid Rock Concrete', '$4,250.25', 'Pat Morgan', 'SOV 1'])
+    expect(blocks).toContain(fragment);
   expect(buttonsIn(post.args.blocks)).toEqual([ACTIONS.accept, ACTIONS.reject]);
   // It names the reviewed snapshot the ERP will receive.
   const reviewed = (await w.h.desk.view('cco', 'CO-S1')).erp.reviewed!;
@@ -91,16 +112,43 @@ test('reject → direct message → re-send → accept → Synced, through comma
 
   // Reject: the modal insists on a reason, inside the modal.
   const before = w.slack.callsTo('views.open').length;
-  expect((await w.send(buttonClick({ user: SLACK.approver, actionId: ACTIONS.reject, value: 'cco:CO-S1', channel: APPROVERS_CHANNEL, messageTs: ts }))).status).toBe(200);
+  expect(
+    (
+      await w.send(
+        buttonClick({ user: SLACK.approver, actionId: ACTIONS.reject, value: 'cco:CO-S1', channel: APPROVERS_CHANNEL, messageTs: ts }),
+      )
+    ).status,
+  ).toBe(200);
   const modal = await openedModal(MODALS.reject, before);
   expect(modal.args.view.submit.text).toBe('Reject');
-  const empty = await w.send(modalSubmit({ user: SLACK.approver, callbackId: MODALS.reject, privateMetadata: modal.args.view.private_metadata, values: { reason: '  ' } }));
+  const empty = await w.send(
+    modalSubmit({
+      user: SLACK.approver,
+      callbackId: MODALS.reject,
+      privateMetadata: modal.args.view.private_metadata,
+      values: { reason: '  ' },
+    }),
+  );
   expect(empty.json()).toEqual({ response_action: 'errors', errors: { reason: 'A reason is required: tell the creator what to fix.' } });
-  const tooLong = await w.send(modalSubmit({ user: SLACK.approver, callbackId: MODALS.reject, privateMetadata: modal.args.view.private_metadata, values: { reason: 'x'.repeat(2001) } }));
+  const tooLong = await w.send(
+    modalSubmit({
+      user: SLACK.approver,
+      callbackId: MODALS.reject,
+      privateMetadata: modal.args.view.private_metadata,
+      values: { reason: 'x'.repeat(2001) },
+    }),
+  );
   expect(tooLong.json().errors.reason).toContain('2000 characters');
   expect((await w.h.desk.view('cco', 'CO-S1')).erp.status).toBe('ReadyToExport');
 
-  const submitted = await w.send(modalSubmit({ user: SLACK.approver, callbackId: MODALS.reject, privateMetadata: modal.args.view.private_metadata, values: { reason: 'Split the rebar and the labor' } }));
+  const submitted = await w.send(
+    modalSubmit({
+      user: SLACK.approver,
+      callbackId: MODALS.reject,
+      privateMetadata: modal.args.view.private_metadata,
+      values: { reason: 'Split the rebar and the labor' },
+    }),
+  );
   expect(submitted.status).toBe(200);
   const rejected = await messageSaying(ts, 'Rejected');
   expect(text(rejected.blocks)).toContain('Dana Lee');
@@ -108,7 +156,13 @@ test('reject → direct message → re-send → accept → Synced, through comma
   expect(buttonsIn(rejected.blocks)).toEqual([]);
 
   // The creator is told at once, with a way to re-send.
-  const dm = await eventually(async () => w.slack.callsTo('chat.postMessage').find((c) => c.args.channel === SLACK.pm && text(c.args.blocks).includes('Rejection Notification')), 'the DM to the creator');
+  const dm = await eventually(
+    async () =>
+      w.slack
+        .callsTo('chat.postMessage')
+        .find((c) => c.args.channel === SLACK.pm && text(c.args.blocks).includes('Rejection Notification')),
+    'the DM to the creator',
+  );
   expect(text(dm.args.blocks)).toContain('Acme Builders: ERP Commitment Rejection Notification');
   expect(text(dm.args.blocks)).toContain('Split the rebar and the labor');
   expect(buttonsIn(dm.args.blocks)).toEqual([ACTIONS.resend, ACTIONS.void]);
@@ -126,15 +180,28 @@ test('reject → direct message → re-send → accept → Synced, through comma
 
   // Accept with a description: the modal says Export; the message ends Synced with the ERP id.
   const beforeAccept = w.slack.callsTo('views.open').length;
-  await w.send(buttonClick({ user: SLACK.approver, actionId: ACTIONS.accept, value: 'cco:CO-S1', channel: APPROVERS_CHANNEL, messageTs: ts2 }));
+  await w.send(
+    buttonClick({ user: SLACK.approver, actionId: ACTIONS.accept, value: 'cco:CO-S1', channel: APPROVERS_CHANNEL, messageTs: ts2 }),
+  );
   const acceptModal = await openedModal(MODALS.accept, beforeAccept);
   expect(acceptModal.args.view.submit.text).toBe('Export');
-  await w.send(modalSubmit({ user: SLACK.approver, callbackId: MODALS.accept, privateMetadata: acceptModal.args.view.private_metadata, values: { description: 'Checked' } }));
+  await w.send(
+    modalSubmit({
+      user: SLACK.approver,
+      callbackId: MODALS.accept,
+      privateMetadata: acceptModal.args.view.private_metadata,
+      values: { description: 'Checked' },
+    }),
+  );
   const view = await untilStatus(w.h, 'cco', 'CO-S1', 'Synced');
   const synced = await messageSaying(ts2, 'Synced');
   expect(text(synced.blocks)).toContain(view.erp.erpId!);
   expect(buttonsIn(synced.blocks)).toEqual([]);
-  await eventually(async () => w.slack.callsTo('chat.postMessage').find((c) => c.args.channel === SLACK.pm && String(c.args.text).includes('is in the ERP now')), 'the synced DM');
+  await eventually(
+    async () =>
+      w.slack.callsTo('chat.postMessage').find((c) => c.args.channel === SLACK.pm && String(c.args.text).includes('is in the ERP now')),
+    'the synced DM',
+  );
   expect(view.history.map((e) => e.action)).toEqual(['sent', 'rejected', 're-sent', 'accepted', 'exported']);
 });
 
@@ -148,7 +215,14 @@ test('two approvers clicking Accept at once: one decision, the other is told who
     w.send(modalSubmit({ user: SLACK.approver2, callbackId: MODALS.accept, privateMetadata: metadata, values: { description: '' } })),
   ]);
   expect(answers.map((a) => a.status)).toEqual([200, 200]);
-  const told = await eventually(async () => w.slack.callsTo('chat.postEphemeral').slice(ephemeralBefore).find((c) => String(c.args.text).includes('CO-S2')), 'the loser to be told');
+  const told = await eventually(
+    async () =>
+      w.slack
+        .callsTo('chat.postEphemeral')
+        .slice(ephemeralBefore)
+        .find((c) => String(c.args.text).includes('CO-S2')),
+    'the loser to be told',
+  );
   expect(told.args.channel).toBe(APPROVERS_CHANNEL);
   expect(told.args.text).toMatch(/(already being accepted|was accepted) by (Dana Lee|Sam Ortiz)/);
   const view = await untilStatus(w.h, 'cco', 'CO-S2', 'Synced');
@@ -160,13 +234,25 @@ test("a non-approver's click gets a private refusal naming the missing permissio
   await w.h.intake.upsertChangeOrder('CO-S3', changeOrderBody({ number: 'S3' }));
   await w.h.desk.send('cco', 'CO-S3', PM);
   const opened = w.slack.callsTo('views.open').length;
-  await w.send(buttonClick({ user: SLACK.engineer, actionId: ACTIONS.accept, value: 'cco:CO-S3', channel: APPROVERS_CHANNEL, messageTs: '9.9' }));
-  const refusal = await eventually(async () => w.slack.callsTo('chat.postEphemeral').find((c) => c.args.user === SLACK.engineer), 'the refusal');
-  expect(refusal.args.text).toContain("Eli Field cannot accept commitment change order CO-S3: missing the 'Can Push to Accounting' privilege");
+  await w.send(
+    buttonClick({ user: SLACK.engineer, actionId: ACTIONS.accept, value: 'cco:CO-S3', channel: APPROVERS_CHANNEL, messageTs: '9.9' }),
+  );
+  const refusal = await eventually(
+    async () => w.slack.callsTo('chat.postEphemeral').find((c) => c.args.user === SLACK.engineer),
+    'the refusal',
+  );
+  expect(refusal.args.text).toContain(
+    "Eli Field cannot accept commitment change order CO-S3: missing the 'Can Push to Accounting' privilege",
+  );
   expect(w.slack.callsTo('views.open')).toHaveLength(opened);
 
-  await w.send(buttonClick({ user: SLACK.stranger, actionId: ACTIONS.accept, value: 'cco:CO-S3', channel: APPROVERS_CHANNEL, messageTs: '9.9' }));
-  const stranger = await eventually(async () => w.slack.callsTo('chat.postEphemeral').find((c) => c.args.user === SLACK.stranger), 'the stranger to be told');
+  await w.send(
+    buttonClick({ user: SLACK.stranger, actionId: ACTIONS.accept, value: 'cco:CO-S3', channel: APPROVERS_CHANNEL, messageTs: '9.9' }),
+  );
+  const stranger = await eventually(
+    async () => w.slack.callsTo('chat.postEphemeral').find((c) => c.args.user === SLACK.stranger),
+    'the stranger to be told',
+  );
   expect(stranger.args.text).toContain("can't find you in the company directory (no user with the email stranger@elsewhere.com)");
   expect((await w.h.desk.view('cco', 'CO-S3')).erp.status).toBe('ReadyToExport');
 });
@@ -235,7 +321,9 @@ test('a failed export is shown with its message and Retry export / Reject button
   expect(buttonsIn(failed.blocks)).toEqual([ACTIONS.retryExport, ACTIONS.reject]);
 
   await w.h.sandbox.clearFault('CO-S6');
-  await w.send(buttonClick({ user: SLACK.approver, actionId: ACTIONS.retryExport, value: 'cco:CO-S6', channel: APPROVERS_CHANNEL, messageTs: ts }));
+  await w.send(
+    buttonClick({ user: SLACK.approver, actionId: ACTIONS.retryExport, value: 'cco:CO-S6', channel: APPROVERS_CHANNEL, messageTs: ts }),
+  );
   await messageSaying(ts, 'Synced');
   await w.h.client.workflow.getHandle(approvalWorkflowId('cco', 'CO-S6')).result();
 });
@@ -247,8 +335,13 @@ test('App Home shows an approver the queue with buttons, and a creator their rej
   await w.h.desk.send('cco', 'CO-S8', PM);
   await w.h.desk.reject('cco', 'CO-S8', { by: APPROVER, reason: 'Wrong vendor' });
 
-  expect((await w.send(eventCallback({ type: 'app_home_opened', user: SLACK.approver, channel: 'DHOME', tab: 'home', event_ts: '1.2' }))).status).toBe(200);
-  const home = await eventually(async () => w.slack.callsTo('views.publish').find((c) => c.args.user_id === SLACK.approver), 'the approver home');
+  expect(
+    (await w.send(eventCallback({ type: 'app_home_opened', user: SLACK.approver, channel: 'DHOME', tab: 'home', event_ts: '1.2' }))).status,
+  ).toBe(200);
+  const home = await eventually(
+    async () => w.slack.callsTo('views.publish').find((c) => c.args.user_id === SLACK.approver),
+    'the approver home',
+  );
   const approverHome = text(home.args.view.blocks);
   expect(approverHome).toContain('Ready to Export (');
   expect(approverHome).toContain('CO-S7');
@@ -256,7 +349,10 @@ test('App Home shows an approver the queue with buttons, and a creator their rej
   expect(buttonsIn(home.args.view.blocks)).toEqual(expect.arrayContaining([`${ACTIONS.accept}:cco:CO-S7`, `${ACTIONS.reject}:cco:CO-S7`]));
 
   await w.send(eventCallback({ type: 'app_home_opened', user: SLACK.pm, channel: 'DHOME2', tab: 'home', event_ts: '1.3' }));
-  const pmHome = await eventually(async () => w.slack.callsTo('views.publish').find((c) => c.args.user_id === SLACK.pm), 'the creator home');
+  const pmHome = await eventually(
+    async () => w.slack.callsTo('views.publish').find((c) => c.args.user_id === SLACK.pm),
+    'the creator home',
+  );
   expect(text(pmHome.args.view.blocks)).toContain('Rejected, waiting for your re-send');
   expect(text(pmHome.args.view.blocks)).toContain('Wrong vendor');
   expect(buttonsIn(pmHome.args.view.blocks)).toEqual([`${ACTIONS.resend}:cco:CO-S8`]);
@@ -276,23 +372,44 @@ test('Slack rate limits (429) are retried by the client, not lost', async () => 
 
 test('a rejection reaches the creator and the sender once each, with View Online; the re-send shows what changed; void from the DM', async () => {
   // Eli created it in the source system; Pat sent it.
-  await w.h.intake.upsertChangeOrder('CO-DM9', changeOrderBody({ number: 'DM9', createdBy: ENGINEER, url: 'https://pm.example.com/cco/DM9' }));
+  await w.h.intake.upsertChangeOrder(
+    'CO-DM9',
+    changeOrderBody({ number: 'DM9', createdBy: ENGINEER, url: 'https://pm.example.com/cco/DM9' }),
+  );
   await w.h.desk.send('cco', 'CO-DM9', PM);
   await w.h.desk.reject('cco', 'CO-DM9', { by: APPROVER, reason: 'Move the slab line to SOV 1' });
-  const rejectionDms = () => w.slack.callsTo('chat.postMessage').filter((c) => text(c.args.blocks).includes('Rejection Notification') && text(c.args.blocks).includes('CO-DM9'));
+  const rejectionDms = () =>
+    w.slack
+      .callsTo('chat.postMessage')
+      .filter((c) => text(c.args.blocks).includes('Rejection Notification') && text(c.args.blocks).includes('CO-DM9'));
   await eventually(async () => rejectionDms().length === 2, 'the rejection DMs');
   await untilNoticesDelivered();
-  expect(rejectionDms().map((c) => c.args.channel).sort()).toEqual([SLACK.engineer, SLACK.pm].sort());
+  expect(
+    rejectionDms()
+      .map((c) => c.args.channel)
+      .sort(),
+  ).toEqual([SLACK.engineer, SLACK.pm].sort());
   const dm = rejectionDms()[0]!;
-  const link = (dm.args.blocks as { type: string; elements?: { action_id: string; url?: string }[] }[]).flatMap((b) => b.elements ?? []).find((e) => e.url);
+  const link = (dm.args.blocks as { type: string; elements?: { action_id: string; url?: string }[] }[])
+    .flatMap((b) => b.elements ?? [])
+    .find((e) => e.url);
   expect(link).toMatchObject({ action_id: LINK_ACTION, url: 'https://pm.example.com/cco/DM9' });
   // Slack reports the link click; it is acknowledged and changes nothing.
-  expect((await w.send(buttonClick({ user: SLACK.pm, actionId: LINK_ACTION, value: '', channel: `D${SLACK.pm}`, messageTs: '1.2' }))).status).toBe(200);
+  expect(
+    (await w.send(buttonClick({ user: SLACK.pm, actionId: LINK_ACTION, value: '', channel: `D${SLACK.pm}`, messageTs: '1.2' }))).status,
+  ).toBe(200);
 
   // Fixed and re-sent: the new review request says what changed since the rejected version.
   await w.h.intake.upsertChangeOrder(
     'CO-DM9',
-    changeOrderBody({ number: 'DM9', createdBy: ENGINEER, lines: [{ lineNo: 1, sovLineNo: 1, description: 'Rebar', amount: '1500.00' }, { lineNo: 3, sovLineNo: 1, description: 'Slab thickening', amount: '2000' }] }),
+    changeOrderBody({
+      number: 'DM9',
+      createdBy: ENGINEER,
+      lines: [
+        { lineNo: 1, sovLineNo: 1, description: 'Rebar', amount: '1500.00' },
+        { lineNo: 3, sovLineNo: 1, description: 'Slab thickening', amount: '2000' },
+      ],
+    }),
   );
   await erp(SLACK.pm, 'RESEND CO-DM9');
   const repost = text((await reviewPost('CO-DM9', 2)).args.blocks);
@@ -317,7 +434,14 @@ test('the sender of a round is refused at the Accept button before any modal, an
   const modals = w.slack.callsTo('views.open').length;
   const ephemerals = w.slack.callsTo('chat.postEphemeral').length;
   await w.send(buttonClick({ user: 'UBOTH', actionId: ACTIONS.accept, value: 'cco:CO-SD', channel: APPROVERS_CHANNEL, messageTs: ts }));
-  const refusal = await eventually(async () => w.slack.callsTo('chat.postEphemeral').slice(ephemerals).find((c) => c.args.user === 'UBOTH'), 'the refusal');
+  const refusal = await eventually(
+    async () =>
+      w.slack
+        .callsTo('chat.postEphemeral')
+        .slice(ephemerals)
+        .find((c) => c.args.user === 'UBOTH'),
+    'the refusal',
+  );
   expect(refusal.args.text).toContain('Casey Both sent commitment change order CO-SD for this round, so cannot also accept it');
   expect(w.slack.callsTo('views.open').length).toBe(modals);
 
@@ -384,8 +508,11 @@ function blockKitProblems(args: Record<string, any>): string[] {
     if (block.type === 'section' && block.text && block.text.text.length > 3000) problems.push(`section text ${block.text.text.length}`);
     for (const field of block.fields ?? []) if (field.text.length > 2000) problems.push(`field ${field.text.length}`);
     if (block.type === 'header' && block.text.text.length > 150) problems.push(`header ${block.text.text.length}`);
-    if (block.type === 'context') for (const element of block.elements) if (element.text?.length > 2000) problems.push(`context ${element.text.length}`);
-    if (block.type === 'actions') for (const element of block.elements) if (element.text.text.length > 75 || (element.value ?? '').length > 2000) problems.push('button');
+    if (block.type === 'context')
+      for (const element of block.elements) if (element.text?.length > 2000) problems.push(`context ${element.text.length}`);
+    if (block.type === 'actions')
+      for (const element of block.elements)
+        if (element.text.text.length > 75 || (element.value ?? '').length > 2000) problems.push('button');
   }
   return problems;
 }
@@ -398,13 +525,25 @@ test('refs that look like mentions or links are escaped on every path, and long 
   const before = w.slack.calls.length;
   await w.h.desk.send('cco', ref, PM);
   await w.h.desk.reject('cco', ref, { by: APPROVER, reason });
-  const rejectionDm = () => w.slack.callsTo('chat.postMessage').some((c) => c.args.channel === SLACK.pm && text(c.args.blocks).includes('Rejection Notification') && text(c.args.blocks).includes('&lt;!channel&gt;'));
+  const rejectionDm = () =>
+    w.slack
+      .callsTo('chat.postMessage')
+      .some(
+        (c) =>
+          c.args.channel === SLACK.pm &&
+          text(c.args.blocks).includes('Rejection Notification') &&
+          text(c.args.blocks).includes('&lt;!channel&gt;'),
+      );
   await eventually(async () => rejectionDm(), 'the rejection DM');
   await w.h.intake.upsertChangeOrder(ref, changeOrderBody({ number: 'MX1', title: 'Fixed' }));
   await w.h.desk.resend('cco', ref, PM);
   await w.h.desk.accept('cco', ref, { by: APPROVER });
   await untilStatus(w.h, 'cco', ref, 'Synced');
-  await eventually(async () => w.slack.callsTo('chat.postMessage').some((c) => c.args.channel === SLACK.pm && String(c.args.text).includes('is in the ERP now')), 'the synced DM');
+  await eventually(
+    async () =>
+      w.slack.callsTo('chat.postMessage').some((c) => c.args.channel === SLACK.pm && String(c.args.text).includes('is in the ERP now')),
+    'the synced DM',
+  );
   await untilNoticesDelivered();
   const status = await erp(SLACK.approver, `status cco:${ref}`);
   const history = await erp(SLACK.approver, `history cco:${ref}`);

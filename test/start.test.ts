@@ -8,7 +8,9 @@ import { freePort, runEntry } from './support/processes';
 
 function temporalProcessesUsing(dir: string): string[] {
   try {
-    return execFileSync('pgrep', ['-af', `temporal.*${dir}`], { encoding: 'utf8' }).split('\n').filter((line) => line.includes('server start-dev'));
+    return execFileSync('pgrep', ['-af', `temporal.*${dir}`], { encoding: 'utf8' })
+      .split('\n')
+      .filter((line) => line.includes('server start-dev'));
   } catch {
     return []; // pgrep exits 1 when nothing matches
   }
@@ -16,7 +18,9 @@ function temporalProcessesUsing(dir: string): string[] {
 
 function postgresProcessesUsing(dir: string): string[] {
   try {
-    return execFileSync('pgrep', ['-af', `postgres -D ${dir}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    return execFileSync('pgrep', ['-af', `postgres -D ${dir}`], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean);
   } catch {
     return [];
   }
@@ -50,7 +54,11 @@ test('npm start without DATABASE_URL runs an embedded PostgreSQL and dev server,
 
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ status: 'ok', checks: { process: 'ok', database: 'ok', temporal: 'ok' }, slack: 'not configured' });
+    expect(await health.json()).toEqual({
+      status: 'ok',
+      checks: { process: 'ok', database: 'ok', temporal: 'ok' },
+      slack: 'not configured',
+    });
     expect((await fetch(`http://127.0.0.1:${uiPort}/`)).status).toBe(200);
     expect(temporalProcessesUsing(dir)).toHaveLength(1);
     expect(fs.existsSync(path.join(dir, 'data', 'temporal.db'))).toBe(true);
@@ -59,7 +67,9 @@ test('npm start without DATABASE_URL runs an embedded PostgreSQL and dev server,
     const seed = runEntry('seed', { EMBEDDED_DATABASE_PORT: String(databasePort) }, { cwd: dir });
     expect(await seed.exited).toBe(0);
     expect(seed.output()).toContain('Seeded');
-    const seeded = await fetch(`http://127.0.0.1:${port}/api/v1/items/cco/CO-001`, { headers: { authorization: 'Bearer start-test-token-0123456789' } });
+    const seeded = await fetch(`http://127.0.0.1:${port}/api/v1/items/cco/CO-001`, {
+      headers: { authorization: 'Bearer start-test-token-0123456789' },
+    });
     expect(seeded.status).toBe(200);
   } finally {
     start.child.kill('SIGINT');
@@ -91,7 +101,14 @@ test('configuration problems stop it with one line per problem', async () => {
   const lines = start.output().trim().split('\n');
   expect(lines[0]).toBe('Configuration problems:');
   expect(lines.slice(1).map((l) => l.trim().split(':')[0])).toEqual(
-    expect.arrayContaining(['PORT', 'DAILY_SUMMARY_TIME', 'ERP_HTTP_URL', 'ERP_HTTP_SECRET', 'SLACK_APPROVERS_CHANNEL', 'SLACK_SIGNING_SECRET']),
+    expect.arrayContaining([
+      'PORT',
+      'DAILY_SUMMARY_TIME',
+      'ERP_HTTP_URL',
+      'ERP_HTTP_SECRET',
+      'SLACK_APPROVERS_CHANNEL',
+      'SLACK_SIGNING_SECRET',
+    ]),
   );
   expect(lines).toHaveLength(7);
 });

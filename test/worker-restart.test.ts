@@ -40,7 +40,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  const exits = children.filter((child) => child.exitCode === null && child.signalCode === null).map((child) => new Promise((resolve) => child.once('exit', resolve)));
+  const exits = children
+    .filter((child) => child.exitCode === null && child.signalCode === null)
+    .map((child) => new Promise((resolve) => child.once('exit', resolve)));
   for (const child of children) child.kill('SIGKILL');
   await Promise.all(exits);
   await h?.stop();

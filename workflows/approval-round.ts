@@ -111,15 +111,16 @@ export async function approvalRound(input: RoundInput): Promise<RoundOutcome> {
   const state: RoundState = { item, round: input.round, status: input.fromStatus, opened: false, decisions: [], exportRuns: 0 };
   const deliveries: Promise<void>[] = [];
 
-  const eventKey = (transition: Transition) =>
-    `${workflowInfo().workflowId}#${input.round}:${state.decisions.length}:${transition}`;
+  const eventKey = (transition: Transition) => `${workflowInfo().workflowId}#${input.round}:${state.decisions.length}:${transition}`;
 
   const setStatus = (status: ErpStatus, step: string) => {
     state.status = status;
     upsertSearchAttributes([{ key: ErpStatusKey, value: status }]);
     const amount = item.totalCents === null ? '' : ` · ${formatMoney(item.totalCents)}`;
     const snapshot = state.snapshotHash ? ` · reviewed snapshot sha256:${state.snapshotHash}` : '';
-    setCurrentDetails(`**${statusLabel(status)}** — ${step}\n\n${what}: ${item.title}${amount} · created by ${item.creator.name} · round ${input.round}${snapshot}`);
+    setCurrentDetails(
+      `**${statusLabel(status)}** — ${step}\n\n${what}: ${item.title}${amount} · created by ${item.creator.name} · round ${input.round}${snapshot}`,
+    );
   };
 
   const notify = (notice: Notice) => {
@@ -146,7 +147,9 @@ export async function approvalRound(input: RoundInput): Promise<RoundOutcome> {
       type: 'NotAwaitingDecision',
       message,
       nonRetryable: true,
-      details: [{ status: state.status, decision: last?.by ? { action: ACTION_PAST[last.action], by: last.by.name, at: last.at } : undefined }],
+      details: [
+        { status: state.status, decision: last?.by ? { action: ACTION_PAST[last.action], by: last.by.name, at: last.at } : undefined },
+      ],
     });
   };
 
@@ -156,7 +159,12 @@ export async function approvalRound(input: RoundInput): Promise<RoundOutcome> {
   };
 
   /** Records a person's decision; exactly one of two racing decisions gets past the claim. */
-  const decide = async (action: ItemAction, by: Person, extra: { reason?: string; description?: string; selfApproved?: boolean }, step: string) => {
+  const decide = async (
+    action: ItemAction,
+    by: Person,
+    extra: { reason?: string; description?: string; selfApproved?: boolean },
+    step: string,
+  ) => {
     assertAllowed(action);
     const at = new Date().toISOString();
     state.pending = { action, by, at };
@@ -184,7 +192,12 @@ export async function approvalRound(input: RoundInput): Promise<RoundOutcome> {
   setHandler(submissionUpdate, async () => {
     await condition(() => state.opened || state.refusal !== undefined);
     if (state.refusal) {
-      throw ApplicationFailure.create({ type: state.refusal.type, message: state.refusal.message, nonRetryable: true, details: [state.refusal.details] });
+      throw ApplicationFailure.create({
+        type: state.refusal.type,
+        message: state.refusal.message,
+        nonRetryable: true,
+        details: [state.refusal.details],
+      });
     }
     return state;
   });
@@ -219,7 +232,8 @@ export async function approvalRound(input: RoundInput): Promise<RoundOutcome> {
     {
       validator: (input: RejectInput) => {
         assertAllowed('reject');
-        if (!input.reason?.trim()) throw ApplicationFailure.create({ type: 'InvalidRequest', message: 'A reason is required to reject.', nonRetryable: true });
+        if (!input.reason?.trim())
+          throw ApplicationFailure.create({ type: 'InvalidRequest', message: 'A reason is required to reject.', nonRetryable: true });
       },
     },
   );
@@ -236,12 +250,27 @@ export async function approvalRound(input: RoundInput): Promise<RoundOutcome> {
 
   // 1. Send: validate against the ERP's rules, lock the item, record who sent it.
   try {
-    const opened = await store.openRound({ type: item.type, ref: item.ref, kind: input.kind, round: input.round, by: input.by.id, eventKey: eventKey(input.kind) });
+    const opened = await store.openRound({
+      type: item.type,
+      ref: item.ref,
+      kind: input.kind,
+      round: input.round,
+      by: input.by.id,
+      eventKey: eventKey(input.kind),
+    });
     state.opened = true;
     state.snapshotHash = opened.snapshotHash ?? undefined;
     state.decisions.push({ action: input.kind, by: input.by, at: new Date().toISOString() });
     setStatus('ReadyToExport', `waiting for an accounting approver (${input.kind === 'resend' ? 're-sent' : 'sent'} by ${input.by.name})`);
-    notify({ kind: 'review-requested', item, round: input.round, by: input.by, resend: input.kind === 'resend', previousRejection: opened.previousRejection, eventKey: eventKey(input.kind) });
+    notify({
+      kind: 'review-requested',
+      item,
+      round: input.round,
+      by: input.by,
+      resend: input.kind === 'resend',
+      previousRejection: opened.previousRejection,
+      eventKey: eventKey(input.kind),
+    });
   } catch (err) {
     state.refusal = describeFailure(err);
     setCurrentDetails(`**Not sent** — ${state.refusal.message}`);
@@ -299,14 +328,25 @@ async function exportOnce(
     state.decisions.push({ action: 'exported', by: null, at: new Date().toISOString(), ...(message ? { message } : {}) });
     state.erpId = erpId;
     state.exportError = undefined;
-    setStatus('Synced', foundUnder ? `found in the ERP as ${erpId} (booked in round ${foundUnder.round})` : `exported to the ERP as ${erpId}`);
+    setStatus(
+      'Synced',
+      foundUnder ? `found in the ERP as ${erpId} (booked in round ${foundUnder.round})` : `exported to the ERP as ${erpId}`,
+    );
     notify({ kind: 'synced', item, round: input.round, erpId, eventKey: eventKey('exported') });
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
     const failure = describeFailure(err);
     const message =
-      failure.type === 'ErpRefused' ? failure.message : `The ERP could not be reached after ${policy.maximumAttempts} attempts: ${failure.message}`;
-    await store.recordTransition({ type: item.type, ref: item.ref, transition: 'export-failed', message, eventKey: eventKey('export-failed') });
+      failure.type === 'ErpRefused'
+        ? failure.message
+        : `The ERP could not be reached after ${policy.maximumAttempts} attempts: ${failure.message}`;
+    await store.recordTransition({
+      type: item.type,
+      ref: item.ref,
+      transition: 'export-failed',
+      message,
+      eventKey: eventKey('export-failed'),
+    });
     state.decisions.push({ action: 'export-failed', by: null, at: new Date().toISOString(), message });
     state.exportError = message;
     setStatus('FailedToExport', `the ERP refused it: ${message}; an approver may retry or reject`);

@@ -26,7 +26,10 @@ export function section(text: Mrkdwn): SectionBlock {
 }
 
 export function fields(values: readonly Mrkdwn[]): SectionBlock {
-  return { type: 'section', fields: values.slice(0, LIMITS.fields).map((value) => ({ type: 'mrkdwn' as const, text: cutMrkdwn(value, LIMITS.field).text })) };
+  return {
+    type: 'section',
+    fields: values.slice(0, LIMITS.fields).map((value) => ({ type: 'mrkdwn' as const, text: cutMrkdwn(value, LIMITS.field).text })),
+  };
 }
 
 export function context(text: Mrkdwn): ContextBlock {
@@ -38,7 +41,12 @@ export function header(text: string): HeaderBlock {
   return { type: 'header', text: { type: 'plain_text', text: truncate(text, LIMITS.header), emoji: false } };
 }
 
-export function button(text: string, actionId: string, value: string, options: { style?: 'primary' | 'danger'; confirm?: ConfirmationDialog } = {}): Button {
+export function button(
+  text: string,
+  actionId: string,
+  value: string,
+  options: { style?: 'primary' | 'danger'; confirm?: ConfirmationDialog } = {},
+): Button {
   return {
     type: 'button',
     text: { type: 'plain_text', text: truncate(text, LIMITS.buttonText) },

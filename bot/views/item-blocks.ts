@@ -8,7 +8,7 @@ import { formatMoney } from '../../domain/items';
 import { reviewFacts, type ReviewFacts } from '../../domain/review';
 import { statusLabel, type ItemAction } from '../../domain/statuses';
 import type { ItemView } from '../../services/item-view';
-import { joinMd, md, Mrkdwn, slackDate, truncate } from '../text';
+import { joinMd, md, type Mrkdwn, slackDate, truncate } from '../text';
 import { button, context, fields, header, messageBlocks, messageText, section } from './blocks';
 
 export const ACTIONS = {
@@ -79,7 +79,11 @@ export function itemEssentials(view: ItemView): KnownBlock[] {
   if (lines) blocks.push(section(lines));
   const reviewed = view.erp.reviewed;
   if (frozen && reviewed) {
-    blocks.push(context(md`Reviewed snapshot \`sha256:${reviewed.hash}\` · round ${reviewed.round} · sent by ${reviewed.by.name} on ${slackDate(reviewed.at)}`));
+    blocks.push(
+      context(
+        md`Reviewed snapshot \`sha256:${reviewed.hash}\` · round ${reviewed.round} · sent by ${reviewed.by.name} on ${slackDate(reviewed.at)}`,
+      ),
+    );
   }
   return blocks;
 }
@@ -89,7 +93,9 @@ function changesBlock(view: ItemView): KnownBlock | null {
   const changes = view.review?.changes;
   if (!changes) return null;
   if (changes.length === 0) return section(md`*Changed since the rejected version:* nothing.`);
-  const shown = changes.slice(0, 12).map((c) => md`• *${c.label}:* ${truncate(c.from ?? '(none)', 120)} → ${truncate(c.to ?? '(removed)', 120)}`);
+  const shown = changes
+    .slice(0, 12)
+    .map((c) => md`• *${c.label}:* ${truncate(c.from ?? '(none)', 120)} → ${truncate(c.to ?? '(removed)', 120)}`);
   if (changes.length > shown.length) shown.push(md`…and ${changes.length - shown.length} more changes`);
   return section(md`*Changed since the rejected version:*\n${joinMd(shown, '\n')}`);
 }
@@ -101,11 +107,14 @@ export function statusBlocks(view: ItemView): KnownBlock[] {
   const note = (text: Mrkdwn) => blocks.push(section(text));
   const sent = lastBy(view, ['sent', 're-sent']);
   const decided = lastBy(view, ['accepted', 'rejected', 'retrieved']);
-  const by = (entry: ItemView['history'][number] | undefined) => (entry ? md`${entry.by?.name ?? 'someone'} on ${slackDate(entry.at)}` : md``);
+  const by = (entry: ItemView['history'][number] | undefined) =>
+    entry ? md`${entry.by?.name ?? 'someone'} on ${slackDate(entry.at)}` : md``;
 
   // Buttons only for what the item's state allows now.
   const offered = (...buttons: [string, ItemAction, string, ('primary' | 'danger')?][]) => {
-    const elements = buttons.filter(([, action]) => view.erp.availableActions.includes(action)).map(([text, , id, style]) => button(text, id, key, { style }));
+    const elements = buttons
+      .filter(([, action]) => view.erp.availableActions.includes(action))
+      .map(([text, , id, style]) => button(text, id, key, { style }));
     if (elements.length > 0) blocks.push({ type: 'actions', elements });
   };
 
@@ -121,17 +130,24 @@ export function statusBlocks(view: ItemView): KnownBlock[] {
       offered(['Accept', 'accept', ACTIONS.accept, 'primary'], ['Reject', 'reject', ACTIONS.reject, 'danger']);
       break;
     case 'Exporting':
-      note(md`:hourglass_flowing_sand: *Accepted* by ${by(decided)}${decided?.reason ? md` — “${decided.reason}”` : ''}. Exporting to the ERP…`);
+      note(
+        md`:hourglass_flowing_sand: *Accepted* by ${by(decided)}${decided?.reason ? md` — “${decided.reason}”` : ''}. Exporting to the ERP…`,
+      );
       break;
     case 'Synced': {
       const exported = lastBy(view, ['exported']);
       // Found booked under an earlier round's key: say so where the approvers look.
-      const earlier = exported?.snapshotHash && view.erp.reviewed && exported.snapshotHash !== view.erp.reviewed.hash ? md`\n${exported.message}` : '';
-      note(md`:white_check_mark: *Synced* — ERP id \`${view.erp.erpId}\`. Accepted by ${by(lastBy(view, ['accepted', 'sent for another export attempt']))}.${earlier}`);
+      const earlier =
+        exported?.snapshotHash && view.erp.reviewed && exported.snapshotHash !== view.erp.reviewed.hash ? md`\n${exported.message}` : '';
+      note(
+        md`:white_check_mark: *Synced* — ERP id \`${view.erp.erpId}\`. Accepted by ${by(lastBy(view, ['accepted', 'sent for another export attempt']))}.${earlier}`,
+      );
       break;
     }
     case 'FailedToExport':
-      note(md`:warning: *Failed to Export* — the ERP said: ${truncate(view.erp.exportError ?? '', 1500)}\nAccepted by ${by(decided)}. Retry once it is fixed in the ERP, or reject it back to the creator.`);
+      note(
+        md`:warning: *Failed to Export* — the ERP said: ${truncate(view.erp.exportError ?? '', 1500)}\nAccepted by ${by(decided)}. Retry once it is fixed in the ERP, or reject it back to the creator.`,
+      );
       offered(['Retry export', 'retry-export', ACTIONS.retryExport, 'primary'], ['Reject', 'reject', ACTIONS.reject, 'danger']);
       break;
     case 'Rejected':
@@ -172,7 +188,9 @@ export function supersededMessage(view: ItemView, round: number, previousRejecti
       ...itemEssentials(view),
       { type: 'divider' },
       section(md`:x: *Rejected*${previousRejection ? md`: ${previousRejection}` : '.'}`),
-      context(md`:repeat: Re-sent by ${resent?.by?.name ?? 'the creator'}${resent ? md` on ${slackDate(resent.at)}` : ''}: see the new review request (round ${round}).`),
+      context(
+        md`:repeat: Re-sent by ${resent?.by?.name ?? 'the creator'}${resent ? md` on ${slackDate(resent.at)}` : ''}: see the new review request (round ${round}).`,
+      ),
     ]),
   };
 }

@@ -36,7 +36,12 @@ interface QueueButton {
   style?: 'primary' | 'danger';
 }
 
-function list(heading: string, { total, items: entries }: QueueList, buttons: (entry: QueueEntry) => QueueButton[], shown: number): KnownBlock[] {
+function list(
+  heading: string,
+  { total, items: entries }: QueueList,
+  buttons: (entry: QueueEntry) => QueueButton[],
+  shown: number,
+): KnownBlock[] {
   const blocks: KnownBlock[] = [header(`${heading} (${total})`)];
   if (total === 0) {
     blocks.push(context(md`Nothing here.`));
@@ -50,7 +55,9 @@ function list(heading: string, { total, items: entries }: QueueList, buttons: (e
     blocks.push({
       type: 'actions',
       // Action ids stay unique within a message (and within Slack's 255 characters): the item key goes in the value.
-      elements: buttons(entry).map((b) => button(b.text, `${b.action}:${entry.type}:${entry.ref}`.slice(0, 255), `${entry.type}:${entry.ref}`, { style: b.style })),
+      elements: buttons(entry).map((b) =>
+        button(b.text, `${b.action}:${entry.type}:${entry.ref}`.slice(0, 255), `${entry.type}:${entry.ref}`, { style: b.style }),
+      ),
     });
   }
   if (total > Math.min(shown, entries.length)) {
@@ -63,18 +70,35 @@ export function queueBlocks(queue: Queue, shown: number = PER_LIST.message): Kno
   const blocks: KnownBlock[] = [];
   if (queue.approver) {
     blocks.push(
-      ...list('Ready to Export', queue.readyToExport, () => [
-        { text: 'Accept', action: ACTIONS.accept, style: 'primary' },
-        { text: 'Reject', action: ACTIONS.reject, style: 'danger' },
-      ], shown),
-      ...list('Failed to Export', queue.failedToExport, () => [
-        { text: 'Retry export', action: ACTIONS.retryExport, style: 'primary' },
-        { text: 'Reject', action: ACTIONS.reject, style: 'danger' },
-      ], shown),
+      ...list(
+        'Ready to Export',
+        queue.readyToExport,
+        () => [
+          { text: 'Accept', action: ACTIONS.accept, style: 'primary' },
+          { text: 'Reject', action: ACTIONS.reject, style: 'danger' },
+        ],
+        shown,
+      ),
+      ...list(
+        'Failed to Export',
+        queue.failedToExport,
+        () => [
+          { text: 'Retry export', action: ACTIONS.retryExport, style: 'primary' },
+          { text: 'Reject', action: ACTIONS.reject, style: 'danger' },
+        ],
+        shown,
+      ),
     );
   }
   if (!queue.approver || queue.rejected.total > 0) {
-    blocks.push(...list('Rejected, waiting for your re-send', queue.rejected, () => [{ text: 'Re-send to ERP', action: ACTIONS.resend, style: 'primary' }], shown));
+    blocks.push(
+      ...list(
+        'Rejected, waiting for your re-send',
+        queue.rejected,
+        () => [{ text: 'Re-send to ERP', action: ACTIONS.resend, style: 'primary' }],
+        shown,
+      ),
+    );
   }
   return blocks;
 }
@@ -91,14 +115,20 @@ export function homeView(queue: Queue, name: string): View {
 }
 
 /** The daily summary an approver receives as a direct message. */
-export function dailySummaryMessage(summary: { date: string; readyToExport: QueueList; failedToExport: QueueList }, companyName: string): { text: string; blocks: KnownBlock[] } {
+export function dailySummaryMessage(
+  summary: { date: string; readyToExport: QueueList; failedToExport: QueueList },
+  companyName: string,
+): { text: string; blocks: KnownBlock[] } {
   const counts = `${summary.readyToExport.total} Ready to Export, ${summary.failedToExport.total} Failed to Export`;
   return {
     text: messageText(md`${companyName}: ERP Integrations Daily Summary for ${summary.date}: ${counts}`),
     blocks: messageBlocks([
       header(`ERP Integrations Daily Summary · ${summary.date}`),
       section(md`*${counts}* waiting for accounting at ${companyName}.`),
-      ...queueBlocks({ approver: true, readyToExport: summary.readyToExport, failedToExport: summary.failedToExport, rejected: { total: 0, items: [] } }, PER_LIST.summary),
+      ...queueBlocks(
+        { approver: true, readyToExport: summary.readyToExport, failedToExport: summary.failedToExport, rejected: { total: 0, items: [] } },
+        PER_LIST.summary,
+      ),
     ]),
   };
 }

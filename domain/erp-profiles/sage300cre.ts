@@ -29,7 +29,9 @@ function changeOrderErpId(item: ChangeOrderItem, settings: ErpSettings): string 
 function vendorViolations(vendor: VendorView | null): Violation[] {
   if (!vendor) return [{ field: 'vendorId', reason: 'Contract Company is missing; pick the company the contract is with.' }];
   if (!vendor.erpVendorId) {
-    return [{ field: 'vendorId', reason: `Contract Company "${vendor.name}" is not linked to a Sage 300 CRE vendor; ask accounting to link it.` }];
+    return [
+      { field: 'vendorId', reason: `Contract Company "${vendor.name}" is not linked to a Sage 300 CRE vendor; ask accounting to link it.` },
+    ];
   }
   return [];
 }
@@ -52,7 +54,10 @@ function checkProject(item: ProjectItem): Violation[] {
   if (!item.number?.trim()) {
     violations.push({ field: 'number', reason: 'Project Number is required: Sage 300 CRE files the job under it.' });
   } else if (item.number.length > MAX_JOB_NUMBER) {
-    violations.push({ field: 'number', reason: `Project Number must be ${MAX_JOB_NUMBER} characters or less (it has ${item.number.length}).` });
+    violations.push({
+      field: 'number',
+      reason: `Project Number must be ${MAX_JOB_NUMBER} characters or less (it has ${item.number.length}).`,
+    });
   }
   return violations;
 }
@@ -80,7 +85,10 @@ function checkChangeOrder(item: ChangeOrderItem, settings: ErpSettings): Violati
   if (!erpId) {
     violations.push({ field: 'erpNumber', reason: 'ID Number is required (the company does not fill it from the change order number).' });
   } else if (erpId.length > MAX_ID) {
-    violations.push({ field: item.erpNumber?.trim() ? 'erpNumber' : 'number', reason: `ID Number must be ${MAX_ID} characters or less ("${erpId}" has ${erpId.length}).` });
+    violations.push({
+      field: item.erpNumber?.trim() ? 'erpNumber' : 'number',
+      reason: `ID Number must be ${MAX_ID} characters or less ("${erpId}" has ${erpId.length}).`,
+    });
   }
   violations.push(...titleViolations(item.title), ...statusViolations(item.status), ...vendorViolations(item.vendor));
   if (!item.lines.some((line) => line.erpCostCode)) {

@@ -36,12 +36,19 @@ async function apiOver(db: Db): Promise<{ base: string; close(): Promise<void> }
   });
   const server: Server = app.listen(0);
   await new Promise((resolve) => server.once('listening', resolve));
-  return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 const getItem = (base: string) => fetch(`${base}/api/v1/items/project/P-100`, { headers: { authorization: `Bearer ${TOKEN}` } });
 const putVendor = (base: string) =>
-  fetch(`${base}/api/v1/vendors/V-POOL`, { method: 'PUT', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Pool Co' }) });
+  fetch(`${base}/api/v1/vendors/V-POOL`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'Pool Co' }),
+  });
 
 test('a full pool answers 503 with Retry-After within its wait, and serves again when connections come back', async () => {
   const db = createDb(h.databaseUrl, { size: 2, acquireTimeoutMs: 500 });
@@ -50,10 +57,15 @@ test('a full pool answers 503 with Retry-After within its wait, and serves again
     // Two long requests hold both connections.
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
-    const holders = [1, 2].map(() => db.$transaction(async (tx) => {
-      await tx.$queryRawUnsafe('SELECT 1');
-      await released;
-    }, { timeout: 30_000 }));
+    const holders = [1, 2].map(() =>
+      db.$transaction(
+        async (tx) => {
+          await tx.$queryRawUnsafe('SELECT 1');
+          await released;
+        },
+        { timeout: 30_000 },
+      ),
+    );
 
     const started = Date.now();
     const refused = await getItem(api.base);
@@ -79,7 +91,9 @@ test('a server that turns connections away (too many clients) answers 503, and t
   await onServer(h.databaseUrl, (client) => client.query(`CREATE ROLE "${role}" LOGIN PASSWORD 'limited' CONNECTION LIMIT 3`));
   const grant = new Client({ connectionString: h.databaseUrl });
   await grant.connect();
-  await grant.query(`GRANT ALL ON SCHEMA public TO "${role}"; GRANT ALL ON ALL TABLES IN SCHEMA public TO "${role}"; GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO "${role}"`);
+  await grant.query(
+    `GRANT ALL ON SCHEMA public TO "${role}"; GRANT ALL ON ALL TABLES IN SCHEMA public TO "${role}"; GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO "${role}"`,
+  );
   await grant.end();
 
   const url = new URL(h.databaseUrl);

@@ -29,7 +29,10 @@ beforeAll(async () => {
   await createDatabase(databaseUrl);
   await applyMigrations(databaseUrl);
   // Room for the export retries to outlast the outage, as the production policy (hours) does.
-  h = await startHarness({ databaseUrl, exportPolicy: { initialIntervalMs: 300, maximumIntervalMs: 2_000, maximumAttempts: 40, startToCloseMs: 5_000 } });
+  h = await startHarness({
+    databaseUrl,
+    exportPolicy: { initialIntervalMs: 300, maximumIntervalMs: 2_000, maximumAttempts: 40, startToCloseMs: 5_000 },
+  });
   await companyWithSyncedCommitment(h);
 });
 

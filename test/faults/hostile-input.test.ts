@@ -5,7 +5,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import express from 'express';
+import type express from 'express';
 import fc from 'fast-check';
 import { createApi } from '../../api/app';
 import { createSlackBot, slackRequestGuard, SLACK_EVENTS_PATH } from '../../bot/app';
@@ -73,27 +73,43 @@ async function snapshot(): Promise<string> {
 
 const hostileString = fc.oneof(
   fc.string(),
-  fc.constantFrom('', ' ', '../../etc/passwd', "'; DROP TABLE User; --", '<!channel>', '\u0000', 'x'.repeat(5000), '%00', '{{7*7}}', 'CO-001'),
+  fc.constantFrom(
+    '',
+    ' ',
+    '../../etc/passwd',
+    "'; DROP TABLE User; --",
+    '<!channel>',
+    '\u0000',
+    'x'.repeat(5000),
+    '%00',
+    '{{7*7}}',
+    'CO-001',
+  ),
 );
 const ROUTES = ['users', 'vendors', 'cost-codes', 'projects', 'commitments', 'change-orders'];
 
 test('random and hostile bodies at every intake route: 4xx with a message, never 5xx, nothing written', async () => {
   await fc.assert(
-    fc.asyncProperty(fc.constantFrom(...ROUTES), hostileString, fc.oneof(fc.anything(), fc.jsonValue(), fc.string()), async (route, ref, body) => {
-      const before = await snapshot();
-      const response = await fetch(`${base}/api/v1/${route}/${encodeURIComponent(ref) || 'x'}`, {
-        method: 'PUT',
-        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-        body: typeof body === 'string' ? body : JSON.stringify(body) ?? 'null',
-      });
-      const answer = (await response.json()) as { error?: string; message?: string };
-      if (response.status >= 400) {
-        expect(response.status).toBeLessThan(500);
-        expect(answer.error).toEqual(expect.any(String));
-        expect(answer.message).toEqual(expect.any(String));
-        expect(await snapshot()).toBe(before);
-      }
-    }),
+    fc.asyncProperty(
+      fc.constantFrom(...ROUTES),
+      hostileString,
+      fc.oneof(fc.anything(), fc.jsonValue(), fc.string()),
+      async (route, ref, body) => {
+        const before = await snapshot();
+        const response = await fetch(`${base}/api/v1/${route}/${encodeURIComponent(ref) || 'x'}`, {
+          method: 'PUT',
+          headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+          body: typeof body === 'string' ? body : (JSON.stringify(body) ?? 'null'),
+        });
+        const answer = (await response.json()) as { error?: string; message?: string };
+        if (response.status >= 400) {
+          expect(response.status).toBeLessThan(500);
+          expect(answer.error).toEqual(expect.any(String));
+          expect(answer.message).toEqual(expect.any(String));
+          expect(await snapshot()).toBe(before);
+        }
+      },
+    ),
     { numRuns: 150 },
   );
 });
@@ -104,7 +120,10 @@ test('random actions on random items by random users: 4xx with a message, never 
       fc.constantFrom('project', 'commitment', 'cco', 'invoice', ''),
       fc.oneof(fc.constantFrom('P-100', 'SC-001', 'CO-001'), hostileString),
       fc.constantFrom('send', 'resend', 'retrieve', 'accept', 'reject', 'retry-export', 'delete'),
-      fc.oneof(fc.record({ by: fc.oneof(fc.constantFrom('u-pm', 'u-engineer', 'nobody'), hostileString), reason: fc.option(hostileString) }), fc.anything()),
+      fc.oneof(
+        fc.record({ by: fc.oneof(fc.constantFrom('u-pm', 'u-engineer', 'nobody'), hostileString), reason: fc.option(hostileString) }),
+        fc.anything(),
+      ),
       async (type, ref, action, body) => {
         const before = await snapshot();
         const response = await fetch(`${base}/api/v1/items/${type || 'x'}/${encodeURIComponent(ref) || 'x'}/${action}`, {
@@ -128,12 +147,17 @@ test('random payloads at /slack/events: forged ones 401, signed ones never 5xx, 
   await fc.assert(
     fc.asyncProperty(
       fc.oneof(
-        fc.record({ type: fc.constantFrom('block_actions', 'view_submission', 'shortcut', 'view_closed', 'nonsense'), user: fc.anything(), actions: fc.anything(), view: fc.anything() }),
+        fc.record({
+          type: fc.constantFrom('block_actions', 'view_submission', 'shortcut', 'view_closed', 'nonsense'),
+          user: fc.anything(),
+          actions: fc.anything(),
+          view: fc.anything(),
+        }),
         fc.dictionary(fc.string(), fc.jsonValue()),
       ),
       fc.boolean(),
       async (payload, signed) => {
-        const request = interaction(payload as Record<string, unknown>);
+        const request = interaction(payload);
         const answer = await sendSigned(`${base}${SLACK_EVENTS_PATH}`, request, signed ? {} : { secret: 'forged' });
         if (!signed) expect(answer.status).toBe(401);
         expect(answer.status).toBeLessThan(500);

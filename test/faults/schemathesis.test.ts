@@ -30,7 +30,11 @@ function schemathesis(args: string[]): Promise<{ status: number | null; output: 
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
     child.once('error', (err: NodeJS.ErrnoException) =>
-      reject(err.code === 'ENOENT' ? new Error('schemathesis is not installed: python3 -m pip install schemathesis (then `pyenv rehash` if you use pyenv)') : err),
+      reject(
+        err.code === 'ENOENT'
+          ? new Error('schemathesis is not installed: python3 -m pip install schemathesis (then `pyenv rehash` if you use pyenv)')
+          : err,
+      ),
     );
     child.once('close', (status) => resolve({ status, output }));
   });
@@ -38,15 +42,24 @@ function schemathesis(args: string[]): Promise<{ status: number | null; output: 
 
 test('the live API agrees with its OpenAPI document under every schemathesis check', async () => {
   const args = [
-    'run', `${api.url}/api/v1/openapi.json`,
-    '--url', api.url,
-    '--checks', 'all',
-    '--header', `Authorization: Bearer ${api.token}`,
-    '--max-examples', '30',
-    '--seed', '20261124',
+    'run',
+    `${api.url}/api/v1/openapi.json`,
+    '--url',
+    api.url,
+    '--checks',
+    'all',
+    '--header',
+    `Authorization: Bearer ${api.token}`,
+    '--max-examples',
+    '30',
+    '--seed',
+    '20261124',
     '--no-color',
   ];
   const { status, output } = await schemathesis(args);
-  expect({ status, failures: output.includes('FAILURES') ? output.slice(output.indexOf('FAILURES')) : '' }).toEqual({ status: 0, failures: '' });
+  expect({ status, failures: output.includes('FAILURES') ? output.slice(output.indexOf('FAILURES')) : '' }).toEqual({
+    status: 0,
+    failures: '',
+  });
   expect(output).toMatch(/\d+ passed/);
 });

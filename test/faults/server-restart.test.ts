@@ -29,7 +29,9 @@ test('every approval waiting in review survives a restart and can still be accep
     ...toAccept.map((ref) => h.desk.accept('cco', ref, { by: APPROVER })),
     ...toReject.map((ref) => h.desk.reject('cco', ref, { by: APPROVER_2, reason: 'After the restart' })),
   ]);
-  for (const ref of toAccept) expect((await untilStatus(h, 'cco', ref, 'Synced')).history.map((e) => e.action)).toEqual(['sent', 'accepted', 'exported']);
-  for (const ref of toReject) expect((await h.desk.view('cco', ref)).erp).toMatchObject({ status: 'Rejected', lastRejectionReason: 'After the restart' });
+  for (const ref of toAccept)
+    expect((await untilStatus(h, 'cco', ref, 'Synced')).history.map((e) => e.action)).toEqual(['sent', 'accepted', 'exported']);
+  for (const ref of toReject)
+    expect((await h.desk.view('cco', ref)).erp).toMatchObject({ status: 'Rejected', lastRejectionReason: 'After the restart' });
   expect(await h.db.sandboxExport.count({ where: { itemRef: { in: toAccept } } })).toBe(10);
 });

@@ -44,7 +44,12 @@ async function inBatches<T>(list: T[], width: number, work: (element: T) => Prom
 test('two workers, the bot and the API as separate processes carry 200 items to Synced, one export each', async () => {
   const [apiPort, botPort] = [await freePort(), await freePort()];
   const shared = { TEMPORAL_ADDRESS: temporal.address, DATABASE_URL: await freshDatabaseUrl(), TEMPORAL_TASK_QUEUE: 'erp-several' };
-  const slackEnv = { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_APPROVERS_CHANNEL: 'C-ACCOUNTING', SLACK_API_URL: slack.apiUrl };
+  const slackEnv = {
+    SLACK_BOT_TOKEN: 'xoxb-test',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_APPROVERS_CHANNEL: 'C-ACCOUNTING',
+    SLACK_API_URL: slack.apiUrl,
+  };
   const workers = [1, 2].map(() => runEntry('worker', { ...shared, ...slackEnv, WORKFLOW_BUNDLE_PATH: process.env.TEST_WORKFLOW_BUNDLE }));
   const bot = runEntry('bot', { ...shared, ...slackEnv, PORT: String(botPort) });
   const api = runEntry('api', { ...shared, API_TOKEN: TOKEN, PORT: String(apiPort) });
@@ -63,7 +68,12 @@ test('two workers, the bot and the API as separate processes carry 200 items to 
     if (response.status !== 200) throw new Error(`${method} ${route}: ${response.status} ${await response.text()}`);
   };
   await call('PUT', '/users/pm', { name: 'Pat Morgan', email: 'pat@example.com', permissions: [{ tool: 'Admin', level: 'Admin' }] });
-  await call('PUT', '/users/acct', { name: 'Dana Lee', email: 'dana@example.com', canPushToAccounting: true, permissions: [{ tool: 'ErpIntegrations', level: 'Standard' }] });
+  await call('PUT', '/users/acct', {
+    name: 'Dana Lee',
+    email: 'dana@example.com',
+    canPushToAccounting: true,
+    permissions: [{ tool: 'ErpIntegrations', level: 'Standard' }],
+  });
   const refs = Array.from({ length: ITEMS }, (_, i) => `P-${i + 1}`);
   await inBatches(refs, 20, (ref) => call('PUT', `/projects/${ref}`, { name: `Project ${ref}`, number: ref, createdBy: 'pm' }));
   await inBatches(refs, 20, (ref) => call('POST', `/items/project/${ref}/send`, { by: 'pm' }));
@@ -71,12 +81,26 @@ test('two workers, the bot and the API as separate processes carry 200 items to 
   // Accepted in Slack: the click opens the modal, the submission decides.
   const events = `http://127.0.0.1:${botPort}/slack/events`;
   await inBatches(refs, 10, async (ref) => {
-    await sendSigned(events, buttonClick({ user: 'UDANA', actionId: ACTIONS.accept, value: `project:${ref}`, channel: 'C-ACCOUNTING', messageTs: '1.1' }));
+    await sendSigned(
+      events,
+      buttonClick({ user: 'UDANA', actionId: ACTIONS.accept, value: `project:${ref}`, channel: 'C-ACCOUNTING', messageTs: '1.1' }),
+    );
     const modal = await eventually(
-      async () => slack.callsTo('views.open').find((c) => c.args.view.callback_id === MODALS.accept && String(c.args.view.private_metadata).includes(`"${ref}"`)),
+      async () =>
+        slack
+          .callsTo('views.open')
+          .find((c) => c.args.view.callback_id === MODALS.accept && String(c.args.view.private_metadata).includes(`"${ref}"`)),
       `the accept modal of ${ref}`,
     );
-    await sendSigned(events, modalSubmit({ user: 'UDANA', callbackId: MODALS.accept, privateMetadata: modal.args.view.private_metadata, values: { description: '' } }));
+    await sendSigned(
+      events,
+      modalSubmit({
+        user: 'UDANA',
+        callbackId: MODALS.accept,
+        privateMetadata: modal.args.view.private_metadata,
+        values: { description: '' },
+      }),
+    );
   });
 
   await eventually(async () => (await db.erpRecord.count({ where: { status: 'Synced' } })) === ITEMS, 'all 200 items Synced', 180_000);

@@ -31,16 +31,25 @@ test(`${ITEMS} items, two approvers at once, each delivery repeated by Slack: on
     refs.flatMap((ref) => {
       const metadata = JSON.stringify({ type: 'cco', ref, channel: APPROVERS_CHANNEL });
       const dana = modalSubmit({ user: SLACK.approver, callbackId: MODALS.accept, privateMetadata: metadata, values: { description: '' } });
-      const sam = modalSubmit({ user: SLACK.approver2, callbackId: MODALS.reject, privateMetadata: metadata, values: { reason: 'Duplicate' } });
+      const sam = modalSubmit({
+        user: SLACK.approver2,
+        callbackId: MODALS.reject,
+        privateMetadata: metadata,
+        values: { reason: 'Duplicate' },
+      });
       // Each click arrives once, then twice more as Slack's retries.
       return [dana, sam].flatMap((request) => [w.send(request), w.send(request, { retryNum: 1 }), w.send(request, { retryNum: 2 })]);
     }),
   ).then((answers) => expect(answers.every((a) => a.status === 200)).toBe(true));
 
-  const decided = await eventually(async () => {
-    const records = await w.h.db.erpRecord.findMany({ where: { itemRef: { in: refs } }, include: { history: true } });
-    return records.every((r) => ['Synced', 'Rejected'].includes(r.status)) && records;
-  }, 'every item decided', 120_000);
+  const decided = await eventually(
+    async () => {
+      const records = await w.h.db.erpRecord.findMany({ where: { itemRef: { in: refs } }, include: { history: true } });
+      return records.every((r) => ['Synced', 'Rejected'].includes(r.status)) && records;
+    },
+    'every item decided',
+    120_000,
+  );
   for (const record of decided) {
     const decisions = record.history.filter((e) => e.action === 'accepted' || e.action === 'rejected');
     expect(decisions).toHaveLength(1);
@@ -56,5 +65,6 @@ test(`${ITEMS} items, two approvers at once, each delivery repeated by Slack: on
     return calls.length >= ITEMS && calls;
   }, 'every loser to be told');
   expect(told).toHaveLength(ITEMS);
-  for (const call of told) expect(call.args.text).toMatch(/(already being (accepted|rejected)|was (accepted|rejected)) by (Dana Lee|Sam Ortiz)/);
+  for (const call of told)
+    expect(call.args.text).toMatch(/(already being (accepted|rejected)|was (accepted|rejected)) by (Dana Lee|Sam Ortiz)/);
 });

@@ -16,7 +16,10 @@ const workers: Running[] = [];
 const startWorker = async () => workers.push(await runWorkerFor(h));
 
 beforeAll(async () => {
-  h = await startHarness({ noWorker: true, exportPolicy: { initialIntervalMs: 100, maximumIntervalMs: 1_000, maximumAttempts: 20, startToCloseMs: 4_000 } });
+  h = await startHarness({
+    noWorker: true,
+    exportPolicy: { initialIntervalMs: 100, maximumIntervalMs: 1_000, maximumAttempts: 20, startToCloseMs: 4_000 },
+  });
   await startWorker();
   await companyWithSyncedCommitment(h);
 });
@@ -32,7 +35,11 @@ test(`SIGKILL in the middle of ${ITEMS} exports: each exported exactly once, all
   await h.sandbox.injectFault({ itemRef: '*', delayMs: 2_500 });
   await Promise.all(refs.map((ref) => h.desk.accept('cco', ref, { by: APPROVER })));
 
-  await eventually(async () => (await h.db.sandboxExport.count({ where: { itemRef: { startsWith: 'CO-K' } } })) >= 20, 'some exports to be booked', 60_000);
+  await eventually(
+    async () => (await h.db.sandboxExport.count({ where: { itemRef: { startsWith: 'CO-K' } } })) >= 20,
+    'some exports to be booked',
+    60_000,
+  );
   const first = workers[0]!;
   first.child.kill('SIGKILL');
   await first.exited;
@@ -54,7 +61,10 @@ test('SIGKILL while exports lose their answers; Failed to Export, rejected, re-s
   const ITEMS_LOST = 10;
   // Few attempts, so round 1 gives up while the ERP holds bookings whose answers never came.
   const desk = new ApprovalDesk({
-    db: h.db, client: h.client, taskQueue: h.taskQueue, ...TEST_RULES,
+    db: h.db,
+    client: h.client,
+    taskQueue: h.taskQueue,
+    ...TEST_RULES,
     exportPolicy: { initialIntervalMs: 100, maximumIntervalMs: 500, maximumAttempts: 4, startToCloseMs: 3_000 },
   });
   const refs = Array.from({ length: ITEMS_LOST }, (_, i) => `CO-J${i + 1}`);
@@ -70,7 +80,11 @@ test('SIGKILL while exports lose their answers; Failed to Export, rejected, re-s
   await current.exited;
   await startWorker();
 
-  await eventually(async () => (await h.db.erpRecord.count({ where: { itemRef: { in: refs }, status: 'FailedToExport' } })) === ITEMS_LOST, 'every round to give up', 120_000);
+  await eventually(
+    async () => (await h.db.erpRecord.count({ where: { itemRef: { in: refs }, status: 'FailedToExport' } })) === ITEMS_LOST,
+    'every round to give up',
+    120_000,
+  );
   const firstBookings = new Map((await h.db.sandboxExport.findMany({ where: { itemRef: { in: refs } } })).map((e) => [e.itemRef, e.erpId]));
   expect(firstBookings.size).toBe(ITEMS_LOST);
 
@@ -82,10 +96,15 @@ test('SIGKILL while exports lose their answers; Failed to Export, rejected, re-s
   for (const ref of refs) await h.client.workflow.getHandle(approvalWorkflowId('cco', ref)).result();
   for (const ref of refs) await desk.resend('cco', ref, PM);
   await Promise.all(refs.map((ref) => desk.accept('cco', ref, { by: APPROVER })));
-  await eventually(async () => (await h.db.erpRecord.count({ where: { itemRef: { in: refs }, status: 'Synced' } })) === ITEMS_LOST, 'every item Synced', 120_000);
+  await eventually(
+    async () => (await h.db.erpRecord.count({ where: { itemRef: { in: refs }, status: 'Synced' } })) === ITEMS_LOST,
+    'every item Synced',
+    120_000,
+  );
 
   const ledger = await h.db.sandboxExport.findMany({ where: { itemRef: { in: refs } } });
   expect(ledger).toHaveLength(ITEMS_LOST);
   expect(ledger.every((e) => e.idempotencyKey.endsWith('#1'))).toBe(true);
-  for (const record of await h.db.erpRecord.findMany({ where: { itemRef: { in: refs } } })) expect(record.erpId).toBe(firstBookings.get(record.itemRef));
+  for (const record of await h.db.erpRecord.findMany({ where: { itemRef: { in: refs } } }))
+    expect(record.erpId).toBe(firstBookings.get(record.itemRef));
 });

@@ -42,7 +42,15 @@ export async function startBotWorld(): Promise<BotWorld> {
   const client = new WebClient('xoxb-test', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 3, minTimeout: 100, maxTimeout: 1_500 } });
   const h = await startHarness({
     notifier: (db) =>
-      new SlackNotifier({ db, client, directory: new SlackDirectory(db, client), approversChannel: APPROVERS_CHANNEL, companyName: 'Acme Builders', rules: TEST_RULES, record: new RecordingNotifier(db) }),
+      new SlackNotifier({
+        db,
+        client,
+        directory: new SlackDirectory(db, client),
+        approversChannel: APPROVERS_CHANNEL,
+        companyName: 'Acme Builders',
+        rules: TEST_RULES,
+        record: new RecordingNotifier(db),
+      }),
   });
   const bot = createSlackBot(
     { botToken: 'xoxb-test', signingSecret: SIGNING_SECRET, slackApiUrl: slack.apiUrl },

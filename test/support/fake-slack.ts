@@ -32,7 +32,12 @@ export async function startFakeSlack(users: SlackUser[] = [], { keepArgs = true 
         return { ok: true, user_id: 'UBOT', team_id: 'T1', bot_id: 'BBOT' };
       case 'chat.postMessage':
         ts += 1;
-        return { ok: true, channel: String(args.channel).startsWith('U') ? `D${args.channel}` : args.channel, ts: `${ts}.000100`, message: { text: args.text } };
+        return {
+          ok: true,
+          channel: String(args.channel).startsWith('U') ? `D${args.channel}` : args.channel,
+          ts: `${ts}.000100`,
+          message: { text: args.text },
+        };
       case 'chat.update':
         return { ok: true, channel: args.channel, ts: args.ts };
       case 'chat.postEphemeral':
@@ -69,7 +74,9 @@ export async function startFakeSlack(users: SlackUser[] = [], { keepArgs = true 
       const left = rateLimited.get(method) ?? 0;
       if (left > 0) {
         rateLimited.set(method, left - 1);
-        res.writeHead(429, { 'retry-after': '1', 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+        res
+          .writeHead(429, { 'retry-after': '1', 'content-type': 'application/json' })
+          .end(JSON.stringify({ ok: false, error: 'ratelimited' }));
         return;
       }
       const args = parseArgs(raw, req.headers['content-type'] ?? '');

@@ -57,7 +57,10 @@ export async function seedCompany(intake: Intake, project = 'P-100') {
   await user(ENGINEER, {
     name: 'Eli Field',
     email: 'eli@example.com',
-    permissions: [{ tool: 'Commitments', level: 'Standard', project }, { tool: 'ErpIntegrations', level: 'ReadOnly' }],
+    permissions: [
+      { tool: 'Commitments', level: 'Standard', project },
+      { tool: 'ErpIntegrations', level: 'ReadOnly' },
+    ],
   });
   await intake.upsertVendor('V-CONCRETE', VendorBody.parse({ name: 'Solid Rock Concrete', erpVendorId: 'SRC100' }));
   await intake.upsertVendor('V-NEW', VendorBody.parse({ name: 'Brand New Electric' }));

@@ -16,7 +16,6 @@ import { DEFAULT_TEST_SERVER, serverAnswers } from './databases';
 import { freePort } from './processes';
 
 declare global {
-  // eslint-disable-next-line no-var
   var __erpTestRun: { dir: string; server: string; prefix: string; embedded?: EmbeddedPostgres } | undefined;
 }
 
@@ -24,7 +23,11 @@ async function databaseServer(dir: string): Promise<{ server: string; embedded?:
   const wanted = process.env.TEST_DATABASE_URL ?? DEFAULT_TEST_SERVER;
   if (await serverAnswers(wanted)) return { server: wanted };
   if (process.env.TEST_DATABASE_URL) throw new Error(`TEST_DATABASE_URL (${process.env.TEST_DATABASE_URL}) does not answer.`);
-  const embedded = new EmbeddedPostgres({ dir: path.join(dir, 'postgres'), port: await freePort(), settings: { fsync: 'off', max_connections: 300 } });
+  const embedded = new EmbeddedPostgres({
+    dir: path.join(dir, 'postgres'),
+    port: await freePort(),
+    settings: { fsync: 'off', max_connections: 300 },
+  });
   await embedded.start();
   return { server: embedded.url(), embedded };
 }
@@ -33,7 +36,10 @@ export default async function globalSetup(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'erp-approvals-test-'));
   fs.chmodSync(dir, 0o755);
 
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error },
+  });
   const bundlePath = path.join(dir, 'workflow-bundle.js');
   fs.writeFileSync(bundlePath, code);
 

@@ -28,7 +28,12 @@ export const TEST_RULES: ItemRules = {
 };
 
 /** Short waits so retry paths run in a test's time. */
-export const FAST_EXPORT_POLICY: ExportPolicy = { initialIntervalMs: 50, maximumIntervalMs: 200, maximumAttempts: 4, startToCloseMs: 5_000 };
+export const FAST_EXPORT_POLICY: ExportPolicy = {
+  initialIntervalMs: 50,
+  maximumIntervalMs: 200,
+  maximumAttempts: 4,
+  startToCloseMs: 5_000,
+};
 
 export interface HarnessOptions {
   transport?: (db: Db) => ErpTransport;

@@ -29,12 +29,20 @@ process.once('exit', () => {
 });
 
 /** Runs bin/<entry>.ts; `cwd` (default: the project) is where ./data goes. */
-export function runEntry(entry: 'start' | 'worker' | 'bot' | 'api' | 'seed' | 'ops', env: NodeJS.ProcessEnv, options: { cwd?: string; args?: string[] } = {}): Running {
-  const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(__dirname, '..', '..', 'bin', `${entry}.ts`), ...(options.args ?? [])], {
-    cwd: options.cwd ?? path.join(__dirname, '..', '..'),
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export function runEntry(
+  entry: 'start' | 'worker' | 'bot' | 'api' | 'seed' | 'ops',
+  env: NodeJS.ProcessEnv,
+  options: { cwd?: string; args?: string[] } = {},
+): Running {
+  const child = spawn(
+    process.execPath,
+    ['--require', require.resolve('tsx/cjs'), path.join(__dirname, '..', '..', 'bin', `${entry}.ts`), ...(options.args ?? [])],
+    {
+      cwd: options.cwd ?? path.join(__dirname, '..', '..'),
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));
@@ -81,7 +89,13 @@ const API_TOKEN = 'test-token-0123456789abcdef';
 /** An API process (`npm run api`) for a harness; `put` sends an authorized intake write to it. */
 export async function runApiFor(h: { address: string; taskQueue: string; databaseUrl: string }) {
   const port = await freePort();
-  const api = runEntry('api', { TEMPORAL_ADDRESS: h.address, TEMPORAL_TASK_QUEUE: h.taskQueue, DATABASE_URL: h.databaseUrl, API_TOKEN, PORT: String(port) });
+  const api = runEntry('api', {
+    TEMPORAL_ADDRESS: h.address,
+    TEMPORAL_TASK_QUEUE: h.taskQueue,
+    DATABASE_URL: h.databaseUrl,
+    API_TOKEN,
+    PORT: String(port),
+  });
   await api.waitFor('API listening');
   const put = (route: string, body: unknown) =>
     fetch(`http://127.0.0.1:${port}/api/v1${route}`, {

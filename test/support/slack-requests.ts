@@ -42,28 +42,54 @@ const team = { id: 'T1', domain: 'acme' };
 
 /** An interactive payload (button click, modal submission) as Slack posts it: form-encoded `payload`. */
 export function interaction(payload: Record<string, unknown>): SignedRequest {
-  return { body: `payload=${encodeURIComponent(JSON.stringify({ team, api_app_id: 'A1', token: 'legacy', ...payload }))}`, contentType: 'application/x-www-form-urlencoded' };
+  return {
+    body: `payload=${encodeURIComponent(JSON.stringify({ team, api_app_id: 'A1', token: 'legacy', ...payload }))}`,
+    contentType: 'application/x-www-form-urlencoded',
+  };
 }
 
-export function buttonClick(options: { user: string; actionId: string; value: string; channel?: string; messageTs?: string; responseUrl?: string }): SignedRequest {
+export function buttonClick(options: {
+  user: string;
+  actionId: string;
+  value: string;
+  channel?: string;
+  messageTs?: string;
+  responseUrl?: string;
+}): SignedRequest {
   return interaction({
     type: 'block_actions',
     user: { id: options.user, team_id: 'T1' },
     trigger_id: `trigger-${Math.random().toString(36).slice(2)}`,
-    container: options.channel ? { type: 'message', channel_id: options.channel, message_ts: options.messageTs } : { type: 'view', view_id: 'VHOME' },
+    container: options.channel
+      ? { type: 'message', channel_id: options.channel, message_ts: options.messageTs }
+      : { type: 'view', view_id: 'VHOME' },
     ...(options.channel ? { channel: { id: options.channel }, message: { ts: options.messageTs, text: '' } } : {}),
     ...(options.responseUrl ? { response_url: options.responseUrl } : {}),
     actions: [{ type: 'button', action_id: options.actionId, block_id: 'b1', value: options.value, action_ts: String(Date.now() / 1000) }],
   });
 }
 
-export function modalSubmit(options: { user: string; callbackId: string; privateMetadata: string; values: Record<string, string> }): SignedRequest {
-  const values = Object.fromEntries(Object.entries(options.values).map(([block, value]) => [block, { value: { type: 'plain_text_input', value } }]));
+export function modalSubmit(options: {
+  user: string;
+  callbackId: string;
+  privateMetadata: string;
+  values: Record<string, string>;
+}): SignedRequest {
+  const values = Object.fromEntries(
+    Object.entries(options.values).map(([block, value]) => [block, { value: { type: 'plain_text_input', value } }]),
+  );
   return interaction({
     type: 'view_submission',
     user: { id: options.user, team_id: 'T1' },
     trigger_id: 'trigger-submit',
-    view: { id: 'VMODAL', type: 'modal', callback_id: options.callbackId, private_metadata: options.privateMetadata, state: { values }, hash: 'h1' },
+    view: {
+      id: 'VMODAL',
+      type: 'modal',
+      callback_id: options.callbackId,
+      private_metadata: options.privateMetadata,
+      state: { values },
+      hash: 'h1',
+    },
   });
 }
 
@@ -87,7 +113,15 @@ export function slashCommand(options: { user: string; text: string; responseUrl:
 
 export function eventCallback(event: Record<string, unknown>): SignedRequest {
   return {
-    body: JSON.stringify({ token: 'legacy', team_id: 'T1', api_app_id: 'A1', type: 'event_callback', event_id: `Ev${Date.now()}`, event_time: Math.floor(Date.now() / 1000), event }),
+    body: JSON.stringify({
+      token: 'legacy',
+      team_id: 'T1',
+      api_app_id: 'A1',
+      type: 'event_callback',
+      event_id: `Ev${Date.now()}`,
+      event_time: Math.floor(Date.now() / 1000),
+      event,
+    }),
     contentType: 'application/json',
   };
 }

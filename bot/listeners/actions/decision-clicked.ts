@@ -47,12 +47,22 @@ export function decisionClicked(deps: BotDeps) {
           }
           case ACTIONS.void: {
             const view = await deps.desk.void(type, ref, { by: userId });
-            await tell(client, body.user.id, channel, md`:wastebasket: ${ref} is ${view.erp.statusLabel}: it has left every queue and will not be sent again.`);
+            await tell(
+              client,
+              body.user.id,
+              channel,
+              md`:wastebasket: ${ref} is ${view.erp.statusLabel}: it has left every queue and will not be sent again.`,
+            );
             return;
           }
           case ACTIONS.resend: {
             const view = await deps.desk.resend(type, ref, userId);
-            await tell(client, body.user.id, channel, md`:outbox_tray: ${ref} is re-sent: ${view.erp.statusLabel}. The accounting approvers have been told.`);
+            await tell(
+              client,
+              body.user.id,
+              channel,
+              md`:outbox_tray: ${ref} is re-sent: ${view.erp.statusLabel}. The accounting approvers have been told.`,
+            );
             return;
           }
         }

@@ -92,7 +92,11 @@ export function erpCommand(deps: BotDeps) {
           const userId = await deps.directory.userIdFor(command.user_id);
           const { type, ref } = await resolveRef(deps.db, arg);
           const view = await deps.desk.view(type, ref, userId);
-          await answer(md`${ref} is ${view.erp.statusLabel}`, [...itemEssentials(view), ...statusBlocks(view).filter((b) => b.type !== 'actions'), ...availabilityBlocks(view)]);
+          await answer(md`${ref} is ${view.erp.statusLabel}`, [
+            ...itemEssentials(view),
+            ...statusBlocks(view).filter((b) => b.type !== 'actions'),
+            ...availabilityBlocks(view),
+          ]);
           return;
         }
         case 'history': {
@@ -110,4 +114,3 @@ export function erpCommand(deps: BotDeps) {
     }
   };
 }
-
