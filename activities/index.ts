@@ -5,14 +5,16 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { ErpProfile, ErpSettings } from '../domain/erp-profiles';
 import { assertSendable } from '../domain/erp-profiles';
-import { DomainError, NotAwaitingDecision } from '../domain/errors';
-import { ITEM_TYPE_INFO, exportIdempotencyKey, type ItemType } from '../domain/item-types';
-import { ACTION_PAST, nextStatus, statusLabel, type Transition } from '../domain/statuses';
+import { DomainError } from '../domain/errors';
+import { wrongState } from '../domain/actions';
+import { exportIdempotencyKey, type ItemType } from '../domain/item-types';
+import { nextStatus, type Transition } from '../domain/statuses';
 import { ErpRefused, ErpUnavailable, type ErpTransport } from '../connectors/transport';
-import { toApplicationFailure } from '../platform/failures';
+import { toApplicationFailure } from '../workflows/failures';
 import { approverQueue } from '../services/queues';
 import { isAccountingApprover } from '../domain/permissions';
 import { loadItem } from '../store/items';
+import { decisionsOf } from '../store/history';
 import { freezeSnapshot, roundSnapshot, sha256Hex } from '../store/snapshots';
 import { canonicalJson, reviewFacts } from '../domain/review';
 import { actorOf } from '../store/users';
@@ -129,12 +131,7 @@ export function createActivities({ db, profile, settings, transport, notifier }:
           }
           const from = erp.status;
           const to = nextStatus(from, input.kind);
-          if (!to) {
-            throw new NotAwaitingDecision(
-              `${ITEM_TYPE_INFO[input.type].label} ${input.ref} is ${statusLabel(from)}, so it cannot be ${ACTION_PAST[input.kind]}.`,
-              from,
-            );
-          }
+          if (!to) throw wrongState(input.type, input.ref, from, input.kind, await decisionsOf(tx, erp.id));
           assertSendable(profile, item, settings);
           const snapshot = await freezeSnapshot(tx, {
             erpRecordId: erp.id,
@@ -148,7 +145,7 @@ export function createActivities({ db, profile, settings, transport, notifier }:
             data: {
               erpRecordId: erp.id,
               actorId: input.by,
-              action: ACTION_PAST[input.kind],
+              action: input.kind,
               fromStatus: from,
               toStatus: to,
               reason: previousRejection,
@@ -193,7 +190,7 @@ export function createActivities({ db, profile, settings, transport, notifier }:
           data: {
             erpRecordId: erp.id,
             actorId: input.by ?? null,
-            action: ACTION_PAST[input.transition],
+            action: input.transition,
             fromStatus: from,
             toStatus: to,
             reason: input.reason ?? input.description ?? null,

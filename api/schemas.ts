@@ -7,7 +7,7 @@ import { ERP_STATUSES, ITEM_ACTIONS } from '../domain/statuses';
 import { ITEM_TYPES } from '../domain/item-types';
 import { PERMISSION_LEVELS, TOOLS } from '../domain/permissions';
 import { parseAmount } from '../domain/items';
-import { isStorableText, isWellFormed, UNSTORABLE_TEXT } from '../domain/text';
+import { isStorableText, isWellFormed, REASON_MAX, REASON_REQUIRED, UNSTORABLE_TEXT } from '../domain/text';
 
 /**
  * Characters no identifier may hold: whitespace, the slash, control characters (NUL, ESC …) and the
@@ -186,8 +186,8 @@ export const ChangeOrderBody = z
 export const ActionBody = z
   .object({
     by: id.meta({ description: 'The user on whose behalf the action is taken', example: 'u-pat' }),
-    reason: storable(2000).optional().meta({ description: 'Optional when voiding' }),
-    description: storable(2000).optional().meta({ description: 'Optional note when accepting' }),
+    reason: storable(REASON_MAX).optional().meta({ description: 'Optional when voiding' }),
+    description: storable(REASON_MAX).optional().meta({ description: 'Optional note when accepting' }),
   })
   .meta({ id: 'ActionBody' });
 
@@ -195,8 +195,8 @@ export const ActionBody = z
 export const RejectBody = z
   .object({
     by: id.meta({ description: 'The accounting approver rejecting it', example: 'u-dana' }),
-    reason: storable(2000)
-      .regex(/\S/, 'must not be blank')
+    reason: storable(REASON_MAX)
+      .regex(/\S/, REASON_REQUIRED)
       .meta({ description: 'What the creator must fix (required)', example: 'Split the labor into its own change order.' }),
   })
   .meta({ id: 'RejectBody' });

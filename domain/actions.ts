@@ -3,14 +3,119 @@
  * tooltip. The API's `availableActions`/`unavailable`, Slack's buttons and `/erp status` all read this.
  */
 import { parentProblem, type ErpProfile, type ErpSettings } from './erp-profiles';
-import { SeparationOfDuties } from './errors';
-import { ITEM_TYPE_INFO } from './item-types';
+import { AlreadyInReview, NotAwaitingDecision, NotSupported, SeparationOfDuties, type Decision } from './errors';
+import { ITEM_TYPE_INFO, itemName, type ItemType } from './item-types';
 import type { Item, Person } from './items';
 import { missingPermissions, type Actor } from './permissions';
-import { ACTION_PAST, canApply, ITEM_ACTIONS, statusLabel, type ErpStatus, type ItemAction } from './statuses';
+import {
+  ACTION_PAST,
+  canApply,
+  DECISIONS,
+  isInReview,
+  ITEM_ACTIONS,
+  SEND_ACTIONS,
+  statusLabel,
+  type ErpStatus,
+  type ItemAction,
+  type Transition,
+} from './statuses';
 
-/** Accept, reject and retry are the approver's; nobody decides a round they sent themselves. */
-export const DECISIONS: readonly ItemAction[] = ['accept', 'reject', 'retry-export'];
+/** One entry of an item's change history, as refusals quote it. */
+export interface RecordedDecision {
+  action: Transition;
+  /** Null for what the export reported. */
+  by: Person | null;
+  at: string;
+}
+
+/** The decision that settled the item: the last a person made after the send, else the send itself. */
+export function settlingDecision(history: readonly RecordedDecision[]): (RecordedDecision & { by: Person }) | undefined {
+  let send: (RecordedDecision & { by: Person }) | undefined;
+  for (let i = history.length - 1; i >= 0; i--) {
+    const entry = history[i]!;
+    if (entry.by === null) continue;
+    const decided = { ...entry, by: entry.by };
+    if (!(SEND_ACTIONS as readonly Transition[]).includes(entry.action)) return decided;
+    send ??= decided;
+  }
+  return send;
+}
+
+/** Who sent the current round: whoever made the last send or re-send. */
+export function roundSender(history: readonly RecordedDecision[]): Person | null {
+  for (let i = history.length - 1; i >= 0; i--) {
+    const entry = history[i]!;
+    if ((SEND_ACTIONS as readonly Transition[]).includes(entry.action)) return entry.by;
+  }
+  return null;
+}
+
+function decisionFacts(decision: RecordedDecision & { by: Person }): Decision {
+  return { action: ACTION_PAST[decision.action], by: decision.by.name, at: decision.at };
+}
+
+/** The people's actions an item of `type` allows in `status`, in the order a menu shows them. */
+export function actionsAllowed(type: ItemType, status: ErpStatus): ItemAction[] {
+  return ITEM_ACTIONS.filter((action) => canApply(status, action) && (action !== 'void' || ITEM_TYPE_INFO[type].voidable));
+}
+
+/** "commitment CO-7 is Synced, so it cannot be accepted." */
+function cannotBe(what: string, status: ErpStatus, action: ItemAction): string {
+  return `${what} is ${statusLabel(status)}, so it cannot be ${ACTION_PAST[action]}.`;
+}
+
+/**
+ * The refusal of an action the item's status does not allow, in the same words whichever path
+ * refuses it (the API, Slack, the round itself): who settled it, and what can be done instead.
+ */
+export function wrongState(
+  type: ItemType,
+  ref: string,
+  status: ErpStatus,
+  action: ItemAction,
+  history: readonly RecordedDecision[] = [],
+): AlreadyInReview | NotAwaitingDecision {
+  const what = itemName(type, ref);
+  if (SEND_ACTIONS.includes(action) && isInReview(status)) return alreadyInReview(type, ref, status);
+  const last = settlingDecision(history);
+  const lastWords = last ? ` It was ${ACTION_PAST[last.action]} by ${last.by.name} at ${last.at}.` : '';
+  const options = actionsAllowed(type, status);
+  const hint = options.length > 0 ? ` What can be done now: ${options.join(', ')}.` : '';
+  return new NotAwaitingDecision(`${cannotBe(what, status, action)}${lastWords}${hint}`, status, last && decisionFacts(last));
+}
+
+/** A send of an item whose round is already open (or opening): "… is already in review with accounting (Ready to Export)." */
+export function alreadyInReview(type: ItemType, ref: string, status?: ErpStatus): AlreadyInReview {
+  return new AlreadyInReview(`${itemName(type, ref)} is already in review with accounting${status ? ` (${statusLabel(status)})` : ''}.`);
+}
+
+/** The ERP profile, or the item's type, does not have this action at all (a project is never voided). */
+export function unsupported(action: ItemAction, item: Pick<Item, 'type'>, profile: ErpProfile): NotSupported | null {
+  const info = ITEM_TYPE_INFO[item.type];
+  if (action === 'void' && !info.voidable) return new NotSupported(`A ${info.label} cannot be voided.`);
+  if (!profile.supports[item.type]?.includes(action))
+    return new NotSupported(`${profile.name} does not support "${action}" for a ${info.label}.`);
+  return null;
+}
+
+/** Another person's decision is being recorded: the first click wins, the second is told whose it is. */
+export function decisionInFlight(
+  type: ItemType,
+  ref: string,
+  status: ErpStatus,
+  pending: { action: ItemAction; by: Person; at: string },
+): NotAwaitingDecision {
+  return new NotAwaitingDecision(
+    `${itemName(type, ref)} is already being ${ACTION_PAST[pending.action]} by ${pending.by.name} (since ${pending.at}).`,
+    status,
+    decisionFacts(pending),
+  );
+}
+
+/** The round has started but its send is not recorded yet. */
+export function stillBeingSent(type: ItemType, ref: string, status: ErpStatus): NotAwaitingDecision {
+  return new NotAwaitingDecision(`${itemName(type, ref)} is still being sent; try again in a moment.`, status);
+}
 
 export interface ActionContext {
   item: Item;
@@ -42,14 +147,12 @@ export function selfApprovalRefusal(
 /** Every reason `action` would be refused now; empty when it would pass. */
 export function refusalsOf(action: ItemAction, context: ActionContext): string[] {
   const { item, status, profile, settings, actor } = context;
-  const info = ITEM_TYPE_INFO[item.type];
-  const what = `${info.label} ${item.ref}`;
+  const what = itemName(item.type, item.ref);
   const reasons: string[] = [];
-  if (action === 'void' && !info.voidable) reasons.push(`A ${info.label} cannot be voided.`);
-  else if (!profile.supports[item.type]?.includes(action))
-    reasons.push(`${profile.name} does not support "${action}" for a ${info.label}.`);
+  const notSupported = unsupported(action, item, profile);
+  if (notSupported) reasons.push(notSupported.message);
   if (!canApply(status, action)) {
-    reasons.push(`${what} is ${statusLabel(status)}, so it cannot be ${ACTION_PAST[action]}.`);
+    reasons.push(cannotBe(what, status, action));
   } else if (action === 'send' || action === 'resend') {
     const parent = parentProblem(profile, item);
     if (parent) reasons.push(parent.message);

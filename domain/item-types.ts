@@ -85,6 +85,11 @@ export const ITEM_TYPE_INFO: Record<ItemType, ItemTypeInfo> = {
   },
 };
 
+/** "commitment change order CO-7": how sentences name an item. */
+export function itemName(type: ItemType, ref: string): string {
+  return `${ITEM_TYPE_INFO[type].label} ${ref}`;
+}
+
 export function isItemType(value: string): value is ItemType {
   return (ITEM_TYPES as readonly string[]).includes(value);
 }

@@ -4,7 +4,7 @@
  */
 import { ITEM_TYPE_INFO, type ItemType } from './item-types';
 import { PermissionDenied } from './errors';
-import type { ItemAction } from './statuses';
+import { DECISIONS, type ItemAction } from './statuses';
 
 export const TOOLS = ['Admin', 'Commitments', 'ChangeOrders', 'ErpIntegrations'] as const;
 export type Tool = (typeof TOOLS)[number];
@@ -48,11 +48,9 @@ export type Requirement =
   | { kind: 'tool'; tool: Tool; scope: 'project' | 'company'; levels: readonly PermissionLevel[] }
   | { kind: 'privilege'; name: 'Can Push to Accounting' };
 
-const APPROVER_ACTIONS: readonly ItemAction[] = ['accept', 'reject', 'retry-export'];
-
 /** Accounting approvers accept, reject and retry; creators send, re-send and retrieve. */
 export function requirementsFor(action: ItemAction, type: ItemType): Requirement[] {
-  if (APPROVER_ACTIONS.includes(action)) {
+  if (DECISIONS.includes(action)) {
     return [
       { kind: 'privilege', name: 'Can Push to Accounting' },
       { kind: 'tool', tool: 'ErpIntegrations', scope: 'company', levels: ['Standard', 'Admin'] },

@@ -18,9 +18,24 @@ export type ErpStatus = (typeof ERP_STATUSES)[number];
 export const ITEM_ACTIONS = ['send', 'resend', 'retrieve', 'accept', 'reject', 'retry-export', 'void'] as const;
 export type ItemAction = (typeof ITEM_ACTIONS)[number];
 
+/** The approver's actions: accept, reject, retry a failed export. Nobody decides a round they sent. */
+export const DECISIONS: readonly ItemAction[] = ['accept', 'reject', 'retry-export'];
+
+/** The actions that open a round: whoever took the last one sent the round. */
+export const SEND_ACTIONS: readonly ItemAction[] = ['send', 'resend'];
+
 /** What the export itself reports. */
 export type ExportOutcome = 'exported' | 'export-failed';
-export type Transition = ItemAction | ExportOutcome;
+/** An operator frees an item whose round stopped (`npm run ops -- release`). */
+export type OperatorMove = 'release';
+export type Transition = ItemAction | ExportOutcome | OperatorMove;
+
+/** Every move the change history records, by its code. */
+export const TRANSITIONS: readonly Transition[] = [...ITEM_ACTIONS, 'exported', 'export-failed', 'release'];
+
+export function isTransition(value: string): value is Transition {
+  return (TRANSITIONS as readonly string[]).includes(value);
+}
 
 const MOVES: Record<Transition, { from: readonly ErpStatus[]; to: ErpStatus }> = {
   send: { from: ['NotSent', 'Retrieved'], to: 'ReadyToExport' },
@@ -33,6 +48,7 @@ const MOVES: Record<Transition, { from: readonly ErpStatus[]; to: ErpStatus }> =
   void: { from: ['Rejected'], to: 'Voided' },
   exported: { from: ['Exporting'], to: 'Synced' },
   'export-failed': { from: ['Exporting'], to: 'FailedToExport' },
+  release: { from: ['ReadyToExport', 'Exporting', 'FailedToExport'], to: 'Retrieved' },
 };
 
 export function canApply(status: ErpStatus, transition: Transition): boolean {
@@ -42,16 +58,6 @@ export function canApply(status: ErpStatus, transition: Transition): boolean {
 /** The status after `transition`, or undefined where the move is not allowed from `status`. */
 export function nextStatus(status: ErpStatus, transition: Transition): ErpStatus | undefined {
   return canApply(status, transition) ? MOVES[transition].to : undefined;
-}
-
-/** The statuses from which a person's action is allowed, for messages that say what can be done. */
-export function allowedFrom(action: ItemAction): readonly ErpStatus[] {
-  return MOVES[action].from;
-}
-
-/** The people's actions possible in a status, in the order a menu would show them. */
-export function actionsAvailable(status: ErpStatus): ItemAction[] {
-  return ITEM_ACTIONS.filter((action) => canApply(status, action));
 }
 
 /**
@@ -95,4 +101,5 @@ export const ACTION_PAST: Record<Transition, string> = {
   void: 'voided',
   exported: 'exported',
   'export-failed': 'failed to export',
+  release: 'released by an operator',
 };

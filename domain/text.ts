@@ -11,6 +11,11 @@ export function isStorableText(text: string): boolean {
   return !NUL.test(text) && isWellFormed(text);
 }
 
+/** "Commitment change order CO-7" from "commitment change order CO-7": the start of a sentence or a title. */
+export function capitalized(text: string): string {
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+}
+
 /** Every surrogate in a pair. */
 export function isWellFormed(text: string): boolean {
   return !LONE_SURROGATE.test(text);
@@ -26,9 +31,11 @@ export function storableText(text: string): string {
 /** The longest rejection or void reason (Slack's modal takes as many). */
 export const REASON_MAX = 2000;
 
+export const REASON_REQUIRED = 'A reason is required: tell the creator what to fix.';
+
 /** Why a reason will not do, in words for the person who typed it; undefined when it will. */
 export function reasonProblem(reason: string): string | undefined {
-  if (!reason.trim()) return 'A reason is required: tell the creator what to fix.';
+  if (!reason.trim()) return REASON_REQUIRED;
   if (reason.length > REASON_MAX) return `Keep the reason to ${REASON_MAX} characters (it has ${reason.length}).`;
   if (!isStorableText(reason))
     return 'The reason holds characters that cannot be stored (a NUL or half of a surrogate pair): type it again.';

@@ -1,6 +1,7 @@
 /**
- * The actions people take on items — send, re-send, retrieve, accept, reject, retry export — with the
- * same checks and the same words whether they come from Slack or the HTTP API.
+ * The actions people take on items — send, re-send, retrieve, accept, reject, retry export, void —
+ * with the same checks and the same words whether they come from Slack or the HTTP API. The rules
+ * themselves live in `domain/`; this desk reads what they need once and hands decisions to the round.
  */
 import {
   WithStartWorkflowOperation,
@@ -9,26 +10,19 @@ import {
   type Client,
   type WorkflowHandle,
 } from '@temporalio/client';
-import type { Prisma } from '@prisma/client';
 import { lockItem, writeTransaction, type Db } from '../store/prisma';
 import { loadItem, type LoadedItem } from '../store/items';
+import { decisionsOf } from '../store/history';
 import { actorOf } from '../store/users';
-import { assertSendable, assertSupported, type ErpProfile, type ErpSettings } from '../domain/erp-profiles';
-import {
-  AlreadyInReview,
-  type DomainError,
-  InvalidRequest,
-  NotAwaitingDecision,
-  NotSupported,
-  RoundNotRunning,
-  UnknownUser,
-} from '../domain/errors';
-import { ITEM_TYPE_INFO, approvalWorkflowId, type ItemType } from '../domain/item-types';
+import { assertSendable, type ErpProfile, type ErpSettings } from '../domain/erp-profiles';
+import { AlreadyInReview, InvalidRequest, NotAwaitingDecision, RoundNotRunning, UnknownUser } from '../domain/errors';
+import { approvalWorkflowId, itemName, type ItemType } from '../domain/item-types';
 import { formatMoney, totalCents, type Person } from '../domain/items';
 import { assertPermitted, type Actor } from '../domain/permissions';
-import { ACTION_PAST, canApply, isInReview, ITEM_ACTIONS, statusLabel, type ErpStatus, type ItemAction } from '../domain/statuses';
-import { DECISIONS, selfApprovalRefusal } from '../domain/actions';
-import { domainErrorFrom } from '../platform/failures';
+import { canApply, isInReview, SEND_ACTIONS, statusLabel, type ErpStatus, type ItemAction } from '../domain/statuses';
+import { alreadyInReview, roundSender, selfApprovalRefusal, unsupported, wrongState, type RecordedDecision } from '../domain/actions';
+import { capitalized, isStorableText, reasonProblem, UNSTORABLE_TEXT } from '../domain/text';
+import { domainErrorFrom } from '../workflows/failures';
 import {
   acceptUpdate,
   approvalRound,
@@ -42,8 +36,7 @@ import {
 } from '../workflows';
 import { ErpItemRefKey, ErpItemTypeKey, ErpProjectKey, ErpStatusKey } from '../workflows/search-attributes';
 import type { RoundItem } from '../activities/types';
-import { itemView, SEND_ACTIONS, type ItemRules, type ItemView } from './item-view';
-import { isStorableText, reasonProblem, UNSTORABLE_TEXT } from '../domain/text';
+import { itemView, type ItemRules, type ItemView } from './item-view';
 
 export interface ApprovalDeskDeps {
   db: Db;
@@ -67,6 +60,14 @@ export interface DecisionRequest {
   by: string;
   reason?: string;
   description?: string;
+}
+
+/** What the checks of an action read, once: the person, the item, and the decisions people made on it. */
+interface Checked extends LoadedItem {
+  actor: Actor;
+  decisions: RecordedDecision[];
+  /** Who sent the current round. */
+  sender: Person | null;
 }
 
 export class ApprovalDesk {
@@ -136,34 +137,41 @@ export class ApprovalDesk {
   }
 
   /**
+   * Everything that would refuse `action` now, checked before a person is asked for more (a modal):
+   * the same checks, in the same order and words, as the action itself. Returns the item as it stands.
+   */
+  async precheck(action: ItemAction, type: ItemType, ref: string, by: string): Promise<ItemView> {
+    const { item, erp, actor } = await this.check(action, type, ref, by);
+    return itemView(this.deps.db, type, ref, this.rules, { loaded: { item, erp }, actor });
+  }
+
+  /**
    * A rejected commitment or change order its creator will not fix: Voided, out of every queue, its
    * history kept, never sent again. The round ended with the rejection, so this is the record alone.
    */
   async void(type: ItemType, ref: string, request: DecisionRequest): Promise<ItemView> {
-    const { actor } = await this.authorize('void', type, ref, request.by);
-    const label = ITEM_TYPE_INFO[type].label;
-    if (!ITEM_TYPE_INFO[type].voidable) throw new NotSupported(`A ${label} cannot be voided.`);
     // Optional here; when given, the same rule as a rejection's.
     const reason = request.reason?.trim() || null;
     const problem = reason ? reasonProblem(reason) : undefined;
     if (problem) throw new InvalidRequest(problem);
+    const { actor } = await this.check('void', type, ref, request.by);
     // The status is read again under the item's row lock, so a re-send racing this void cannot both win.
     let written = false;
-    const voided = await writeTransaction(this.deps.db, async (tx) => {
+    await writeTransaction(this.deps.db, async (tx) => {
       await lockItem(tx, type, ref);
       const erp = await tx.erpRecord.findUniqueOrThrow({ where: { itemType_itemRef: { itemType: type, itemRef: ref } } });
       const from = erp.status;
       const eventKey = `void:${approvalWorkflowId(type, ref)}#${erp.round}`;
       // Run again after a COMMIT whose answer was lost: the void this call wrote is its answer.
       const earlier = written ? await tx.historyEntry.findUnique({ where: { eventKey } }) : null;
-      if (earlier) return { from: earlier.fromStatus as ErpStatus, done: true };
-      if (!canApply(from, 'void')) return { from };
+      if (earlier) return;
+      if (!canApply(from, 'void')) throw wrongState(type, ref, from, 'void', await decisionsOf(tx, erp.id));
       await tx.erpRecord.update({ where: { id: erp.id }, data: { status: 'Voided' } });
       await tx.historyEntry.create({
         data: {
           erpRecordId: erp.id,
           actorId: actor.id,
-          action: ACTION_PAST.void,
+          action: 'void',
           fromStatus: from,
           toStatus: 'Voided',
           reason,
@@ -172,59 +180,36 @@ export class ApprovalDesk {
         },
       });
       written = true;
-      return { from, done: true };
     });
-    if (!voided.done) throw await this.wrongState('void', type, ref, voided.from);
     return this.view(type, ref);
   }
 
   /**
-   * Everything that would refuse `action` now, checked before a person is asked for more (a modal):
-   * the user, the permission, the item's state. Returns the item as it stands.
+   * Every refusal of `action` by `by` now, in the order a person should hear them: who they are, what
+   * the item is, whether the ERP and their permissions allow it, the item's state, what the ERP needs
+   * before a send, separation of duties. Reads the person, the item and its decisions once.
    */
-  async precheck(action: ItemAction, type: ItemType, ref: string, by: string): Promise<ItemView> {
-    const { item, erp, actor } = await this.authorize(action, type, ref, by);
-    const status = erp.status;
-    if (!canApply(status, action)) throw await this.wrongState(action, type, ref, status);
-    const view = await itemView(this.deps.db, type, ref, this.rules, { loaded: { item, erp }, actor });
-    const selfApproval = selfApprovalRefusal(
-      action,
-      actor,
-      view.erp.sentBy,
-      this.rules.allowSelfApproval,
-      `${ITEM_TYPE_INFO[type].label} ${ref}`,
-    );
-    if (selfApproval) throw selfApproval;
-    return view;
-  }
-
-  /** Who sent the item's current round: the actor of its last send or re-send. */
-  private async roundSender(erpRecordId: number): Promise<Person | null> {
-    const sent = await this.deps.db.historyEntry.findFirst({
-      where: { erpRecordId, action: { in: SEND_ACTIONS } },
-      orderBy: [{ at: 'desc' }, { id: 'desc' }],
-      include: { actor: { select: { id: true, name: true } } },
-    });
-    return sent?.actor ?? null;
-  }
-
-  /** The user, the item, and whether this ERP profile and the user's permissions allow `action` on it. */
-  private async authorize(action: ItemAction, type: ItemType, ref: string, by: string): Promise<LoadedItem & { actor: Actor }> {
-    const actor = await this.actor(by);
-    const loaded = await loadItem(this.deps.db, type, ref);
-    assertSupported(this.deps.profile, loaded.item, action);
+  private async check(action: ItemAction, type: ItemType, ref: string, by: string): Promise<Checked> {
+    const { db, profile, settings } = this.deps;
+    const [actor, loaded] = await Promise.all([this.actor(by), loadItem(db, type, ref)]);
+    const notSupported = unsupported(action, loaded.item, profile);
+    if (notSupported) throw notSupported;
     assertPermitted(actor, action, loaded.item);
-    return { ...loaded, actor };
+    const decisions = await decisionsOf(db, loaded.erp.id);
+    const status = loaded.erp.status;
+    if (!canApply(status, action)) throw wrongState(type, ref, status, action, decisions);
+    if (SEND_ACTIONS.includes(action)) assertSendable(profile, loaded.item, settings);
+    const sender = roundSender(decisions);
+    const selfApproval = selfApprovalRefusal(action, actor, sender, this.rules.allowSelfApproval, itemName(type, ref));
+    if (selfApproval) throw selfApproval;
+    return { ...loaded, actor, decisions, sender };
   }
 
   /** Starts a submission round and answers once the send is validated and recorded (or refused). */
   private async open(kind: 'send' | 'resend', type: ItemType, ref: string, by: string): Promise<ItemView> {
-    const { client, taskQueue, profile, settings, exportPolicy } = this.deps;
-    const { actor, item, erp } = await this.authorize(kind, type, ref, by);
+    const { client, taskQueue, exportPolicy } = this.deps;
+    const { actor, item, erp } = await this.check(kind, type, ref, by);
     const from = erp.status;
-    if (!canApply(from, kind)) throw await this.wrongState(kind, type, ref, from);
-    assertSendable(profile, item, settings);
-
     const total = totalCents(item);
     const roundItem: RoundItem = { type, ref, projectRef: item.projectRef, title: item.title, totalCents: total, creator: item.createdBy };
     const input: RoundInput = {
@@ -236,7 +221,6 @@ export class ApprovalDesk {
       exportPolicy,
     };
     const workflowId = approvalWorkflowId(type, ref);
-    const label = ITEM_TYPE_INFO[type].label;
     const start = () =>
       client.workflow.executeUpdateWithStart(submissionUpdate, {
         startWorkflowOperation: new WithStartWorkflowOperation(approvalRound, {
@@ -251,20 +235,19 @@ export class ApprovalDesk {
             { key: ErpItemRefKey, value: ref },
             { key: ErpProjectKey, value: item.projectRef },
           ],
-          staticSummary: `${label} ${ref} · ${item.title}${total === null ? '' : ` · ${formatMoney(total)}`} · by ${item.createdBy.name}`,
+          staticSummary: `${itemName(type, ref)} · ${item.title}${total === null ? '' : ` · ${formatMoney(total)}`} · by ${item.createdBy.name}`,
           staticDetails:
-            `**${label[0]?.toUpperCase()}${label.slice(1)} ${ref}** in project ${item.projectRef}, round ${input.round}, ` +
+            `**${capitalized(itemName(type, ref))}** in project ${item.projectRef}, round ${input.round}, ` +
             `${kind === 'resend' ? 're-sent' : 'sent'} by ${actor.name}. Created by ${item.createdBy.name}.`,
         }),
       });
     // A round already runs under this ID: either another send won the race (refused at once), or the
     // previous round has decided and is still finishing its notices (waited for, briefly).
     const recordedStatus = async () => (await this.deps.db.erpRecord.findUniqueOrThrow({ where: { id: erp.id } })).status;
-    const inReview = () => new AlreadyInReview(`${label} ${ref} is already in review with accounting.`);
     const stillDelivering = (now: ErpStatus) =>
       new AlreadyInReview(
-        `${label} ${ref} is ${statusLabel(now)}, but its previous round is still delivering its notices (a worker may be catching up); ` +
-          'nothing was sent. Try again in a minute.',
+        `${itemName(type, ref)} is ${statusLabel(now)}, but its previous round is still delivering its notices ` +
+          '(a worker may be catching up); nothing was sent. Try again in a minute.',
       );
     const started = async () => {
       try {
@@ -281,11 +264,13 @@ export class ApprovalDesk {
         .query(roundStateQuery)
         .catch(() => undefined);
       const now = await recordedStatus();
-      if (isInReview(now) || (running && running.round > erp.round)) throw inReview();
+      if (isInReview(now)) throw wrongState(type, ref, now, kind);
+      // Another send's round has started and not yet recorded its send.
+      if (running && running.round > erp.round) throw alreadyInReview(type, ref);
       await this.previousRoundFinished(workflowId);
       if (!(await started())) {
         const after = await recordedStatus();
-        throw isInReview(after) ? inReview() : stillDelivering(after);
+        throw isInReview(after) ? wrongState(type, ref, after, kind) : stillDelivering(after);
       }
     }
     return this.view(type, ref);
@@ -325,14 +310,10 @@ export class ApprovalDesk {
   /** Hands a decision to the running round; the round's validator decides who wins a race. */
   private async decide(action: ItemAction, type: ItemType, ref: string, request: DecisionRequest): Promise<ItemView> {
     const { db, client } = this.deps;
-    const { actor, erp } = await this.authorize(action, type, ref, request.by);
+    const { actor, erp, sender } = await this.check(action, type, ref, request.by);
     const by: Person = { id: actor.id, name: actor.name };
     const from = erp.status;
-    if (!isInReview(from)) throw await this.wrongState(action, type, ref, from);
-    const sender = DECISIONS.includes(action) ? await this.roundSender(erp.id) : null;
-    const selfApproval = selfApprovalRefusal(action, actor, sender, this.rules.allowSelfApproval, `${ITEM_TYPE_INFO[type].label} ${ref}`);
-    if (selfApproval) throw selfApproval;
-    // Only reached with ALLOW_SELF_APPROVAL (the refusal above stops it otherwise): the history says so.
+    // Only reached with ALLOW_SELF_APPROVAL (the check refuses it otherwise): the history says so.
     const selfApproved = sender?.id === actor.id ? { selfApproved: true } : {};
 
     const handle = client.workflow.getHandle(approvalWorkflowId(type, ref));
@@ -357,8 +338,8 @@ export class ApprovalDesk {
         await send();
       } catch (err) {
         // The record is written just before the round takes the result in (an export that has just
-        // failed, say): if the record allows the action, let the round catch up, then ask once more.
-        if (!(domainErrorFrom(err) instanceof NotAwaitingDecision) || !canApply(from, action)) throw err;
+        // failed, say): the record allowed the action, so let the round catch up, then ask once more.
+        if (!(domainErrorFrom(err) instanceof NotAwaitingDecision)) throw err;
         if (!(await this.roundCaughtUp(handle, from))) throw err;
         await send();
       }
@@ -367,42 +348,15 @@ export class ApprovalDesk {
       if (refusal) throw refusal;
       // The round closed between our read and the update: answer from the record.
       const now = await db.erpRecord.findUniqueOrThrow({ where: { id: erp.id } });
-      if (!isInReview(now.status)) throw await this.wrongState(action, type, ref, now.status);
+      if (!canApply(now.status, action)) throw wrongState(type, ref, now.status, action, await decisionsOf(db, erp.id));
       if (err instanceof WorkflowNotFoundError || !(await this.roundRunning(handle))) {
         throw new RoundNotRunning(
-          `${ITEM_TYPE_INFO[type].label} ${ref} is ${statusLabel(now.status)}, but its review round is no longer running ` +
+          `${itemName(type, ref)} is ${statusLabel(now.status)}, but its review round is no longer running ` +
             `(it was terminated or failed). An operator can release it: npm run ops -- release ${type} ${ref}`,
         );
       }
       throw err;
     }
     return this.view(type, ref);
-  }
-
-  /** "CO-7 is Synced, so it cannot be accepted. It was accepted by Dana Lee at …; you can …" */
-  private async wrongState(action: ItemAction, type: ItemType, ref: string, status: ErpStatus): Promise<DomainError> {
-    const label = ITEM_TYPE_INFO[type].label;
-    if ((action === 'send' || action === 'resend') && isInReview(status)) {
-      return new AlreadyInReview(`${label} ${ref} is already in review with accounting (${statusLabel(status)}).`);
-    }
-    const record = await this.deps.db.erpRecord.findUnique({ where: { itemType_itemRef: { itemType: type, itemRef: ref } } });
-    // The decision that settled it; a send only where nobody has decided since.
-    const latest = (where: Prisma.HistoryEntryWhereInput) =>
-      record
-        ? this.deps.db.historyEntry.findFirst({
-            where: { erpRecordId: record.id, actorId: { not: null }, ...where },
-            orderBy: [{ at: 'desc' }, { id: 'desc' }],
-            include: { actor: true },
-          })
-        : null;
-    const last = (await latest({ action: { notIn: SEND_ACTIONS } })) ?? (await latest({}));
-    const lastWords = last?.actor ? ` It was ${last.action} by ${last.actor.name} at ${last.at.toISOString()}.` : '';
-    const options = ITEM_ACTIONS.filter((option) => canApply(status, option));
-    const hint = options.length > 0 ? ` What can be done now: ${options.join(', ')}.` : '';
-    return new NotAwaitingDecision(
-      `${label} ${ref} is ${statusLabel(status)}, so it cannot be ${ACTION_PAST[action]}.${lastWords}${hint}`,
-      status,
-      last?.actor ? { action: last.action, by: last.actor.name, at: last.at.toISOString() } : undefined,
-    );
   }
 }

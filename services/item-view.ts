@@ -5,12 +5,12 @@
 import type { Db } from '../store/prisma';
 import { loadItem, type LoadedItem } from '../store/items';
 import { latestSnapshot } from '../store/snapshots';
-import { availability } from '../domain/actions';
 import type { ErpProfile, ErpSettings } from '../domain/erp-profiles';
 import { ITEM_TYPE_INFO, approvalWorkflowId, type ItemType } from '../domain/item-types';
 import { formatCents, totalCents, type Person } from '../domain/items';
 import type { Actor } from '../domain/permissions';
-import { ACTION_PAST, isLocked, statusLabel } from '../domain/statuses';
+import { ACTION_PAST, isLocked, isTransition, statusLabel } from '../domain/statuses';
+import { availability, roundSender } from '../domain/actions';
 
 /** The company's rules an item is judged by. */
 export interface ItemRules {
@@ -25,9 +25,6 @@ export interface ItemViewOptions {
   /** One person's view: actions also checked against their permissions (`?as=userId`). */
   actor?: Actor;
 }
-
-/** History actions that open a round: their actor is the round's sender. */
-export const SEND_ACTIONS = [ACTION_PAST.send, ACTION_PAST.resend];
 
 export async function itemView(db: Db, type: ItemType, ref: string, rules: ItemRules, options: ItemViewOptions = {}) {
   const { item, erp } = options.loaded ?? (await loadItem(db, type, ref));
@@ -45,7 +42,9 @@ export async function itemView(db: Db, type: ItemType, ref: string, rules: ItemR
   ]);
   const status = erp.status;
   const total = totalCents(item);
-  const sentBy: Person | null = [...history].reverse().find((entry) => SEND_ACTIONS.includes(entry.action))?.actor ?? null;
+  const sentBy: Person | null = roundSender(
+    history.flatMap((entry) => (isTransition(entry.action) ? [{ action: entry.action, by: entry.actor, at: entry.at.toISOString() }] : [])),
+  );
   const actions = availability({ item, status, ...rules, actor: options.actor, sentBy });
   return {
     type,
@@ -82,7 +81,10 @@ export async function itemView(db: Db, type: ItemType, ref: string, rules: ItemR
     history: history.map((entry) => ({
       at: entry.at.toISOString(),
       by: entry.actor,
-      action: entry.action,
+      /** The move in words ("accepted", "re-sent"), and by its code (`accept`, `resend`). */
+      action: isTransition(entry.action) ? ACTION_PAST[entry.action] : entry.action,
+      /** Null only for an entry an earlier release wrote in words this one does not know. */
+      transition: isTransition(entry.action) ? entry.action : null,
       from: entry.fromStatus,
       to: entry.toStatus,
       reason: entry.reason,

@@ -6,7 +6,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { InvalidRequest, NotAwaitingDecision } from '../domain/errors';
 import { ITEM_TYPE_INFO, approvalWorkflowId, type ItemType } from '../domain/item-types';
-import { isInReview, statusLabel, type ErpStatus } from '../domain/statuses';
+import { canApply, statusLabel, type ErpStatus } from '../domain/statuses';
 import { lockItem, writeTransaction, type Db } from '../store/prisma';
 
 export async function roundStatus(client: Client, type: ItemType, ref: string): Promise<string> {
@@ -33,7 +33,7 @@ export async function releaseItem(db: Db, client: Client, type: ItemType, ref: s
     const earlier = written ? await tx.historyEntry.findUnique({ where: { eventKey } }) : null;
     if (earlier) return { from: earlier.fromStatus as ErpStatus, to: 'Retrieved' as const, round: erp.round };
     const from = erp.status;
-    if (!isInReview(from)) throw new NotAwaitingDecision(`${label} is ${statusLabel(from)}: there is nothing to release.`, from);
+    if (!canApply(from, 'release')) throw new NotAwaitingDecision(`${label} is ${statusLabel(from)}: there is nothing to release.`, from);
     if (from === 'Exporting' && !options.force) {
       throw new InvalidRequest(
         `${label} was Exporting when its round stopped: the ERP may already have it (idempotency key erp:${type}:${ref}#${erp.round}). ` +
@@ -44,7 +44,7 @@ export async function releaseItem(db: Db, client: Client, type: ItemType, ref: s
     await tx.historyEntry.create({
       data: {
         erpRecordId: erp.id,
-        action: 'released by an operator',
+        action: 'release',
         fromStatus: from,
         toStatus: 'Retrieved',
         reason: options.reason,

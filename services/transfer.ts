@@ -10,6 +10,7 @@ import readline from 'node:readline';
 import { type Client, types } from 'pg';
 import initSqlJs, { type Database as SqlJsDatabase } from 'sql.js';
 import { InvalidRequest } from '../domain/errors';
+import { ACTION_PAST, TRANSITIONS } from '../domain/statuses';
 import { withClient, quoteIdent } from '../platform/database';
 import { appliedMigrations, committedMigrations, migrationsOn } from '../platform/migrations';
 
@@ -149,6 +150,14 @@ export interface RowSource {
   rows(table: TableName): AsyncIterable<Row>;
 }
 
+/** Earlier releases wrote the history's moves in words ("accepted"); the store keeps their codes (`accept`). */
+const CODE_OF_WORDS = new Map(TRANSITIONS.map((code) => [ACTION_PAST[code], code]));
+
+function withActionCode(row: Row): Row {
+  const code = typeof row.action === 'string' ? CODE_OF_WORDS.get(row.action) : undefined;
+  return code ? { ...row, action: code } : row;
+}
+
 /** A scalar as text; anything else as its JSON. */
 function scalarText(value: unknown): string {
   if (typeof value === 'string') return value;
@@ -225,7 +234,7 @@ async function loadInto(client: Client, source: RowSource): Promise<TableCounts>
         batch = [];
       };
       for await (const row of source.rows(table)) {
-        batch.push(row);
+        batch.push(table === 'HistoryEntry' ? withActionCode(row) : row);
         if (batch.length >= 200) await flush();
       }
       await flush();

@@ -1,5 +1,7 @@
 import { assertSendable, sage300cre } from '../domain/erp-profiles';
-import { availability } from '../domain/actions';
+import { actionsAllowed, availability, decisionInFlight, wrongState } from '../domain/actions';
+import * as errors from '../domain/errors';
+import { domainErrorFrom, REBUILT_ERRORS, toApplicationFailure } from '../workflows/failures';
 import {
   calendarDate,
   costCodeProblem,
@@ -11,10 +13,10 @@ import {
 } from '../domain/items';
 import { assertPermitted, isAccountingApprover, missingPermissions, projectScope, type Actor } from '../domain/permissions';
 import { canonicalJson, reviewChanges, reviewFacts } from '../domain/review';
-import { actionsAvailable, canApply, ERP_STATUSES, isLocked, nextStatus, ITEM_ACTIONS } from '../domain/statuses';
+import { canApply, ERP_STATUSES, isLocked, nextStatus, ITEM_ACTIONS } from '../domain/statuses';
 import { ConfigError, loadConfig } from '../platform/config';
 import { isDatabaseUnavailable } from '../store/prisma';
-import { UnknownReference } from '../domain/errors';
+import { AlreadyInReview, DomainError, NotAwaitingDecision, PermissionDenied, RoundNotRunning, UnknownReference } from '../domain/errors';
 import { ApplicationFailure } from '@temporalio/common';
 
 const settings = { erpIdFromChangeOrderNumber: true };
@@ -72,7 +74,10 @@ describe('the ERP status machine', () => {
     );
     expect(nextStatus('Exporting', 'exported')).toBe('Synced');
     expect(nextStatus('Exporting', 'export-failed')).toBe('FailedToExport');
-    expect(actionsAvailable('Synced')).toEqual([]);
+    expect(actionsAllowed('cco', 'Synced')).toEqual([]);
+    expect(actionsAllowed('cco', 'Rejected')).toEqual(['resend', 'void']);
+    // A project is never voided, so a rejected one offers only the re-send.
+    expect(actionsAllowed('project', 'Rejected')).toEqual(['resend']);
   });
 
   test('locks while with accounting or in the ERP, unlocks on reject and retrieve', () => {
@@ -481,5 +486,68 @@ describe('what counts as the database being unavailable', () => {
     );
     expect(isDatabaseUnavailable(new TypeError('Cannot read properties of undefined'))).toBe(false);
     expect(isDatabaseUnavailable(Object.assign(new Error('Unique constraint failed'), { code: 'P2002' }))).toBe(false);
+  });
+});
+
+describe('one refusal per rule, whichever path refuses', () => {
+  const dana = { id: 'u-dana', name: 'Dana Lee' };
+  const pat = { id: 'u-pat', name: 'Pat Morgan' };
+
+  test('an action its status does not allow names who settled it and what can be done instead', () => {
+    const history = [
+      { action: 'send' as const, by: pat, at: '2026-11-02T09:00:00.000Z' },
+      { action: 'accept' as const, by: dana, at: '2026-11-02T10:00:00.000Z' },
+      { action: 'exported' as const, by: null, at: '2026-11-02T10:00:05.000Z' },
+    ];
+    const refusal = wrongState('cco', 'CO-7', 'Synced', 'reject', history);
+    expect(refusal).toBeInstanceOf(NotAwaitingDecision);
+    expect(refusal.message).toBe(
+      'commitment change order CO-7 is Synced, so it cannot be rejected. It was accepted by Dana Lee at 2026-11-02T10:00:00.000Z.',
+    );
+    expect(refusal.details()).toEqual({
+      status: 'Synced',
+      decision: { action: 'accepted', by: 'Dana Lee', at: '2026-11-02T10:00:00.000Z' },
+    });
+    // Nobody has decided since the send: the send is quoted, and the actions that apply are listed.
+    const rejected = wrongState('commitment', 'SC-1', 'Rejected', 'accept', [history[0]!]);
+    expect(rejected.message).toBe(
+      'commitment SC-1 is Rejected, so it cannot be accepted. It was sent by Pat Morgan at 2026-11-02T09:00:00.000Z. What can be done now: resend, void.',
+    );
+    expect(wrongState('project', 'P-1', 'Rejected', 'accept').message).toBe(
+      'project P-1 is Rejected, so it cannot be accepted. What can be done now: resend.',
+    );
+  });
+
+  test('a send of an item already with accounting is AlreadyInReview, not a state refusal', () => {
+    const refusal = wrongState('cco', 'CO-7', 'FailedToExport', 'resend');
+    expect(refusal).toBeInstanceOf(AlreadyInReview);
+    expect(refusal.message).toBe('commitment change order CO-7 is already in review with accounting (Failed to Export).');
+  });
+
+  test('a decision racing another names the one in flight', () => {
+    const refusal = decisionInFlight('cco', 'CO-7', 'ReadyToExport', { action: 'reject', by: dana, at: '2026-11-02T10:00:00.000Z' });
+    expect(refusal.message).toBe('commitment change order CO-7 is already being rejected by Dana Lee (since 2026-11-02T10:00:00.000Z).');
+    expect(refusal.details()).toMatchObject({ decision: { action: 'rejected', by: 'Dana Lee' } });
+  });
+
+  test('every domain error crosses Temporal and comes back as itself, with its facts', () => {
+    const concrete = Object.values(errors)
+      .filter((value) => typeof value === 'function' && value.prototype instanceof DomainError)
+      .map((cls) => cls.name);
+    expect(concrete.length).toBeGreaterThan(10);
+    expect([...REBUILT_ERRORS].sort()).toEqual(concrete.sort());
+
+    const samples: DomainError[] = [
+      wrongState('cco', 'CO-7', 'Synced', 'reject', [{ action: 'accept', by: dana, at: '2026-11-02T10:00:00.000Z' }]),
+      new PermissionDenied('Eli cannot accept it.', ["the 'Can Push to Accounting' privilege"]),
+      new UnknownReference('There is no project "P-9".', 'project'),
+      new RoundNotRunning('Its round is not running.'),
+    ];
+    for (const sample of samples) {
+      const back = domainErrorFrom(new Error('Update failed', { cause: toApplicationFailure(sample) }));
+      expect(back).toBeInstanceOf(sample.constructor);
+      expect(back?.message).toBe(sample.message);
+      expect(back?.details()).toEqual(sample.details());
+    }
   });
 });

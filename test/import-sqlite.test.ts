@@ -39,7 +39,7 @@ async function sqliteRelease(file: string): Promise<void> {
     `INSERT INTO "SovLine" ("id", "commitmentRef", "lineNo", "description", "costCode", "category", "amountCents") VALUES (7, 'SC-1', 1, 'Footings', '01-100', 'labor', 9007199254740)`,
   );
   db.run(
-    `INSERT INTO "HistoryEntry" ("id", "erpRecordId", "at", "actorId", "action", "fromStatus", "toStatus", "selfApproved", "eventKey") VALUES (1, 2, '2026-11-21 09:15:00', 'pm', 'sent to ERP', 'NotSent', 'ReadyToExport', 0, 'send:commitment:SC-1#1')`,
+    `INSERT INTO "HistoryEntry" ("id", "erpRecordId", "at", "actorId", "action", "fromStatus", "toStatus", "selfApproved", "eventKey") VALUES (1, 2, '2026-11-21 09:15:00', 'pm', 'sent', 'NotSent', 'ReadyToExport', 0, 'send:commitment:SC-1#1')`,
   );
   db.run(
     `INSERT INTO "ReviewedSnapshot" ("id", "erpRecordId", "round", "hash", "payload", "review", "sentById", "at") VALUES (1, 2, 1, 'abc', '{"a":1}', '{"title":"Concrete","lines":[{"lineNo":1}]}', 'pm', ?)`,
@@ -72,6 +72,8 @@ test('an earlier release’s SQLite file moves over whole, with its types, into 
     expect(await db.sovLine.findUniqueOrThrow({ where: { id: 7 } })).toMatchObject({ amountCents: 9007199254740n });
     expect(await db.historyEntry.findUniqueOrThrow({ where: { id: 1 } })).toMatchObject({
       at: new Date('2026-11-21T09:15:00Z'),
+      // Earlier releases wrote the move in words; it is kept by its code.
+      action: 'send',
       selfApproved: false,
     });
     expect(await db.reviewedSnapshot.findUniqueOrThrow({ where: { id: 1 } })).toMatchObject({

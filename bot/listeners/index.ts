@@ -1,6 +1,7 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { BotDeps } from '../deps';
-import { ACTIONS, LINK_ACTION } from '../views/item-blocks';
+import { LINK_ACTION } from '../views/item-blocks';
+import { ACTIONS } from '../views/buttons';
 import { MODALS } from '../views/modals';
 import { decisionClicked } from './actions/decision-clicked';
 import { erpCommand } from './commands/erp';

@@ -6,18 +6,13 @@ import type { ActionsBlock, KnownBlock } from '@slack/types';
 import { ITEM_TYPE_INFO } from '../../domain/item-types';
 import { formatMoney } from '../../domain/items';
 import { reviewFacts, type ReviewFacts } from '../../domain/review';
-import { statusLabel, type ItemAction } from '../../domain/statuses';
+import { DECISIONS, SEND_ACTIONS, statusLabel, type Transition } from '../../domain/statuses';
 import type { ItemView } from '../../services/item-view';
 import { joinMd, md, type Mrkdwn, slackDate, truncate } from '../text';
-import { button, context, fields, header, messageBlocks, messageText, section } from './blocks';
+import { context, fields, header, messageBlocks, messageText, section } from './blocks';
+import { actionButtons } from './buttons';
 
-export const ACTIONS = {
-  accept: 'erp_accept',
-  reject: 'erp_reject',
-  retryExport: 'erp_retry_export',
-  resend: 'erp_resend',
-  void: 'erp_void',
-} as const;
+export { ACTIONS } from './buttons';
 
 /** A link button ("View Online"): Slack still sends a click, which the bot acknowledges and ignores. */
 export const LINK_ACTION = 'erp_view_online';
@@ -50,8 +45,9 @@ function lineSummary(facts: ReviewFacts): Mrkdwn | null {
   return shown.length > 0 ? joinMd(shown, '\n') : md`_No lines_`;
 }
 
-function lastBy(view: ItemView, actions: string[]) {
-  return [...view.history].reverse().find((entry) => actions.includes(entry.action));
+/** The latest history entry that is one of `moves`. */
+function lastBy(view: ItemView, moves: readonly Transition[]) {
+  return [...view.history].reverse().find((entry) => entry.transition !== null && moves.includes(entry.transition));
 }
 
 /**
@@ -102,23 +98,14 @@ function changesBlock(view: ItemView): KnownBlock | null {
 
 /** Where the item stands, who decided, and the buttons that apply now. */
 export function statusBlocks(view: ItemView): KnownBlock[] {
-  const key = itemKey(view);
   const blocks: KnownBlock[] = [];
   const note = (text: Mrkdwn) => blocks.push(section(text));
-  const sent = lastBy(view, ['sent', 're-sent']);
-  const decided = lastBy(view, ['accepted', 'rejected', 'retrieved']);
+  const sent = lastBy(view, SEND_ACTIONS);
+  const decided = lastBy(view, ['accept', 'reject', 'retrieve']);
   const by = (entry: ItemView['history'][number] | undefined) =>
     entry ? md`${entry.by?.name ?? 'someone'} on ${slackDate(entry.at)}` : md``;
 
-  // Buttons only for what the item's state allows now.
-  const offered = (...buttons: [string, ItemAction, string, ('primary' | 'danger')?][]) => {
-    const elements = buttons
-      .filter(([, action]) => view.erp.availableActions.includes(action))
-      .map(([text, , id, style]) => button(text, id, key, { style }));
-    if (elements.length > 0) blocks.push({ type: 'actions', elements });
-  };
-
-  if (sent?.action === 're-sent') {
+  if (sent?.transition === 'resend') {
     note(md`:repeat: *Re-sent* by ${by(sent)}.${sent.reason ? md`\n*Previous rejection:* ${sent.reason}` : ''}`);
     const changes = changesBlock(view);
     if (changes) blocks.push(changes);
@@ -127,7 +114,6 @@ export function statusBlocks(view: ItemView): KnownBlock[] {
   switch (view.erp.status) {
     case 'ReadyToExport':
       note(md`*Ready to Export* — waiting for an accounting approver.`);
-      offered(['Accept', 'accept', ACTIONS.accept, 'primary'], ['Reject', 'reject', ACTIONS.reject, 'danger']);
       break;
     case 'Exporting':
       note(
@@ -140,7 +126,7 @@ export function statusBlocks(view: ItemView): KnownBlock[] {
       const earlier =
         exported?.snapshotHash && view.erp.reviewed && exported.snapshotHash !== view.erp.reviewed.hash ? md`\n${exported.message}` : '';
       note(
-        md`:white_check_mark: *Synced* — ERP id \`${view.erp.erpId}\`. Accepted by ${by(lastBy(view, ['accepted', 'sent for another export attempt']))}.${earlier}`,
+        md`:white_check_mark: *Synced* — ERP id \`${view.erp.erpId}\`. Accepted by ${by(lastBy(view, ['accept', 'retry-export']))}.${earlier}`,
       );
       break;
     }
@@ -148,13 +134,12 @@ export function statusBlocks(view: ItemView): KnownBlock[] {
       note(
         md`:warning: *Failed to Export* — the ERP said: ${truncate(view.erp.exportError ?? '', 1500)}\nAccepted by ${by(decided)}. Retry once it is fixed in the ERP, or reject it back to the creator.`,
       );
-      offered(['Retry export', 'retry-export', ACTIONS.retryExport, 'primary'], ['Reject', 'reject', ACTIONS.reject, 'danger']);
       break;
     case 'Rejected':
       note(md`:x: *Rejected* by ${by(decided)}: ${decided?.reason ?? view.erp.lastRejectionReason}`);
       break;
     case 'Voided':
-      note(md`:wastebasket: *Voided* by ${by(lastBy(view, ['voided']))}: it will not be sent again.`);
+      note(md`:wastebasket: *Voided* by ${by(lastBy(view, ['void']))}: it will not be sent again.`);
       break;
     case 'Retrieved':
       note(md`:leftwards_arrow_with_hook: *Retrieved* by ${by(decided)} for changes.`);
@@ -163,6 +148,8 @@ export function statusBlocks(view: ItemView): KnownBlock[] {
       note(md`*Not Sent*.`);
       break;
   }
+  // The approvers' decisions the item allows now (none once it is decided).
+  blocks.push(...actionsBlock(actionButtons(view, view.erp.availableActions, DECISIONS)));
   return blocks;
 }
 
@@ -181,7 +168,7 @@ export function reviewMessage(view: ItemView): SlackMessage {
 
 /** An earlier round's request once the item is re-sent: no buttons, and a pointer to the new request. */
 export function supersededMessage(view: ItemView, round: number, previousRejection: string | null): SlackMessage {
-  const resent = lastBy(view, ['re-sent']);
+  const resent = lastBy(view, ['resend']);
   return {
     text: messageText(md`${title(view)} was re-sent for review (round ${round})`),
     blocks: messageBlocks([
@@ -197,7 +184,7 @@ export function supersededMessage(view: ItemView, round: number, previousRejecti
 
 /** The direct message after a rejection, to the creator and to whoever sent it, with a way to re-send or void. */
 export function rejectionNotice(view: ItemView, companyName: string): SlackMessage {
-  const rejected = lastBy(view, ['rejected']);
+  const rejected = lastBy(view, ['reject']);
   // The subject line accountants know from the ERP Integrations e-mails.
   const heading = `${companyName}: ERP ${view.type === 'project' ? 'Project' : 'Commitment'} Rejection Notification`;
   return {
@@ -212,28 +199,19 @@ export function rejectionNotice(view: ItemView, companyName: string): SlackMessa
           ? md`Fix what the approver asked for in the source system, then re-send it for acceptance — or void it if it will not go to the ERP.`
           : md`Fix what the approver asked for in the source system, then re-send it for acceptance.`,
       ),
-      { type: 'actions', elements: rejectionButtons(view) },
+      ...actionsBlock(rejectionButtons(view)),
     ],
   };
 }
 
+/** An actions block, or nothing where there is no button to show (Slack refuses an empty one). */
+function actionsBlock(elements: ActionsBlock['elements']): ActionsBlock[] {
+  return elements.length > 0 ? [{ type: 'actions', elements }] : [];
+}
+
+/** What the creator can do with a rejected item (re-send it, or void it where its type allows), and a link to it. */
 function rejectionButtons(view: ItemView): ActionsBlock['elements'] {
-  const key = itemKey(view);
-  const elements: ActionsBlock['elements'] = [button('Re-send to ERP', ACTIONS.resend, key, { style: 'primary' })];
-  if (ITEM_TYPE_INFO[view.type].voidable) {
-    elements.push(
-      button('Void', ACTIONS.void, key, {
-        style: 'danger',
-        confirm: {
-          title: { type: 'plain_text', text: truncate(`Void ${view.ref}?`, 100) },
-          text: { type: 'plain_text', text: 'It leaves every queue and can never be sent to the ERP again. Its history is kept.' },
-          confirm: { type: 'plain_text', text: 'Void it' },
-          deny: { type: 'plain_text', text: 'Keep it' },
-          style: 'danger',
-        },
-      }),
-    );
-  }
+  const elements = actionButtons(view, view.erp.availableActions, ['resend', 'void']);
   if (view.url) elements.push({ type: 'button', text: { type: 'plain_text', text: 'View Online' }, action_id: LINK_ACTION, url: view.url });
   return elements;
 }

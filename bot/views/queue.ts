@@ -2,8 +2,10 @@
 import type { KnownBlock, View } from '@slack/types';
 import { ITEM_TYPE_INFO, type ItemType } from '../../domain/item-types';
 import { md, truncate } from '../text';
-import { button, context, header, LIMITS, messageBlocks, messageText, section } from './blocks';
-import { ACTIONS } from './item-blocks';
+import { context, header, LIMITS, messageBlocks, messageText, section } from './blocks';
+import { actionsAllowed } from '../../domain/actions';
+import { DECISIONS, type ErpStatus, type ItemAction } from '../../domain/statuses';
+import { actionButtons } from './buttons';
 
 export interface QueueEntry {
   type: ItemType;
@@ -30,16 +32,15 @@ export interface Queue {
 /** Slack allows 50 blocks in a message and 100 in App Home; each item takes two. */
 export const PER_LIST = { message: 7, summary: 10, home: 15 } as const;
 
-interface QueueButton {
-  text: string;
-  action: string;
-  style?: 'primary' | 'danger';
-}
-
+/**
+ * One list: each entry with the buttons its status allows among `wanted` (an approver's decisions, a
+ * creator's re-send). Every entry of a list has the list's status.
+ */
 function list(
   heading: string,
   { total, items: entries }: QueueList,
-  buttons: (entry: QueueEntry) => QueueButton[],
+  status: ErpStatus,
+  wanted: readonly ItemAction[],
   shown: number,
 ): KnownBlock[] {
   const blocks: KnownBlock[] = [header(`${heading} (${total})`)];
@@ -52,13 +53,9 @@ function list(
     const snapshot = entry.snapshotHash ? md` · reviewed snapshot \`${entry.snapshotHash.slice(0, 12)}\`` : '';
     const label = md`${ITEM_TYPE_INFO[entry.type].label} *${entry.ref}* · ${truncate(entry.title ?? '', 80)}${amount} · project ${entry.projectRef}${snapshot}`;
     blocks.push(section(entry.detail ? md`${label}\n_${truncate(entry.detail, 200)}_` : label));
-    blocks.push({
-      type: 'actions',
-      // Action ids stay unique within a message (and within Slack's 255 characters): the item key goes in the value.
-      elements: buttons(entry).map((b) =>
-        button(b.text, `${b.action}:${entry.type}:${entry.ref}`.slice(0, 255), `${entry.type}:${entry.ref}`, { style: b.style }),
-      ),
-    });
+    // Action ids stay unique within a message (and within Slack's 255 characters): the item key goes in the value.
+    const elements = actionButtons(entry, actionsAllowed(entry.type, status), wanted, `:${entry.type}:${entry.ref}`);
+    if (elements.length > 0) blocks.push({ type: 'actions', elements });
   }
   if (total > Math.min(shown, entries.length)) {
     blocks.push(context(md`…and ${total - Math.min(shown, entries.length)} more. Use \`/erp status <ref>\` for any of them.`));
@@ -70,35 +67,12 @@ export function queueBlocks(queue: Queue, shown: number = PER_LIST.message): Kno
   const blocks: KnownBlock[] = [];
   if (queue.approver) {
     blocks.push(
-      ...list(
-        'Ready to Export',
-        queue.readyToExport,
-        () => [
-          { text: 'Accept', action: ACTIONS.accept, style: 'primary' },
-          { text: 'Reject', action: ACTIONS.reject, style: 'danger' },
-        ],
-        shown,
-      ),
-      ...list(
-        'Failed to Export',
-        queue.failedToExport,
-        () => [
-          { text: 'Retry export', action: ACTIONS.retryExport, style: 'primary' },
-          { text: 'Reject', action: ACTIONS.reject, style: 'danger' },
-        ],
-        shown,
-      ),
+      ...list('Ready to Export', queue.readyToExport, 'ReadyToExport', DECISIONS, shown),
+      ...list('Failed to Export', queue.failedToExport, 'FailedToExport', DECISIONS, shown),
     );
   }
   if (!queue.approver || queue.rejected.total > 0) {
-    blocks.push(
-      ...list(
-        'Rejected, waiting for your re-send',
-        queue.rejected,
-        () => [{ text: 'Re-send to ERP', action: ACTIONS.resend, style: 'primary' }],
-        shown,
-      ),
-    );
+    blocks.push(...list('Rejected, waiting for your re-send', queue.rejected, 'Rejected', ['resend'], shown));
   }
   return blocks;
 }

@@ -1,7 +1,7 @@
-import { NotSupported, ParentNotSynced, RequirementsNotMet } from '../errors';
+import { ParentNotSynced, RequirementsNotMet } from '../errors';
 import { ITEM_TYPE_INFO } from '../item-types';
 import type { Item } from '../items';
-import { statusLabel, type ItemAction } from '../statuses';
+import { statusLabel } from '../statuses';
 import type { ErpProfile, ErpSettings } from './profile';
 import { sage300cre } from './sage300cre';
 
@@ -14,12 +14,6 @@ export function erpProfile(id: string): ErpProfile {
   const profile = ERP_PROFILES[id];
   if (!profile) throw new Error(`Unknown ERP profile "${id}" (known: ${Object.keys(ERP_PROFILES).join(', ')})`);
   return profile;
-}
-
-export function assertSupported(profile: ErpProfile, item: { type: Item['type'] }, action: ItemAction): void {
-  if (!profile.supports[item.type]?.includes(action)) {
-    throw new NotSupported(`${profile.name} does not support "${action}" for a ${ITEM_TYPE_INFO[item.type].label}.`);
-  }
 }
 
 /** The refusal when the ERP does not have the item's parent yet, or null. */

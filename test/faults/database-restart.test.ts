@@ -8,7 +8,7 @@ import path from 'node:path';
 import { createDatabase } from '../../platform/database';
 import { EmbeddedPostgres } from '../../platform/embedded-postgres';
 import { applyMigrations } from '../../platform/migrations';
-import { domainErrorFrom } from '../../platform/failures';
+import { domainErrorFrom } from '../../workflows/failures';
 import { isDatabaseUnavailable } from '../../store/prisma';
 import { APPROVER } from '../support/fixtures';
 import { companyWithSyncedCommitment, expectEachSyncedOnce, sentChangeOrders } from '../support/flows';

@@ -9,7 +9,8 @@ import type { BotDeps } from '../../deps';
 import { afterAck } from '../../after-ack';
 import { refusalText, tell } from '../../replies';
 import { md } from '../../text';
-import { ACTIONS, parseItemKey } from '../../views/item-blocks';
+import { parseItemKey } from '../../views/item-blocks';
+import { buttonAction } from '../../views/buttons';
 import { acceptModal, rejectModal } from '../../views/modals';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
@@ -28,24 +29,23 @@ export function decisionClicked(deps: BotDeps) {
       try {
         const { type, ref } = target(action.value);
         const userId = await deps.directory.userIdFor(body.user.id);
-        const actionId = action.action_id.split(':')[0];
-        switch (actionId) {
-          case ACTIONS.accept: {
+        switch (buttonAction(action.action_id)) {
+          case 'accept': {
             const view = await deps.desk.precheck('accept', type, ref, userId);
             await client.views.open({ trigger_id: body.trigger_id, view: acceptModal(view, { type, ref, channel }) });
             return;
           }
-          case ACTIONS.reject: {
+          case 'reject': {
             const view = await deps.desk.precheck('reject', type, ref, userId);
             await client.views.open({ trigger_id: body.trigger_id, view: rejectModal(view, { type, ref, channel }) });
             return;
           }
-          case ACTIONS.retryExport: {
+          case 'retry-export': {
             await deps.desk.retryExport(type, ref, { by: userId });
             await tell(client, body.user.id, channel, md`:repeat: Export of ${ref} retried. The review message shows the result.`);
             return;
           }
-          case ACTIONS.void: {
+          case 'void': {
             const view = await deps.desk.void(type, ref, { by: userId });
             await tell(
               client,
@@ -55,7 +55,7 @@ export function decisionClicked(deps: BotDeps) {
             );
             return;
           }
-          case ACTIONS.resend: {
+          case 'resend': {
             const view = await deps.desk.resend(type, ref, userId);
             await tell(
               client,

@@ -1,12 +1,14 @@
 /**
  * Domain refusals cross Temporal as ApplicationFailures (type = the error's class name, details = its
- * facts) and come back as the same typed errors. Both directions live here.
+ * facts) and come back as the same typed errors. Both directions live here, and nowhere else: the
+ * round, its activities and the client-side desk all use these. Safe in the workflow bundle.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
 import {
   AlreadyInReview,
+  AlreadyTaken,
   type DomainError,
+  InvalidItem,
   InvalidRequest,
   ItemLocked,
   NotAwaitingDecision,
@@ -17,6 +19,7 @@ import {
   RoundNotRunning,
   SeparationOfDuties,
   UnknownItem,
+  UnknownReference,
   UnknownUser,
   type Decision,
   type Violation,
@@ -42,7 +45,13 @@ const rebuild: Record<string, (message: string, facts: Facts) => DomainError> = 
   RoundNotRunning: (m) => new RoundNotRunning(m),
   NotSupported: (m) => new NotSupported(m),
   InvalidRequest: (m) => new InvalidRequest(m),
+  UnknownReference: (m, f) => new UnknownReference(m, String(f.field)),
+  AlreadyTaken: (m, f) => new AlreadyTaken(m, String(f.field)),
+  InvalidItem: (m, f) => new InvalidItem(m, String(f.field)),
 };
+
+/** The domain errors that come back typed from Temporal: every one (a test holds this to domain/errors). */
+export const REBUILT_ERRORS: readonly string[] = Object.keys(rebuild);
 
 /** The domain error inside a failed Update or workflow, if it carries one. */
 export function domainErrorFrom(err: unknown): DomainError | undefined {
@@ -52,7 +61,8 @@ export function domainErrorFrom(err: unknown): DomainError | undefined {
       const facts = (cause.details?.[0] ?? {}) as Facts;
       return rebuild[cause.type]!(cause.message, facts ?? {});
     }
-    cause = cause instanceof WorkflowUpdateFailedError || cause instanceof Error ? (cause as Error).cause : undefined;
+    // A failed Update, an activity or a child: the refusal is somewhere down the chain of causes.
+    cause = cause instanceof Error ? cause.cause : undefined;
   }
   return undefined;
 }

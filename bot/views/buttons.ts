@@ -1,0 +1,78 @@
+/**
+ * The Slack buttons for the item actions, derived from what the item allows now: a message never
+ * offers a button whose click would be refused by the item's state or the ERP profile.
+ */
+import type { ActionsBlock, Button } from '@slack/types';
+import { ITEM_ACTIONS, type ItemAction } from '../../domain/statuses';
+import { truncate } from '../text';
+import { button } from './blocks';
+
+interface ButtonSpec {
+  actionId: string;
+  text: string;
+  style: 'primary' | 'danger';
+  /** A confirmation Slack shows before the click is sent, for what cannot be undone. */
+  confirm?: (ref: string) => NonNullable<Button['confirm']>;
+}
+
+/** The actions a Slack button takes, in the order a message shows them. Retrieving is done from the source system. */
+export const BUTTONS = {
+  accept: { actionId: 'erp_accept', text: 'Accept', style: 'primary' },
+  'retry-export': { actionId: 'erp_retry_export', text: 'Retry export', style: 'primary' },
+  resend: { actionId: 'erp_resend', text: 'Re-send to ERP', style: 'primary' },
+  reject: { actionId: 'erp_reject', text: 'Reject', style: 'danger' },
+  void: {
+    actionId: 'erp_void',
+    text: 'Void',
+    style: 'danger',
+    confirm: (ref) => ({
+      title: { type: 'plain_text', text: truncate(`Void ${ref}?`, 100) },
+      text: { type: 'plain_text', text: 'It leaves every queue and can never be sent to the ERP again. Its history is kept.' },
+      confirm: { type: 'plain_text', text: 'Void it' },
+      deny: { type: 'plain_text', text: 'Keep it' },
+      style: 'danger',
+    }),
+  },
+} as const satisfies Partial<Record<ItemAction, ButtonSpec>>;
+
+type ButtonAction = keyof typeof BUTTONS;
+
+/** Action ids by name, for listeners and tests. */
+export const ACTIONS = {
+  accept: BUTTONS.accept.actionId,
+  reject: BUTTONS.reject.actionId,
+  retryExport: BUTTONS['retry-export'].actionId,
+  resend: BUTTONS.resend.actionId,
+  void: BUTTONS.void.actionId,
+} as const;
+
+/** The item action behind a clicked button's id (queue buttons append `:type:ref`), or undefined. */
+export function buttonAction(actionId: string): ButtonAction | undefined {
+  const id = actionId.split(':')[0];
+  return (Object.keys(BUTTONS) as ButtonAction[]).find((action) => BUTTONS[action].actionId === id);
+}
+
+/**
+ * Buttons for those of `wanted` that the item allows now (`available`), in the order of BUTTONS.
+ * `idSuffix` keeps ids unique where one message lists several items.
+ */
+export function actionButtons(
+  item: { type: string; ref: string },
+  available: readonly ItemAction[],
+  wanted: readonly ItemAction[],
+  idSuffix = '',
+): ActionsBlock['elements'] {
+  return ITEM_ACTIONS.filter((action): action is ButtonAction => action in BUTTONS && wanted.includes(action) && available.includes(action))
+    .sort((a, b) => order(a) - order(b))
+    .map((action) => {
+      const spec: ButtonSpec = BUTTONS[action];
+      return button(spec.text, `${spec.actionId}${idSuffix}`.slice(0, 255), `${item.type}:${item.ref}`, {
+        style: spec.style,
+        ...(spec.confirm ? { confirm: spec.confirm(item.ref) } : {}),
+      });
+    });
+}
+
+function order(action: ButtonAction): number {
+  return Object.keys(BUTTONS).indexOf(action);
+}
