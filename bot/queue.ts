@@ -1,16 +1,15 @@
-import { isAccountingApprover } from '../domain/permissions';
+import { isAccountingApprover, type Actor } from '../domain/permissions';
 import { approverQueue, creatorQueue } from '../services/queues';
 import type { BotDeps } from './deps';
 import type { Queue } from './views/queue';
 
 /** An approver sees what waits for accounting; everyone sees their own rejected items. */
-export async function queueFor(deps: BotDeps, userId: string, shown: number): Promise<Queue> {
-  const actor = await deps.desk.actor(userId);
+export async function queueFor(deps: BotDeps, actor: Actor, shown: number): Promise<Queue> {
   const approver = isAccountingApprover(actor);
   const none = { total: 0, items: [] };
   const [waiting, mine] = await Promise.all([
     approver ? approverQueue(deps.db, shown) : Promise.resolve({ readyToExport: none, failedToExport: none }),
-    creatorQueue(deps.db, userId, shown),
+    creatorQueue(deps.db, actor.id, shown),
   ]);
   return { approver, ...waiting, ...mine };
 }

@@ -31,8 +31,10 @@ import {
   retryExportUpdate,
   roundStateQuery,
   submissionUpdate,
+  type DecisionAction,
   type ExportPolicy,
   type RoundInput,
+  type RoundState,
 } from '../workflows';
 import { ErpItemRefKey, ErpItemTypeKey, ErpProjectKey, ErpStatusKey } from '../workflows/search-attributes';
 import type { RoundItem } from '../activities/types';
@@ -97,24 +99,26 @@ export class ApprovalDesk {
     return this.open('resend', type, ref, by);
   }
 
-  async accept(type: ItemType, ref: string, request: DecisionRequest) {
-    if (request.description && !isStorableText(request.description)) throw new InvalidRequest(`The note ${UNSTORABLE_TEXT}.`);
-    return this.decide('accept', type, ref, request);
+  accept(type: ItemType, ref: string, request: DecisionRequest) {
+    return this.decided('accept', type, ref, request);
   }
 
-  async reject(type: ItemType, ref: string, request: DecisionRequest) {
-    const reason = request.reason?.trim() ?? '';
-    const problem = reasonProblem(reason);
-    if (problem) throw new InvalidRequest(problem);
-    return this.decide('reject', type, ref, { ...request, reason });
+  reject(type: ItemType, ref: string, request: DecisionRequest) {
+    return this.decided('reject', type, ref, request);
   }
 
   retryExport(type: ItemType, ref: string, request: DecisionRequest) {
-    return this.decide('retry-export', type, ref, request);
+    return this.decided('retry-export', type, ref, request);
   }
 
   retrieve(type: ItemType, ref: string, request: DecisionRequest) {
-    return this.decide('retrieve', type, ref, request);
+    return this.decided('retrieve', type, ref, request);
+  }
+
+  /** A decision, then the item as it stands (what the API answers with). */
+  private async decided(action: DecisionAction, type: ItemType, ref: string, request: DecisionRequest): Promise<ItemView> {
+    await this.decision(action, type, ref, request);
+    return this.view(type, ref);
   }
 
   act(action: ItemAction, type: ItemType, ref: string, request: DecisionRequest): Promise<ItemView> {
@@ -307,9 +311,19 @@ export class ApprovalDesk {
     return false;
   }
 
-  /** Hands a decision to the running round; the round's validator decides who wins a race. */
-  private async decide(action: ItemAction, type: ItemType, ref: string, request: DecisionRequest): Promise<ItemView> {
+  /**
+   * Hands a person's decision to the running round and answers with the round's state as the Update
+   * returned it (nothing is read again). The round's validator decides who wins a race.
+   */
+  async decision(action: DecisionAction, type: ItemType, ref: string, request: DecisionRequest): Promise<RoundState> {
     const { db, client } = this.deps;
+    if (action === 'reject') {
+      const problem = reasonProblem(request.reason?.trim() ?? '');
+      if (problem) throw new InvalidRequest(problem);
+    }
+    if (action === 'accept' && request.description && !isStorableText(request.description)) {
+      throw new InvalidRequest(`The note ${UNSTORABLE_TEXT}.`);
+    }
     const { actor, erp, sender } = await this.check(action, type, ref, request.by);
     const by: Person = { id: actor.id, name: actor.name };
     const from = erp.status;
@@ -324,24 +338,22 @@ export class ApprovalDesk {
             args: [{ by, description: request.description?.trim() || undefined, ...selfApproved }],
           });
         case 'reject':
-          return handle.executeUpdate(rejectUpdate, { args: [{ by, reason: request.reason ?? '', ...selfApproved }] });
+          return handle.executeUpdate(rejectUpdate, { args: [{ by, reason: request.reason?.trim() ?? '', ...selfApproved }] });
         case 'retry-export':
           return handle.executeUpdate(retryExportUpdate, { args: [{ by, ...selfApproved }] });
         case 'retrieve':
           return handle.executeUpdate(retrieveUpdate, { args: [{ by }] });
-        default:
-          throw new InvalidRequest(`"${action}" is not a decision.`);
       }
     };
     try {
       try {
-        await send();
+        return await send();
       } catch (err) {
         // The record is written just before the round takes the result in (an export that has just
         // failed, say): the record allowed the action, so let the round catch up, then ask once more.
         if (!(domainErrorFrom(err) instanceof NotAwaitingDecision)) throw err;
         if (!(await this.roundCaughtUp(handle, from))) throw err;
-        await send();
+        return await send();
       }
     } catch (err) {
       const refusal = domainErrorFrom(err);
@@ -357,6 +369,5 @@ export class ApprovalDesk {
       }
       throw err;
     }
-    return this.view(type, ref);
   }
 }

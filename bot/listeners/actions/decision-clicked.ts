@@ -41,7 +41,7 @@ export function decisionClicked(deps: BotDeps) {
             return;
           }
           case 'retry-export': {
-            await deps.desk.retryExport(type, ref, { by: userId });
+            await deps.desk.decision('retry-export', type, ref, { by: userId });
             await tell(client, body.user.id, channel, md`:repeat: Export of ${ref} retried. The review message shows the result.`);
             return;
           }

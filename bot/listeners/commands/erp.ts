@@ -67,7 +67,7 @@ export function erpCommand(deps: BotDeps) {
           return;
         case 'queue': {
           const userId = await deps.directory.userIdFor(command.user_id);
-          const queue = await queueFor(deps, userId, PER_LIST.message);
+          const queue = await queueFor(deps, await deps.desk.actor(userId), PER_LIST.message);
           await answer(md`What waits for you`, queueBlocks(queue));
           return;
         }

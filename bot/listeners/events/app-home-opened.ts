@@ -15,7 +15,7 @@ export function appHomeOpened(deps: BotDeps) {
     try {
       const userId = await deps.directory.userIdFor(event.user);
       const actor = await deps.desk.actor(userId);
-      await client.views.publish({ user_id: event.user, view: homeView(await queueFor(deps, userId, PER_LIST.home), actor.name) });
+      await client.views.publish({ user_id: event.user, view: homeView(await queueFor(deps, actor, PER_LIST.home), actor.name) });
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
       await client.views.publish({

@@ -32,9 +32,9 @@ export function decisionSubmitted(deps: BotDeps) {
         const { type, ref } = context.data;
         const by = await deps.directory.userIdFor(body.user.id);
         if (reject) {
-          await deps.desk.reject(type, ref, { by, reason });
+          await deps.desk.decision('reject', type, ref, { by, reason });
         } else {
-          await deps.desk.accept(type, ref, { by, description: inputValue(view.state.values, DESCRIPTION_BLOCK) });
+          await deps.desk.decision('accept', type, ref, { by, description: inputValue(view.state.values, DESCRIPTION_BLOCK) });
         }
       } catch (err) {
         await tell(client, body.user.id, channel, refusalText(err));
