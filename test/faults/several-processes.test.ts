@@ -105,7 +105,7 @@ test('two workers, the bot and the API as separate processes carry 200 items to 
 
   await eventually(async () => (await db.erpRecord.count({ where: { status: 'Synced' } })) === ITEMS, 'all 200 items Synced', 180_000);
   const records = await db.erpRecord.findMany({ include: { history: { orderBy: { id: 'asc' } } } });
-  for (const record of records) expect(record.history.map((entry) => entry.action)).toEqual(['sent', 'accepted', 'exported']);
+  for (const record of records) expect(record.history.map((entry) => entry.action)).toEqual(['send', 'accept', 'exported']);
   const exports = await db.sandboxExport.findMany({ select: { itemRef: true, calls: true } });
   expect(exports.map((e) => e.itemRef).sort()).toEqual([...refs].sort());
   expect(exports.every((e) => e.calls === 1)).toBe(true);

@@ -51,7 +51,7 @@ test(`${ITEMS} items, two approvers at once, each delivery repeated by Slack: on
     120_000,
   );
   for (const record of decided) {
-    const decisions = record.history.filter((e) => e.action === 'accepted' || e.action === 'rejected');
+    const decisions = record.history.filter((e) => e.action === 'accept' || e.action === 'reject');
     expect(decisions).toHaveLength(1);
   }
   const accepted = decided.filter((r) => r.status === 'Synced').map((r) => r.itemRef);

@@ -36,7 +36,7 @@ export async function expectEachSyncedOnce(h: Harness, refs: string[], timeoutMs
   const synced = () => h.db.erpRecord.count({ where: { itemRef: { in: refs }, status: 'Synced' } });
   await eventually(async () => (await synced()) === refs.length, 'every item Synced', timeoutMs);
   const records = await h.db.erpRecord.findMany({ where: { itemRef: { in: refs } }, include: { history: { orderBy: { id: 'asc' } } } });
-  for (const record of records) expect(record.history.map((e) => e.action)).toEqual(['sent', 'accepted', 'exported']);
+  for (const record of records) expect(record.history.map((e) => e.action)).toEqual(['send', 'accept', 'exported']);
   const exports = await h.db.sandboxExport.groupBy({ by: ['itemRef'], where: { itemRef: { in: refs } }, _count: { _all: true } });
   expect(exports).toHaveLength(refs.length);
   expect(exports.every((e) => e._count._all === 1)).toBe(true);

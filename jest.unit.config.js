@@ -1,0 +1,10 @@
+/**
+ * The tests of pure code only (no Temporal server, no database): what mutation testing runs against
+ * each mutant of `domain/` (`npm run test:mutation`).
+ */
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': ['@swc/jest'] },
+  testMatch: ['<rootDir>/test/domain.test.ts', '<rootDir>/test/views.test.ts'],
+};
