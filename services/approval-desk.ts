@@ -19,8 +19,8 @@ import { AlreadyInReview, InvalidRequest, NotAwaitingDecision, RoundNotRunning, 
 import { approvalWorkflowId, itemName, type ItemType } from '../domain/item-types';
 import { formatMoney, totalCents, type Person } from '../domain/items';
 import { assertPermitted, type Actor } from '../domain/permissions';
-import { canApply, isInReview, SEND_ACTIONS, statusLabel, type ErpStatus, type ItemAction } from '../domain/statuses';
-import { alreadyInReview, roundSender, selfApprovalRefusal, unsupported, wrongState, type RecordedDecision } from '../domain/actions';
+import { canApply, DECISIONS, isInReview, SEND_ACTIONS, statusLabel, type ErpStatus, type ItemAction } from '../domain/statuses';
+import { alreadyInReview, roundSender, selfApprovalRefusal, unsupported, wrongState } from '../domain/actions';
 import { capitalized, isStorableText, reasonProblem, UNSTORABLE_TEXT } from '../domain/text';
 import { domainErrorFrom } from '../workflows/failures';
 import {
@@ -64,11 +64,10 @@ export interface DecisionRequest {
   description?: string;
 }
 
-/** What the checks of an action read, once: the person, the item, and the decisions people made on it. */
+/** What the checks of an action read, once: the person and the item (and, for a decision, who sent the round). */
 interface Checked extends LoadedItem {
   actor: Actor;
-  decisions: RecordedDecision[];
-  /** Who sent the current round. */
+  /** Who sent the current round; null for actions other than decisions. */
   sender: Person | null;
 }
 
@@ -199,14 +198,14 @@ export class ApprovalDesk {
     const notSupported = unsupported(action, loaded.item, profile);
     if (notSupported) throw notSupported;
     assertPermitted(actor, action, loaded.item);
-    const decisions = await decisionsOf(db, loaded.erp.id);
     const status = loaded.erp.status;
-    if (!canApply(status, action)) throw wrongState(type, ref, status, action, decisions);
+    if (!canApply(status, action)) throw wrongState(type, ref, status, action, await decisionsOf(db, loaded.erp.id));
     if (SEND_ACTIONS.includes(action)) assertSendable(profile, loaded.item, settings);
-    const sender = roundSender(decisions);
+    // Only a decision needs the round's sender (separation of duties, and the self-approved mark).
+    const sender = DECISIONS.includes(action) ? roundSender(await decisionsOf(db, loaded.erp.id)) : null;
     const selfApproval = selfApprovalRefusal(action, actor, sender, this.rules.allowSelfApproval, itemName(type, ref));
     if (selfApproval) throw selfApproval;
-    return { ...loaded, actor, decisions, sender };
+    return { ...loaded, actor, sender };
   }
 
   /** Starts a submission round and answers once the send is validated and recorded (or refused). */

@@ -3,7 +3,7 @@
  * offers a button whose click would be refused by the item's state or the ERP profile.
  */
 import type { ActionsBlock, Button } from '@slack/types';
-import { ITEM_ACTIONS, type ItemAction } from '../../domain/statuses';
+import type { ItemAction } from '../../domain/statuses';
 import { truncate } from '../text';
 import { button } from './blocks';
 
@@ -62,8 +62,8 @@ export function actionButtons(
   wanted: readonly ItemAction[],
   idSuffix = '',
 ): ActionsBlock['elements'] {
-  return ITEM_ACTIONS.filter((action): action is ButtonAction => action in BUTTONS && wanted.includes(action) && available.includes(action))
-    .sort((a, b) => order(a) - order(b))
+  return (Object.keys(BUTTONS) as ButtonAction[])
+    .filter((action) => wanted.includes(action) && available.includes(action))
     .map((action) => {
       const spec: ButtonSpec = BUTTONS[action];
       return button(spec.text, `${spec.actionId}${idSuffix}`.slice(0, 255), `${item.type}:${item.ref}`, {
@@ -71,8 +71,4 @@ export function actionButtons(
         ...(spec.confirm ? { confirm: spec.confirm(item.ref) } : {}),
       });
     });
-}
-
-function order(action: ButtonAction): number {
-  return Object.keys(BUTTONS).indexOf(action);
 }
