@@ -212,8 +212,22 @@ export function createActivities({ db, profile, settings, transport, notifier }:
       const idempotencyKey = exportIdempotencyKey(input.type, input.ref, input.round);
       const erp = await db.erpRecord.findUniqueOrThrow({
         where: { itemType_itemRef: { itemType: input.type, itemRef: input.ref } },
-        select: { id: true, snapshots: { where: { round: input.round }, select: { payload: true, hash: true } } },
+        select: {
+          id: true,
+          status: true,
+          round: true,
+          snapshots: { where: { round: input.round }, select: { payload: true, hash: true } },
+        },
       });
+      // Only an accepted item goes to the ERP: the record must say so for this very round, whatever a
+      // stale or reset workflow believes.
+      if (erp.status !== 'Exporting' || erp.round !== input.round) {
+        throw ApplicationFailure.nonRetryable(
+          `${input.type} ${input.ref} is ${erp.status} in round ${erp.round} in the database, not Exporting in round ${input.round}: ` +
+            'nothing was sent to the ERP. An operator must reconcile it.',
+          'StatusConflict',
+        );
+      }
       const snapshot = erp.snapshots[0];
       // A round opened before snapshots were kept exports its item as it stands (locked since the send).
       const body = snapshot?.payload ?? canonicalJson(profile.toPayload((await loadItem(db, input.type, input.ref)).item, settings));

@@ -13,8 +13,10 @@ import { isStorableText, storableText } from '../domain/text';
 import { z } from 'zod';
 import { ErpRefused, ErpUnavailable, type ErpTransport, type ExportReceipt, type ExportRequest } from './transport';
 
-// An id we could not store as the ERP sent it is no id: the export is asked again under the same key.
-const ReceiptBody = z.object({ erpId: z.string().min(1).max(200).refine(isStorableText) });
+// An id we could not store as the ERP sent it (a NUL, half a surrogate pair) is no id: the export is
+// asked again under the same key. Its length is the ERP's business: a booked record is never refused
+// for a long id.
+const ReceiptBody = z.object({ erpId: z.string().min(1).refine(isStorableText) });
 // Words are kept as well as they can be: characters the database cannot hold become U+FFFD.
 const RefusalBody = z.object({
   message: z

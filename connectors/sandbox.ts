@@ -31,25 +31,19 @@ export class SandboxErp implements ErpTransport {
     const faults = await this.db.sandboxFault.findMany({ where: { itemRef: { in: [request.itemRef, '*'] } } });
     const fault = faults.find((f) => f.itemRef === request.itemRef) ?? faults.find((f) => f.itemRef === '*');
 
-    const existing = await this.db.sandboxExport.findUnique({ where: { idempotencyKey: request.idempotencyKey } });
-    if (existing) {
-      await this.db.sandboxExport.update({ where: { idempotencyKey: request.idempotencyKey }, data: { calls: { increment: 1 } } });
-      await this.maybeLoseAnswer(fault);
-      return { erpId: existing.erpId, duplicate: true };
-    }
-
-    if (fault && fault.failuresSoFar < fault.transientFailures) {
+    const existing = await this.db.sandboxExport.findUnique({ where: { idempotencyKey: request.idempotencyKey }, select: { erpId: true } });
+    if (!existing && fault && fault.failuresSoFar < fault.transientFailures) {
       await this.db.sandboxFault.update({ where: { itemRef: fault.itemRef }, data: { failuresSoFar: { increment: 1 } } });
       throw new ErpUnavailable(
         `Sandbox ERP is temporarily unavailable (simulated outage ${fault.failuresSoFar + 1} of ${fault.transientFailures}).`,
       );
     }
-    if (fault?.permanentMessage) throw new ErpRefused(fault.permanentMessage);
+    if (!existing && fault?.permanentMessage) throw new ErpRefused(fault.permanentMessage);
 
-    const erpId = await this.book(request);
-    if (fault?.delayMs) await sleep(fault.delayMs);
+    const receipt = await this.book(request);
+    if (!receipt.duplicate && fault?.delayMs) await sleep(fault.delayMs);
     await this.maybeLoseAnswer(fault);
-    return { erpId, duplicate: false };
+    return receipt;
   }
 
   async lookup(idempotencyKey: string): Promise<{ erpId: string } | null> {
@@ -69,13 +63,16 @@ export class SandboxErp implements ErpTransport {
   /**
    * Books the export under the next number, as an ERP numbers its records: one booking at a time (a
    * transaction-scoped advisory lock), so two workers never take the same number; a key booked already
-   * answers with its record.
+   * answers with its record and counts the call, under the same lock, so racing calls are all counted.
    */
-  private book(request: ExportRequest): Promise<string> {
+  private book(request: ExportRequest): Promise<ExportReceipt> {
     return writeTransaction(this.db, async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SANDBOX_LEDGER_LOCK})`;
       const booked = await tx.sandboxExport.findUnique({ where: { idempotencyKey: request.idempotencyKey }, select: { erpId: true } });
-      if (booked) return booked.erpId;
+      if (booked) {
+        await tx.sandboxExport.update({ where: { idempotencyKey: request.idempotencyKey }, data: { calls: { increment: 1 } } });
+        return { erpId: booked.erpId, duplicate: true };
+      }
       const erpId = `SBX-${String((await tx.sandboxExport.count()) + 1).padStart(5, '0')}`;
       await tx.sandboxExport.create({
         data: {
@@ -86,7 +83,7 @@ export class SandboxErp implements ErpTransport {
           payload: JSON.parse(request.body) as Prisma.InputJsonObject,
         },
       });
-      return erpId;
+      return { erpId, duplicate: false };
     });
   }
 

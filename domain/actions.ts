@@ -28,17 +28,16 @@ export interface RecordedDecision {
   at: string;
 }
 
-/** The decision that settled the item: the last a person made after the send, else the send itself. */
-export function settlingDecision(history: readonly RecordedDecision[]): (RecordedDecision & { by: Person }) | undefined {
-  let send: (RecordedDecision & { by: Person }) | undefined;
+/**
+ * The move that settled the item, as a refusal quotes it: the last one a person made. That is a
+ * decision of the current round, or its send where nobody has decided since (never an earlier round's).
+ */
+function settlingDecision(history: readonly RecordedDecision[]): (RecordedDecision & { by: Person }) | undefined {
   for (let i = history.length - 1; i >= 0; i--) {
     const entry = history[i]!;
-    if (entry.by === null) continue;
-    const decided = { ...entry, by: entry.by };
-    if (!(SEND_ACTIONS as readonly Transition[]).includes(entry.action)) return decided;
-    send ??= decided;
+    if (entry.by !== null) return { ...entry, by: entry.by };
   }
-  return send;
+  return undefined;
 }
 
 /** Who sent the current round: whoever made the last send or re-send. */

@@ -350,7 +350,10 @@ export class ApprovalDesk {
       } catch (err) {
         // The record is written just before the round takes the result in (an export that has just
         // failed, say): the record allowed the action, so let the round catch up, then ask once more.
-        if (!(domainErrorFrom(err) instanceof NotAwaitingDecision)) throw err;
+        // Only then: a round whose status is the recorded one refused for its own reason (another
+        // person's decision in flight), and asking again would make one click a second decision.
+        const refusal = domainErrorFrom(err);
+        if (!(refusal instanceof NotAwaitingDecision) || refusal.status === from) throw err;
         if (!(await this.roundCaughtUp(handle, from))) throw err;
         return await send();
       }

@@ -518,6 +518,17 @@ describe('one refusal per rule, whichever path refuses', () => {
     );
   });
 
+  test('after a re-send the refusal quotes the current round, never the earlier rejection', () => {
+    const history = [
+      { action: 'send' as const, by: pat, at: '2026-11-02T09:00:00.000Z' },
+      { action: 'reject' as const, by: dana, at: '2026-11-02T10:00:00.000Z' },
+      { action: 'resend' as const, by: pat, at: '2026-11-03T09:00:00.000Z' },
+    ];
+    const refusal = wrongState('cco', 'CO-7', 'ReadyToExport', 'void', history);
+    expect(refusal.message).toContain('It was re-sent by Pat Morgan at 2026-11-03T09:00:00.000Z.');
+    expect(refusal.details()).toMatchObject({ decision: { action: 're-sent', by: 'Pat Morgan' } });
+  });
+
   test('a send of an item already with accounting is AlreadyInReview, not a state refusal', () => {
     const refusal = wrongState('cco', 'CO-7', 'FailedToExport', 'resend');
     expect(refusal).toBeInstanceOf(AlreadyInReview);

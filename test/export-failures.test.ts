@@ -1,7 +1,9 @@
 import { approvalWorkflowId } from '../domain/item-types';
 import { APPROVER, PM, changeOrderBody } from './support/fixtures';
 import { companyWithSyncedCommitment, untilStatus } from './support/flows';
-import { eventually, startHarness, type Harness } from './support/harness';
+import { eventually, startHarness, TEST_RULES, type Harness } from './support/harness';
+import { createActivities } from '../activities';
+import { RecordingNotifier } from '../activities/notifier';
 
 let h: Harness;
 
@@ -82,4 +84,26 @@ test('an ERP that stays down past the attempts budget ends in Failed to Export, 
   await h.desk.accept('cco', 'CO-D1', { by: APPROVER });
   const failed = await untilStatus(h, 'cco', 'CO-D1', 'FailedToExport');
   expect(failed.erp.exportError).toMatch(/^The ERP could not be reached after 4 attempts: Sandbox ERP is temporarily unavailable/);
+});
+
+test('the export refuses an item the record does not show accepted for that round, and the ERP never hears of it', async () => {
+  await h.intake.upsertChangeOrder('CO-G1', changeOrderBody({ number: 'G1' }));
+  await h.desk.send('cco', 'CO-G1', PM);
+  // A workflow that believed it accepted (stale, reset, or a bug) still cannot export: the record says Ready to Export.
+  const activities = createActivities({
+    db: h.db,
+    profile: TEST_RULES.profile,
+    settings: TEST_RULES.settings,
+    transport: h.sandbox,
+    notifier: new RecordingNotifier(h.db),
+  });
+  await expect(activities.exportItem({ type: 'cco', ref: 'CO-G1', round: 1 })).rejects.toMatchObject({
+    type: 'StatusConflict',
+    message: expect.stringContaining('is ReadyToExport in round 1 in the database, not Exporting in round 1: nothing was sent to the ERP'),
+  });
+  await h.desk.accept('cco', 'CO-G1', { by: APPROVER });
+  await untilStatus(h, 'cco', 'CO-G1', 'Synced');
+  // An earlier round's number is refused as well, once the item is Synced.
+  await expect(activities.exportItem({ type: 'cco', ref: 'CO-G1', round: 1 })).rejects.toMatchObject({ type: 'StatusConflict' });
+  expect(await h.sandbox.exportsFor('CO-G1')).toEqual([expect.objectContaining({ calls: 1 })]);
 });

@@ -184,22 +184,22 @@ export class ApprovalRound {
     return this.state;
   }
 
-  /** Refuses a decision that cannot be taken now, before it enters the history. */
+  /** Refuses a decision that cannot be taken now, or that lacks what it needs, before it enters the history. */
   validate(action: DecisionAction, input: DecisionInput | RejectInput): void {
-    const { type, ref } = this.input.item;
-    const { status, pending } = this.state;
-    if (!this.state.opened) throw toApplicationFailure(stillBeingSent(type, ref, status));
-    if (pending) throw toApplicationFailure(decisionInFlight(type, ref, status, pending));
-    if (!canApply(status, action)) throw toApplicationFailure(wrongState(type, ref, status, action, this.state.decisions));
+    this.assertDecidable(action);
     if (action === 'reject') {
       const problem = reasonProblem((input as RejectInput).reason ?? '');
       if (problem) throw toApplicationFailure(new InvalidRequest(problem));
     }
   }
 
-  /** Records a person's decision; of two racing decisions exactly one gets past the claim. */
+  /**
+   * Records a person's decision; of two racing decisions exactly one gets past the claim. Only the
+   * state is checked again here: the handler also runs on replay, where the validator does not, and
+   * must take the decisions the validator of the time accepted.
+   */
   async decide<A extends DecisionAction>(action: A, input: DecisionInputOf<A>): Promise<RoundState> {
-    this.validate(action, input);
+    this.assertDecidable(action);
     const { item } = this.input;
     const { by } = input;
     const effects = DECISIONS[action] as DecisionEffects<DecisionInputOf<A>>;
@@ -224,6 +224,15 @@ export class ApprovalRound {
     }
     this.notify(effects.notice(input), action);
     return this.state;
+  }
+
+  /** The round is open, no other decision is being recorded, and the status allows `action`. */
+  private assertDecidable(action: DecisionAction): void {
+    const { type, ref } = this.input.item;
+    const { status, pending } = this.state;
+    if (!this.state.opened) throw toApplicationFailure(stillBeingSent(type, ref, status));
+    if (pending) throw toApplicationFailure(decisionInFlight(type, ref, status, pending));
+    if (!canApply(status, action)) throw toApplicationFailure(wrongState(type, ref, status, action, this.state.decisions));
   }
 
   /** Sends the round's reviewed snapshot to the ERP once (with the policy's retries), and records what came of it. */
@@ -258,6 +267,8 @@ export class ApprovalRound {
     } catch (err) {
       if (!(err instanceof ActivityFailure)) throw err;
       const failure = describeFailure(err);
+      // The record contradicts the round: nothing went to the ERP, and an operator must look.
+      if (failure.type === 'StatusConflict') throw err;
       const message =
         failure.type === 'ErpRefused'
           ? failure.message
