@@ -18,7 +18,7 @@ import { decisionsOf } from '../store/history';
 import { freezeSnapshot, roundSnapshot, sha256Hex } from '../store/snapshots';
 import { canonicalJson, reviewFacts } from '../domain/review';
 import { actorOf } from '../store/users';
-import { lockItem, writeTransaction, type Db, type Tx } from '../store/prisma';
+import { lockItem, lockRecord, writeTransaction, type Db, type Tx } from '../store/prisma';
 import type { Notifier } from './notifier';
 import type { Notice } from './types';
 
@@ -163,12 +163,8 @@ export function createActivities({ db, profile, settings, transport, notifier }:
     async recordTransition(input: TransitionInput): Promise<void> {
       await writeTransaction(db, async (tx) => {
         // Row lock: a void or release racing this transition reads the status it leaves.
-        await lockItem(tx, input.type, input.ref);
-        const erp = await tx.erpRecord.findUniqueOrThrow({
-          where: { itemType_itemRef: { itemType: input.type, itemRef: input.ref } },
-          include: { history: { where: { eventKey: input.eventKey }, select: { id: true } } },
-        });
-        if (erp.history.length > 0) return; // Recorded by an earlier attempt.
+        const erp = await lockRecord(tx, input.type, input.ref);
+        if (await alreadyRecorded(tx, input.eventKey)) return; // Recorded by an earlier attempt.
         const from = erp.status;
         const to = nextStatus(from, input.transition);
         if (!to) {

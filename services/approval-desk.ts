@@ -10,7 +10,7 @@ import {
   type Client,
   type WorkflowHandle,
 } from '@temporalio/client';
-import { lockItem, writeTransaction, type Db } from '../store/prisma';
+import { lockRecord, writeTransaction, type Db } from '../store/prisma';
 import { loadItem, type LoadedItem } from '../store/items';
 import { decisionsOf } from '../store/history';
 import { actorOf } from '../store/users';
@@ -159,14 +159,12 @@ export class ApprovalDesk {
     if (problem) throw new InvalidRequest(problem);
     const { actor } = await this.check('void', type, ref, request.by);
     // The status is read again under the item's row lock, so a re-send racing this void cannot both win.
-    let written = false;
-    await writeTransaction(this.deps.db, async (tx) => {
-      await lockItem(tx, type, ref);
-      const erp = await tx.erpRecord.findUniqueOrThrow({ where: { itemType_itemRef: { itemType: type, itemRef: ref } } });
+    await writeTransaction(this.deps.db, async (tx, { rerun }) => {
+      const erp = await lockRecord(tx, type, ref);
       const from = erp.status;
       const eventKey = `void:${approvalWorkflowId(type, ref)}#${erp.round}`;
       // Run again after a COMMIT whose answer was lost: the void this call wrote is its answer.
-      const earlier = written ? await tx.historyEntry.findUnique({ where: { eventKey } }) : null;
+      const earlier = rerun ? await tx.historyEntry.findUnique({ where: { eventKey } }) : null;
       if (earlier) return;
       if (!canApply(from, 'void')) throw wrongState(type, ref, from, 'void', await decisionsOf(tx, erp.id));
       await tx.erpRecord.update({ where: { id: erp.id }, data: { status: 'Voided' } });
@@ -182,7 +180,6 @@ export class ApprovalDesk {
           eventKey,
         },
       });
-      written = true;
     });
     return this.view(type, ref);
   }

@@ -7,7 +7,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { InvalidRequest, NotAwaitingDecision } from '../domain/errors';
 import { ITEM_TYPE_INFO, approvalWorkflowId, type ItemType } from '../domain/item-types';
 import { canApply, statusLabel, type ErpStatus } from '../domain/statuses';
-import { lockItem, writeTransaction, type Db } from '../store/prisma';
+import { lockRecord, writeTransaction, type Db } from '../store/prisma';
 
 export async function roundStatus(client: Client, type: ItemType, ref: string): Promise<string> {
   try {
@@ -24,13 +24,11 @@ export async function releaseItem(db: Db, client: Client, type: ItemType, ref: s
   const round = await roundStatus(client, type, ref);
   if (round === 'RUNNING')
     throw new InvalidRequest(`${label} has a running round: decide it (accept, reject, retrieve) instead of releasing it.`);
-  let written = false;
-  return writeTransaction(db, async (tx) => {
-    await lockItem(tx, type, ref); // a decision or send racing the release waits, then sees Retrieved
-    const erp = await tx.erpRecord.findUniqueOrThrow({ where: { itemType_itemRef: { itemType: type, itemRef: ref } } });
+  return writeTransaction(db, async (tx, { rerun }) => {
+    const erp = await lockRecord(tx, type, ref); // a decision or send racing the release waits, then sees Retrieved
     const eventKey = `release:${approvalWorkflowId(type, ref)}#${erp.round}`;
     // Run again after a COMMIT whose answer was lost: the release this call wrote is its answer.
-    const earlier = written ? await tx.historyEntry.findUnique({ where: { eventKey } }) : null;
+    const earlier = rerun ? await tx.historyEntry.findUnique({ where: { eventKey } }) : null;
     if (earlier) return { from: earlier.fromStatus as ErpStatus, to: 'Retrieved' as const, round: erp.round };
     const from = erp.status;
     if (!canApply(from, 'release')) throw new NotAwaitingDecision(`${label} is ${statusLabel(from)}: there is nothing to release.`, from);
@@ -52,7 +50,6 @@ export async function releaseItem(db: Db, client: Client, type: ItemType, ref: s
         eventKey,
       },
     });
-    written = true;
     return { from, to: 'Retrieved' as const, round: erp.round };
   });
 }

@@ -1,9 +1,9 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import { Prisma, PrismaClient } from '@prisma/client';
+import { Prisma, PrismaClient, type ErpRecord } from '@prisma/client';
 import { isDriverAdapterError } from '@prisma/driver-adapter-utils';
 import { ApplicationFailure } from '@temporalio/common';
-import { DomainError } from '../domain/errors';
-import type { ItemType } from '../domain/item-types';
+import { DomainError, UnknownItem } from '../domain/errors';
+import { itemName, type ItemType } from '../domain/item-types';
 
 export interface PoolSettings {
   /** Connections this process may hold at once (each process has its own pool). */
@@ -121,13 +121,23 @@ const OUTAGE_RETRY_MS = 20_000;
  * answers as it would have had it come second), and while the server is unreachable (a restart or
  * fail-over: for OUTAGE_RETRY_MS at most). A full pool is not waited for again: the caller hears at
  * once (the API's 503). Every transaction here is idempotent (event keys, status checks), so one whose
- * COMMIT succeeded but whose answer was lost does nothing the second time and answers the same.
+ * COMMIT succeeded but whose answer was lost does nothing the second time and answers the same: `work`
+ * is told `rerun` when an earlier run of this call got as far as its COMMIT, so it can first look for
+ * what that run wrote and answer with it.
  */
-export async function writeTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
+export async function writeTransaction<T>(db: Db, work: (tx: Tx, run: { rerun: boolean }) => Promise<T>): Promise<T> {
   const started = Date.now();
+  let reachedCommit = false;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.$transaction(work, { maxWait: 15_000, timeout: 30_000 });
+      return await db.$transaction(
+        async (tx) => {
+          const result = await work(tx, { rerun: reachedCommit });
+          reachedCommit = true;
+          return result;
+        },
+        { maxWait: 15_000, timeout: 30_000 },
+      );
     } catch (err) {
       const outage = isDatabaseUnavailable(err) && !isPoolExhausted(err) && Date.now() - started < OUTAGE_RETRY_MS;
       if (!(isCollision(err) && attempt < 5) && !outage) throw err;
@@ -139,12 +149,19 @@ export async function writeTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>):
 /**
  * Takes the row lock of an item's ERP record (`SELECT … FOR UPDATE`) for the rest of the transaction:
  * another process's send, decision, edit or void of the same item waits until this one commits, then
- * reads what it wrote. Returns the record's id, or undefined when the item does not exist yet (two
+ * reads what it wrote. Returns the locked record, or undefined when the item does not exist yet (two
  * creations of one item then race on the unique key, and the loser is run again by writeTransaction).
  */
-export async function lockItem(tx: Tx, type: ItemType, ref: string): Promise<number | undefined> {
-  const rows = await tx.$queryRaw<{ id: number }[]>(
-    Prisma.sql`SELECT "id" FROM "ErpRecord" WHERE "itemType" = ${type}::"ItemType" AND "itemRef" = ${ref} FOR UPDATE`,
+export async function lockItem(tx: Tx, type: ItemType, ref: string): Promise<ErpRecord | undefined> {
+  const rows = await tx.$queryRaw<ErpRecord[]>(
+    Prisma.sql`SELECT * FROM "ErpRecord" WHERE "itemType" = ${type}::"ItemType" AND "itemRef" = ${ref} FOR UPDATE`,
   );
-  return rows[0]?.id;
+  return rows[0];
+}
+
+/** The locked ERP record of an item that must exist (it was read before the transaction). */
+export async function lockRecord(tx: Tx, type: ItemType, ref: string): Promise<ErpRecord> {
+  const record = await lockItem(tx, type, ref);
+  if (!record) throw new UnknownItem(`There is no ${itemName(type, ref)}.`);
+  return record;
 }
