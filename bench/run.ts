@@ -18,7 +18,7 @@ import { WebClient } from '@slack/web-api';
 import { SLACK_EVENTS_PATH } from '../bot/app';
 import { SlackDirectory } from '../bot/directory';
 import { queueFor } from '../bot/queue';
-import { ACTIONS } from '../bot/views/item-blocks';
+import { ACTIONS } from '../bot/views/buttons';
 import { MODALS } from '../bot/views/modals';
 import { dailySummaryMessage, homeView, PER_LIST } from '../bot/views/queue';
 import { erpProfile } from '../domain/erp-profiles';

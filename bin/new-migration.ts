@@ -9,7 +9,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { prismaMigrateCli, withUrl } from '../platform/migrations';
-import { runMain, StartupProblem } from '../platform/startup';
+import { runMain } from '../platform/startup';
+import { StartupProblem } from '../platform/startup-problem';
 
 runMain(async () => {
   const name = process.argv[2];

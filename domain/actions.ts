@@ -144,7 +144,7 @@ export function selfApprovalRefusal(
 }
 
 /** Every reason `action` would be refused now; empty when it would pass. */
-export function refusalsOf(action: ItemAction, context: ActionContext): string[] {
+function refusalsOf(action: ItemAction, context: ActionContext): string[] {
   const { item, status, profile, settings, actor } = context;
   const what = itemName(item.type, item.ref);
   const reasons: string[] = [];

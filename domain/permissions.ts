@@ -2,7 +2,7 @@
  * Who may do what. The Slack bot and the HTTP API call `missingPermissions` / `assertPermitted`,
  * so a refusal reads the same everywhere.
  */
-import { ITEM_TYPE_INFO, type ItemType } from './item-types';
+import { ITEM_TYPE_INFO, itemName, type ItemType } from './item-types';
 import { PermissionDenied } from './errors';
 import { DECISIONS, type ItemAction } from './statuses';
 
@@ -109,6 +109,8 @@ const ACTION_VERBS: Record<ItemAction, string> = {
 export function assertPermitted(actor: Actor, action: ItemAction, item: { type: ItemType; ref: string; projectRef: string }): void {
   const missing = missingPermissions(actor, action, item);
   if (missing.length === 0) return;
-  const what = `${ITEM_TYPE_INFO[item.type].label} ${item.ref}`;
-  throw new PermissionDenied(`${actor.name} cannot ${ACTION_VERBS[action]} ${what}: missing ${missing.join(' and ')}.`, missing);
+  throw new PermissionDenied(
+    `${actor.name} cannot ${ACTION_VERBS[action]} ${itemName(item.type, item.ref)}: missing ${missing.join(' and ')}.`,
+    missing,
+  );
 }

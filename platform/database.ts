@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Client, type ClientConfig } from 'pg';
 import type { Config } from './config';
 import { EmbeddedPostgres } from './embedded-postgres';
-import { StartupProblem } from './startup';
+import { StartupProblem } from './startup-problem';
 import { createDb, type Db, type PoolSettings } from '../store/prisma';
 
 /** The database the product keeps its tables in on the embedded server. */
@@ -32,7 +32,7 @@ export function databaseUrl(config: Pick<Config, 'DATABASE_URL' | 'EMBEDDED_DATA
   return embedded.url(EMBEDDED_DATABASE);
 }
 
-export function poolSettings(config: Pick<Config, 'DATABASE_POOL_SIZE' | 'DATABASE_POOL_TIMEOUT_MS'>): PoolSettings {
+function poolSettings(config: Pick<Config, 'DATABASE_POOL_SIZE' | 'DATABASE_POOL_TIMEOUT_MS'>): PoolSettings {
   return { size: config.DATABASE_POOL_SIZE, acquireTimeoutMs: config.DATABASE_POOL_TIMEOUT_MS };
 }
 
@@ -43,7 +43,7 @@ export function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
-export function databaseName(url: string): string {
+function databaseName(url: string): string {
   return decodeURIComponent(new URL(url).pathname.slice(1)) || 'postgres';
 }
 

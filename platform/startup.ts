@@ -1,9 +1,7 @@
 import { DomainError } from '../domain/errors';
 import { isDatabaseUnavailable } from '../store/prisma';
 import { ConfigError } from './config';
-
-/** A problem the person starting the program can fix: printed as its sentence, without a stack trace. */
-export class StartupProblem extends Error {}
+import { StartupProblem } from './startup-problem';
 
 /** Runs a process's main; a configuration problem prints one line per problem and exits 1. */
 export function runMain(main: () => Promise<void>): void {

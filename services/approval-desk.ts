@@ -12,15 +12,24 @@ import {
 } from '@temporalio/client';
 import { lockRecord, writeTransaction, type Db } from '../store/prisma';
 import { loadItem, type LoadedItem } from '../store/items';
-import { decisionsOf } from '../store/history';
+import { decisionsOf, roundSenderOf } from '../store/history';
 import { actorOf } from '../store/users';
 import { assertSendable, type ErpProfile, type ErpSettings } from '../domain/erp-profiles';
 import { AlreadyInReview, InvalidRequest, NotAwaitingDecision, RoundNotRunning, UnknownUser } from '../domain/errors';
 import { approvalWorkflowId, itemName, type ItemType } from '../domain/item-types';
 import { formatMoney, totalCents, type Person } from '../domain/items';
 import { assertPermitted, type Actor } from '../domain/permissions';
-import { canApply, DECISIONS, isInReview, SEND_ACTIONS, statusLabel, type ErpStatus, type ItemAction } from '../domain/statuses';
-import { alreadyInReview, roundSender, selfApprovalRefusal, unsupported, wrongState } from '../domain/actions';
+import {
+  ACTION_PAST,
+  canApply,
+  DECISIONS,
+  isInReview,
+  SEND_ACTIONS,
+  statusLabel,
+  type ErpStatus,
+  type ItemAction,
+} from '../domain/statuses';
+import { alreadyInReview, selfApprovalRefusal, unsupported, wrongState } from '../domain/actions';
 import { capitalized, isStorableText, reasonProblem, UNSTORABLE_TEXT } from '../domain/text';
 import { domainErrorFrom } from '../workflows/failures';
 import {
@@ -199,7 +208,7 @@ export class ApprovalDesk {
     if (!canApply(status, action)) throw wrongState(type, ref, status, action, await decisionsOf(db, loaded.erp.id));
     if (SEND_ACTIONS.includes(action)) assertSendable(profile, loaded.item, settings);
     // Only a decision needs the round's sender (separation of duties, and the self-approved mark).
-    const sender = DECISIONS.includes(action) ? roundSender(await decisionsOf(db, loaded.erp.id)) : null;
+    const sender = DECISIONS.includes(action) ? await roundSenderOf(db, loaded.erp.id) : null;
     const selfApproval = selfApprovalRefusal(action, actor, sender, this.rules.allowSelfApproval, itemName(type, ref));
     if (selfApproval) throw selfApproval;
     return { ...loaded, actor, sender };
@@ -238,7 +247,7 @@ export class ApprovalDesk {
           staticSummary: `${itemName(type, ref)} · ${item.title}${total === null ? '' : ` · ${formatMoney(total)}`} · by ${item.createdBy.name}`,
           staticDetails:
             `**${capitalized(itemName(type, ref))}** in project ${item.projectRef}, round ${input.round}, ` +
-            `${kind === 'resend' ? 're-sent' : 'sent'} by ${actor.name}. Created by ${item.createdBy.name}.`,
+            `${ACTION_PAST[kind]} by ${actor.name}. Created by ${item.createdBy.name}.`,
         }),
       });
     // A round already runs under this ID: either another send won the race (refused at once), or the
@@ -264,13 +273,13 @@ export class ApprovalDesk {
         .query(roundStateQuery)
         .catch(() => undefined);
       const now = await recordedStatus();
-      if (isInReview(now)) throw wrongState(type, ref, now, kind);
+      if (isInReview(now)) throw alreadyInReview(type, ref, now);
       // Another send's round has started and not yet recorded its send.
       if (running && running.round > erp.round) throw alreadyInReview(type, ref);
       await this.previousRoundFinished(workflowId);
       if (!(await started())) {
         const after = await recordedStatus();
-        throw isInReview(after) ? wrongState(type, ref, after, kind) : stillDelivering(after);
+        throw isInReview(after) ? alreadyInReview(type, ref, after) : stillDelivering(after);
       }
     }
     return this.view(type, ref);

@@ -4,6 +4,7 @@
  */
 import type { Db } from '../store/prisma';
 import { loadItem, type LoadedItem } from '../store/items';
+import { recordedDecisions } from '../store/history';
 import { latestSnapshot } from '../store/snapshots';
 import type { ErpProfile, ErpSettings } from '../domain/erp-profiles';
 import { ITEM_TYPE_INFO, approvalWorkflowId, type ItemType } from '../domain/item-types';
@@ -42,9 +43,7 @@ export async function itemView(db: Db, type: ItemType, ref: string, rules: ItemR
   ]);
   const status = erp.status;
   const total = totalCents(item);
-  const sentBy: Person | null = roundSender(
-    history.flatMap((entry) => (isTransition(entry.action) ? [{ action: entry.action, by: entry.actor, at: entry.at.toISOString() }] : [])),
-  );
+  const sentBy: Person | null = roundSender(recordedDecisions(history));
   const actions = availability({ item, status, ...rules, actor: options.actor, sentBy });
   return {
     type,

@@ -43,7 +43,10 @@ type Row = Record<string, unknown>;
 export type TableCounts = Record<TableName, number>;
 
 const EXPORT_FORMAT = 'erp-approvals-export';
+/** Rows fetched from the cursor at a time when exporting. */
 const BATCH = 500;
+/** Rows in one INSERT when loading (bind parameters stay well under PostgreSQL's 65,535). */
+const INSERT_ROWS = 200;
 
 interface Column {
   name: string;
@@ -100,8 +103,10 @@ export async function exportDatabase(url: string, destination: string): Promise<
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const partial = `${file}.partial`;
   const out = fs.createWriteStream(partial, { mode: 0o600 });
-  const write = (line: unknown) =>
-    new Promise<void>((resolve, reject) => out.write(`${JSON.stringify(line)}\n`, (err) => (err ? reject(err) : resolve())));
+  const write = (...lines: unknown[]) =>
+    new Promise<void>((resolve, reject) =>
+      out.write(lines.map((line) => `${JSON.stringify(line)}\n`).join(''), (err) => (err ? reject(err) : resolve())),
+    );
   try {
     const written = await withClient(
       url,
@@ -121,8 +126,13 @@ export async function exportDatabase(url: string, destination: string): Promise<
           for (;;) {
             const { rows } = await client.query<Row>(`FETCH ${BATCH} FROM rows_out`);
             if (rows.length === 0) break;
-            for (const row of rows)
-              await write({ table, row: Object.fromEntries(Object.entries(row).map(([key, value]) => [key, exportValue(value)])) });
+            // One write per batch, not per row.
+            await write(
+              ...rows.map((row) => ({
+                table,
+                row: Object.fromEntries(Object.entries(row).map(([key, value]) => [key, exportValue(value)])),
+              })),
+            );
           }
           await client.query('CLOSE rows_out');
         }
@@ -235,7 +245,7 @@ async function loadInto(client: Client, source: RowSource): Promise<TableCounts>
       };
       for await (const row of source.rows(table)) {
         batch.push(table === 'HistoryEntry' ? withActionCode(row) : row);
-        if (batch.length >= 200) await flush();
+        if (batch.length >= INSERT_ROWS) await flush();
       }
       await flush();
       // Identity columns go on after the highest id loaded.

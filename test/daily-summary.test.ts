@@ -1,5 +1,5 @@
 /** The daily summary runs from its Temporal Schedule (triggered here rather than waited for). */
-import { ACTIONS } from '../bot/views/item-blocks';
+import { ACTIONS } from '../bot/views/buttons';
 import { ensureDailySummarySchedule } from '../services/daily-summary-schedule';
 import { changeOrderBody } from './support/fixtures';
 import { companyWithSyncedCommitment, untilStatus } from './support/flows';

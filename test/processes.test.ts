@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { ACTIONS } from '../bot/views/item-blocks';
+import { ACTIONS } from '../bot/views/buttons';
 import { MODALS } from '../bot/views/modals';
 import { startFakeSlack, type FakeSlack } from './support/fake-slack';
 import { eventually, freshDatabaseUrl, startTestTemporal } from './support/harness';

@@ -3,7 +3,8 @@
  * through a stand-in Web API, against the real engine.
  */
 import { approvalWorkflowId } from '../domain/item-types';
-import { ACTIONS, LINK_ACTION } from '../bot/views/item-blocks';
+import { ACTIONS } from '../bot/views/buttons';
+import { LINK_ACTION } from '../bot/views/item-blocks';
 import { MODALS } from '../bot/views/modals';
 import { BOTH, ENGINEER, addSenderApprover, changeOrderBody } from './support/fixtures';
 import { companyWithSyncedCommitment, untilStatus } from './support/flows';

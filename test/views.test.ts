@@ -1,5 +1,5 @@
 import { dailySummaryMessage, queueBlocks } from '../bot/views/queue';
-import { reasonProblem } from '../bot/views/modals';
+import { reasonProblem } from '../domain/text';
 
 const entries = (n: number) =>
   Array.from({ length: n }, (_, i) => ({

@@ -4,6 +4,7 @@
  * round, its activities and the client-side desk all use these. Safe in the workflow bundle.
  */
 import { ApplicationFailure } from '@temporalio/common';
+import type { ActivityFailureInfo } from '../activities/types';
 import {
   AlreadyInReview,
   AlreadyTaken,
@@ -53,13 +54,27 @@ const rebuild: Record<string, (message: string, facts: Facts) => DomainError> = 
 /** The domain errors that come back typed from Temporal: every one (a test holds this to domain/errors). */
 export const REBUILT_ERRORS: readonly string[] = Object.keys(rebuild);
 
+/** The innermost application failure under an activity's: the words the activity chose for people. */
+export function failureInfo(err: unknown): ActivityFailureInfo {
+  let cause: unknown = err;
+  while (cause instanceof Error && !(cause instanceof ApplicationFailure) && cause.cause) cause = cause.cause;
+  if (cause instanceof ApplicationFailure)
+    return { type: cause.type ?? 'Error', message: cause.message, details: cause.details?.[0] ?? null };
+  return { type: 'Error', message: cause instanceof Error ? cause.message : String(cause), details: null };
+}
+
+/** The failure again, as a round answers a send it refused. */
+export function failureFrom(info: ActivityFailureInfo): ApplicationFailure {
+  return ApplicationFailure.create({ type: info.type, message: info.message, nonRetryable: true, details: [info.details] });
+}
+
 /** The domain error inside a failed Update or workflow, if it carries one. */
 export function domainErrorFrom(err: unknown): DomainError | undefined {
   let cause: unknown = err;
   while (cause) {
     if (cause instanceof ApplicationFailure && cause.type && rebuild[cause.type]) {
       const facts = (cause.details?.[0] ?? {}) as Facts;
-      return rebuild[cause.type]!(cause.message, facts ?? {});
+      return rebuild[cause.type]!(cause.message, facts);
     }
     // A failed Update, an activity or a child: the refusal is somewhere down the chain of causes.
     cause = cause instanceof Error ? cause.cause : undefined;

@@ -3,16 +3,16 @@
  * export, and tell people. The workflow (`approval-round.ts`) holds the messages and the waits; this
  * class holds everything they act on. All I/O goes through the activities it is given.
  */
-import { ActivityFailure, ApplicationFailure, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { ActivityFailureInfo, Notice, RoundItem } from '../activities/types';
 import type { ApprovalActivities } from '../activities';
 import { decisionInFlight, stillBeingSent, wrongState } from '../domain/actions';
 import { itemName } from '../domain/item-types';
 import { formatMoney, type Person } from '../domain/items';
-import { canApply, nextStatus, statusLabel, type ErpStatus, type ItemAction, type Transition } from '../domain/statuses';
+import { ACTION_PAST, canApply, nextStatus, statusLabel, type ErpStatus, type ItemAction, type Transition } from '../domain/statuses';
 import { reasonProblem } from '../domain/text';
 import { InvalidRequest } from '../domain/errors';
-import { toApplicationFailure } from './failures';
+import { failureFrom, failureInfo, toApplicationFailure } from './failures';
 import { ErpStatusKey } from './search-attributes';
 
 export interface ExportPolicy {
@@ -166,11 +166,11 @@ export class ApprovalRound {
       this.state.opened = true;
       this.state.snapshotHash = opened.snapshotHash ?? undefined;
       this.state.decisions.push({ action: kind, by, at: new Date().toISOString() });
-      this.setStatus('ReadyToExport', `waiting for an accounting approver (${kind === 'resend' ? 're-sent' : 'sent'} by ${by.name})`);
+      this.setStatus('ReadyToExport', `waiting for an accounting approver (${ACTION_PAST[kind]} by ${by.name})`);
       this.notify({ kind: 'review-requested', by, resend: kind === 'resend', previousRejection: opened.previousRejection }, kind);
       return true;
     } catch (err) {
-      this.state.refusal = describeFailure(err);
+      this.state.refusal = failureInfo(err);
       setCurrentDetails(`**Not sent** — ${this.state.refusal.message}`);
       return false;
     }
@@ -179,8 +179,7 @@ export class ApprovalRound {
   /** The answer to the send: the round's state once opened, or the refusal. */
   submission(): RoundState {
     const { refusal } = this.state;
-    if (refusal)
-      throw ApplicationFailure.create({ type: refusal.type, message: refusal.message, nonRetryable: true, details: [refusal.details] });
+    if (refusal) throw failureFrom(refusal);
     return this.state;
   }
 
@@ -266,7 +265,7 @@ export class ApprovalRound {
       this.notify({ kind: 'synced', erpId }, 'exported');
     } catch (err) {
       if (!(err instanceof ActivityFailure)) throw err;
-      const failure = describeFailure(err);
+      const failure = failureInfo(err);
       // The record contradicts the round: nothing went to the ERP, and an operator must look.
       if (failure.type === 'StatusConflict') throw err;
       const message =
@@ -315,14 +314,4 @@ export class ApprovalRound {
     const notice = { ...body, item: this.input.item, round: this.input.round, eventKey: this.eventKey(transition) };
     this.deliveries.push(this.activities.notifications.notify(notice).catch(() => undefined));
   }
-}
-
-/** The innermost application failure: the words the activity chose for people. */
-function describeFailure(err: unknown): ActivityFailureInfo {
-  let cause: unknown = err;
-  while (cause instanceof ActivityFailure && cause.cause) cause = cause.cause;
-  if (cause instanceof ApplicationFailure) {
-    return { type: cause.type ?? 'Error', message: cause.message, details: cause.details?.[0] ?? null };
-  }
-  return { type: 'Error', message: cause instanceof Error ? cause.message : String(cause), details: null };
 }

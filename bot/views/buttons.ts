@@ -1,6 +1,7 @@
 /**
- * The Slack buttons for the item actions, derived from what the item allows now: a message never
- * offers a button whose click would be refused by the item's state or the ERP profile.
+ * The Slack buttons for the item actions, derived from the actions the item allows: an item's own
+ * messages use its `availableActions` (state and ERP profile); queue lists, which hold only each
+ * item's status, use what the status and item type allow, and the desk refuses the rest on click.
  */
 import type { ActionsBlock, Button } from '@slack/types';
 import type { ItemAction } from '../../domain/statuses';
@@ -46,6 +47,16 @@ export const ACTIONS = {
   void: BUTTONS.void.actionId,
 } as const;
 
+/** A button carries its item as `type:ref`. */
+export function itemKey(item: { type: string; ref: string }): string {
+  return `${item.type}:${item.ref}`;
+}
+
+export function parseItemKey(value: string): { type: string; ref: string } {
+  const at = value.indexOf(':');
+  return { type: value.slice(0, at), ref: value.slice(at + 1) };
+}
+
 /** The item action behind a clicked button's id (queue buttons append `:type:ref`), or undefined. */
 export function buttonAction(actionId: string): ButtonAction | undefined {
   const id = actionId.split(':')[0];
@@ -66,7 +77,7 @@ export function actionButtons(
     .filter((action) => wanted.includes(action) && available.includes(action))
     .map((action) => {
       const spec: ButtonSpec = BUTTONS[action];
-      return button(spec.text, `${spec.actionId}${idSuffix}`.slice(0, 255), `${item.type}:${item.ref}`, {
+      return button(spec.text, `${spec.actionId}${idSuffix}`.slice(0, 255), itemKey(item), {
         style: spec.style,
         ...(spec.confirm ? { confirm: spec.confirm(item.ref) } : {}),
       });

@@ -3,7 +3,8 @@
  * approvers' channel is re-rendered from the item's current state after every change.
  */
 import type { ActionsBlock, KnownBlock } from '@slack/types';
-import { ITEM_TYPE_INFO } from '../../domain/item-types';
+import { ITEM_TYPE_INFO, itemName } from '../../domain/item-types';
+import { capitalized } from '../../domain/text';
 import { formatMoney } from '../../domain/items';
 import { reviewFacts, type ReviewFacts } from '../../domain/review';
 import { DECISIONS, SEND_ACTIONS, statusLabel, type Transition } from '../../domain/statuses';
@@ -12,26 +13,11 @@ import { joinMd, md, type Mrkdwn, slackDate, truncate } from '../text';
 import { context, fields, header, messageBlocks, messageText, section } from './blocks';
 import { actionButtons } from './buttons';
 
-export { ACTIONS } from './buttons';
-
 /** A link button ("View Online"): Slack still sends a click, which the bot acknowledges and ignores. */
 export const LINK_ACTION = 'erp_view_online';
 
-/** Buttons carry `type:ref`. */
-export function itemKey(view: Pick<ItemView, 'type' | 'ref'>): string {
-  return `${view.type}:${view.ref}`;
-}
-
-export function parseItemKey(value: string): { type: string; ref: string } {
-  const at = value.indexOf(':');
-  return { type: value.slice(0, at), ref: value.slice(at + 1) };
-}
-
 /** "Commitment change order CO-7": plain text, escaped where it goes into mrkdwn. */
-const title = (view: Pick<ItemView, 'type' | 'ref'>) => {
-  const label = ITEM_TYPE_INFO[view.type].label;
-  return `${label[0]?.toUpperCase()}${label.slice(1)} ${view.ref}`;
-};
+const title = (view: Pick<ItemView, 'type' | 'ref'>) => capitalized(itemName(view.type, view.ref));
 
 function lineSummary(facts: ReviewFacts): Mrkdwn | null {
   if (facts.type === 'project') return null;

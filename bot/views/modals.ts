@@ -1,5 +1,5 @@
 /** The Accept and Reject modals. Their private metadata says which item and which message. */
-import { REASON_MAX, reasonProblem } from '../../domain/text';
+import { REASON_MAX } from '../../domain/text';
 import type { View } from '@slack/types';
 import { z } from 'zod';
 import type { ItemView } from '../../services/item-view';
@@ -60,4 +60,3 @@ export function rejectModal(view: ItemView, context: ModalContext): View {
 }
 
 /** The words shown inside the modal when a reason will not do (the desk's own rule). */
-export { reasonProblem };

@@ -1,5 +1,6 @@
 import { ParentNotSynced, RequirementsNotMet } from '../errors';
-import { ITEM_TYPE_INFO } from '../item-types';
+import { ITEM_TYPE_INFO, itemName } from '../item-types';
+import { capitalized } from '../text';
 import type { Item } from '../items';
 import { statusLabel } from '../statuses';
 import type { ErpProfile, ErpSettings } from './profile';
@@ -21,7 +22,7 @@ export function parentProblem(profile: ErpProfile, item: Item): ParentNotSynced 
   if (!item.parent || item.parent.status === 'Synced') return null;
   const parentLabel = ITEM_TYPE_INFO[item.parent.type].label;
   return new ParentNotSynced(
-    `The ${parentLabel}'s ERP data has not yet been synced: ${parentLabel} ${item.parent.ref} is ${statusLabel(item.parent.status)}. ` +
+    `The ${parentLabel}'s ERP data has not yet been synced: ${itemName(item.parent.type, item.parent.ref)} is ${statusLabel(item.parent.status)}. ` +
       `Send ${item.parent.ref} to ${profile.name} and have it accepted first.`,
     item.parent,
   );
@@ -32,13 +33,12 @@ export function parentProblem(profile: ErpProfile, item: Item): ParentNotSynced 
  * meet the ERP's minimum requirements. Throws the refusal a person reads; returns when sendable.
  */
 export function assertSendable(profile: ErpProfile, item: Item, settings: ErpSettings): void {
-  const label = ITEM_TYPE_INFO[item.type].label;
   const parent = parentProblem(profile, item);
   if (parent) throw parent;
   const violations = profile.check(item, settings);
   if (violations.length > 0) {
     throw new RequirementsNotMet(
-      `${label[0]?.toUpperCase()}${label.slice(1)} ${item.ref} does not meet the ${profile.name} minimum requirements: ` +
+      `${capitalized(itemName(item.type, item.ref))} does not meet the ${profile.name} minimum requirements: ` +
         violations.map((v) => v.reason).join(' '),
       violations,
     );

@@ -5,7 +5,7 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { approvalWorkflowId } from '../../domain/item-types';
-import { ACTIONS } from '../../bot/views/item-blocks';
+import { ACTIONS } from '../../bot/views/buttons';
 import { MODALS } from '../../bot/views/modals';
 import { createDb, type Db } from '../../store/prisma';
 import { freshDatabaseUrl } from '../support/databases';

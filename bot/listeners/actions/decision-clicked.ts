@@ -9,8 +9,7 @@ import type { BotDeps } from '../../deps';
 import { afterAck } from '../../after-ack';
 import { refusalText, tell } from '../../replies';
 import { md } from '../../text';
-import { parseItemKey } from '../../views/item-blocks';
-import { buttonAction } from '../../views/buttons';
+import { buttonAction, parseItemKey } from '../../views/buttons';
 import { acceptModal, rejectModal } from '../../views/modals';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;

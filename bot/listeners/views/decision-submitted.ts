@@ -6,7 +6,8 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } fro
 import type { BotDeps } from '../../deps';
 import { afterAck } from '../../after-ack';
 import { refusalText, tell } from '../../replies';
-import { DESCRIPTION_BLOCK, MODALS, ModalContext, REASON_BLOCK, reasonProblem } from '../../views/modals';
+import { reasonProblem } from '../../../domain/text';
+import { DESCRIPTION_BLOCK, MODALS, ModalContext, REASON_BLOCK } from '../../views/modals';
 
 type SubmitArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
