@@ -10,6 +10,7 @@ import { wrongState } from '../domain/actions';
 import { exportIdempotencyKey, type ItemType } from '../domain/item-types';
 import { nextStatus, type Transition } from '../domain/statuses';
 import { ErpRefused, ErpUnavailable, type ErpTransport } from '../connectors/transport';
+import { firstBookedLostExport } from '../connectors/lost-exports';
 import { toApplicationFailure } from '../workflows/failures';
 import { approverQueue } from '../services/queues';
 import { isAccountingApprover } from '../domain/permissions';
@@ -71,31 +72,17 @@ export interface ExportResult {
 
 const SELF_APPROVED = 'Self-approved: decided by the person who sent this round (ALLOW_SELF_APPROVAL).';
 
-/**
- * Looks up, in the ERP, every earlier export key of the item whose outcome is unknown. The first found
- * booked is the item's record; the others are marked not booked so they are not asked again.
- */
+/** An earlier round's export of the item whose lost answer turns out booked in the ERP: the item's record. */
 async function bookedEarlier(db: Db, transport: ErpTransport, erpRecordId: number, currentKey: string): Promise<ExportResult | null> {
-  const unknown = await db.exportAttempt.findMany({
-    where: { erpRecordId, outcome: 'Unknown', idempotencyKey: { not: currentKey } },
-    orderBy: { round: 'asc' },
-  });
-  for (const attempt of unknown) {
-    const booked = await transport.lookup(attempt.idempotencyKey);
-    if (booked) {
-      await db.exportAttempt.update({
-        where: { idempotencyKey: attempt.idempotencyKey },
-        data: { outcome: 'Booked', erpId: booked.erpId },
-      });
-      return {
-        erpId: booked.erpId,
-        ...(attempt.snapshotHash ? { snapshotHash: attempt.snapshotHash } : {}),
-        foundUnder: { idempotencyKey: attempt.idempotencyKey, round: attempt.round, snapshotHash: attempt.snapshotHash },
-      };
-    }
-    await db.exportAttempt.update({ where: { idempotencyKey: attempt.idempotencyKey }, data: { outcome: 'NotBooked' } });
-  }
-  return null;
+  const found = await firstBookedLostExport(db, transport, erpRecordId, currentKey);
+  if (!found) return null;
+  const { attempt, erpId } = found;
+  await db.exportAttempt.update({ where: { idempotencyKey: attempt.idempotencyKey }, data: { outcome: 'Booked', erpId } });
+  return {
+    erpId,
+    ...(attempt.snapshotHash ? { snapshotHash: attempt.snapshotHash } : {}),
+    foundUnder: { idempotencyKey: attempt.idempotencyKey, round: attempt.round, snapshotHash: attempt.snapshotHash },
+  };
 }
 
 /** Runs `work`, turning a domain refusal into a non-retryable failure the workflow can explain. */

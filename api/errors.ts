@@ -16,6 +16,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   already_in_review: 409,
   already_taken: 409,
   round_not_running: 409,
+  export_unresolved: 409,
   parent_not_synced: 409,
   requirements_not_met: 422,
   not_supported: 422,

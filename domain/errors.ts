@@ -153,6 +153,11 @@ export class InvalidRequest extends DomainError {
   readonly code = 'invalid_request';
 }
 
+/** An export of the item got no answer, so the ERP may hold it: nothing final is done until the ERP is asked. */
+export class ExportUnresolved extends DomainError {
+  readonly code = 'export_unresolved';
+}
+
 /** The record says the item is with accounting, but its round is no longer running (terminated by an operator, say). */
 export class RoundNotRunning extends DomainError {
   readonly code = 'round_not_running';

@@ -11,11 +11,18 @@ import { SlackDirectory } from '../bot/directory';
 import { ApprovalDesk, DEFAULT_EXPORT_POLICY } from '../services/approval-desk';
 import { Intake } from '../services/intake';
 import type { Db } from '../store/prisma';
-import { erpSetup, slackClient } from './components';
+import { erpSetup, erpTransport, slackClient } from './components';
 import { slackConfigured, type Config } from './config';
 
 export function approvalDesk(config: Config, db: Db, client: Client): ApprovalDesk {
-  return new ApprovalDesk({ db, client, taskQueue: config.TEMPORAL_TASK_QUEUE, ...erpSetup(config), exportPolicy: DEFAULT_EXPORT_POLICY });
+  return new ApprovalDesk({
+    db,
+    client,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    ...erpSetup(config),
+    exportPolicy: DEFAULT_EXPORT_POLICY,
+    transport: erpTransport(config, db),
+  });
 }
 
 export function slackBot(config: Config, db: Db, client: Client): SlackBot | undefined {

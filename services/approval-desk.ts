@@ -11,11 +11,13 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import { lockRecord, writeTransaction, type Db } from '../store/prisma';
+import { firstBookedLostExport } from '../connectors/lost-exports';
+import { ErpUnavailable, type ErpTransport } from '../connectors/transport';
 import { loadItem, type LoadedItem } from '../store/items';
 import { decisionsOf, roundSenderOf } from '../store/history';
 import { actorOf } from '../store/users';
 import { assertSendable, type ErpProfile, type ErpSettings } from '../domain/erp-profiles';
-import { AlreadyInReview, InvalidRequest, NotAwaitingDecision, RoundNotRunning, UnknownUser } from '../domain/errors';
+import { AlreadyInReview, ExportUnresolved, InvalidRequest, NotAwaitingDecision, RoundNotRunning, UnknownUser } from '../domain/errors';
 import { approvalWorkflowId, itemName, type ItemType } from '../domain/item-types';
 import { formatMoney, totalCents, type Person } from '../domain/items';
 import { assertPermitted, type Actor } from '../domain/permissions';
@@ -58,6 +60,8 @@ export interface ApprovalDeskDeps {
   exportPolicy: ExportPolicy;
   /** One-person offices: let the sender of a round also decide it (the history marks it self-approved). */
   allowSelfApproval?: boolean;
+  /** The ERP, asked about exports whose answer was lost before an item is voided; without it such a void is refused. */
+  transport?: ErpTransport;
 }
 
 export const DEFAULT_EXPORT_POLICY: ExportPolicy = {
@@ -166,7 +170,8 @@ export class ApprovalDesk {
     const reason = request.reason?.trim() || null;
     const problem = reason ? reasonProblem(reason) : undefined;
     if (problem) throw new InvalidRequest(problem);
-    const { actor } = await this.check('void', type, ref, request.by);
+    const { actor, erp: record } = await this.check('void', type, ref, request.by);
+    await this.assertNotInErp(type, ref, record.id);
     // The status is read again under the item's row lock, so a re-send racing this void cannot both win.
     await writeTransaction(this.deps.db, async (tx, { rerun }) => {
       const erp = await lockRecord(tx, type, ref);
@@ -191,6 +196,40 @@ export class ApprovalDesk {
       });
     });
     return this.view(type, ref);
+  }
+
+  /**
+   * A void is final, so an item whose export got no answer (the ERP may have booked it) is voided only
+   * once the ERP says it does not hold it. One it holds is refused: it goes back through a round, whose
+   * export finds it booked and records it Synced without exporting again.
+   */
+  private async assertNotInErp(type: ItemType, ref: string, erpRecordId: number): Promise<void> {
+    const { db, transport } = this.deps;
+    const lost = await db.exportAttempt.findFirst({ where: { erpRecordId, outcome: 'Unknown' }, select: { idempotencyKey: true } });
+    if (!lost) return;
+    const what = itemName(type, ref);
+    if (!transport) {
+      throw new ExportUnresolved(
+        `${capitalized(what)} may be in the ERP: its export under key ${lost.idempotencyKey} got no answer. Nothing was voided.`,
+      );
+    }
+    let found: Awaited<ReturnType<typeof firstBookedLostExport>>;
+    try {
+      found = await firstBookedLostExport(db, transport, erpRecordId);
+    } catch (err) {
+      if (!(err instanceof ErpUnavailable)) throw err;
+      throw new ExportUnresolved(
+        `${capitalized(what)} may be in the ERP (its export under key ${lost.idempotencyKey} got no answer), and the ERP could not be asked ` +
+          `just now: ${err.message} Nothing was voided; try again once the ERP answers.`,
+      );
+    }
+    if (found) {
+      throw new ExportUnresolved(
+        `${capitalized(what)} is in the ERP as ${found.erpId}: round ${found.attempt.round}'s export (key ${found.attempt.idempotencyKey}) ` +
+          'was booked although its answer was lost, so it cannot be voided. Re-send it and have it accepted: that export finds it ' +
+          'booked and records it Synced without exporting again. Or reverse it in the ERP first.',
+      );
+    }
   }
 
   /**

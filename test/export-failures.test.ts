@@ -107,3 +107,39 @@ test('the export refuses an item the record does not show accepted for that roun
   await expect(activities.exportItem({ type: 'cco', ref: 'CO-G1', round: 1 })).rejects.toMatchObject({ type: 'StatusConflict' });
   expect(await h.sandbox.exportsFor('CO-G1')).toEqual([expect.objectContaining({ calls: 1 })]);
 });
+
+test('an item whose export answer was lost is not voided while the ERP holds it; once the ERP is asked and has nothing, it is', async () => {
+  // Booked by the ERP, every answer lost: Failed to Export, though the ERP has it.
+  await h.intake.upsertChangeOrder('CO-L1', changeOrderBody({ number: 'L1' }));
+  await h.sandbox.injectFault({ itemRef: 'CO-L1', lostAnswers: 100 });
+  await h.desk.send('cco', 'CO-L1', PM);
+  await h.desk.accept('cco', 'CO-L1', { by: APPROVER });
+  await untilStatus(h, 'cco', 'CO-L1', 'FailedToExport');
+  await h.desk.reject('cco', 'CO-L1', { by: APPROVER, reason: 'Wrong period' });
+  const [booked] = await h.sandbox.exportsFor('CO-L1');
+  await expect(h.desk.void('cco', 'CO-L1', { by: PM })).rejects.toMatchObject({
+    code: 'export_unresolved',
+    message: expect.stringContaining(`is in the ERP as ${booked?.erpId}: round 1's export (key erp:cco:CO-L1#1)`),
+  });
+  expect((await h.desk.view('cco', 'CO-L1')).erp.status).toBe('Rejected');
+  // Re-sent and accepted, the round finds it booked and exports nothing again.
+  await h.sandbox.clearFault('CO-L1');
+  await h.desk.resend('cco', 'CO-L1', PM);
+  await h.desk.accept('cco', 'CO-L1', { by: APPROVER });
+  const synced = await untilStatus(h, 'cco', 'CO-L1', 'Synced');
+  expect(synced.erp.erpId).toBe(booked?.erpId);
+  expect(await h.sandbox.exportsFor('CO-L1')).toHaveLength(1);
+
+  // Never booked (the ERP was down for every attempt): the void asks the ERP, which has nothing, and goes ahead.
+  await h.intake.upsertChangeOrder('CO-L2', changeOrderBody({ number: 'L2' }));
+  await h.sandbox.injectFault({ itemRef: 'CO-L2', transientFailures: 100 });
+  await h.desk.send('cco', 'CO-L2', PM);
+  await h.desk.accept('cco', 'CO-L2', { by: APPROVER });
+  await untilStatus(h, 'cco', 'CO-L2', 'FailedToExport');
+  await h.desk.reject('cco', 'CO-L2', { by: APPROVER, reason: 'Not this month' });
+  expect((await h.desk.void('cco', 'CO-L2', { by: PM })).erp.status).toBe('Voided');
+  expect(await h.db.exportAttempt.findMany({ where: { idempotencyKey: 'erp:cco:CO-L2#1' }, select: { outcome: true } })).toEqual([
+    { outcome: 'NotBooked' },
+  ]);
+  expect(await h.sandbox.exportsFor('CO-L2')).toEqual([]);
+});

@@ -110,7 +110,7 @@ export async function startHarness(options: HarnessOptions = {}) {
     running = worker.run();
   }
 
-  const desk = new ApprovalDesk({ db, client, taskQueue, profile, settings, exportPolicy, allowSelfApproval });
+  const desk = new ApprovalDesk({ db, client, taskQueue, profile, settings, exportPolicy, allowSelfApproval, transport });
   const intake = new Intake(db);
 
   return {
