@@ -7,24 +7,20 @@ import { ERP_STATUSES, ITEM_ACTIONS } from '../domain/statuses';
 import { ITEM_TYPES } from '../domain/item-types';
 import { PERMISSION_LEVELS, TOOLS } from '../domain/permissions';
 import { parseAmount } from '../domain/items';
-import { isStorableText, isWellFormed, REASON_MAX, REASON_REQUIRED, UNSTORABLE_TEXT } from '../domain/text';
+import { INVISIBLE, isStorableText, isWellFormed, REASON_MAX, REASON_REQUIRED, UNSTORABLE_TEXT, VISIBLE } from '../domain/text';
 
 /**
- * Characters no identifier may hold: whitespace, the slash, control characters (NUL, ESC …) and the
- * invisible ones that make two refs look alike (zero-width, bidi controls, byte-order mark). Written
- * as a plain character class so the published OpenAPI pattern is the one enforced.
+ * Characters no identifier may hold: the slash, and every character a person cannot see (they would
+ * make two refs look alike). A plain character class, so the published OpenAPI pattern is the one enforced.
  */
-const NOT_IN_IDENTIFIERS =
-  '\\u0000-\\u0020\\u007F-\\u00A0/\\u00AD\\u034F\\u061C\\u115F\\u1160\\u1680\\u17B4\\u17B5\\u180B-\\u180F' +
-  '\\u2000-\\u200F\\u2028-\\u202F\\u205F-\\u206F\\u3000\\u3164\\uFE00-\\uFE0F\\uFEFF\\uFFA0\\uFFF0-\\uFFFF';
-// eslint-disable-next-line no-misleading-character-class -- invisible and combining characters are listed one by one on purpose.
+const NOT_IN_IDENTIFIERS = `${INVISIBLE}/`;
 export const IDENTIFIER_PATTERN = new RegExp(`^[^${NOT_IN_IDENTIFIERS}]+$`);
 
 /**
  * Free text: checked as given (at most `max` characters, not blank), then stored without surrounding
  * spaces, so the published limits are the enforced ones.
  */
-const text = (max: number) => storable(max).regex(/\S/, 'must not be blank').trim();
+const text = (max: number) => storable(max).regex(VISIBLE, 'must not be blank').trim();
 /**
  * Any string that reaches the database: at most `max` characters, and text PostgreSQL can store. The
  * NUL rule is published as a pattern; unpaired surrogates, which JSON clients rarely send, are checked
@@ -196,7 +192,7 @@ export const RejectBody = z
   .object({
     by: id.meta({ description: 'The accounting approver rejecting it', example: 'u-dana' }),
     reason: storable(REASON_MAX)
-      .regex(/\S/, REASON_REQUIRED)
+      .regex(VISIBLE, REASON_REQUIRED)
       .meta({ description: 'What the creator must fix (required)', example: 'Split the labor into its own change order.' }),
   })
   .meta({ id: 'RejectBody' });

@@ -114,7 +114,7 @@ export const changeOrders: Record<string, In<typeof ChangeOrderBody> & { note: s
     note: 'passes the Sage 300 CRE rules (a deduct)',
     commitment: SUBCONTRACT,
     number: '002',
-    title: 'Slab thickness value engineering',
+    title: 'Slab thickness VE',
     description: 'Owner-approved VE: slab reduced from 6" to 5" in storage rooms.',
     status: 'Approved',
     createdBy: 'u-riley',

@@ -11,6 +11,19 @@ export function isStorableText(text: string): boolean {
   return !NUL.test(text) && isWellFormed(text);
 }
 
+/**
+ * Characters a person cannot see: whitespace, control characters (NUL, ESC …), and the invisible ones
+ * (zero-width, joiners, bidi controls, soft hyphen, byte-order mark, Hangul fillers, the blank Braille
+ * pattern). A plain character class, so an OpenAPI pattern built from it is the rule enforced.
+ */
+export const INVISIBLE =
+  '\\u0000-\\u0020\\u007F-\\u00A0\\u00AD\\u034F\\u061C\\u115F\\u1160\\u1680\\u17B4\\u17B5\\u180B-\\u180F' +
+  '\\u2000-\\u200F\\u2028-\\u202F\\u205F-\\u206F\\u2800\\u3000\\u3164\\uFE00-\\uFE0F\\uFEFF\\uFFA0\\uFFF0-\\uFFFF';
+
+/** At least one character a person can see. */
+// eslint-disable-next-line no-misleading-character-class -- invisible and combining characters are listed one by one on purpose.
+export const VISIBLE = new RegExp(`[^${INVISIBLE}]`);
+
 /** "Commitment change order CO-7" from "commitment change order CO-7": the start of a sentence or a title. */
 export function capitalized(text: string): string {
   return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
@@ -35,7 +48,7 @@ export const REASON_REQUIRED = 'A reason is required: tell the creator what to f
 
 /** Why a reason will not do, in words for the person who typed it; undefined when it will. */
 export function reasonProblem(reason: string): string | undefined {
-  if (!reason.trim()) return REASON_REQUIRED;
+  if (!VISIBLE.test(reason)) return REASON_REQUIRED;
   if (reason.length > REASON_MAX) return `Keep the reason to ${REASON_MAX} characters (it has ${reason.length}).`;
   if (!isStorableText(reason))
     return 'The reason holds characters that cannot be stored (a NUL or half of a surrogate pair): type it again.';

@@ -2,6 +2,7 @@ import { assertSendable, sage300cre } from '../domain/erp-profiles';
 import { actionsAllowed, availability, decisionInFlight, wrongState } from '../domain/actions';
 import * as errors from '../domain/errors';
 import { domainErrorFrom, REBUILT_ERRORS, toApplicationFailure } from '../workflows/failures';
+import { REASON_REQUIRED, reasonProblem } from '../domain/text';
 import {
   calendarDate,
   costCodeProblem,
@@ -560,5 +561,24 @@ describe('one refusal per rule, whichever path refuses', () => {
       expect(back?.message).toBe(sample.message);
       expect(back?.details()).toEqual(sample.details());
     }
+  });
+});
+
+describe('a reason a person can read', () => {
+  test('one made only of invisible characters is no reason: zero-width, fillers, controls, bidi marks', () => {
+    for (const invisible of [
+      '\u200b\u200b',
+      '\u200c\u200d\u2060\ufeff',
+      '\u3164\u115f',
+      '\u2800',
+      '\u0001\u0007\u001b',
+      '\u0085',
+      '\u202e\u2066',
+      '\u00ad',
+      ' \u00a0\u3000\t',
+    ]) {
+      expect(reasonProblem(invisible)).toBe(REASON_REQUIRED);
+    }
+    for (const visible of ['ok', 'Split the labor', '🙂', '日本語', '\u200bfix line 2']) expect(reasonProblem(visible)).toBeUndefined();
   });
 });
