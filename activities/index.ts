@@ -108,6 +108,12 @@ export function createActivities({ db, profile, settings, transport, notifier }:
     async openRound(input: OpenRoundInput): Promise<OpenedRound> {
       return refusalsAsFailures(() =>
         writeTransaction(db, async (tx) => {
+          // A change order's commitment first (parent, then child, as intake locks them): two change
+          // orders of one commitment are sent one at a time, so one ERP id cannot be sent twice.
+          if (input.type === 'cco') {
+            const parent = await tx.changeOrder.findUnique({ where: { ref: input.ref }, select: { commitmentRef: true } });
+            if (parent) await lockItem(tx, 'commitment', parent.commitmentRef);
+          }
           // Row lock: an edit or void of the item waits, so what is frozen is what stays locked.
           await lockItem(tx, input.type, input.ref);
           const { item, erp } = await loadItem(tx, input.type, input.ref);

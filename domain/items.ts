@@ -76,6 +76,14 @@ export interface ChangeOrderLineView {
   costCodeProblem: string | null;
 }
 
+/** Another change order of the same commitment, as the ERP's one-id-per-commitment rule reads it. */
+export interface SiblingChangeOrder {
+  ref: string;
+  number: string;
+  erpNumber: string | null;
+  status: ErpStatus;
+}
+
 export interface ChangeOrderItem extends ItemCommon {
   type: 'cco';
   commitmentRef: string;
@@ -86,6 +94,8 @@ export interface ChangeOrderItem extends ItemCommon {
   status: string;
   vendor: VendorView | null;
   lines: ChangeOrderLineView[];
+  /** The commitment's other change orders: an ERP id names one change order of a commitment. */
+  siblings: SiblingChangeOrder[];
 }
 
 export type Item = ProjectItem | CommitmentItem | ChangeOrderItem;

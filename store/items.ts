@@ -105,7 +105,17 @@ const loaders: Record<ItemType, (db: Reader, ref: string) => Promise<LoadedItem 
         createdBy: true,
         erp: true,
         lines: { orderBy: { lineNo: 'asc' } },
-        commitment: { include: { erp: true, vendor: true, sovLines: true } },
+        commitment: {
+          include: {
+            erp: true,
+            vendor: true,
+            sovLines: true,
+            changeOrders: {
+              where: { ref: { not: ref } },
+              select: { ref: true, number: true, erpNumber: true, erp: { select: { status: true } } },
+            },
+          },
+        },
       },
     });
     if (!row) return null;
@@ -130,6 +140,12 @@ const loaders: Record<ItemType, (db: Reader, ref: string) => Promise<LoadedItem 
         createdBy: person(row.createdBy),
         createdAt: row.createdAt.toISOString(),
         parent: parentView('commitment', row.commitmentRef, row.commitment.erp),
+        siblings: row.commitment.changeOrders.map((sibling) => ({
+          ref: sibling.ref,
+          number: sibling.number,
+          erpNumber: sibling.erpNumber,
+          status: sibling.erp.status,
+        })),
         url: row.url,
         lines: row.lines.map((line) => {
           // A modification is coded like the schedule-of-values line it modifies.

@@ -14,7 +14,7 @@ import {
 } from '../domain/items';
 import { assertPermitted, isAccountingApprover, missingPermissions, projectScope, type Actor } from '../domain/permissions';
 import { canonicalJson, reviewChanges, reviewFacts } from '../domain/review';
-import { canApply, ERP_STATUSES, isLocked, nextStatus, ITEM_ACTIONS } from '../domain/statuses';
+import { canApply, ERP_STATUSES, isLocked, nextStatus, ITEM_ACTIONS, type ErpStatus } from '../domain/statuses';
 import { ConfigError, loadConfig } from '../platform/config';
 import { isDatabaseUnavailable } from '../store/prisma';
 import { AlreadyInReview, DomainError, NotAwaitingDecision, PermissionDenied, RoundNotRunning, UnknownReference } from '../domain/errors';
@@ -39,6 +39,7 @@ function cco(overrides: Partial<ChangeOrderItem> = {}): ChangeOrderItem {
     createdAt: '2026-10-01T12:00:00.000Z',
     parent: { type: 'commitment', ref: 'SC-1', status: 'Synced', erpId: 'SBX-1' },
     url: null,
+    siblings: [],
     lines: [
       {
         lineNo: 1,
@@ -580,5 +581,28 @@ describe('a reason a person can read', () => {
       expect(reasonProblem(invisible)).toBe(REASON_REQUIRED);
     }
     for (const visible of ['ok', 'Split the labor', '🙂', '日本語', '\u200bfix line 2']) expect(reasonProblem(visible)).toBeUndefined();
+  });
+});
+
+describe('one ERP id per commitment', () => {
+  const settings = { erpIdFromChangeOrderNumber: true, timeZone: 'UTC' };
+  const sibling = (status: ErpStatus, number = '001', erpNumber: string | null = null) => ({ ref: 'CO-9', number, erpNumber, status });
+
+  test('a change order whose ID Number another one of the commitment already took with accounting or in the ERP is not sendable', () => {
+    expect(sage300cre.check(cco({ siblings: [sibling('Synced')] }), settings)).toContainEqual({
+      field: 'number',
+      reason: 'ID Number 001 is already used on commitment SC-1 by change order CO-9 (Synced).',
+    });
+    // Typed ERP ids compare without regard to case.
+    expect(sage300cre.check(cco({ erpNumber: 'a1', siblings: [sibling('ReadyToExport', '777', 'A1')] }), settings)).toContainEqual({
+      field: 'erpNumber',
+      reason: 'ID Number a1 is already used on commitment SC-1 by change order CO-9 (Ready to Export).',
+    });
+  });
+
+  test('one that never reached accounting, or left it, does not hold the number', () => {
+    for (const status of ['NotSent', 'Rejected', 'Retrieved', 'Voided'] as const) {
+      expect(sage300cre.check(cco({ siblings: [sibling(status)] }), settings)).toEqual([]);
+    }
   });
 });

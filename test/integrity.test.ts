@@ -244,3 +244,17 @@ test('with ALLOW_SELF_APPROVAL a one-person office may decide its own round, and
   const accepted = synced.history.find((e) => e.action === 'accepted')!;
   expect(accepted).toMatchObject({ by: { id: BOTH }, selfApproved: true, message: expect.stringContaining('Self-approved') });
 });
+
+test('a look-alike change order with a number already sent on the commitment is refused at send, whatever its ref', async () => {
+  await h.intake.upsertChangeOrder('CO-N1', changeOrderBody({ number: 'N1' }));
+  await h.desk.send('cco', 'CO-N1', PM);
+  // Another ref (lower case, or a Cyrillic С) carrying the same ERP number on the same commitment.
+  for (const ref of ['co-n1', '\u0421O-N1']) {
+    await h.intake.upsertChangeOrder(ref, changeOrderBody({ number: 'N1' }));
+    await expect(h.desk.send('cco', ref, PM)).rejects.toMatchObject({
+      code: 'requirements_not_met',
+      message: expect.stringContaining('ID Number N1 is already used on commitment SC-001 by change order CO-N1 (Ready to Export).'),
+    });
+    expect((await h.desk.view('cco', ref)).erp.availableActions).not.toContain('send');
+  }
+});

@@ -12,7 +12,7 @@ import {
   type ProjectItem,
   type VendorView,
 } from '../items';
-import { ITEM_ACTIONS } from '../statuses';
+import { ITEM_ACTIONS, LOCKING_STATUSES, statusLabel } from '../statuses';
 import type { ErpProfile, ErpSettings, ExportPayload } from './profile';
 
 const MAX_ID = 5;
@@ -20,7 +20,7 @@ const MAX_TITLE = 30;
 const MAX_SCOPE = 1000;
 const MAX_JOB_NUMBER = 10;
 
-function changeOrderErpId(item: ChangeOrderItem, settings: ErpSettings): string | null {
+function changeOrderErpId(item: Pick<ChangeOrderItem, 'erpNumber' | 'number'>, settings: ErpSettings): string | null {
   const typed = item.erpNumber?.trim();
   if (typed) return typed;
   return settings.erpIdFromChangeOrderNumber ? item.number : null;
@@ -89,6 +89,18 @@ function checkChangeOrder(item: ChangeOrderItem, settings: ErpSettings): Violati
       field: item.erpNumber?.trim() ? 'erpNumber' : 'number',
       reason: `ID Number must be ${MAX_ID} characters or less ("${erpId}" has ${erpId.length}).`,
     });
+  } else {
+    // Sage 300 CRE files a change order under its commitment and ID Number: a second one with the same
+    // number, once the first is with accounting or in the ERP, would be a second record of it.
+    const taken = item.siblings.find(
+      (sibling) => LOCKING_STATUSES.includes(sibling.status) && changeOrderErpId(sibling, settings)?.toUpperCase() === erpId.toUpperCase(),
+    );
+    if (taken) {
+      violations.push({
+        field: item.erpNumber?.trim() ? 'erpNumber' : 'number',
+        reason: `ID Number ${erpId} is already used on commitment ${item.commitmentRef} by change order ${taken.ref} (${statusLabel(taken.status)}).`,
+      });
+    }
   }
   violations.push(...titleViolations(item.title), ...statusViolations(item.status), ...vendorViolations(item.vendor));
   if (!item.lines.some((line) => line.erpCostCode)) {
