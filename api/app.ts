@@ -51,9 +51,11 @@ function parse<T extends z.ZodType>(schema: T, value: unknown, where: 'body' | '
 }
 
 function bearer(token: string): RequestHandler {
-  const expected = Buffer.from(`Bearer ${token}`);
+  const expected = Buffer.from(token);
   return (req, _res, next) => {
-    const given = Buffer.from(req.get('authorization') ?? '');
+    // The scheme's name is case-insensitive in HTTP ("bearer" is "Bearer"); the token is compared whole.
+    const [scheme = '', ...rest] = (req.get('authorization') ?? '').split(' ');
+    const given = Buffer.from(scheme.toLowerCase() === 'bearer' ? rest.join(' ') : '');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
       throw new RequestProblem(401, {
         error: 'unauthorized',

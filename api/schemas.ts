@@ -65,8 +65,11 @@ export const Ref = id.meta({ description: "The source system's reference" });
 
 const LineNo = z.number().int().min(1).max(1_000_000);
 
+// Bodies that grant privileges or decide refuse fields they do not know: a misspelt privilege
+// ("canPushToAcounting") or a flag the API does not have ("dryRun") must not pass silently. Item
+// bodies, which source systems fill with far more than the ERP needs, ignore what they do not use.
 export const UserBody = z
-  .object({
+  .strictObject({
     name: text(200),
     // Stored in lower case: one person, one address, whatever case a source system or Slack writes it in.
     email: z
@@ -80,7 +83,7 @@ export const UserBody = z
     canPushToAccounting: z.boolean().default(false),
     permissions: z
       .array(
-        z.object({
+        z.strictObject({
           tool: z.enum(TOOLS),
           level: z.enum(PERMISSION_LEVELS),
           project: Ref.optional().meta({ description: 'Project ref; omit for a company-level grant' }),
@@ -180,7 +183,7 @@ export const ChangeOrderBody = z
   .meta({ id: 'ChangeOrderBody' });
 
 export const ActionBody = z
-  .object({
+  .strictObject({
     by: id.meta({ description: 'The user on whose behalf the action is taken', example: 'u-pat' }),
     reason: storable(REASON_MAX).optional().meta({ description: 'Optional when voiding' }),
     description: storable(REASON_MAX).optional().meta({ description: 'Optional note when accepting' }),
@@ -189,7 +192,7 @@ export const ActionBody = z
 
 /** A rejection always says why: the creator reads it. */
 export const RejectBody = z
-  .object({
+  .strictObject({
     by: id.meta({ description: 'The accounting approver rejecting it', example: 'u-dana' }),
     reason: storable(REASON_MAX)
       .regex(VISIBLE, REASON_REQUIRED)

@@ -359,3 +359,19 @@ test('text PostgreSQL cannot hold (NUL, unpaired surrogates) is a 400 naming the
   await expect(h.desk.view('project', 'P\u0000NUL')).rejects.toMatchObject({ code: 'unknown_item' });
   expect((await h.desk.view('project', 'P-NUL')).erp.status).toBe('ReadyToExport');
 });
+
+test('a decision or a user body with a field the API does not know is refused, and nothing is decided; the scheme name is case-insensitive', async () => {
+  await seedCompany(h.intake);
+  const before = await h.desk.view('project', 'P-100');
+  const flagged = await call('POST', '/api/v1/items/project/P-100/accept', { by: APPROVER, dryRun: true });
+  expect(flagged).toMatchObject({ status: 400, body: { error: 'invalid_request' } });
+  expect(flagged.body.message).toContain('dryRun');
+  expect((await h.desk.view('project', 'P-100')).history).toEqual(before.history);
+  const misspelt = await call('PUT', '/api/v1/users/u-typo', { name: 'Typo', email: 'typo@example.com', canPushToAcounting: true });
+  expect(misspelt.status).toBe(400);
+  expect(misspelt.body.message).toContain('canPushToAcounting');
+
+  const lower = await fetch(`${base}/api/v1/items/project/P-100`, { headers: { authorization: `bearer ${TOKEN}` } });
+  expect(lower.status).toBe(200);
+  expect((await fetch(`${base}/api/v1/items/project/P-100`, { headers: { authorization: `Basic ${TOKEN}` } })).status).toBe(401);
+});
