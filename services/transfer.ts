@@ -145,7 +145,9 @@ export async function exportDatabase(url: string, destination: string): Promise<
     fs.renameSync(partial, file);
     return written;
   } catch (err) {
-    out.destroy();
+    // The stream opens its file asynchronously: wait until it is closed, or the file could be created
+    // after it was removed (a refused connection fails that fast).
+    if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()).destroy());
     fs.rmSync(partial, { force: true });
     throw err;
   }
