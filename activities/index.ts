@@ -12,16 +12,17 @@ import { nextStatus, type Transition } from '../domain/statuses';
 import { ErpRefused, ErpUnavailable, type ErpTransport } from '../connectors/transport';
 import { firstBookedLostExport } from '../connectors/lost-exports';
 import { toApplicationFailure } from '../workflows/failures';
-import { approverQueue } from '../services/queues';
+import { approverQueue } from '../store/queues';
 import { isAccountingApprover } from '../domain/permissions';
 import { loadItem } from '../store/items';
 import { decisionsOf } from '../store/history';
 import { freezeSnapshot, roundSnapshot, sha256Hex } from '../store/snapshots';
 import { canonicalJson, reviewFacts } from '../domain/review';
-import { actorOf } from '../store/users';
-import { lockItem, lockRecord, writeTransaction, type Db, type Tx } from '../store/prisma';
-import type { Notifier } from './notifier';
-import type { Notice } from './types';
+import { accountingCandidates } from '../store/users';
+import { exportSource, markBooked, markRefused, recordAttempt } from '../store/exports';
+import { commitmentOf, moveRecord, recordedEntry } from '../store/rounds';
+import { lockItem, lockRecord, writeTransaction, type Db } from '../store/prisma';
+import type { Notice, Notifier } from './types';
 
 const SUMMARY_ITEMS = 10;
 
@@ -77,7 +78,7 @@ async function bookedEarlier(db: Db, transport: ErpTransport, erpRecordId: numbe
   const found = await firstBookedLostExport(db, transport, erpRecordId, currentKey);
   if (!found) return null;
   const { attempt, erpId } = found;
-  await db.exportAttempt.update({ where: { idempotencyKey: attempt.idempotencyKey }, data: { outcome: 'Booked', erpId } });
+  await markBooked(db, attempt.idempotencyKey, erpId);
   return {
     erpId,
     ...(attempt.snapshotHash ? { snapshotHash: attempt.snapshotHash } : {}),
@@ -95,10 +96,6 @@ async function refusalsAsFailures<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-async function alreadyRecorded(tx: Tx, eventKey: string): Promise<boolean> {
-  return (await tx.historyEntry.count({ where: { eventKey } })) > 0;
-}
-
 export function createActivities({ db, profile, settings, transport, notifier }: ActivityDeps) {
   return {
     /**
@@ -110,15 +107,13 @@ export function createActivities({ db, profile, settings, transport, notifier }:
         writeTransaction(db, async (tx) => {
           // A change order's commitment first (parent, then child, as intake locks them): two change
           // orders of one commitment are sent one at a time, so one ERP id cannot be sent twice.
-          if (input.type === 'cco') {
-            const parent = await tx.changeOrder.findUnique({ where: { ref: input.ref }, select: { commitmentRef: true } });
-            if (parent) await lockItem(tx, 'commitment', parent.commitmentRef);
-          }
+          const commitment = input.type === 'cco' ? await commitmentOf(tx, input.ref) : null;
+          if (commitment) await lockItem(tx, 'commitment', commitment);
           // Row lock: an edit or void of the item waits, so what is frozen is what stays locked.
           await lockItem(tx, input.type, input.ref);
           const { item, erp } = await loadItem(tx, input.type, input.ref);
           const previousRejection = input.kind === 'resend' ? erp.lastRejectionReason : null;
-          if (await alreadyRecorded(tx, input.eventKey)) {
+          if (await recordedEntry(tx, input.eventKey)) {
             const snapshot = await roundSnapshot(tx, erp.id, input.round);
             return { previousRejection, snapshotHash: snapshot?.hash ?? null };
           }
@@ -133,20 +128,20 @@ export function createActivities({ db, profile, settings, transport, notifier }:
             review: reviewFacts(item),
             sentById: input.by,
           });
-          await tx.erpRecord.update({ where: { id: erp.id }, data: { status: to, round: input.round, exportError: null } });
-          await tx.historyEntry.create({
-            data: {
-              erpRecordId: erp.id,
+          await moveRecord(
+            tx,
+            erp,
+            to,
+            {
               actorId: input.by,
               action: input.kind,
-              fromStatus: from,
-              toStatus: to,
               reason: previousRejection,
               message: `Reviewed snapshot sha256:${snapshot.hash}`,
               snapshotHash: snapshot.hash,
               eventKey: input.eventKey,
             },
-          });
+            { round: input.round, exportError: null },
+          );
           return { previousRejection, snapshotHash: snapshot.hash };
         }),
       );
@@ -157,7 +152,7 @@ export function createActivities({ db, profile, settings, transport, notifier }:
       await writeTransaction(db, async (tx) => {
         // Row lock: a void or release racing this transition reads the status it leaves.
         const erp = await lockRecord(tx, input.type, input.ref);
-        if (await alreadyRecorded(tx, input.eventKey)) return; // Recorded by an earlier attempt.
+        if (await recordedEntry(tx, input.eventKey)) return; // Recorded by an earlier attempt.
         const from = erp.status;
         const to = nextStatus(from, input.transition);
         if (!to) {
@@ -166,29 +161,25 @@ export function createActivities({ db, profile, settings, transport, notifier }:
             'StatusConflict',
           );
         }
-        await tx.erpRecord.update({
-          where: { id: erp.id },
-          data: {
-            status: to,
-            ...(input.erpId ? { erpId: input.erpId } : {}),
-            exportError: input.transition === 'export-failed' ? (input.message ?? null) : null,
-            ...(input.transition === 'reject' ? { lastRejectionReason: input.reason ?? null } : {}),
-          },
-        });
-        await tx.historyEntry.create({
-          data: {
-            erpRecordId: erp.id,
+        await moveRecord(
+          tx,
+          erp,
+          to,
+          {
             actorId: input.by ?? null,
             action: input.transition,
-            fromStatus: from,
-            toStatus: to,
             reason: input.reason ?? input.description ?? null,
             message: input.message ?? (input.erpId ? `ERP id ${input.erpId}` : null) ?? (input.selfApproved ? SELF_APPROVED : null),
             snapshotHash: input.snapshotHash ?? null,
             selfApproved: input.selfApproved ?? false,
             eventKey: input.eventKey,
           },
-        });
+          {
+            ...(input.erpId ? { erpId: input.erpId } : {}),
+            exportError: input.transition === 'export-failed' ? (input.message ?? null) : null,
+            ...(input.transition === 'reject' ? { lastRejectionReason: input.reason ?? null } : {}),
+          },
+        );
       });
     },
 
@@ -199,15 +190,7 @@ export function createActivities({ db, profile, settings, transport, notifier }:
      */
     async exportItem(input: { type: ItemType; ref: string; round: number }): Promise<ExportResult> {
       const idempotencyKey = exportIdempotencyKey(input.type, input.ref, input.round);
-      const erp = await db.erpRecord.findUniqueOrThrow({
-        where: { itemType_itemRef: { itemType: input.type, itemRef: input.ref } },
-        select: {
-          id: true,
-          status: true,
-          round: true,
-          snapshots: { where: { round: input.round }, select: { payload: true, hash: true } },
-        },
-      });
+      const erp = await exportSource(db, input.type, input.ref, input.round);
       // Only an accepted item goes to the ERP: the record must say so for this very round, whatever a
       // stale or reset workflow believes.
       if (erp.status !== 'Exporting' || erp.round !== input.round) {
@@ -225,17 +208,13 @@ export function createActivities({ db, profile, settings, transport, notifier }:
         // A first round has no earlier key to look up.
         const earlier = input.round > 1 ? await bookedEarlier(db, transport, erp.id, idempotencyKey) : null;
         if (earlier) return earlier;
-        await db.exportAttempt.upsert({
-          where: { idempotencyKey },
-          create: { idempotencyKey, erpRecordId: erp.id, round: input.round, snapshotHash },
-          update: {},
-        });
+        await recordAttempt(db, { idempotencyKey, erpRecordId: erp.id, round: input.round, snapshotHash });
         const receipt = await transport.export({ idempotencyKey, itemType: input.type, itemRef: input.ref, body });
-        await db.exportAttempt.update({ where: { idempotencyKey }, data: { outcome: 'Booked', erpId: receipt.erpId } });
+        await markBooked(db, idempotencyKey, receipt.erpId);
         return { erpId: receipt.erpId, snapshotHash };
       } catch (err) {
         if (err instanceof ErpRefused) {
-          await db.exportAttempt.updateMany({ where: { idempotencyKey }, data: { outcome: 'Refused' } });
+          await markRefused(db, idempotencyKey);
           throw ApplicationFailure.nonRetryable(err.message, 'ErpRefused');
         }
         if (err instanceof ErpUnavailable) {
@@ -256,12 +235,7 @@ export function createActivities({ db, profile, settings, transport, notifier }:
     }): Promise<{ approvers: number; sent: number; readyToExport: number; failedToExport: number }> {
       // A summary lists the oldest few of each kind, with the full counts.
       const { readyToExport, failedToExport } = await approverQueue(db, SUMMARY_ITEMS);
-      const users = await db.user.findMany({
-        where: { canPushToAccounting: true },
-        include: { permissions: true },
-        orderBy: { name: 'asc' },
-      });
-      const approvers = users.filter((user) => isAccountingApprover(actorOf(user)));
+      const approvers = (await accountingCandidates(db)).filter(isAccountingApprover);
       const counts = { approvers: approvers.length, readyToExport: readyToExport.total, failedToExport: failedToExport.total };
       if (readyToExport.total + failedToExport.total === 0) return { ...counts, sent: 0 };
       for (const approver of approvers) {

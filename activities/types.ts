@@ -64,3 +64,9 @@ export interface DailySummary {
   failedToExport: { total: number; items: SummaryEntry[] };
   eventKey: string;
 }
+
+/** Tells people what happened to an item. The Slack bot provides one; delivery must be idempotent on `eventKey`. */
+export interface Notifier {
+  deliver(notice: Notice): Promise<void>;
+  dailySummary(summary: DailySummary): Promise<void>;
+}

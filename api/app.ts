@@ -6,8 +6,8 @@ import { timingSafeEqual } from 'node:crypto';
 import express, { type RequestHandler } from 'express';
 import type { z } from 'zod';
 import type { ApprovalDesk } from '../services/approval-desk';
-import type { Intake } from '../services/intake';
-import { recordSummary, WITH_TITLE } from '../store/items';
+import type { Intake } from '../store/intake';
+import { listItems } from '../store/items';
 import type { Db } from '../store/prisma';
 import { errorHandler, RequestProblem, zodProblem } from './errors';
 import { openApiDocument } from './openapi';
@@ -140,31 +140,7 @@ export function createApi({ db, desk, intake, apiToken, health, slackConfigured 
 
   only(v1, 'get', '/items', async (req, res) => {
     const query = parse(ListQuery, req.query, 'query');
-    const where = {
-      ...(query.status ? { status: query.status } : {}),
-      ...(query.type ? { itemType: query.type } : {}),
-      ...(query.project ? { projectRef: query.project } : {}),
-    };
-    const [total, records] = await Promise.all([
-      db.erpRecord.count({ where }),
-      db.erpRecord.findMany({
-        where,
-        orderBy: [{ updatedAt: 'asc' }, { id: 'asc' }],
-        skip: query.offset,
-        take: query.limit,
-        include: WITH_TITLE,
-      }),
-    ]);
-    res.json({
-      total,
-      items: records.map((r) => ({
-        ...recordSummary(r),
-        status: r.status,
-        erpId: r.erpId,
-        exportError: r.exportError,
-        updatedAt: r.updatedAt.toISOString(),
-      })),
-    });
+    res.json(await listItems(db, query));
   });
 
   only(v1, 'get', '/items/:type/:ref', async (req, res) => {

@@ -4,6 +4,7 @@
  * with the worker in its own process. Prints a table and writes bench/results.json.
  *
  * BENCH_SIZES (default 1000,5000,10000) and BENCH_THROUGHPUT_ITEMS (default 500) shrink it for a quick look.
+ * BENCH_STATEMENT_LOG=<file> appends every statement counted in the per-round pass to that file.
  * BENCH_CPU_PROF=<dir> writes a CPU profile of the worker and the bot (open it in Chrome's DevTools)
  * to see where a round's time goes.
  */
@@ -23,13 +24,13 @@ import { MODALS } from '../bot/views/modals';
 import { dailySummaryMessage, homeView, PER_LIST } from '../bot/views/queue';
 import { erpProfile } from '../domain/erp-profiles';
 import { approvalWorkflowId } from '../domain/item-types';
-import { findTemporalCli } from '../platform/temporal-cli';
-import { createDatabase } from '../platform/database';
-import { EmbeddedPostgres } from '../platform/embedded-postgres';
-import { applyMigrations } from '../platform/migrations';
+import { findTemporalCli } from '../runtime/temporal-cli';
+import { createDatabase } from '../store/database';
+import { EmbeddedPostgres } from '../runtime/embedded-postgres';
+import { applyMigrations } from '../store/migrations';
 import { ApprovalDesk, DEFAULT_EXPORT_POLICY } from '../services/approval-desk';
-import { Intake } from '../services/intake';
-import { approverQueue } from '../services/queues';
+import { Intake } from '../store/intake';
+import { approverQueue } from '../store/queues';
 import { createDb } from '../store/prisma';
 import { WORKFLOWS_PATH } from '../worker/plugin';
 import { startFakeSlack } from '../test/support/fake-slack';
@@ -165,13 +166,16 @@ async function main() {
   // Statements are logged (and counted here, by the client's application_name) only while `counting`.
   const statements = new Map<string, number>();
   let counting = false;
+  const statementLog = process.env.BENCH_STATEMENT_LOG;
   const postgres = new EmbeddedPostgres({
     dir: path.join(dir, 'postgres'),
     port: await freePort(),
     settings: { log_line_prefix: '%a|' },
     onLog: (line) => {
       const client = counting ? /^([^|]*)\|LOG: {2}(?:statement|execute [^:]*):/.exec(line)?.[1] : undefined;
-      if (client !== undefined) statements.set(client, (statements.get(client) ?? 0) + 1);
+      if (client === undefined) return;
+      statements.set(client, (statements.get(client) ?? 0) + 1);
+      if (statementLog) fs.appendFileSync(statementLog, `${line}\n`);
     },
   });
   await postgres.start();

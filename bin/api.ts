@@ -1,10 +1,10 @@
 /** The intake API as its own process (scale it separately from the workers). */
 import { Client, Connection } from '@temporalio/client';
-import { temporalConnection } from '../platform/components';
-import { listenHttp } from '../platform/servers';
-import { ConfigError, loadConfig, publicHost } from '../platform/config';
-import { onShutdown, runMain } from '../platform/startup';
-import { openDatabase } from '../platform/database';
+import { temporalConnection } from '../runtime/components';
+import { listenHttp } from '../runtime/servers';
+import { ConfigError, loadConfig, publicHost } from '../runtime/config';
+import { onShutdown, runMain } from '../runtime/startup';
+import { openDatabase } from '../store/database';
 
 runMain(async () => {
   const config = loadConfig();

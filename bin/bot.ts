@@ -4,11 +4,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { temporalConnection } from '../platform/components';
-import { listenHttp, SLACK_SETUP_HINT, slackBot } from '../platform/servers';
-import { ConfigError, loadConfig, publicHost } from '../platform/config';
-import { onShutdown, runMain } from '../platform/startup';
-import { openDatabase } from '../platform/database';
+import { temporalConnection } from '../runtime/components';
+import { listenHttp, SLACK_SETUP_HINT, slackBot } from '../runtime/servers';
+import { ConfigError, loadConfig, publicHost } from '../runtime/config';
+import { onShutdown, runMain } from '../runtime/startup';
+import { openDatabase } from '../store/database';
 
 runMain(async () => {
   const config = loadConfig();

@@ -3,9 +3,9 @@
  * running system (its HTTP API), printing what each person sees. Start the system first (`npm start`)
  * and pass the API token it printed: `API_TOKEN=… npm run demo`.
  */
-import * as company from '../demo/company';
-import { loadConfig } from '../platform/config';
-import { runMain } from '../platform/startup';
+import * as company from '../services/demo-company';
+import { loadConfig } from '../runtime/config';
+import { runMain } from '../runtime/startup';
 
 /** What the demo reads of the API's answers: an item view, or a refusal's message. */
 interface Answer {

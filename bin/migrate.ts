@@ -2,10 +2,10 @@
  * `npm run db:migrate`: applies the committed migrations to DATABASE_URL and says what it did. Run it
  * ahead of a rolling deploy: migrations only add to what the running release reads.
  */
-import { loadConfig } from '../platform/config';
-import { databaseUrl, displayUrl } from '../platform/database';
-import { applyMigrations } from '../platform/migrations';
-import { runMain } from '../platform/startup';
+import { loadConfig } from '../runtime/config';
+import { databaseUrl, displayUrl } from '../store/database';
+import { applyMigrations } from '../store/migrations';
+import { runMain } from '../runtime/startup';
 
 runMain(async () => {
   const url = databaseUrl(loadConfig());

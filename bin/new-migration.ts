@@ -8,9 +8,9 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { prismaMigrateCli, withUrl } from '../platform/migrations';
-import { runMain } from '../platform/startup';
-import { StartupProblem } from '../platform/startup-problem';
+import { prismaMigrateCli, withUrl } from '../store/migrations';
+import { runMain } from '../runtime/startup';
+import { StartupProblem } from '../runtime/startup-problem';
 
 runMain(async () => {
   const name = process.argv[2];

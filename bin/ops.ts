@@ -2,14 +2,14 @@
 import { Client, Connection } from '@temporalio/client';
 import { InvalidRequest } from '../domain/errors';
 import { isItemType } from '../domain/item-types';
-import { erpSetup, temporalConnection } from '../platform/components';
-import { loadConfig } from '../platform/config';
-import { runMain } from '../platform/startup';
+import { erpSetup, temporalConnection } from '../runtime/components';
+import { loadConfig } from '../runtime/config';
+import { runMain } from '../runtime/startup';
 import { itemView } from '../services/item-view';
 import { releaseItem, roundStatus } from '../services/operations';
-import { exportDatabase, exportFile, loadRows, sqliteFile, TABLES, type TableCounts } from '../services/transfer';
-import { databaseUrl, displayUrl, openDatabase } from '../platform/database';
-import { applyMigrations } from '../platform/migrations';
+import { exportDatabase, exportFile, loadRows, sqliteFile, TABLES, type TableCounts } from '../store/transfer';
+import { databaseUrl, displayUrl, openDatabase } from '../store/database';
+import { applyMigrations } from '../store/migrations';
 
 const USAGE = [
   'usage: npm run ops -- status <project|commitment|cco> <ref>',

@@ -3,7 +3,7 @@
 //
 // Prisma 7's CLI checks that a schema engine binary is at hand before it generates, and downloads one
 // when none is; generating needs no engine, and this install may have no way to download, so the check
-// is pointed at a file that exists. Migrations are applied elsewhere (platform/migrations.ts).
+// is pointed at a file that exists. Migrations are applied elsewhere (store/migrations.ts).
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 

@@ -3,13 +3,13 @@
  * everything is an upsert by the source's ids, and items already with accounting are left as they are.
  */
 import { ChangeOrderBody, CommitmentBody, CostCodeBody, ProjectBody, UserBody, VendorBody } from '../api/schemas';
-import * as company from '../demo/company';
+import * as company from '../services/demo-company';
 import { ItemLocked } from '../domain/errors';
-import { loadConfig } from '../platform/config';
-import { databaseUrl, displayUrl, openDatabase } from '../platform/database';
-import { applyMigrations } from '../platform/migrations';
-import { runMain } from '../platform/startup';
-import { Intake } from '../services/intake';
+import { loadConfig } from '../runtime/config';
+import { databaseUrl, displayUrl, openDatabase } from '../store/database';
+import { applyMigrations } from '../store/migrations';
+import { runMain } from '../runtime/startup';
+import { Intake } from '../store/intake';
 
 runMain(async () => {
   const config = loadConfig();

@@ -6,14 +6,14 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { erpSetup, erpTransport, notifier, temporalConnection } from '../platform/components';
-import { listenHttp, SLACK_SETUP_HINT, slackBot } from '../platform/servers';
+import { erpSetup, erpTransport, notifier, temporalConnection } from '../runtime/components';
+import { listenHttp, SLACK_SETUP_HINT, slackBot } from '../runtime/servers';
 import { ensureDailySummarySchedule } from '../services/daily-summary-schedule';
-import { loadConfig, publicHost } from '../platform/config';
-import { createDatabase, databaseUrl, displayUrl, embeddedPostgres, openDatabase } from '../platform/database';
-import { startEmbeddedTemporal } from '../platform/embedded-temporal';
-import { applyMigrations } from '../platform/migrations';
-import { onShutdown, runMain } from '../platform/startup';
+import { loadConfig, publicHost } from '../runtime/config';
+import { createDatabase, databaseUrl, displayUrl, embeddedPostgres, openDatabase } from '../store/database';
+import { startEmbeddedTemporal } from '../runtime/embedded-temporal';
+import { applyMigrations } from '../store/migrations';
+import { onShutdown, runMain } from '../runtime/startup';
 import { erpApprovalsPlugin } from '../worker/plugin';
 
 runMain(async () => {

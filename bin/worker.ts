@@ -5,10 +5,10 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { ensureDailySummarySchedule } from '../services/daily-summary-schedule';
-import { erpSetup, erpTransport, notifier, temporalAddress, temporalConnection } from '../platform/components';
-import { loadConfig } from '../platform/config';
-import { runMain } from '../platform/startup';
-import { openDatabase } from '../platform/database';
+import { erpSetup, erpTransport, notifier, temporalAddress, temporalConnection } from '../runtime/components';
+import { loadConfig } from '../runtime/config';
+import { runMain } from '../runtime/startup';
+import { openDatabase } from '../store/database';
 import { erpApprovalsPlugin } from '../worker/plugin';
 
 runMain(async () => {

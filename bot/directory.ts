@@ -5,6 +5,7 @@
 import type { WebClient } from '@slack/web-api';
 import { UnknownUser } from '../domain/errors';
 import type { Db } from '../store/prisma';
+import { linkSlackAccount, userBySlackId, userByEmail, userById } from '../store/users';
 
 export class SlackDirectory {
   private readonly byslack = new Map<string, string>();
@@ -18,33 +19,33 @@ export class SlackDirectory {
   async userIdFor(slackUserId: string): Promise<string> {
     const cached = this.byslack.get(slackUserId);
     if (cached) return cached;
-    const known = await this.db.user.findUnique({ where: { slackId: slackUserId }, select: { id: true } });
+    const known = await userBySlackId(this.db, slackUserId);
     if (known) {
       this.byslack.set(slackUserId, known.id);
       return known.id;
     }
     const info = await this.client.users.info({ user: slackUserId }).catch(() => undefined);
     const email = info?.user?.profile?.email?.toLowerCase();
-    const user = email ? await this.db.user.findUnique({ where: { email } }) : null;
+    const user = email ? await userByEmail(this.db, email) : null;
     if (!user) {
       throw new UnknownUser(
         `I can't find you in the company directory${email ? ` (no user with the email ${email})` : ''}. ` +
           'Ask your Procore administrator to add you with the same email as your Slack account.',
       );
     }
-    await this.db.user.update({ where: { id: user.id }, data: { slackId: slackUserId } }).catch(() => undefined);
+    await linkSlackAccount(this.db, user.id, slackUserId);
     this.byslack.set(slackUserId, user.id);
     return user.id;
   }
 
   /** The Slack id of a directory user, if they have one. */
   async slackIdFor(userId: string): Promise<string | undefined> {
-    const user = await this.db.user.findUnique({ where: { id: userId } });
+    const user = await userById(this.db, userId);
     if (!user) return undefined;
     if (user.slackId) return user.slackId;
     const found = await this.client.users.lookupByEmail({ email: user.email }).catch(() => undefined);
     const slackId = found?.user?.id;
-    if (slackId) await this.db.user.update({ where: { id: user.id }, data: { slackId } }).catch(() => undefined);
+    if (slackId) await linkSlackAccount(this.db, user.id, slackId);
     return slackId;
   }
 }

@@ -4,8 +4,8 @@
  * Every notice is also recorded; a notice already delivered is not delivered again.
  */
 import type { WebClient } from '@slack/web-api';
-import type { Notifier, RecordingNotifier } from '../activities/notifier';
-import type { DailySummary, Notice } from '../activities/types';
+import type { DailySummary, Notice, Notifier } from '../activities/types';
+import { earlierReview, postedReview, savePostedReview, type RecordingNotifier } from '../store/notifications';
 import { dailySummaryMessage } from './views/queue';
 import { itemView, type ItemRules, type ItemView } from '../services/item-view';
 import { loadItem } from '../store/items';
@@ -63,24 +63,21 @@ export class SlackNotifier implements Notifier {
   private async showInChannel(view: ItemView, erpRecordId: number, round: number): Promise<void> {
     const { db, client, approversChannel } = this.deps;
     const message = reviewMessage(view);
-    const posted = await db.slackMessage.findUnique({ where: { erpRecordId_round: { erpRecordId, round } } });
+    const posted = await postedReview(db, erpRecordId, round);
     if (posted) {
       await client.chat.update({ channel: posted.channel, ts: posted.ts, ...message });
       return;
     }
     const result = await client.chat.postMessage({ channel: approversChannel, ...message, unfurl_links: false });
     if (result.ts && result.channel) {
-      await db.slackMessage.create({ data: { erpRecordId, round, channel: result.channel, ts: result.ts } });
+      await savePostedReview(db, { erpRecordId, round, channel: result.channel, ts: result.ts });
     }
   }
 
   /** The previous round's request stays in the channel's history; it says where the item went. */
   private async markSuperseded(view: ItemView, erpRecordId: number, round: number, previousRejection: string | null): Promise<void> {
     const { db, client } = this.deps;
-    const previous = await db.slackMessage.findFirst({
-      where: { erpRecordId, round: { lt: round } },
-      orderBy: { round: 'desc' },
-    });
+    const previous = await earlierReview(db, erpRecordId, round);
     if (previous)
       await client.chat.update({ channel: previous.channel, ts: previous.ts, ...supersededMessage(view, round, previousRejection) });
   }

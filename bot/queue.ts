@@ -1,5 +1,5 @@
 import { isAccountingApprover, type Actor } from '../domain/permissions';
-import { approverQueue, creatorQueue } from '../services/queues';
+import { approverQueue, creatorQueue } from '../store/queues';
 import type { BotDeps } from './deps';
 import type { Queue } from './views/queue';
 

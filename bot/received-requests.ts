@@ -3,6 +3,7 @@
  * Each is kept by its signature until its timestamp leaves Slack's window.
  */
 import { isDatabaseUnavailable, type Db } from '../store/prisma';
+import { forgetExpiredRequests, rememberRequest, rememberedRequests } from '../store/slack-requests';
 
 export interface ReceivedRequests {
   /** Records the request; false when it was received before (a replay). */
@@ -49,10 +50,9 @@ export class ReceivedInDatabase implements ReceivedRequests {
 
   async firstTime(signature: string, keepUntilSeconds: number): Promise<boolean> {
     try {
-      const inserted = await this.db
-        .$executeRaw`INSERT INTO "SlackRequest" ("signature", "expiresAt") VALUES (${signature}, ${new Date(keepUntilSeconds * 1000)}) ON CONFLICT DO NOTHING`;
+      const first = await rememberRequest(this.db, signature, new Date(keepUntilSeconds * 1000));
       this.prune();
-      return inserted === 1;
+      return first;
     } catch (err) {
       if (!isDatabaseUnavailable(err)) throw err;
       return this.fallback.firstTime(signature, keepUntilSeconds);
@@ -60,12 +60,12 @@ export class ReceivedInDatabase implements ReceivedRequests {
   }
 
   async size(): Promise<number> {
-    return this.db.slackRequest.count({ where: { expiresAt: { gte: new Date() } } });
+    return rememberedRequests(this.db);
   }
 
   private prune(): void {
     if (Date.now() - this.prunedAt < 60_000) return;
     this.prunedAt = Date.now();
-    this.db.slackRequest.deleteMany({ where: { expiresAt: { lt: new Date() } } }).catch(() => undefined);
+    forgetExpiredRequests(this.db).catch(() => undefined);
   }
 }

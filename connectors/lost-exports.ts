@@ -4,6 +4,7 @@
  */
 import type { ExportAttempt } from '@prisma/client';
 import type { Db } from '../store/prisma';
+import { lostExports, markNotBooked } from '../store/exports';
 import type { ErpTransport } from './transport';
 
 /**
@@ -17,14 +18,10 @@ export async function firstBookedLostExport(
   erpRecordId: number,
   exceptKey?: string,
 ): Promise<{ attempt: ExportAttempt; erpId: string } | null> {
-  const unknown = await db.exportAttempt.findMany({
-    where: { erpRecordId, outcome: 'Unknown', ...(exceptKey ? { idempotencyKey: { not: exceptKey } } : {}) },
-    orderBy: { round: 'asc' },
-  });
-  for (const attempt of unknown) {
+  for (const attempt of await lostExports(db, erpRecordId, exceptKey)) {
     const booked = await transport.lookup(attempt.idempotencyKey);
     if (booked) return { attempt, erpId: booked.erpId };
-    await db.exportAttempt.update({ where: { idempotencyKey: attempt.idempotencyKey }, data: { outcome: 'NotBooked' } });
+    await markNotBooked(db, attempt.idempotencyKey);
   }
   return null;
 }

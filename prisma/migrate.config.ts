@@ -1,4 +1,4 @@
-// Prisma 6.19's CLI, for migrations only (platform/migrations.ts runs it). Prisma 7's migrate commands
+// Prisma 6.19's CLI, for migrations only (store/migrations.ts runs it). Prisma 7's migrate commands
 // download a native schema engine; 6.19 applies migrations with its JavaScript engine through the
 // PostgreSQL driver adapter (7.10's adapter: 6.19's own cannot read PostgreSQL's `name` columns).
 import path from 'node:path';

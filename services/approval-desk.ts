@@ -15,7 +15,10 @@ import { firstBookedLostExport } from '../connectors/lost-exports';
 import { ErpUnavailable, type ErpTransport } from '../connectors/transport';
 import { loadItem, type LoadedItem } from '../store/items';
 import { decisionsOf, roundSenderOf } from '../store/history';
-import { actorOf } from '../store/users';
+import { findActor } from '../store/users';
+import { moveRecord, recordedEntry } from '../store/rounds';
+import { firstLostExport } from '../store/exports';
+import { recordStatus } from '../store/items';
 import { assertSendable, type ErpProfile, type ErpSettings } from '../domain/erp-profiles';
 import { AlreadyInReview, ExportUnresolved, InvalidRequest, NotAwaitingDecision, RoundNotRunning, UnknownUser } from '../domain/errors';
 import { approvalWorkflowId, itemName, type ItemType } from '../domain/item-types';
@@ -88,9 +91,9 @@ export class ApprovalDesk {
   constructor(private readonly deps: ApprovalDeskDeps) {}
 
   async actor(userId: string): Promise<Actor> {
-    const user = await this.deps.db.user.findUnique({ where: { id: userId }, include: { permissions: true } });
-    if (!user) throw new UnknownUser(`There is no user "${userId}" in the directory; ask an administrator to add you.`);
-    return actorOf(user);
+    const actor = await findActor(this.deps.db, userId);
+    if (!actor) throw new UnknownUser(`There is no user "${userId}" in the directory; ask an administrator to add you.`);
+    return actor;
   }
 
   get rules(): ItemRules {
@@ -178,21 +181,15 @@ export class ApprovalDesk {
       const from = erp.status;
       const eventKey = `void:${approvalWorkflowId(type, ref)}#${erp.round}`;
       // Run again after a COMMIT whose answer was lost: the void this call wrote is its answer.
-      const earlier = rerun ? await tx.historyEntry.findUnique({ where: { eventKey } }) : null;
+      const earlier = rerun ? await recordedEntry(tx, eventKey) : null;
       if (earlier) return;
       if (!canApply(from, 'void')) throw wrongState(type, ref, from, 'void', await decisionsOf(tx, erp.id));
-      await tx.erpRecord.update({ where: { id: erp.id }, data: { status: 'Voided' } });
-      await tx.historyEntry.create({
-        data: {
-          erpRecordId: erp.id,
-          actorId: actor.id,
-          action: 'void',
-          fromStatus: from,
-          toStatus: 'Voided',
-          reason,
-          message: `Voided instead of re-sent; round ${erp.round} was the last.`,
-          eventKey,
-        },
+      await moveRecord(tx, erp, 'Voided', {
+        actorId: actor.id,
+        action: 'void',
+        reason,
+        message: `Voided instead of re-sent; round ${erp.round} was the last.`,
+        eventKey,
       });
     });
     return this.view(type, ref);
@@ -205,7 +202,7 @@ export class ApprovalDesk {
    */
   private async assertNotInErp(type: ItemType, ref: string, erpRecordId: number): Promise<void> {
     const { db, transport } = this.deps;
-    const lost = await db.exportAttempt.findFirst({ where: { erpRecordId, outcome: 'Unknown' }, select: { idempotencyKey: true } });
+    const lost = await firstLostExport(db, erpRecordId);
     if (!lost) return;
     const what = itemName(type, ref);
     if (!transport) {
@@ -291,7 +288,7 @@ export class ApprovalDesk {
       });
     // A round already runs under this ID: either another send won the race (refused at once), or the
     // previous round has decided and is still finishing its notices (waited for, briefly).
-    const recordedStatus = async () => (await this.deps.db.erpRecord.findUniqueOrThrow({ where: { id: erp.id } })).status;
+    const recordedStatus = () => recordStatus(this.deps.db, erp.id);
     const stillDelivering = (now: ErpStatus) =>
       new AlreadyInReview(
         `${itemName(type, ref)} is ${statusLabel(now)}, but its previous round is still delivering its notices ` +
@@ -406,11 +403,11 @@ export class ApprovalDesk {
       const refusal = domainErrorFrom(err);
       if (refusal) throw refusal;
       // The round closed between our read and the update: answer from the record.
-      const now = await db.erpRecord.findUniqueOrThrow({ where: { id: erp.id } });
-      if (!canApply(now.status, action)) throw wrongState(type, ref, now.status, action, await decisionsOf(db, erp.id));
+      const now = await recordStatus(db, erp.id);
+      if (!canApply(now, action)) throw wrongState(type, ref, now, action, await decisionsOf(db, erp.id));
       if (err instanceof WorkflowNotFoundError || !(await this.roundRunning(handle))) {
         throw new RoundNotRunning(
-          `${itemName(type, ref)} is ${statusLabel(now.status)}, but its review round is no longer running ` +
+          `${itemName(type, ref)} is ${statusLabel(now)}, but its review round is no longer running ` +
             `(it was terminated or failed). An operator can release it: npm run ops -- release ${type} ${ref}`,
         );
       }

@@ -4,8 +4,9 @@
  */
 import type { Db } from '../store/prisma';
 import { loadItem, type LoadedItem } from '../store/items';
-import { recordedDecisions } from '../store/history';
+import { historyOf, recordedDecisions } from '../store/history';
 import { latestSnapshot } from '../store/snapshots';
+import { bookedExport } from '../store/exports';
 import type { ErpProfile, ErpSettings } from '../domain/erp-profiles';
 import { ITEM_TYPE_INFO, approvalWorkflowId, type ItemType } from '../domain/item-types';
 import { formatCents, totalCents, type Person } from '../domain/items';
@@ -30,16 +31,9 @@ export interface ItemViewOptions {
 export async function itemView(db: Db, type: ItemType, ref: string, rules: ItemRules, options: ItemViewOptions = {}) {
   const { item, erp } = options.loaded ?? (await loadItem(db, type, ref));
   const [history, reviewed, booked] = await Promise.all([
-    db.historyEntry.findMany({
-      where: { erpRecordId: erp.id },
-      orderBy: [{ at: 'asc' }, { id: 'asc' }],
-      include: { actor: { select: { id: true, name: true } } },
-    }),
+    historyOf(db, erp.id),
     latestSnapshot(db, erp.id),
-    db.exportAttempt.findFirst({
-      where: { erpRecordId: erp.id, outcome: 'Booked' },
-      select: { idempotencyKey: true, round: true, snapshotHash: true, erpId: true },
-    }),
+    bookedExport(db, erp.id),
   ]);
   const status = erp.status;
   const total = totalCents(item);

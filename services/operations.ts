@@ -8,6 +8,7 @@ import { InvalidRequest, NotAwaitingDecision } from '../domain/errors';
 import { ITEM_TYPE_INFO, approvalWorkflowId, type ItemType } from '../domain/item-types';
 import { canApply, statusLabel, type ErpStatus } from '../domain/statuses';
 import { lockRecord, writeTransaction, type Db } from '../store/prisma';
+import { moveRecord, recordedEntry } from '../store/rounds';
 
 export async function roundStatus(client: Client, type: ItemType, ref: string): Promise<string> {
   try {
@@ -28,7 +29,7 @@ export async function releaseItem(db: Db, client: Client, type: ItemType, ref: s
     const erp = await lockRecord(tx, type, ref); // a decision or send racing the release waits, then sees Retrieved
     const eventKey = `release:${approvalWorkflowId(type, ref)}#${erp.round}`;
     // Run again after a COMMIT whose answer was lost: the release this call wrote is its answer.
-    const earlier = rerun ? await tx.historyEntry.findUnique({ where: { eventKey } }) : null;
+    const earlier = rerun ? await recordedEntry(tx, eventKey) : null;
     if (earlier) return { from: earlier.fromStatus as ErpStatus, to: 'Retrieved' as const, round: erp.round };
     const from = erp.status;
     if (!canApply(from, 'release')) throw new NotAwaitingDecision(`${label} is ${statusLabel(from)}: there is nothing to release.`, from);
@@ -38,18 +39,7 @@ export async function releaseItem(db: Db, client: Client, type: ItemType, ref: s
           'Check the ERP first; if it is not there, release with --force.',
       );
     }
-    await tx.erpRecord.update({ where: { id: erp.id }, data: { status: 'Retrieved' } });
-    await tx.historyEntry.create({
-      data: {
-        erpRecordId: erp.id,
-        action: 'release',
-        fromStatus: from,
-        toStatus: 'Retrieved',
-        reason: options.reason,
-        message: `round ${erp.round} was ${round.toLowerCase()}`,
-        eventKey,
-      },
-    });
+    await moveRecord(tx, erp, 'Retrieved', { action: 'release', reason: options.reason, message: `round ${erp.round} was ${round.toLowerCase()}`, eventKey });
     return { from, to: 'Retrieved' as const, round: erp.round };
   });
 }

@@ -6,6 +6,7 @@ import { isStorableText } from '../domain/text';
 import type { ErpRecord, User, Vendor } from '@prisma/client';
 import { UnknownItem } from '../domain/errors';
 import { ITEM_TYPE_INFO, type ItemType } from '../domain/item-types';
+import type { ErpStatus } from '../domain/statuses';
 import { closestRefs, costCodeProblem, type Item, type ParentView, type VendorView } from '../domain/items';
 import type { Db, Tx } from './prisma';
 
@@ -192,6 +193,37 @@ export async function loadItem(db: Reader, type: ItemType, ref: string): Promise
   throw new UnknownItem(`There is no ${ITEM_TYPE_INFO[type].label} "${ref}".${hint}`, suggestions);
 }
 
+/** ERP records by status, type and project, the least recently changed first: one page, and how many match. */
+export async function listItems(
+  db: Reader,
+  query: { status?: ErpStatus; type?: ItemType; project?: string; offset: number; limit: number },
+) {
+  const where = {
+    ...(query.status ? { status: query.status } : {}),
+    ...(query.type ? { itemType: query.type } : {}),
+    ...(query.project ? { projectRef: query.project } : {}),
+  };
+  const [total, records] = await Promise.all([
+    db.erpRecord.count({ where }),
+    db.erpRecord.findMany({ where, orderBy: [{ updatedAt: 'asc' }, { id: 'asc' }], skip: query.offset, take: query.limit, include: WITH_TITLE }),
+  ]);
+  return {
+    total,
+    items: records.map((r) => ({
+      ...recordSummary(r),
+      status: r.status,
+      erpId: r.erpId,
+      exportError: r.exportError,
+      updatedAt: r.updatedAt.toISOString(),
+    })),
+  };
+}
+
+/** The ERP status the record holds now. */
+export async function recordStatus(db: Reader, erpRecordId: number): Promise<ErpStatus> {
+  return (await db.erpRecord.findUniqueOrThrow({ where: { id: erpRecordId }, select: { status: true } })).status;
+}
+
 /** What a list of ERP records needs to show each item's title, whatever its type. */
 export const WITH_TITLE = {
   project: { select: { name: true } },
@@ -213,4 +245,10 @@ export function recordSummary(record: TitledRecord) {
     projectRef: record.projectRef,
     title: record.project?.name ?? record.commitment?.title ?? record.changeOrder?.title ?? null,
   };
+}
+
+/** The id of the item's ERP record, or null when there is no such item. */
+export async function recordIdOf(db: Reader, type: ItemType, ref: string): Promise<number | null> {
+  const record = await db.erpRecord.findUnique({ where: { itemType_itemRef: { itemType: type, itemRef: ref } }, select: { id: true } });
+  return record?.id ?? null;
 }

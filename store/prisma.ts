@@ -27,6 +27,11 @@ export function createDb(databaseUrl: string, pool: PoolSettings = DEFAULT_POOL)
 }
 
 export type Db = ReturnType<typeof createDb>;
+
+/** Answers once the database has run a statement (a readiness check). */
+export async function ping(db: Db): Promise<void> {
+  await db.$queryRawUnsafe('SELECT 1');
+}
 /** The client inside an interactive transaction. */
 export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 

@@ -15,7 +15,7 @@ import {
 import { assertPermitted, isAccountingApprover, missingPermissions, projectScope, type Actor } from '../domain/permissions';
 import { canonicalJson, reviewChanges, reviewFacts } from '../domain/review';
 import { canApply, ERP_STATUSES, isLocked, nextStatus, ITEM_ACTIONS, type ErpStatus } from '../domain/statuses';
-import { ConfigError, loadConfig } from '../platform/config';
+import { ConfigError, loadConfig } from '../runtime/config';
 import { isDatabaseUnavailable } from '../store/prisma';
 import { AlreadyInReview, DomainError, NotAwaitingDecision, PermissionDenied, RoundNotRunning, UnknownReference } from '../domain/errors';
 import { ApplicationFailure } from '@temporalio/common';

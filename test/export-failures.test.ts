@@ -3,7 +3,7 @@ import { APPROVER, PM, changeOrderBody } from './support/fixtures';
 import { companyWithSyncedCommitment, untilStatus } from './support/flows';
 import { eventually, startHarness, TEST_RULES, type Harness } from './support/harness';
 import { createActivities } from '../activities';
-import { RecordingNotifier } from '../activities/notifier';
+import { RecordingNotifier } from '../store/notifications';
 
 let h: Harness;
 

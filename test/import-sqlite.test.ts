@@ -2,9 +2,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import initSqlJs from 'sql.js';
-import { applyMigrations } from '../platform/migrations';
+import { applyMigrations } from '../store/migrations';
 import { Prisma } from '@prisma/client';
-import { loadRows, TABLES } from '../services/transfer';
+import { loadRows, TABLES } from '../store/transfer';
 import { createDb } from '../store/prisma';
 import { dropDatabase, emptyDatabaseUrl } from './support/databases';
 import { runEntry } from './support/processes';

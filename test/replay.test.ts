@@ -14,7 +14,7 @@ import { dailySummary } from '../workflows';
 import { APPROVER, PM, changeOrderBody } from './support/fixtures';
 import { companyWithSyncedCommitment, untilStatus } from './support/flows';
 import { startHarness, type Harness } from './support/harness';
-import { findTemporalCli } from '../platform/temporal-cli';
+import { findTemporalCli } from '../runtime/temporal-cli';
 
 const HISTORIES = path.join(__dirname, 'histories');
 let h: Harness;

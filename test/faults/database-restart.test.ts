@@ -5,9 +5,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { createDatabase } from '../../platform/database';
-import { EmbeddedPostgres } from '../../platform/embedded-postgres';
-import { applyMigrations } from '../../platform/migrations';
+import { createDatabase } from '../../store/database';
+import { EmbeddedPostgres } from '../../runtime/embedded-postgres';
+import { applyMigrations } from '../../store/migrations';
 import { domainErrorFrom } from '../../workflows/failures';
 import { isDatabaseUnavailable } from '../../store/prisma';
 import { APPROVER } from '../support/fixtures';

@@ -6,7 +6,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { WebClient } from '@slack/web-api';
-import { RecordingNotifier } from '../../activities/notifier';
+import { RecordingNotifier } from '../../store/notifications';
 import { createSlackBot, slackRequestGuard, SLACK_EVENTS_PATH } from '../../bot/app';
 import { ReceivedInDatabase } from '../../bot/received-requests';
 import { SlackDirectory } from '../../bot/directory';

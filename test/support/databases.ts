@@ -6,7 +6,7 @@
  * embedded PostgreSQL started for the run, so a contributor's laptop needs nothing installed.
  */
 import { randomUUID } from 'node:crypto';
-import { createDatabase, dropDatabase, withClient, withDatabase } from '../../platform/database';
+import { createDatabase, dropDatabase, withClient, withDatabase } from '../../store/database';
 
 export const DEFAULT_TEST_SERVER = 'postgresql://postgres@127.0.0.1:5432/postgres';
 

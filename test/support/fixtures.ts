@@ -4,7 +4,7 @@
  * change orders.
  */
 import { ChangeOrderBody, CommitmentBody, CostCodeBody, ProjectBody, UserBody, VendorBody } from '../../api/schemas';
-import type { Intake } from '../../services/intake';
+import type { Intake } from '../../store/intake';
 import type { z } from 'zod';
 
 export const PM = 'u-pm';

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { onServer, quoteIdent } from '../../platform/database';
+import { onServer, quoteIdent } from '../../store/database';
 
 /** Drops the run's databases (a harness that failed to stop leaves its own) and stops an embedded server. */
 export default async function globalTeardown(): Promise<void> {

@@ -2,7 +2,7 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import { canApply, statusLabel } from '../../../domain/statuses';
-import { resolveRef } from '../../../services/refs';
+import { resolveRef } from '../../../store/refs';
 import type { ItemView } from '../../../services/item-view';
 import type { BotDeps } from '../../deps';
 import { refusalText } from '../../replies';

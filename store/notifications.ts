@@ -1,12 +1,11 @@
+/**
+ * Notices as written down: each once in the `Notification` table (who was told what, and whether a
+ * channel has delivered it), and the Slack messages a round's review request was posted as.
+ */
 import { type Prisma } from '@prisma/client';
-import type { Db } from '../store/prisma';
-import { audienceOf, type DailySummary, type Notice } from './types';
-
-/** Tells people what happened to an item. The Slack bot provides one; delivery must be idempotent on `eventKey`. */
-export interface Notifier {
-  deliver(notice: Notice): Promise<void>;
-  dailySummary(summary: DailySummary): Promise<void>;
-}
+import { audienceOf, type DailySummary, type Notice, type Notifier } from '../activities/types';
+import { recordIdOf } from './items';
+import type { Db } from './prisma';
 
 export interface RecordedNotice {
   id: number;
@@ -21,11 +20,8 @@ export class RecordingNotifier implements Notifier {
   constructor(private readonly db: Db) {}
 
   async deliver(notice: Notice): Promise<void> {
-    const record = await this.db.erpRecord.findUnique({
-      where: { itemType_itemRef: { itemType: notice.item.type, itemRef: notice.item.ref } },
-      select: { id: true },
-    });
-    if (record) await this.record(notice, record.id);
+    const erpRecordId = await recordIdOf(this.db, notice.item.type, notice.item.ref);
+    if (erpRecordId !== null) await this.record(notice, erpRecordId);
   }
 
   /** Writes the notice once; answers with its record, which says whether a channel has delivered it. */
@@ -80,4 +76,18 @@ export class RecordingNotifier implements Notifier {
       select: { id: true, deliveredAt: true },
     });
   }
+}
+
+/** Where a round's review request was posted in Slack, if it was. */
+export function postedReview(db: Db, erpRecordId: number, round: number) {
+  return db.slackMessage.findUnique({ where: { erpRecordId_round: { erpRecordId, round } } });
+}
+
+/** The latest earlier round's review request, if one was posted. */
+export function earlierReview(db: Db, erpRecordId: number, round: number) {
+  return db.slackMessage.findFirst({ where: { erpRecordId, round: { lt: round } }, orderBy: { round: 'desc' } });
+}
+
+export async function savePostedReview(db: Db, posted: { erpRecordId: number; round: number; channel: string; ts: string }): Promise<void> {
+  await db.slackMessage.create({ data: posted });
 }

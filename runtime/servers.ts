@@ -9,8 +9,8 @@ import { createSlackBot, slackRequestGuard, SLACK_EVENTS_PATH, type SlackBot } f
 import { ReceivedInDatabase } from '../bot/received-requests';
 import { SlackDirectory } from '../bot/directory';
 import { ApprovalDesk, DEFAULT_EXPORT_POLICY } from '../services/approval-desk';
-import { Intake } from '../services/intake';
-import type { Db } from '../store/prisma';
+import { Intake } from '../store/intake';
+import { ping, type Db } from '../store/prisma';
 import { erpSetup, erpTransport, slackClient } from './components';
 import { slackConfigured, type Config } from './config';
 
@@ -40,7 +40,7 @@ export function slackBot(config: Config, db: Db, client: Client): SlackBot | und
 
 export function healthChecks(db: Db, client: Client): HealthCheck[] {
   return [
-    { name: 'database', check: async () => void (await db.$queryRawUnsafe('SELECT 1')) },
+    { name: 'database', check: () => ping(db) },
     { name: 'temporal', check: async () => void (await client.connection.workflowService.getSystemInfo({})) },
   ];
 }

@@ -3,7 +3,7 @@ import { InvalidRequest, UnknownItem } from '../domain/errors';
 import { isItemType, type ItemType } from '../domain/item-types';
 import { closestRefs } from '../domain/items';
 import { isStorableText } from '../domain/text';
-import type { Db } from '../store/prisma';
+import type { Db } from './prisma';
 
 export async function resolveRef(db: Db, typed: string): Promise<{ type: ItemType; ref: string }> {
   const text = typed.trim();

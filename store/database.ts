@@ -5,10 +5,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, type ClientConfig } from 'pg';
-import type { Config } from './config';
-import { EmbeddedPostgres } from './embedded-postgres';
-import { StartupProblem } from './startup-problem';
-import { createDb, type Db, type PoolSettings } from '../store/prisma';
+import type { Config } from '../runtime/config';
+import { EmbeddedPostgres } from '../runtime/embedded-postgres';
+import { StartupProblem } from '../runtime/startup-problem';
+import { createDb, type Db, type PoolSettings } from './prisma';
 
 /** The database the product keeps its tables in on the embedded server. */
 const EMBEDDED_DATABASE = 'erp_approvals';

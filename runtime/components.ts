@@ -1,7 +1,8 @@
 /** Builds the parts every process shares from the configuration, so each is wired one way. */
 import fs from 'node:fs';
 import { WebClient } from '@slack/web-api';
-import { RecordingNotifier, type Notifier } from '../activities/notifier';
+import type { Notifier } from '../activities/types';
+import { RecordingNotifier } from '../store/notifications';
 import { SlackDirectory } from '../bot/directory';
 import { SlackNotifier } from '../bot/notifier';
 import { HttpErp } from '../connectors/http';

@@ -11,8 +11,8 @@ import { type Client, types } from 'pg';
 import initSqlJs, { type Database as SqlJsDatabase } from 'sql.js';
 import { InvalidRequest } from '../domain/errors';
 import { ACTION_PAST, TRANSITIONS } from '../domain/statuses';
-import { withClient, quoteIdent } from '../platform/database';
-import { appliedMigrations, committedMigrations, migrationsOn } from '../platform/migrations';
+import { withClient, quoteIdent } from './database';
+import { appliedMigrations, committedMigrations, migrationsOn } from './migrations';
 
 /**
  * Every table, parents before children (the order rows can be inserted in). Left out: SlackRequest,

@@ -3,8 +3,8 @@
  * rejected items. Each list is counted in full but read only as far as it is shown, so building a
  * queue costs the same with 10 or 10,000 items waiting.
  */
-import { recordSummary, WITH_TITLE } from '../store/items';
-import type { Db } from '../store/prisma';
+import { recordSummary, WITH_TITLE } from './items';
+import type { Db } from './prisma';
 import type { ItemType } from '../domain/item-types';
 import type { ErpStatus } from '../domain/statuses';
 import { formatMoney } from '../domain/items';

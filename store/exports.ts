@@ -1,0 +1,57 @@
+/**
+ * What was sent to the ERP, under which idempotency key, and what came of it: an attempt is written
+ * (outcome Unknown) before the ERP is called, and its outcome once the ERP answers. An Unknown one is
+ * an export whose answer was lost: the ERP may hold it.
+ */
+import type { ExportAttempt } from '@prisma/client';
+import type { ItemType } from '../domain/item-types';
+import type { Db } from './prisma';
+
+/** The record an export reads: its status and round, and that round's reviewed payload. */
+export function exportSource(db: Db, type: ItemType, ref: string, round: number) {
+  return db.erpRecord.findUniqueOrThrow({
+    where: { itemType_itemRef: { itemType: type, itemRef: ref } },
+    select: { id: true, status: true, round: true, snapshots: { where: { round }, select: { payload: true, hash: true } } },
+  });
+}
+
+/** Notes an export about to be sent (once per key: a retry of the same key keeps the first). */
+export async function recordAttempt(
+  db: Db,
+  attempt: { idempotencyKey: string; erpRecordId: number; round: number; snapshotHash: string },
+): Promise<void> {
+  await db.exportAttempt.upsert({ where: { idempotencyKey: attempt.idempotencyKey }, create: attempt, update: {} });
+}
+
+export async function markBooked(db: Db, idempotencyKey: string, erpId: string): Promise<void> {
+  await db.exportAttempt.update({ where: { idempotencyKey }, data: { outcome: 'Booked', erpId } });
+}
+
+export async function markRefused(db: Db, idempotencyKey: string): Promise<void> {
+  await db.exportAttempt.updateMany({ where: { idempotencyKey }, data: { outcome: 'Refused' } });
+}
+
+export async function markNotBooked(db: Db, idempotencyKey: string): Promise<void> {
+  await db.exportAttempt.update({ where: { idempotencyKey }, data: { outcome: 'NotBooked' } });
+}
+
+/** The item's exports whose answer was lost, oldest first (but `exceptKey`). */
+export function lostExports(db: Db, erpRecordId: number, exceptKey?: string): Promise<ExportAttempt[]> {
+  return db.exportAttempt.findMany({
+    where: { erpRecordId, outcome: 'Unknown', ...(exceptKey ? { idempotencyKey: { not: exceptKey } } : {}) },
+    orderBy: { round: 'asc' },
+  });
+}
+
+/** One export of the item whose answer was lost, if there is any. */
+export function firstLostExport(db: Db, erpRecordId: number) {
+  return db.exportAttempt.findFirst({ where: { erpRecordId, outcome: 'Unknown' }, select: { idempotencyKey: true } });
+}
+
+/** What the ERP holds of the item: the key, round and snapshot it was booked under. */
+export function bookedExport(db: Db, erpRecordId: number) {
+  return db.exportAttempt.findFirst({
+    where: { erpRecordId, outcome: 'Booked' },
+    select: { idempotencyKey: true, round: true, snapshotHash: true, erpId: true },
+  });
+}
