@@ -6,5 +6,5 @@
 module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['@swc/jest'] },
-  testMatch: ['<rootDir>/test/domain.test.ts', '<rootDir>/test/views.test.ts'],
+  testMatch: ['<rootDir>/test/domain.test.ts', '<rootDir>/test/views.test.ts', '<rootDir>/test/domain-rules.test.ts'],
 };

@@ -8,7 +8,7 @@ import { temporalConnection } from '../runtime/components';
 import { listenHttp, SLACK_SETUP_HINT, slackBot } from '../runtime/servers';
 import { ConfigError, loadConfig, publicHost } from '../runtime/config';
 import { onShutdown, runMain } from '../runtime/startup';
-import { openDatabase } from '../store/database';
+import { openDatabase } from '../runtime/database';
 
 runMain(async () => {
   const config = loadConfig();

@@ -3,7 +3,8 @@
  * ahead of a rolling deploy: migrations only add to what the running release reads.
  */
 import { loadConfig } from '../runtime/config';
-import { databaseUrl, displayUrl } from '../store/database';
+import { displayUrl } from '../store/database';
+import { databaseUrl } from '../runtime/database';
 import { applyMigrations } from '../store/migrations';
 import { runMain } from '../runtime/startup';
 

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { prismaMigrateCli, withUrl } from '../store/migrations';
 import { runMain } from '../runtime/startup';
-import { StartupProblem } from '../runtime/startup-problem';
+import { StartupProblem } from '../store/startup-problem';
 
 runMain(async () => {
   const name = process.argv[2];

@@ -8,7 +8,8 @@ import { runMain } from '../runtime/startup';
 import { itemView } from '../services/item-view';
 import { releaseItem, roundStatus } from '../services/operations';
 import { exportDatabase, exportFile, loadRows, sqliteFile, TABLES, type TableCounts } from '../store/transfer';
-import { databaseUrl, displayUrl, openDatabase } from '../store/database';
+import { displayUrl } from '../store/database';
+import { databaseUrl, openDatabase } from '../runtime/database';
 import { applyMigrations } from '../store/migrations';
 
 const USAGE = [

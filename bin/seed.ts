@@ -6,7 +6,8 @@ import { ChangeOrderBody, CommitmentBody, CostCodeBody, ProjectBody, UserBody, V
 import * as company from '../services/demo-company';
 import { ItemLocked } from '../domain/errors';
 import { loadConfig } from '../runtime/config';
-import { databaseUrl, displayUrl, openDatabase } from '../store/database';
+import { displayUrl } from '../store/database';
+import { databaseUrl, openDatabase } from '../runtime/database';
 import { applyMigrations } from '../store/migrations';
 import { runMain } from '../runtime/startup';
 import { Intake } from '../store/intake';

@@ -10,7 +10,8 @@ import { erpSetup, erpTransport, notifier, temporalConnection } from '../runtime
 import { listenHttp, SLACK_SETUP_HINT, slackBot } from '../runtime/servers';
 import { ensureDailySummarySchedule } from '../services/daily-summary-schedule';
 import { loadConfig, publicHost } from '../runtime/config';
-import { createDatabase, databaseUrl, displayUrl, embeddedPostgres, openDatabase } from '../store/database';
+import { createDatabase, displayUrl } from '../store/database';
+import { databaseUrl, embeddedPostgres, openDatabase } from '../runtime/database';
 import { startEmbeddedTemporal } from '../runtime/embedded-temporal';
 import { applyMigrations } from '../store/migrations';
 import { onShutdown, runMain } from '../runtime/startup';

@@ -8,7 +8,7 @@ import { ensureDailySummarySchedule } from '../services/daily-summary-schedule';
 import { erpSetup, erpTransport, notifier, temporalAddress, temporalConnection } from '../runtime/components';
 import { loadConfig } from '../runtime/config';
 import { runMain } from '../runtime/startup';
-import { openDatabase } from '../store/database';
+import { openDatabase } from '../runtime/database';
 import { erpApprovalsPlugin } from '../worker/plugin';
 
 runMain(async () => {

@@ -5,7 +5,16 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Db } from '../store/prisma';
-import { bookExport, bookedExport, clearFault, countFailure, countLostAnswer, faultFor, sandboxExports, setFault } from '../store/sandbox-ledger';
+import {
+  bookExport,
+  bookedExport,
+  clearFault,
+  countFailure,
+  countLostAnswer,
+  faultFor,
+  sandboxExports,
+  setFault,
+} from '../store/sandbox-ledger';
 import { ErpRefused, ErpUnavailable, type ErpTransport, type ExportReceipt, type ExportRequest } from './transport';
 
 export interface SandboxFaultSpec {

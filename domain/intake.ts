@@ -180,7 +180,6 @@ export const ChangeOrderBody = z
   })
   .meta({ id: 'ChangeOrderBody' });
 
-
 export type UserInput = z.infer<typeof UserBody>;
 export type VendorInput = z.infer<typeof VendorBody>;
 export type CostCodeInput = z.infer<typeof CostCodeBody>;

@@ -3,7 +3,9 @@
  * needs (names, parent, locked fields, the tools a creator needs) is declared here, so a new type
  * (prime contract, subcontractor invoice …) is one more entry plus its store mapping.
  */
-import type { Tool } from './permissions';
+/** The Procore tools a permission is granted on. */
+export const TOOLS = ['Admin', 'Commitments', 'ChangeOrders', 'ErpIntegrations'] as const;
+export type Tool = (typeof TOOLS)[number];
 
 export const ITEM_TYPES = ['project', 'commitment', 'cco'] as const;
 export type ItemType = (typeof ITEM_TYPES)[number];

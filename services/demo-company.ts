@@ -4,7 +4,7 @@
  * which some meet the Sage 300 CRE minimum requirements and some do not (each says why).
  */
 import type { z } from 'zod';
-import type { ChangeOrderBody, CommitmentBody, CostCodeBody, ProjectBody, UserBody, VendorBody } from '../api/schemas';
+import type { ChangeOrderBody, CommitmentBody, CostCodeBody, ProjectBody, UserBody, VendorBody } from '../domain/intake';
 
 type In<T extends z.ZodType> = z.input<T>;
 

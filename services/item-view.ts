@@ -30,11 +30,7 @@ export interface ItemViewOptions {
 
 export async function itemView(db: Db, type: ItemType, ref: string, rules: ItemRules, options: ItemViewOptions = {}) {
   const { item, erp } = options.loaded ?? (await loadItem(db, type, ref));
-  const [history, reviewed, booked] = await Promise.all([
-    historyOf(db, erp.id),
-    latestSnapshot(db, erp.id),
-    bookedExport(db, erp.id),
-  ]);
+  const [history, reviewed, booked] = await Promise.all([historyOf(db, erp.id), latestSnapshot(db, erp.id), bookedExport(db, erp.id)]);
   const status = erp.status;
   const total = totalCents(item);
   const sentBy: Person | null = roundSender(recordedDecisions(history));

@@ -39,7 +39,12 @@ export async function releaseItem(db: Db, client: Client, type: ItemType, ref: s
           'Check the ERP first; if it is not there, release with --force.',
       );
     }
-    await moveRecord(tx, erp, 'Retrieved', { action: 'release', reason: options.reason, message: `round ${erp.round} was ${round.toLowerCase()}`, eventKey });
+    await moveRecord(tx, erp, 'Retrieved', {
+      action: 'release',
+      reason: options.reason,
+      message: `round ${erp.round} was ${round.toLowerCase()}`,
+      eventKey,
+    });
     return { from, to: 'Retrieved' as const, round: erp.round };
   });
 }

@@ -20,7 +20,7 @@ export async function recordAttempt(
   db: Db,
   attempt: { idempotencyKey: string; erpRecordId: number; round: number; snapshotHash: string },
 ): Promise<void> {
-  await db.exportAttempt.upsert({ where: { idempotencyKey: attempt.idempotencyKey }, create: attempt, update: {} });
+  await db.exportAttempt.createMany({ data: [attempt], skipDuplicates: true });
 }
 
 export async function markBooked(db: Db, idempotencyKey: string, erpId: string): Promise<void> {

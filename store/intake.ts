@@ -5,14 +5,7 @@
 import { lockItem, writeTransaction, type Db, type Tx } from './prisma';
 import { AlreadyTaken, UnknownReference } from '../domain/errors';
 import { COMPANY_SCOPE, projectScope } from '../domain/permissions';
-import {
-  assertUniqueLineNumbers,
-  assertUnlocked,
-  changeOrderLineValues,
-  createdAtOf,
-  sovLineValues,
-  sum,
-} from '../domain/edits';
+import { assertUniqueLineNumbers, assertUnlocked, changeOrderLineValues, createdAtOf, sovLineValues, sum } from '../domain/edits';
 import type { ChangeOrderInput, CommitmentInput, CostCodeInput, ProjectInput, UserInput, VendorInput } from '../domain/intake';
 
 async function requireUser(tx: Tx, userId: string, field: string) {

@@ -205,7 +205,13 @@ export async function listItems(
   };
   const [total, records] = await Promise.all([
     db.erpRecord.count({ where }),
-    db.erpRecord.findMany({ where, orderBy: [{ updatedAt: 'asc' }, { id: 'asc' }], skip: query.offset, take: query.limit, include: WITH_TITLE }),
+    db.erpRecord.findMany({
+      where,
+      orderBy: [{ updatedAt: 'asc' }, { id: 'asc' }],
+      skip: query.offset,
+      take: query.limit,
+      include: WITH_TITLE,
+    }),
   ]);
   return {
     total,

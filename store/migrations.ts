@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Client } from 'pg';
 import { displayUrl, withClient } from './database';
-import { StartupProblem } from '../runtime/startup-problem';
+import { StartupProblem } from './startup-problem';
 
 const PRISMA_DIR = path.join(__dirname, '..', 'prisma');
 const MIGRATIONS_DIR = path.join(PRISMA_DIR, 'migrations');

@@ -68,13 +68,17 @@ export class RecordingNotifier implements Notifier {
     });
   }
 
-  private writeOnce(notification: Prisma.NotificationUncheckedCreateInput): Promise<RecordedNotice> {
-    return this.db.notification.upsert({
-      where: { eventKey: notification.eventKey },
-      update: {},
-      create: notification,
+  /** One insert; a notice written before (a retried delivery) is read back instead. */
+  private async writeOnce(notification: Prisma.NotificationCreateManyInput): Promise<RecordedNotice> {
+    const [created] = await this.db.notification.createManyAndReturn({
+      data: [notification],
+      skipDuplicates: true,
       select: { id: true, deliveredAt: true },
     });
+    return (
+      created ??
+      this.db.notification.findUniqueOrThrow({ where: { eventKey: notification.eventKey }, select: { id: true, deliveredAt: true } })
+    );
   }
 }
 

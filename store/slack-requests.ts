@@ -3,7 +3,8 @@ import type { Db } from './prisma';
 
 /** Keeps the signature; false when it was kept already (the request is a replay). One insert: the primary key decides. */
 export async function rememberRequest(db: Db, signature: string, expiresAt: Date): Promise<boolean> {
-  const inserted = await db.$executeRaw`INSERT INTO "SlackRequest" ("signature", "expiresAt") VALUES (${signature}, ${expiresAt}) ON CONFLICT DO NOTHING`;
+  const inserted =
+    await db.$executeRaw`INSERT INTO "SlackRequest" ("signature", "expiresAt") VALUES (${signature}, ${expiresAt}) ON CONFLICT DO NOTHING`;
   return inserted === 1;
 }
 

@@ -27,15 +27,14 @@ export interface FreezeInput {
  * changed since the previous round's snapshot.
  */
 export async function freezeSnapshot(tx: Tx, input: FreezeInput): Promise<ReviewedSnapshot> {
-  const existing = await tx.reviewedSnapshot.findUnique({
-    where: { erpRecordId_round: { erpRecordId: input.erpRecordId, round: input.round } },
-  });
-  if (existing) return existing;
-  const payload = canonicalJson(input.payload);
-  const previous = await tx.reviewedSnapshot.findFirst({
-    where: { erpRecordId: input.erpRecordId, round: { lt: input.round } },
+  // The latest snapshot up to this round: this round's own (stored already), or the previous round's.
+  const latest = await tx.reviewedSnapshot.findFirst({
+    where: { erpRecordId: input.erpRecordId, round: { lte: input.round } },
     orderBy: { round: 'desc' },
   });
+  if (latest?.round === input.round) return latest;
+  const previous = latest;
+  const payload = canonicalJson(input.payload);
   const changes = previous ? reviewChanges(previous.review as unknown as ReviewFacts, input.review) : null;
   return tx.reviewedSnapshot.create({
     data: {
