@@ -4,7 +4,7 @@
  */
 import { alreadyInReview, availability, selfApprovalRefusal, stillBeingSent, unsupported } from '../domain/actions';
 import { assertUniqueLineNumbers, assertUnlocked, changeOrderLineValues, createdAtOf, sovLineValues, sum } from '../domain/edits';
-import { assertSendable, erpProfile, parentProblem, sage300cre, type ErpProfile } from '../domain/erp-profiles';
+import { assertSendable, erpProfile, parentProblem, sage300cre, type ErpProfile, type ErpSettings } from '../domain/erp-profiles';
 import * as errors from '../domain/errors';
 import {
   approvalWorkflowId,
@@ -514,7 +514,7 @@ describe('the Sage 300 CRE profile', () => {
   });
 
   test('refuses a change order whose ID Number is too long, or held by another change order of the commitment in any case', () => {
-    const check = (item: ChangeOrderItem, s = settings) => sage300cre.check(item, s);
+    const check = (item: ChangeOrderItem, s: ErpSettings = settings) => sage300cre.check(item, s);
     expect(check(cco({ number: '123456' }))).toEqual([
       { field: 'number', reason: 'ID Number must be 5 characters or less ("123456" has 6).' },
     ]);
