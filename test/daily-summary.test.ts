@@ -32,12 +32,14 @@ test('with nothing waiting, nobody is sent a summary', async () => {
   expect(summaries()).toHaveLength(0);
 });
 
-test('each approver gets the counts and lists of Ready to Export and Failed to Export items, with buttons', async () => {
-  for (const n of [1, 2, 3]) await w.h.intake.upsertChangeOrder(`CO-D${n}`, changeOrderBody({ number: `D${n}` }));
+test('each approver gets the counts and lists of Ready to Export and Failed to Export items, with buttons (a rejected one is not theirs)', async () => {
+  for (const n of [1, 2, 3, 4]) await w.h.intake.upsertChangeOrder(`CO-D${n}`, changeOrderBody({ number: `D${n}` }));
   await w.h.sandbox.injectFault({ itemRef: 'CO-D3', permanentMessage: 'Vendor on hold' });
-  for (const n of [1, 2, 3]) await w.h.desk.send('cco', `CO-D${n}`, PM);
+  for (const n of [1, 2, 3, 4]) await w.h.desk.send('cco', `CO-D${n}`, PM);
   await w.h.desk.accept('cco', 'CO-D3', { by: APPROVER });
   await untilStatus(w.h, 'cco', 'CO-D3', 'FailedToExport');
+  // Back with its creator: in the creator's queue, not in the approvers' summary.
+  await w.h.desk.reject('cco', 'CO-D4', { by: APPROVER, reason: 'Wrong cost code on line 1.' });
 
   const result = await triggerSummary();
   expect(result).toEqual({ approvers: 2, sent: 2, readyToExport: 2, failedToExport: 1 });
@@ -52,6 +54,8 @@ test('each approver gets the counts and lists of Ready to Export and Failed to E
   expect(blocks).toContain('Ready to Export (2)');
   expect(blocks).toContain('Failed to Export (1)');
   expect(blocks).toContain('Vendor on hold');
+  expect(blocks).not.toContain('CO-D4');
+  expect(blocks).not.toContain('Wrong cost code');
   // Each item with the amount and the reviewed snapshot the approvers decide on.
   const reviewed = (await w.h.desk.view('cco', 'CO-D1')).erp.reviewed!;
   expect(blocks).toContain(`$4,250.25 · project P-100 · reviewed snapshot \``);

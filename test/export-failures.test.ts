@@ -39,6 +39,20 @@ test('a permanent refusal ends in Failed to Export with the ERP message, and a r
   expect(failed.erp.exportError).toBe('Job RC-24 is closed for posting in period 11/2026');
   expect(failed.erp.locked).toBe(true);
   expect(failed.erp.availableActions).toEqual(['reject', 'retry-export']);
+  // Locked means locked: the creator cannot change what the retry will export.
+  await expect(
+    h.intake.upsertChangeOrder('CO-P1', changeOrderBody({ number: 'P1', title: 'Retitled while failed' })),
+  ).rejects.toMatchObject({
+    code: 'item_locked',
+    fields: ['title'],
+    status: 'FailedToExport',
+  });
+  await expect(
+    h.intake.upsertChangeOrder(
+      'CO-P1',
+      changeOrderBody({ number: 'P1', lines: [{ lineNo: 1, sovLineNo: 1, description: 'More', amount: '1.00' }] }),
+    ),
+  ).rejects.toMatchObject({ code: 'item_locked', fields: ['totalAmount', 'lines'] });
   const notice = await eventually(
     () => h.db.notification.findFirst({ where: { kind: 'export-failed', erpRecord: { itemRef: 'CO-P1' } } }).then((n) => n ?? undefined),
     'the export-failed notice',
