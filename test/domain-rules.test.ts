@@ -26,8 +26,30 @@ import {
   type CommitmentItem,
   type ProjectItem,
 } from '../domain/items';
-import { describeRequirement, isAccountingApprover, missingPermissions, requirementsFor, type Actor } from '../domain/permissions';
-import { ERP_STATUSES, isInReview, isLocked, ITEM_ACTIONS, type ErpStatus } from '../domain/statuses';
+import {
+  assertPermitted,
+  describeRequirement,
+  isAccountingApprover,
+  missingPermissions,
+  requirementsFor,
+  type Actor,
+} from '../domain/permissions';
+import { canonicalJson, reviewChanges, reviewFacts } from '../domain/review';
+import {
+  ACTION_PAST,
+  canApply,
+  ERP_STATUSES,
+  isInReview,
+  isLocked,
+  isTransition,
+  ITEM_ACTIONS,
+  nextStatus,
+  SEND_ACTIONS,
+  statusLabel,
+  TRANSITIONS,
+  type ErpStatus,
+} from '../domain/statuses';
+import { REASON_MAX, reasonProblem, storableText, UNSTORABLE_TEXT } from '../domain/text';
 
 const pat = { id: 'u-pat', name: 'Pat' };
 const vendor = { id: 'V1', name: 'Solid Rock Concrete', erpVendorId: 'SRC100' };
@@ -564,5 +586,166 @@ describe('the Sage 300 CRE profile', () => {
       'Commitment change order CO-1 does not meet the Sage 300 CRE minimum requirements: Title is required. ' +
         'Contract Company is missing; pick the company the contract is with.',
     );
+  });
+});
+
+describe('the words of statuses and moves', () => {
+  test('each status and each move has the words the history and Slack show', () => {
+    expect(ERP_STATUSES.map(statusLabel)).toEqual([
+      'Not Sent',
+      'Ready to Export',
+      'Exporting',
+      'Synced',
+      'Failed to Export',
+      'Rejected',
+      'Retrieved',
+      'Voided',
+    ]);
+    expect(TRANSITIONS).toEqual([...ITEM_ACTIONS, 'exported', 'export-failed', 'release']);
+    expect(TRANSITIONS.map((t) => ACTION_PAST[t])).toEqual([
+      'sent',
+      're-sent',
+      'retrieved',
+      'accepted',
+      'rejected',
+      'sent for another export attempt',
+      'voided',
+      'exported',
+      'failed to export',
+      'released by an operator',
+    ]);
+    expect(SEND_ACTIONS).toEqual(['send', 'resend']);
+    expect(['release', 'exported', 'accept', 'accepted', 'released by an operator', ''].map(isTransition)).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
+  });
+
+  test('an operator releases only an item whose round is open, back to its creator', () => {
+    expect(ERP_STATUSES.filter((status) => canApply(status, 'release'))).toEqual(['ReadyToExport', 'Exporting', 'FailedToExport']);
+    expect(nextStatus('Exporting', 'release')).toBe('Retrieved');
+    expect(nextStatus('Synced', 'release')).toBeUndefined();
+  });
+
+  test('a refused permission names the action in words', () => {
+    const nobody = actor();
+    const refusal = (action: (typeof ITEM_ACTIONS)[number]) => {
+      try {
+        assertPermitted(nobody, action, { type: 'cco', ref: 'CO-1', projectRef: 'P-1' });
+      } catch (err) {
+        return (err as Error).message.split(':')[0];
+      }
+      return undefined;
+    };
+    expect(ITEM_ACTIONS.map(refusal)).toEqual([
+      'Dana cannot send commitment change order CO-1',
+      'Dana cannot re-send commitment change order CO-1',
+      'Dana cannot retrieve commitment change order CO-1',
+      'Dana cannot accept commitment change order CO-1',
+      'Dana cannot reject commitment change order CO-1',
+      'Dana cannot retry the export of commitment change order CO-1',
+      'Dana cannot void commitment change order CO-1',
+    ]);
+    let denied: unknown;
+    try {
+      assertPermitted(nobody, 'accept', { type: 'cco', ref: 'CO-1', projectRef: 'P-1' });
+    } catch (err) {
+      denied = err;
+    }
+    expect((denied as errors.PermissionDenied).message).toBe(
+      "Dana cannot accept commitment change order CO-1: missing the 'Can Push to Accounting' privilege and " +
+        "'Standard' or 'Admin' on the company's ERP Integrations tool.",
+    );
+    const admin = actor({ canPushToAccounting: true, grants: [{ scope: 'company', tool: 'ErpIntegrations', level: 'Admin' }] });
+    expect(isAccountingApprover(admin)).toBe(true);
+    const readOnly = actor({ canPushToAccounting: true, grants: [{ scope: 'company', tool: 'ErpIntegrations', level: 'ReadOnly' }] });
+    expect(isAccountingApprover(readOnly)).toBe(false);
+  });
+});
+
+describe('what the approvers review', () => {
+  test('each type is described by the facts a reviewer reads', () => {
+    expect(reviewFacts(project())).toEqual({
+      type: 'project',
+      ref: 'P-1',
+      projectRef: 'P-1',
+      title: 'Riverside Clinic',
+      creator: pat,
+      createdAt: '2026-10-01T12:00:00.000Z',
+      totalCents: null,
+      number: 'J-100',
+      description: null,
+      vendor: null,
+      lines: [],
+    });
+    expect(reviewFacts(commitment({ vendor: null }))).toMatchObject({
+      type: 'commitment',
+      number: 'SC-001',
+      description: 'Foundations',
+      vendor: null,
+      totalCents: 125_150,
+      lines: [
+        { lineNo: 1, description: 'Footings', sovLineNo: null, costCode: '03-300', category: 'S', amountCents: 125_050 },
+        { lineNo: 2, description: 'Slab', sovLineNo: null, costCode: '03-310', category: 'S', amountCents: 100 },
+      ],
+    });
+    expect(reviewFacts(cco({ erpNumber: 'A7' }))).toMatchObject({ number: '001 (ERP ID A7)', vendor: 'Solid Rock Concrete' });
+    expect(reviewFacts(cco({ vendor: null }))).toMatchObject({ number: '001', vendor: null });
+  });
+
+  test('a re-send shows every changed field and line, old and new, lines in number order', () => {
+    const before = reviewFacts(cco());
+    const after = reviewFacts(
+      cco({
+        erpNumber: 'A7',
+        vendor: { ...vendor, name: 'Hard Rock' },
+        description: 'Adds more rebar',
+        lines: [
+          { ...cco().lines[2]!, lineNo: 10, costCode: null, category: null, description: '' },
+          { ...cco().lines[0]!, amountCents: 400 },
+        ],
+      }),
+    );
+    expect(reviewChanges(before, after)).toEqual([
+      { field: 'number', label: 'Number', from: '001', to: '001 (ERP ID A7)' },
+      { field: 'vendor', label: 'Contract Company', from: 'Solid Rock Concrete', to: 'Hard Rock' },
+      { field: 'description', label: 'Description', from: 'Adds rebar', to: 'Adds more rebar' },
+      { field: 'totalAmount', label: 'Total Amount', from: '$3.75', to: '$4.25' },
+      { field: 'lines.1', label: 'Line 1', from: 'SOV 2 · Rebar · 03-310/S · $3.00', to: 'SOV 2 · Rebar · 03-310/S · $4.00' },
+      { field: 'lines.2', label: 'Line 2', from: 'SOV 1 · Ties · 03-300/S · $0.50', to: null },
+      { field: 'lines.3', label: 'Line 3', from: 'SOV 2 · Chairs · 03-310/S · $0.25', to: null },
+      { field: 'lines.10', label: 'Line 10', from: null, to: 'SOV 2 · (no description) · $0.25' },
+    ]);
+    const commitmentLines = reviewChanges(
+      reviewFacts(commitment()),
+      reviewFacts(commitment({ lines: [{ ...commitment().lines[0]!, category: null }] })),
+    );
+    expect(commitmentLines).toEqual([
+      { field: 'totalAmount', label: 'Total Amount', from: '$1,251.50', to: '$1,250.50' },
+      { field: 'lines.1', label: 'Line 1', from: 'Footings · 03-300/S · $1,250.50', to: 'Footings · 03-300 · $1,250.50' },
+      { field: 'lines.2', label: 'Line 2', from: 'Slab · 03-310/S · $1.00', to: null },
+    ]);
+    expect(reviewChanges(reviewFacts(project()), reviewFacts(project({ title: 'Riverside' })))).toEqual([
+      { field: 'title', label: 'Title', from: 'Riverside Clinic', to: 'Riverside' },
+    ]);
+  });
+
+  test('the snapshot is canonical JSON: keys sorted at every level, arrays kept in order, nulls kept', () => {
+    expect(canonicalJson({ b: 1, a: { d: [3, { z: null, y: 'x' }], c: null } })).toBe('{"a":{"c":null,"d":[3,{"y":"x","z":null}]},"b":1}');
+    expect(canonicalJson('text')).toBe('"text"');
+  });
+});
+
+describe('text from outside', () => {
+  test('an ERP answer is made storable, and a reason is held to its limit', () => {
+    expect(storableText('a\u0000b\ud800c')).toBe('a\uFFFDb\uFFFDc');
+    expect(storableText('fine 😀')).toBe('fine 😀');
+    expect(UNSTORABLE_TEXT).toBe('must not contain NUL characters or unpaired surrogates');
+    expect(reasonProblem('x'.repeat(REASON_MAX))).toBeUndefined();
+    expect(reasonProblem('x'.repeat(REASON_MAX + 1))).toBe(`Keep the reason to ${REASON_MAX} characters (it has ${REASON_MAX + 1}).`);
   });
 });
