@@ -94,7 +94,10 @@ export interface ChangeOrderItem extends ItemCommon {
   status: string;
   vendor: VendorView | null;
   lines: ChangeOrderLineView[];
-  /** The commitment's other change orders: an ERP id names one change order of a commitment. */
+  /**
+   * The commitment's other change orders with accounting or in the ERP (LOCKING_STATUSES): an ERP id
+   * names one change order of a commitment.
+   */
   siblings: SiblingChangeOrder[];
 }
 

@@ -6,7 +6,7 @@ import { isStorableText } from '../domain/text';
 import type { ErpRecord, User, Vendor } from '@prisma/client';
 import { UnknownItem } from '../domain/errors';
 import { ITEM_TYPE_INFO, type ItemType } from '../domain/item-types';
-import type { ErpStatus } from '../domain/statuses';
+import { LOCKING_STATUSES, type ErpStatus } from '../domain/statuses';
 import { closestRefs, costCodeProblem, type Item, type ParentView, type VendorView } from '../domain/items';
 import type { Db, Tx } from './prisma';
 
@@ -111,8 +111,9 @@ const loaders: Record<ItemType, (db: Reader, ref: string) => Promise<LoadedItem 
             erp: true,
             vendor: true,
             sovLines: true,
+            // Only those with accounting or in the ERP can hold an ERP id this one would clash with.
             changeOrders: {
-              where: { ref: { not: ref } },
+              where: { ref: { not: ref }, erp: { status: { in: [...LOCKING_STATUSES] } } },
               select: { ref: true, number: true, erpNumber: true, erp: { select: { status: true } } },
             },
           },
