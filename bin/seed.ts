@@ -1,5 +1,5 @@
 /**
- * `npm run seed`: loads the demo company (demo/company.ts) into DATABASE_URL. Safe to run again:
+ * `npm run seed`: loads the demo company (services/demo-company.ts) into DATABASE_URL. Safe to run again:
  * everything is an upsert by the source's ids, and items already with accounting are left as they are.
  */
 import { ChangeOrderBody, CommitmentBody, CostCodeBody, ProjectBody, UserBody, VendorBody } from '../api/schemas';
