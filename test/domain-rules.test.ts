@@ -15,17 +15,7 @@ import {
   itemName,
   type ItemType,
 } from '../domain/item-types';
-import {
-  calendarDate,
-  closestRefs,
-  formatCents,
-  formatMoney,
-  parseAmount,
-  totalCents,
-  type ChangeOrderItem,
-  type CommitmentItem,
-  type ProjectItem,
-} from '../domain/items';
+import { calendarDate, closestRefs, formatCents, formatMoney, parseAmount, totalCents, type ChangeOrderItem } from '../domain/items';
 import {
   assertPermitted,
   describeRequirement,
@@ -50,73 +40,18 @@ import {
   type ErpStatus,
 } from '../domain/statuses';
 import { REASON_MAX, reasonProblem, storableText, UNSTORABLE_TEXT } from '../domain/text';
+import { ccoItem, commitmentItem, PAT, projectItem, VENDOR } from './support/items';
 
-const pat = { id: 'u-pat', name: 'Pat' };
-const vendor = { id: 'V1', name: 'Solid Rock Concrete', erpVendorId: 'SRC100' };
+const pat = PAT;
+const vendor = VENDOR;
+const project = projectItem;
+const commitment = commitmentItem;
 
-function project(overrides: Partial<ProjectItem> = {}): ProjectItem {
-  return {
-    type: 'project',
-    ref: 'P-1',
-    projectRef: 'P-1',
-    title: 'Riverside Clinic',
-    number: 'J-100',
-    createdBy: pat,
-    createdAt: '2026-10-01T12:00:00.000Z',
-    parent: null,
-    url: null,
-    ...overrides,
-  };
-}
-
-function commitment(overrides: Partial<CommitmentItem> = {}): CommitmentItem {
-  return {
-    type: 'commitment',
-    ref: 'SC-1',
-    projectRef: 'P-1',
-    kind: 'subcontract',
-    number: 'SC-001',
-    title: 'Concrete',
-    description: 'Foundations',
-    status: 'Approved',
-    vendor,
-    createdBy: pat,
-    createdAt: '2026-10-01T23:30:00.000Z',
-    parent: { type: 'project', ref: 'P-1', status: 'Synced', erpId: 'SBX-1' },
-    url: null,
-    lines: [
-      {
-        lineNo: 1,
-        description: 'Footings',
-        costCode: '03-300',
-        category: 'S',
-        erpCostCode: true,
-        costCodeProblem: null,
-        amountCents: 125_050,
-      },
-      { lineNo: 2, description: 'Slab', costCode: '03-310', category: 'S', erpCostCode: true, costCodeProblem: null, amountCents: 100 },
-    ],
-    ...overrides,
-  };
-}
-
+/** Three lines on two schedule-of-values lines, under a commitment that is SBX-2 in the ERP. */
 function cco(overrides: Partial<ChangeOrderItem> = {}): ChangeOrderItem {
-  return {
-    type: 'cco',
-    ref: 'CO-1',
-    projectRef: 'P-1',
-    commitmentRef: 'SC-1',
-    number: '001',
-    erpNumber: null,
-    title: 'Extra rebar',
-    description: 'Adds rebar',
-    status: 'Approved',
-    vendor,
+  return ccoItem({
     createdBy: pat,
-    createdAt: '2026-10-01T12:00:00.000Z',
     parent: { type: 'commitment', ref: 'SC-1', status: 'Synced', erpId: 'SBX-2' },
-    url: null,
-    siblings: [],
     lines: [
       {
         lineNo: 1,
@@ -150,7 +85,7 @@ function cco(overrides: Partial<ChangeOrderItem> = {}): ChangeOrderItem {
       },
     ],
     ...overrides,
-  };
+  });
 }
 
 function actor(overrides: Partial<Actor> = {}): Actor {

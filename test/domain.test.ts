@@ -3,15 +3,7 @@ import { actionsAllowed, availability, decisionInFlight, wrongState } from '../d
 import * as errors from '../domain/errors';
 import { domainErrorFrom, REBUILT_ERRORS, toApplicationFailure } from '../workflows/failures';
 import { REASON_REQUIRED, reasonProblem } from '../domain/text';
-import {
-  calendarDate,
-  costCodeProblem,
-  formatCents,
-  formatMoney,
-  closestRefs,
-  type ChangeOrderItem,
-  type CommitmentItem,
-} from '../domain/items';
+import { calendarDate, costCodeProblem, formatCents, formatMoney, closestRefs, type CommitmentItem } from '../domain/items';
 import { assertPermitted, isAccountingApprover, missingPermissions, projectScope, type Actor } from '../domain/permissions';
 import { canonicalJson, reviewChanges, reviewFacts } from '../domain/review';
 import { canApply, ERP_STATUSES, isLocked, nextStatus, ITEM_ACTIONS, type ErpStatus } from '../domain/statuses';
@@ -19,42 +11,12 @@ import { ConfigError, loadConfig } from '../runtime/config';
 import { isDatabaseUnavailable } from '../store/prisma';
 import { AlreadyInReview, DomainError, NotAwaitingDecision, PermissionDenied, RoundNotRunning, UnknownReference } from '../domain/errors';
 import { ApplicationFailure } from '@temporalio/common';
+import { ccoItem, VENDOR } from './support/items';
 
 const settings = { erpIdFromChangeOrderNumber: true };
-const vendor = { id: 'V1', name: 'Solid Rock Concrete', erpVendorId: 'SRC100' };
+const vendor = VENDOR;
 
-function cco(overrides: Partial<ChangeOrderItem> = {}): ChangeOrderItem {
-  return {
-    type: 'cco',
-    ref: 'CO-1',
-    projectRef: 'P-1',
-    commitmentRef: 'SC-1',
-    number: '001',
-    erpNumber: null,
-    title: 'Extra rebar',
-    description: 'Adds rebar',
-    status: 'Approved',
-    vendor,
-    createdBy: { id: 'u1', name: 'Pat' },
-    createdAt: '2026-10-01T12:00:00.000Z',
-    parent: { type: 'commitment', ref: 'SC-1', status: 'Synced', erpId: 'SBX-1' },
-    url: null,
-    siblings: [],
-    lines: [
-      {
-        lineNo: 1,
-        sovLineNo: 1,
-        description: 'Rebar',
-        amountCents: 100,
-        costCode: '03-300',
-        category: 'S',
-        erpCostCode: true,
-        costCodeProblem: null,
-      },
-    ],
-    ...overrides,
-  };
-}
+const cco = ccoItem;
 
 describe('the ERP status machine', () => {
   test('follows the specified moves and nothing else', () => {

@@ -9,39 +9,16 @@ import type { BotDeps } from '../bot/deps';
 import { ACTIONS, itemKey } from '../bot/views/buttons';
 import { MODALS, REASON_BLOCK, DESCRIPTION_BLOCK } from '../bot/views/modals';
 import { NotAwaitingDecision } from '../domain/errors';
-import type { ChangeOrderItem } from '../domain/items';
 import { REASON_REQUIRED } from '../domain/text';
 import type { ItemView } from '../services/item-view';
+import { ccoItem, PAT } from './support/items';
 
-const item: ChangeOrderItem = {
-  type: 'cco',
+const item = ccoItem({
   ref: 'CO-7',
-  projectRef: 'P-1',
-  commitmentRef: 'SC-1',
   number: '007',
-  erpNumber: null,
-  title: 'Extra rebar',
-  description: 'Adds rebar',
-  status: 'Approved',
-  vendor: { id: 'V1', name: 'Solid Rock Concrete', erpVendorId: 'SRC100' },
-  createdBy: { id: 'u-pat', name: 'Pat' },
-  createdAt: '2026-10-01T12:00:00.000Z',
-  parent: { type: 'commitment', ref: 'SC-1', status: 'Synced', erpId: 'SBX-2' },
-  url: null,
-  siblings: [],
-  lines: [
-    {
-      lineNo: 1,
-      sovLineNo: 1,
-      description: 'Rebar',
-      amountCents: 125_050,
-      costCode: '03-300',
-      category: 'S',
-      erpCostCode: true,
-      costCodeProblem: null,
-    },
-  ],
-};
+  createdBy: PAT,
+  lines: [{ ...ccoItem().lines[0]!, amountCents: 125_050 }],
+});
 
 /** The item as the desk answers a precheck: in review, nothing frozen shown. */
 const view = {
