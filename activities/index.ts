@@ -10,7 +10,7 @@ import { wrongState } from '../domain/actions';
 import { exportIdempotencyKey, type ItemType } from '../domain/item-types';
 import { nextStatus, type Transition } from '../domain/statuses';
 import { ErpRefused, ErpUnavailable, type ErpTransport } from '../connectors/transport';
-import { firstBookedLostExport } from '../connectors/lost-exports';
+import { heldInErp } from '../connectors/lost-exports';
 import { toApplicationFailure } from '../workflows/failures';
 import { approverQueue } from '../store/queues';
 import { isAccountingApprover } from '../domain/permissions';
@@ -73,17 +73,15 @@ export interface ExportResult {
 
 const SELF_APPROVED = 'Self-approved: decided by the person who sent this round (ALLOW_SELF_APPROVAL).';
 
-/** An earlier round's export of the item whose lost answer turns out booked in the ERP: the item's record. */
+/**
+ * An earlier round's export the ERP holds (booked, or its lost answer found booked): the item's record,
+ * so nothing is exported again under this round's key.
+ */
 async function bookedEarlier(db: Db, transport: ErpTransport, erpRecordId: number, currentKey: string): Promise<ExportResult | null> {
-  const found = await firstBookedLostExport(db, transport, erpRecordId, currentKey);
-  if (!found) return null;
-  const { attempt, erpId } = found;
-  await markBooked(db, attempt.idempotencyKey, erpId);
-  return {
-    erpId,
-    ...(attempt.snapshotHash ? { snapshotHash: attempt.snapshotHash } : {}),
-    foundUnder: { idempotencyKey: attempt.idempotencyKey, round: attempt.round, snapshotHash: attempt.snapshotHash },
-  };
+  const held = await heldInErp(db, transport, erpRecordId, currentKey);
+  if (!held) return null;
+  const { idempotencyKey, round, snapshotHash, erpId } = held;
+  return { erpId, ...(snapshotHash ? { snapshotHash } : {}), foundUnder: { idempotencyKey, round, snapshotHash } };
 }
 
 /** Runs `work`, turning a domain refusal into a non-retryable failure the workflow can explain. */

@@ -30,6 +30,7 @@ import { EmbeddedPostgres } from '../runtime/embedded-postgres';
 import { applyMigrations } from '../store/migrations';
 import { ApprovalDesk, DEFAULT_EXPORT_POLICY } from '../services/approval-desk';
 import { Intake } from '../store/intake';
+import { SandboxErp } from '../connectors/sandbox';
 import { approverQueue } from '../store/queues';
 import { createDb } from '../store/prisma';
 import { WORKFLOWS_PATH } from '../worker/plugin';
@@ -231,6 +232,7 @@ async function main() {
     profile: erpProfile('sage300cre'),
     settings: { erpIdFromChangeOrderNumber: true },
     exportPolicy: DEFAULT_EXPORT_POLICY,
+    transport: new SandboxErp(db),
   });
   const intake = new Intake(db);
   const directory = new SlackDirectory(db, new WebClient('xoxb-bench', { slackApiUrl: slack.apiUrl }));

@@ -3,6 +3,7 @@
  * running system (its HTTP API), printing what each person sees. Start the system first (`npm start`)
  * and pass the API token it printed: `API_TOKEN=… npm run demo`.
  */
+import { approvalWorkflowId } from '../domain/item-types';
 import * as company from '../services/demo-company';
 import { loadConfig } from '../runtime/config';
 import { runMain } from '../runtime/startup';
@@ -153,5 +154,5 @@ runMain(async () => {
 
   const failing = await act('cco', 'CO-003', 'send', 'u-pat');
   console.log(`\n3. CO-003 does not meet the Sage 300 CRE rules → ${failing.status}: ${failing.body.message}`);
-  console.log(`\nFind the round in the Temporal UI: workflow id erp:cco:${ref}, or search ErpItemRef="${ref}".`);
+  console.log(`\nFind the round in the Temporal UI: workflow id ${approvalWorkflowId('cco', ref)}, or search ErpItemRef="${ref}".`);
 });

@@ -1,26 +1,37 @@
 /**
- * Exports whose answer was lost (outcome Unknown): the ERP may hold them. Before anything about the
- * item is settled for good (a new export, a void), each such key is looked up in the ERP.
+ * What the ERP holds of an item. An export recorded booked is there; an export whose answer was lost
+ * (outcome Unknown) may be. Before anything about the item is settled for good (a new export under a
+ * new key, a void), both are consulted, the lost ones by asking the ERP.
  */
-import type { ExportAttempt } from '@prisma/client';
 import type { Db } from '../store/prisma';
-import { lostExports, markNotBooked } from '../store/exports';
+import { bookedExport, lostExports, markBooked, markNotBooked } from '../store/exports';
 import type { ErpTransport } from './transport';
 
+export interface HeldExport {
+  idempotencyKey: string;
+  round: number;
+  snapshotHash: string | null;
+  erpId: string;
+  /** Its answer had been lost: the ERP, asked now, has it. */
+  answerWasLost: boolean;
+}
+
 /**
- * Looks up, oldest first, every export key of the item whose outcome is unknown (but `exceptKey`).
- * Those the ERP does not have are marked not booked, so they are not asked again; the first it has is
- * answered with its ERP id, left for the caller to record.
+ * The export of the item the ERP holds under a key other than `exceptKey`, or null: one recorded
+ * booked, else the first (oldest) whose answer was lost and that the ERP has, recorded booked now.
+ * Lost ones the ERP does not have are marked not booked, so they are not asked again. Throws the
+ * transport's ErpUnavailable when the ERP cannot be asked.
  */
-export async function firstBookedLostExport(
-  db: Db,
-  transport: ErpTransport,
-  erpRecordId: number,
-  exceptKey?: string,
-): Promise<{ attempt: ExportAttempt; erpId: string } | null> {
+export async function heldInErp(db: Db, transport: ErpTransport, erpRecordId: number, exceptKey?: string): Promise<HeldExport | null> {
+  const booked = await bookedExport(db, erpRecordId, exceptKey);
+  if (booked?.erpId) return { ...booked, erpId: booked.erpId, answerWasLost: false };
   for (const attempt of await lostExports(db, erpRecordId, exceptKey)) {
-    const booked = await transport.lookup(attempt.idempotencyKey);
-    if (booked) return { attempt, erpId: booked.erpId };
+    const found = await transport.lookup(attempt.idempotencyKey);
+    if (found) {
+      await markBooked(db, attempt.idempotencyKey, found.erpId);
+      const { idempotencyKey, round, snapshotHash } = attempt;
+      return { idempotencyKey, round, snapshotHash, erpId: found.erpId, answerWasLost: true };
+    }
     await markNotBooked(db, attempt.idempotencyKey);
   }
   return null;

@@ -11,13 +11,12 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import { lockRecord, writeTransaction, type Db } from '../store/prisma';
-import { firstBookedLostExport } from '../connectors/lost-exports';
+import { heldInErp, type HeldExport } from '../connectors/lost-exports';
 import { ErpUnavailable, type ErpTransport } from '../connectors/transport';
 import { loadItem, type LoadedItem } from '../store/items';
 import { decisionsOf, roundSenderOf } from '../store/history';
 import { findActor } from '../store/users';
 import { moveRecord, recordedEntry } from '../store/rounds';
-import { firstLostExport } from '../store/exports';
 import { recordStatus } from '../store/items';
 import { assertSendable, type ErpProfile, type ErpSettings } from '../domain/erp-profiles';
 import { AlreadyInReview, ExportUnresolved, InvalidRequest, NotAwaitingDecision, RoundNotRunning, UnknownUser } from '../domain/errors';
@@ -63,8 +62,8 @@ export interface ApprovalDeskDeps {
   exportPolicy: ExportPolicy;
   /** One-person offices: let the sender of a round also decide it (the history marks it self-approved). */
   allowSelfApproval?: boolean;
-  /** The ERP, asked about exports whose answer was lost before an item is voided; without it such a void is refused. */
-  transport?: ErpTransport;
+  /** The ERP, asked about exports whose answer was lost before an item is voided. */
+  transport: ErpTransport;
 }
 
 export const DEFAULT_EXPORT_POLICY: ExportPolicy = {
@@ -196,35 +195,28 @@ export class ApprovalDesk {
   }
 
   /**
-   * A void is final, so an item whose export got no answer (the ERP may have booked it) is voided only
-   * once the ERP says it does not hold it. One it holds is refused: it goes back through a round, whose
-   * export finds it booked and records it Synced without exporting again.
+   * A void is final, so an item the ERP may hold is voided only once it is known not to: an export
+   * recorded booked (a round released after its export, say) refuses the void, and so does one whose
+   * answer was lost and that the ERP, asked, has. The way back is a round: its export finds the item
+   * booked and records it Synced without exporting again.
    */
   private async assertNotInErp(type: ItemType, ref: string, erpRecordId: number): Promise<void> {
-    const { db, transport } = this.deps;
-    const lost = await firstLostExport(db, erpRecordId);
-    if (!lost) return;
-    const what = itemName(type, ref);
-    if (!transport) {
-      throw new ExportUnresolved(
-        `${capitalized(what)} may be in the ERP: its export under key ${lost.idempotencyKey} got no answer. Nothing was voided.`,
-      );
-    }
-    let found: Awaited<ReturnType<typeof firstBookedLostExport>>;
+    const what = capitalized(itemName(type, ref));
+    let held: HeldExport | null;
     try {
-      found = await firstBookedLostExport(db, transport, erpRecordId);
+      held = await heldInErp(this.deps.db, this.deps.transport, erpRecordId);
     } catch (err) {
       if (!(err instanceof ErpUnavailable)) throw err;
       throw new ExportUnresolved(
-        `${capitalized(what)} may be in the ERP (its export under key ${lost.idempotencyKey} got no answer), and the ERP could not be asked ` +
+        `${what} may be in the ERP (an export of it got no answer), and the ERP could not be asked ` +
           `just now: ${err.message} Nothing was voided; try again once the ERP answers.`,
       );
     }
-    if (found) {
+    if (held) {
       throw new ExportUnresolved(
-        `${capitalized(what)} is in the ERP as ${found.erpId}: round ${found.attempt.round}'s export (key ${found.attempt.idempotencyKey}) ` +
-          'was booked although its answer was lost, so it cannot be voided. Re-send it and have it accepted: that export finds it ' +
-          'booked and records it Synced without exporting again. Or reverse it in the ERP first.',
+        `${what} is in the ERP as ${held.erpId}: round ${held.round}'s export (key ${held.idempotencyKey}) ` +
+          `was booked${held.answerWasLost ? ' although its answer was lost' : ''}, so it cannot be voided. Re-send it and have it accepted: ` +
+          'that export finds it booked and records it Synced without exporting again. Or reverse it in the ERP first.',
       );
     }
   }

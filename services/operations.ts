@@ -5,7 +5,7 @@
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { InvalidRequest, NotAwaitingDecision } from '../domain/errors';
-import { ITEM_TYPE_INFO, approvalWorkflowId, type ItemType } from '../domain/item-types';
+import { ITEM_TYPE_INFO, approvalWorkflowId, exportIdempotencyKey, type ItemType } from '../domain/item-types';
 import { canApply, statusLabel, type ErpStatus } from '../domain/statuses';
 import { lockRecord, writeTransaction, type Db } from '../store/prisma';
 import { moveRecord, recordedEntry } from '../store/rounds';
@@ -35,7 +35,7 @@ export async function releaseItem(db: Db, client: Client, type: ItemType, ref: s
     if (!canApply(from, 'release')) throw new NotAwaitingDecision(`${label} is ${statusLabel(from)}: there is nothing to release.`, from);
     if (from === 'Exporting' && !options.force) {
       throw new InvalidRequest(
-        `${label} was Exporting when its round stopped: the ERP may already have it (idempotency key erp:${type}:${ref}#${erp.round}). ` +
+        `${label} was Exporting when its round stopped: the ERP may already have it (idempotency key ${exportIdempotencyKey(type, ref, erp.round)}). ` +
           'Check the ERP first; if it is not there, release with --force.',
       );
     }

@@ -43,15 +43,10 @@ export function lostExports(db: Db, erpRecordId: number, exceptKey?: string): Pr
   });
 }
 
-/** One export of the item whose answer was lost, if there is any. */
-export function firstLostExport(db: Db, erpRecordId: number) {
-  return db.exportAttempt.findFirst({ where: { erpRecordId, outcome: 'Unknown' }, select: { idempotencyKey: true } });
-}
-
-/** What the ERP holds of the item: the key, round and snapshot it was booked under. */
-export function bookedExport(db: Db, erpRecordId: number) {
+/** What the ERP holds of the item (under a key other than `exceptKey`): the key, round and snapshot it was booked under. */
+export function bookedExport(db: Db, erpRecordId: number, exceptKey?: string) {
   return db.exportAttempt.findFirst({
-    where: { erpRecordId, outcome: 'Booked' },
+    where: { erpRecordId, outcome: 'Booked', ...(exceptKey ? { idempotencyKey: { not: exceptKey } } : {}) },
     select: { idempotencyKey: true, round: true, snapshotHash: true, erpId: true },
   });
 }

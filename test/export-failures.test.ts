@@ -4,6 +4,7 @@ import { companyWithSyncedCommitment, untilStatus } from './support/flows';
 import { eventually, startHarness, TEST_RULES, type Harness } from './support/harness';
 import { createActivities } from '../activities';
 import { RecordingNotifier } from '../store/notifications';
+import { releaseItem } from '../services/operations';
 
 let h: Harness;
 
@@ -156,4 +157,36 @@ test('an item whose export answer was lost is not voided while the ERP holds it;
     { outcome: 'NotBooked' },
   ]);
   expect(await h.sandbox.exportsFor('CO-L2')).toEqual([]);
+});
+
+test("an export the ERP booked for a round that was then terminated and released is the item's record: never voided, never exported again", async () => {
+  // The ERP answers slowly; the round is terminated while its export is under way, and the export books it.
+  await h.intake.upsertChangeOrder('CO-R1', changeOrderBody({ number: 'R1' }));
+  await h.sandbox.injectFault({ itemRef: 'CO-R1', delayMs: 1_000 });
+  await h.desk.send('cco', 'CO-R1', PM);
+  await h.desk.accept('cco', 'CO-R1', { by: APPROVER });
+  await eventually(async () => (await h.sandbox.exportsFor('CO-R1')).length === 1, 'the ERP to book CO-R1');
+  await h.client.workflow.getHandle(approvalWorkflowId('cco', 'CO-R1')).terminate('operator test');
+  await eventually(
+    async () => (await h.db.exportAttempt.findUnique({ where: { idempotencyKey: 'erp:cco:CO-R1#1' } }))?.outcome === 'Booked',
+    'the export to be recorded booked',
+  );
+  // The operator releases it (forced: it was Exporting); the creator sends it again and it is rejected.
+  await releaseItem(h.db, h.client, 'cco', 'CO-R1', { reason: 'Round terminated during an upgrade', force: true });
+  await h.sandbox.clearFault('CO-R1');
+  await h.desk.send('cco', 'CO-R1', PM);
+  await h.desk.reject('cco', 'CO-R1', { by: APPROVER, reason: 'Check the ERP first' });
+  const [booked] = await h.sandbox.exportsFor('CO-R1');
+  await expect(h.desk.void('cco', 'CO-R1', { by: PM })).rejects.toMatchObject({
+    code: 'export_unresolved',
+    message: expect.stringContaining(
+      `is in the ERP as ${booked?.erpId}: round 1's export (key erp:cco:CO-R1#1) was booked, so it cannot be voided`,
+    ),
+  });
+  // Re-sent and accepted: the export finds round 1's booking and sends nothing.
+  await h.desk.resend('cco', 'CO-R1', PM);
+  await h.desk.accept('cco', 'CO-R1', { by: APPROVER });
+  const synced = await untilStatus(h, 'cco', 'CO-R1', 'Synced');
+  expect(synced.erp.erpId).toBe(booked?.erpId);
+  expect(await h.sandbox.exportsFor('CO-R1')).toEqual([expect.objectContaining({ idempotencyKey: 'erp:cco:CO-R1#1', calls: 1 })]);
 });

@@ -235,6 +235,7 @@ test('with ALLOW_SELF_APPROVAL a one-person office may decide its own round, and
     ...TEST_RULES,
     allowSelfApproval: true,
     exportPolicy: FAST_EXPORT_POLICY,
+    transport: h.sandbox,
   });
   await h.intake.upsertChangeOrder('CO-SA', changeOrderBody({ number: 'SA' }));
   await office.send('cco', 'CO-SA', BOTH);

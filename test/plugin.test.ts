@@ -40,7 +40,15 @@ test("the plugin runs our rounds on another team's Worker that keeps its own wor
       }),
     ],
   });
-  const desk = new ApprovalDesk({ db, client, taskQueue, profile, settings, exportPolicy: FAST_EXPORT_POLICY });
+  const desk = new ApprovalDesk({
+    db,
+    client,
+    taskQueue,
+    profile,
+    settings,
+    exportPolicy: FAST_EXPORT_POLICY,
+    transport: new SandboxErp(db),
+  });
 
   try {
     await worker.runUntil(async () => {

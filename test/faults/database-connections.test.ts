@@ -29,7 +29,14 @@ afterAll(() => h?.stop());
 async function apiOver(db: Db): Promise<{ base: string; close(): Promise<void> }> {
   const app = createApi({
     db,
-    desk: new ApprovalDesk({ db, client: h.client, taskQueue: h.taskQueue, ...TEST_RULES, exportPolicy: FAST_EXPORT_POLICY }),
+    desk: new ApprovalDesk({
+      db,
+      client: h.client,
+      taskQueue: h.taskQueue,
+      ...TEST_RULES,
+      exportPolicy: FAST_EXPORT_POLICY,
+      transport: h.sandbox,
+    }),
     intake: new Intake(db),
     apiToken: TOKEN,
     health: [{ name: 'database', check: async () => void (await db.$queryRawUnsafe('SELECT 1')) }],

@@ -66,6 +66,7 @@ test('SIGKILL while exports lose their answers; Failed to Export, rejected, re-s
     taskQueue: h.taskQueue,
     ...TEST_RULES,
     exportPolicy: { initialIntervalMs: 100, maximumIntervalMs: 500, maximumAttempts: 4, startToCloseMs: 3_000 },
+    transport: h.sandbox,
   });
   const refs = Array.from({ length: ITEMS_LOST }, (_, i) => `CO-J${i + 1}`);
   for (const [i, ref] of refs.entries()) {
