@@ -1,7 +1,7 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { BotDeps } from '../deps';
 import { LINK_ACTION } from '../views/item-blocks';
-import { ACTIONS } from '../views/buttons';
+import { BUTTONS } from '../views/buttons';
 import { MODALS } from '../views/modals';
 import { decisionClicked } from './actions/decision-clicked';
 import { erpCommand } from './commands/erp';
@@ -10,7 +10,11 @@ import { decisionSubmitted } from './views/decision-submitted';
 
 export function registerListeners(app: App, deps: BotDeps): void {
   // Queue buttons carry `:type:ref` after the action id so ids stay unique in one message.
-  const buttons = new RegExp(`^(${Object.values(ACTIONS).join('|')})(:|$)`);
+  const buttons = new RegExp(
+    `^(${Object.values(BUTTONS)
+      .map((b) => b.actionId)
+      .join('|')})(:|$)`,
+  );
   app.action<BlockAction<ButtonAction>>(buttons, decisionClicked(deps));
   // "View Online" opens the source system in the browser; Slack still reports the click.
   app.action(LINK_ACTION, async ({ ack }) => ack());

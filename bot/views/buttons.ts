@@ -47,6 +47,11 @@ export const ACTIONS = {
   void: BUTTONS.void.actionId,
 } as const;
 
+/** The buttons as an actions block; none at all where there are no buttons (Slack refuses an empty one). */
+export function actionsBlock(elements: ActionsBlock['elements']): ActionsBlock[] {
+  return elements.length > 0 ? [{ type: 'actions', elements }] : [];
+}
+
 /** A button carries its item as `type:ref`. */
 export function itemKey(item: { type: string; ref: string }): string {
   return `${item.type}:${item.ref}`;

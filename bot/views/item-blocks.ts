@@ -11,7 +11,7 @@ import { DECISIONS, SEND_ACTIONS, statusLabel, type Transition } from '../../dom
 import type { ItemView } from '../../services/item-view';
 import { joinMd, md, type Mrkdwn, slackDate, truncate } from '../text';
 import { context, fields, header, messageBlocks, messageText, section } from './blocks';
-import { actionButtons } from './buttons';
+import { actionButtons, actionsBlock } from './buttons';
 
 /** A link button ("View Online"): Slack still sends a click, which the bot acknowledges and ignores. */
 export const LINK_ACTION = 'erp_view_online';
@@ -191,10 +191,6 @@ export function rejectionNotice(view: ItemView, companyName: string): SlackMessa
 }
 
 /** An actions block, or nothing where there is no button to show (Slack refuses an empty one). */
-function actionsBlock(elements: ActionsBlock['elements']): ActionsBlock[] {
-  return elements.length > 0 ? [{ type: 'actions', elements }] : [];
-}
-
 /** What the creator can do with a rejected item (re-send it, or void it where its type allows), and a link to it. */
 function rejectionButtons(view: ItemView): ActionsBlock['elements'] {
   const elements = actionButtons(view, view.erp.availableActions, ['resend', 'void']);

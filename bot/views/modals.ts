@@ -58,5 +58,3 @@ export function rejectModal(view: ItemView, context: ModalContext): View {
     ],
   };
 }
-
-/** The words shown inside the modal when a reason will not do (the desk's own rule). */

@@ -5,7 +5,7 @@ import { md, truncate } from '../text';
 import { context, header, LIMITS, messageBlocks, messageText, section } from './blocks';
 import { actionsAllowed } from '../../domain/actions';
 import { DECISIONS, type ErpStatus, type ItemAction } from '../../domain/statuses';
-import { actionButtons } from './buttons';
+import { actionButtons, actionsBlock } from './buttons';
 
 export interface QueueEntry {
   type: ItemType;
@@ -54,8 +54,7 @@ function list(
     const label = md`${ITEM_TYPE_INFO[entry.type].label} *${entry.ref}* · ${truncate(entry.title ?? '', 80)}${amount} · project ${entry.projectRef}${snapshot}`;
     blocks.push(section(entry.detail ? md`${label}\n_${truncate(entry.detail, 200)}_` : label));
     // Action ids stay unique within a message (and within Slack's 255 characters): the item key goes in the value.
-    const elements = actionButtons(entry, actionsAllowed(entry.type, status), wanted, `:${entry.type}:${entry.ref}`);
-    if (elements.length > 0) blocks.push({ type: 'actions', elements });
+    blocks.push(...actionsBlock(actionButtons(entry, actionsAllowed(entry.type, status), wanted, `:${entry.type}:${entry.ref}`)));
   }
   if (total > Math.min(shown, entries.length)) {
     blocks.push(context(md`…and ${total - Math.min(shown, entries.length)} more. Use \`/erp status <ref>\` for any of them.`));
