@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { prismaMigrateCli, withUrl } from '../store/migrations';
+import { committedMigrations, prismaMigrateCli, withUrl } from '../store/migrations';
 import { runMain } from '../runtime/startup';
 import { StartupProblem } from '../store/startup-problem';
 
@@ -28,9 +28,23 @@ runMain(async () => {
     throw new StartupProblem('The schema is the same as in the last commit: there is nothing to migrate.');
   // The driver adapter splits a script on semicolons, comments included: none may hold one.
   const sql = run.stdout.replace(/^(--.*);/gm, '$1,');
-  const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
+  const stamp = nextStamp(committedMigrations().at(-1));
   const dir = path.join(root, 'prisma', 'migrations', `${stamp}_${name}`);
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'migration.sql'), sql);
   console.log(`Wrote ${path.relative(root, path.join(dir, 'migration.sql'))}:\n\n${sql}`);
 });
+
+const stampOf = (date: Date) => date.toISOString().replace(/\D/g, '').slice(0, 14);
+
+/**
+ * Migrations apply in name order, so a new one is stamped now, or one second after the last committed
+ * one where that is later (a stamp chosen by hand, or a clock behind).
+ */
+function nextStamp(last: string | undefined): string {
+  const now = stampOf(new Date());
+  const lastStamp = last?.slice(0, 14) ?? '';
+  if (now > lastStamp) return now;
+  const [year, month, day, hour, minute, second] = [0, 4, 6, 8, 10, 12].map((at, i) => Number(lastStamp.slice(at, at + (i === 0 ? 4 : 2))));
+  return stampOf(new Date(Date.UTC(year!, month! - 1, day, hour, minute, second! + 1)));
+}
