@@ -10,7 +10,7 @@ import readline from 'node:readline';
 import { type Client, types } from 'pg';
 import initSqlJs, { type Database as SqlJsDatabase } from 'sql.js';
 import { InvalidRequest } from '../domain/errors';
-import { ACTION_PAST, TRANSITIONS } from '../domain/statuses';
+import type { Transition } from '../domain/statuses';
 import { withClient, quoteIdent } from './database';
 import { appliedMigrations, committedMigrations, migrationsOn } from './migrations';
 
@@ -162,8 +162,22 @@ export interface RowSource {
   rows(table: TableName): AsyncIterable<Row>;
 }
 
-/** Earlier releases wrote the history's moves in words ("accepted"); the store keeps their codes (`accept`). */
-const CODE_OF_WORDS = new Map(TRANSITIONS.map((code) => [ACTION_PAST[code], code]));
+/**
+ * Earlier releases wrote the history's moves in the words of their day ("accepted"); the store keeps
+ * codes (`accept`). The same table as migration 20261124120000_history_action_codes, frozen: what people
+ * read today may be worded otherwise, what old backups hold is not.
+ */
+const CODE_OF_WORDS: ReadonlyMap<string, Transition> = new Map([
+  ['sent', 'send'],
+  ['re-sent', 'resend'],
+  ['retrieved', 'retrieve'],
+  ['accepted', 'accept'],
+  ['rejected', 'reject'],
+  ['sent for another export attempt', 'retry-export'],
+  ['voided', 'void'],
+  ['failed to export', 'export-failed'],
+  ['released by an operator', 'release'],
+]);
 
 function withActionCode(row: Row): Row {
   const code = typeof row.action === 'string' ? CODE_OF_WORDS.get(row.action) : undefined;
