@@ -7,7 +7,7 @@ import type { ErpProfile, ErpSettings } from '../domain/erp-profiles';
 import { assertSendable } from '../domain/erp-profiles';
 import { DomainError } from '../domain/errors';
 import { wrongState } from '../domain/actions';
-import { exportIdempotencyKey, type ItemType } from '../domain/item-types';
+import { exportIdempotencyKey, itemName, type ItemType } from '../domain/item-types';
 import { nextStatus, type Transition } from '../domain/statuses';
 import { ErpRefused, ErpUnavailable, type ErpTransport } from '../connectors/transport';
 import { heldInErp } from '../connectors/lost-exports';
@@ -110,6 +110,13 @@ export function createActivities({ db, profile, settings, transport, notifier }:
           // Row lock: an edit or void of the item waits, so what is frozen is what stays locked.
           await lockItem(tx, input.type, input.ref);
           const { item, erp } = await loadItem(tx, input.type, input.ref);
+          // Moved to another commitment before its lock was taken: that commitment is not locked, so try again.
+          if (item.type === 'cco' && item.commitmentRef !== commitment) {
+            throw ApplicationFailure.retryable(
+              `${itemName(item.type, item.ref)} moved to commitment ${item.commitmentRef} while being sent.`,
+              'ItemMoved',
+            );
+          }
           const previousRejection = input.kind === 'resend' ? erp.lastRejectionReason : null;
           if (await recordedEntry(tx, input.eventKey)) {
             const snapshot = await roundSnapshot(tx, erp.id, input.round);
