@@ -241,10 +241,10 @@ export class ApprovalRound {
     const exporter = this.activities.exporter(policy, `Export ${this.what} to the ERP`);
     try {
       const { erpId, snapshotHash, foundUnder } = await exporter.exportItem({ type: item.type, ref: item.ref, round });
-      // An earlier round's export whose answer was lost turned out to be booked: that is the item's record.
+      // The ERP already held an earlier round's export (its answer lost, or its round released): that is the item's record.
       const message = foundUnder
         ? `ERP id ${erpId}: already booked under the earlier key ${foundUnder.idempotencyKey} (round ${foundUnder.round}` +
-          `${foundUnder.snapshotHash ? `, snapshot sha256:${foundUnder.snapshotHash}` : ''}), whose answer had been lost; nothing was exported again.`
+          `${foundUnder.snapshotHash ? `, snapshot sha256:${foundUnder.snapshotHash}` : ''}); nothing was exported again.`
         : undefined;
       await this.activities.store.recordTransition({
         type: item.type,
