@@ -11,21 +11,8 @@ import { listItems } from '../store/items';
 import type { Db } from '../store/prisma';
 import { errorHandler, RequestProblem, zodProblem } from './errors';
 import { openApiDocument } from './openapi';
-import {
-  ActionBody,
-  ActionParam,
-  ChangeOrderBody,
-  CommitmentBody,
-  CostCodeBody,
-  ItemQuery,
-  ItemTypeParam,
-  ListQuery,
-  ProjectBody,
-  Ref,
-  RejectBody,
-  UserBody,
-  VendorBody,
-} from './schemas';
+import { ActionBody, ActionParam, ItemQuery, ItemTypeParam, ListQuery, RejectBody } from './schemas';
+import { ChangeOrderBody, CommitmentBody, CostCodeBody, ProjectBody, Ref, UserBody, VendorBody } from '../domain/intake';
 
 export interface HealthCheck {
   name: string;

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { ITEM_TYPES } from '../domain/item-types';
 import { ERP_STATUSES, ITEM_ACTIONS } from '../domain/statuses';
-import { IDENTIFIER_PATTERN } from './schemas';
+import { IDENTIFIER_PATTERN } from '../domain/intake';
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
 const json = (schema: object) => ({ content: { 'application/json': { schema } } });

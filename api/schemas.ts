@@ -8,24 +8,6 @@ import { ITEM_TYPES } from '../domain/item-types';
 import { REASON_MAX, REASON_REQUIRED, VISIBLE } from '../domain/text';
 import { id, Ref, storable } from '../domain/intake';
 
-export {
-  Amount,
-  ChangeOrderBody,
-  CommitmentBody,
-  CostCodeBody,
-  IDENTIFIER_PATTERN,
-  ProjectBody,
-  Ref,
-  UserBody,
-  VendorBody,
-  type ChangeOrderInput,
-  type CommitmentInput,
-  type CostCodeInput,
-  type ProjectInput,
-  type UserInput,
-  type VendorInput,
-} from '../domain/intake';
-
 export const ActionBody = z
   .strictObject({
     by: id.meta({ description: 'The user on whose behalf the action is taken', example: 'u-pat' }),

@@ -2,7 +2,7 @@
  * `npm run seed`: loads the demo company (services/demo-company.ts) into DATABASE_URL. Safe to run again:
  * everything is an upsert by the source's ids, and items already with accounting are left as they are.
  */
-import { ChangeOrderBody, CommitmentBody, CostCodeBody, ProjectBody, UserBody, VendorBody } from '../api/schemas';
+import { ChangeOrderBody, CommitmentBody, CostCodeBody, ProjectBody, UserBody, VendorBody } from '../domain/intake';
 import * as company from '../services/demo-company';
 import { ItemLocked } from '../domain/errors';
 import { loadConfig } from '../runtime/config';

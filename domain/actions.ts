@@ -152,7 +152,7 @@ function refusalsOf(action: ItemAction, context: ActionContext): string[] {
   if (notSupported) reasons.push(notSupported.message);
   if (!canApply(status, action)) {
     reasons.push(cannotBe(what, status, action));
-  } else if (action === 'send' || action === 'resend') {
+  } else if (SEND_ACTIONS.includes(action)) {
     const parent = parentProblem(profile, item);
     if (parent) reasons.push(parent.message);
     else reasons.push(...profile.check(item, settings).map((violation) => violation.reason));

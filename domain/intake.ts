@@ -3,7 +3,8 @@
  * its bodies with them and publishes them in its OpenAPI document; the store's upserts take their types.
  */
 import { z } from 'zod';
-import { PERMISSION_LEVELS, TOOLS } from './permissions';
+import { TOOLS } from './item-types';
+import { PERMISSION_LEVELS } from './permissions';
 import { parseAmount } from './items';
 import { INVISIBLE, isStorableText, isWellFormed, UNSTORABLE_TEXT, VISIBLE } from './text';
 

@@ -6,8 +6,6 @@ import { ITEM_TYPE_INFO, itemName, type ItemType, type Tool } from './item-types
 import { PermissionDenied } from './errors';
 import { DECISIONS, type ItemAction } from './statuses';
 
-export { TOOLS, type Tool } from './item-types';
-
 /** Ordered from least to most. */
 export const PERMISSION_LEVELS = ['None', 'ReadOnly', 'Standard', 'Admin'] as const;
 export type PermissionLevel = (typeof PERMISSION_LEVELS)[number];

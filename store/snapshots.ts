@@ -33,9 +33,8 @@ export async function freezeSnapshot(tx: Tx, input: FreezeInput): Promise<Review
     orderBy: { round: 'desc' },
   });
   if (latest?.round === input.round) return latest;
-  const previous = latest;
   const payload = canonicalJson(input.payload);
-  const changes = previous ? reviewChanges(previous.review as unknown as ReviewFacts, input.review) : null;
+  const changes = latest ? reviewChanges(latest.review as unknown as ReviewFacts, input.review) : null;
   return tx.reviewedSnapshot.create({
     data: {
       erpRecordId: input.erpRecordId,

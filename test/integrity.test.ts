@@ -3,7 +3,7 @@
  * records for one item, nobody approves their own round, and a rejected item can be voided for good.
  */
 import { createHash } from 'node:crypto';
-import { UserBody } from '../api/schemas';
+import { UserBody } from '../domain/intake';
 import { canonicalJson } from '../domain/review';
 import { APPROVER, APPROVER_2, BOTH, ENGINEER, PM, addSenderApprover, changeOrderBody } from './support/fixtures';
 import { companyWithSyncedCommitment, untilStatus } from './support/flows';

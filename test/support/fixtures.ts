@@ -3,7 +3,7 @@
  * approver, a field engineer with no rights, vendors, cost codes, a project with a subcontract and
  * change orders.
  */
-import { ChangeOrderBody, CommitmentBody, CostCodeBody, ProjectBody, UserBody, VendorBody } from '../../api/schemas';
+import { ChangeOrderBody, CommitmentBody, CostCodeBody, ProjectBody, UserBody, VendorBody } from '../../domain/intake';
 import type { Intake } from '../../store/intake';
 import type { z } from 'zod';
 
