@@ -11,7 +11,7 @@ import { ConfigError, loadConfig } from '../runtime/config';
 import { isDatabaseUnavailable } from '../store/prisma';
 import { AlreadyInReview, DomainError, NotAwaitingDecision, PermissionDenied, RoundNotRunning, UnknownReference } from '../domain/errors';
 import { ApplicationFailure } from '@temporalio/common';
-import { ccoItem, VENDOR } from './support/items';
+import { ccoItem, projectItem, VENDOR } from './support/items';
 
 const settings = { erpIdFromChangeOrderNumber: true };
 const vendor = VENDOR;
@@ -421,6 +421,7 @@ describe('what can be done now', () => {
   });
 
   test('a project cannot be voided; a rejected change order can', () => {
+    expect(availability({ item: projectItem(), status: 'Rejected', ...rules }).availableActions).toEqual(['resend']);
     expect(availability({ item: cco(), status: 'Rejected', ...rules }).availableActions).toEqual(['resend', 'void']);
   });
 });

@@ -570,6 +570,8 @@ test('a request received by one bot process is a replay to every other: the sign
   expect(await first.firstTime('ab'.repeat(32), until)).toBe(false);
   expect(await second.firstTime('cd'.repeat(32), until)).toBe(true);
   // Once its timestamp has left the window it is no longer counted (a request that old is refused anyway).
+  const remembered = await first.size();
   expect(await first.firstTime('ef'.repeat(32), Math.floor(Date.now() / 1000) - 1)).toBe(true);
+  expect(await first.size()).toBe(remembered);
   expect(await w.h.db.slackRequest.count({ where: { signature: { in: ['ab'.repeat(32), 'cd'.repeat(32)] } } })).toBe(2);
 });
