@@ -18,6 +18,13 @@ export interface ExportReceipt {
   duplicate: boolean;
 }
 
+/**
+ * The longest an export call may still be under way after it started: no transport waits longer for
+ * the ERP's answer (the HTTP connector gives up after 30 s). A round terminated meanwhile does not stop
+ * its call, so nothing is released from Exporting before this has passed.
+ */
+export const EXPORT_CALL_MAX_MS = 60_000;
+
 export interface ErpTransport {
   readonly name: string;
   export(request: ExportRequest): Promise<ExportReceipt>;

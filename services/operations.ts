@@ -9,6 +9,8 @@ import { ITEM_TYPE_INFO, approvalWorkflowId, exportIdempotencyKey, type ItemType
 import { canApply, statusLabel, type ErpStatus } from '../domain/statuses';
 import { lockRecord, writeTransaction, type Db } from '../store/prisma';
 import { moveRecord, recordedEntry } from '../store/rounds';
+import { lastExportCall } from '../store/exports';
+import { EXPORT_CALL_MAX_MS } from '../connectors/transport';
 
 export async function roundStatus(client: Client, type: ItemType, ref: string): Promise<string> {
   try {
@@ -20,7 +22,15 @@ export async function roundStatus(client: Client, type: ItemType, ref: string): 
   }
 }
 
-export async function releaseItem(db: Db, client: Client, type: ItemType, ref: string, options: { reason: string; force?: boolean }) {
+export interface ReleaseOptions {
+  reason: string;
+  /** Release an item that was Exporting: the operator has checked that the ERP does not hold it. */
+  force?: boolean;
+  /** How long after an export call started it may still land (EXPORT_CALL_MAX_MS). */
+  exportCallMaxMs?: number;
+}
+
+export async function releaseItem(db: Db, client: Client, type: ItemType, ref: string, options: ReleaseOptions) {
   const label = `${ITEM_TYPE_INFO[type].label} ${ref}`;
   const round = await roundStatus(client, type, ref);
   if (round === 'RUNNING')
@@ -33,11 +43,23 @@ export async function releaseItem(db: Db, client: Client, type: ItemType, ref: s
     if (earlier) return { from: earlier.fromStatus as ErpStatus, to: 'Retrieved' as const, round: erp.round };
     const from = erp.status;
     if (!canApply(from, 'release')) throw new NotAwaitingDecision(`${label} is ${statusLabel(from)}: there is nothing to release.`, from);
+    const key = exportIdempotencyKey(type, ref, erp.round);
     if (from === 'Exporting' && !options.force) {
       throw new InvalidRequest(
-        `${label} was Exporting when its round stopped: the ERP may already have it (idempotency key ${exportIdempotencyKey(type, ref, erp.round)}). ` +
+        `${label} was Exporting when its round stopped: the ERP may already have it (idempotency key ${key}). ` +
           'Check the ERP first; if it is not there, release with --force.',
       );
+    }
+    if (from === 'Exporting') {
+      // A terminated round does not stop a call already made: what the operator checked may change until it ends.
+      const lastCall = await lastExportCall(tx, key);
+      const settledAt = lastCall && new Date(lastCall.getTime() + (options.exportCallMaxMs ?? EXPORT_CALL_MAX_MS));
+      if (settledAt && settledAt.getTime() > Date.now()) {
+        throw new InvalidRequest(
+          `${label}'s export under key ${key} was called at ${lastCall.toISOString()} and may still reach the ERP: nothing was released. ` +
+            `Check the ERP after ${settledAt.toISOString()}, then release with --force.`,
+        );
+      }
     }
     await moveRecord(tx, erp, 'Retrieved', {
       action: 'release',

@@ -5,7 +5,7 @@
  */
 import type { ExportAttempt } from '@prisma/client';
 import type { ItemType } from '../domain/item-types';
-import type { Db } from './prisma';
+import type { Db, Tx } from './prisma';
 
 /** The record an export reads: its status and round, and that round's reviewed payload. */
 export function exportSource(db: Db, type: ItemType, ref: string, round: number) {
@@ -15,12 +15,21 @@ export function exportSource(db: Db, type: ItemType, ref: string, round: number)
   });
 }
 
-/** Notes an export about to be sent (once per key: a retry of the same key keeps the first). */
+/**
+ * Notes an export call about to be made: the attempt once per key (a retry of the same key keeps its
+ * round and snapshot), its `updatedAt` when the latest call under the key started.
+ */
 export async function recordAttempt(
   db: Db,
   attempt: { idempotencyKey: string; erpRecordId: number; round: number; snapshotHash: string },
 ): Promise<void> {
-  await db.exportAttempt.createMany({ data: [attempt], skipDuplicates: true });
+  await db.exportAttempt.upsert({ where: { idempotencyKey: attempt.idempotencyKey }, create: attempt, update: { round: attempt.round } });
+}
+
+/** When the latest export call under `idempotencyKey` started, if one was made. */
+export async function lastExportCall(db: Db | Tx, idempotencyKey: string): Promise<Date | null> {
+  const attempt = await db.exportAttempt.findUnique({ where: { idempotencyKey }, select: { updatedAt: true } });
+  return attempt?.updatedAt ?? null;
 }
 
 export async function markBooked(db: Db, idempotencyKey: string, erpId: string): Promise<void> {

@@ -172,7 +172,7 @@ test("an export the ERP booked for a round that was then terminated and released
     'the export to be recorded booked',
   );
   // The operator releases it (forced: it was Exporting); the creator sends it again and it is rejected.
-  await releaseItem(h.db, h.client, 'cco', 'CO-R1', { reason: 'Round terminated during an upgrade', force: true });
+  await releaseItem(h.db, h.client, 'cco', 'CO-R1', { reason: 'Round terminated during an upgrade', force: true, exportCallMaxMs: 0 });
   await h.sandbox.clearFault('CO-R1');
   await h.desk.send('cco', 'CO-R1', PM);
   await h.desk.reject('cco', 'CO-R1', { by: APPROVER, reason: 'Check the ERP first' });

@@ -56,7 +56,16 @@ test('a running round cannot be released, and an interrupted export needs --forc
   await expect(releaseItem(h.db, h.client, 'cco', 'CO-T2', { reason: 'x' })).rejects.toMatchObject({
     message: expect.stringContaining('Check the ERP first'),
   });
-  await expect(releaseItem(h.db, h.client, 'cco', 'CO-T2', { reason: 'Not in Sage; checked', force: true })).resolves.toMatchObject({
+  // Its last export call may still be under way: not even --force releases it until that call must have ended.
+  await expect(releaseItem(h.db, h.client, 'cco', 'CO-T2', { reason: 'Not in Sage; checked', force: true })).rejects.toMatchObject({
+    code: 'invalid_request',
+    message: expect.stringMatching(/export under key erp:cco:CO-T2#1 was called at .* and may still reach the ERP: nothing was released/),
+  });
+  expect((await h.desk.view('cco', 'CO-T2')).erp.status).toBe('Exporting');
+  // Once that time has passed (here: calls are taken to end at once), the checked release goes ahead.
+  await expect(
+    releaseItem(h.db, h.client, 'cco', 'CO-T2', { reason: 'Not in Sage; checked', force: true, exportCallMaxMs: 0 }),
+  ).resolves.toMatchObject({
     from: 'Exporting',
   });
 });
