@@ -32,8 +32,15 @@ export function findTemporalCli(env: NodeJS.ProcessEnv = process.env): string | 
     if (!isExecutable(env.TEMPORAL_CLI_PATH)) throw new Error(`TEMPORAL_CLI_PATH=${env.TEMPORAL_CLI_PATH} is not an executable file`);
     return env.TEMPORAL_CLI_PATH;
   }
-  const dirs = (env.PATH ?? '').split(path.delimiter).filter(Boolean);
+  const inDir = (dir: string) => {
+    const file = path.join(dir, 'temporal');
+    return isExecutable(file) ? file : undefined;
+  };
+  for (const dir of (env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
+    const found = inDir(dir);
+    if (found) return found;
+  }
+  // Asking Python where pip put its scripts starts a process: only when PATH has none.
   const scripts = pythonScriptsDir();
-  if (scripts) dirs.push(scripts);
-  return dirs.map((dir) => path.join(dir, 'temporal')).find(isExecutable);
+  return scripts ? inDir(scripts) : undefined;
 }
