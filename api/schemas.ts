@@ -8,11 +8,20 @@ import { ITEM_TYPES } from '../domain/item-types';
 import { REASON_MAX, REASON_REQUIRED, VISIBLE } from '../domain/text';
 import { id, Ref, storable } from '../domain/intake';
 
+/** The round a decision is about, as the item view showed it: refused when the item has been sent again since. */
+const ReviewedRound = z
+  .number()
+  .int()
+  .min(1)
+  .optional()
+  .meta({ description: "The round the decider reviewed (the item's erp.round): refused with 409 if the item was sent again since" });
+
 export const ActionBody = z
   .strictObject({
     by: id.meta({ description: 'The user on whose behalf the action is taken', example: 'u-pat' }),
     reason: storable(REASON_MAX).optional().meta({ description: 'Optional when voiding' }),
     description: storable(REASON_MAX).optional().meta({ description: 'Optional note when accepting' }),
+    round: ReviewedRound,
   })
   .meta({ id: 'ActionBody' });
 
@@ -23,6 +32,7 @@ export const RejectBody = z
     reason: storable(REASON_MAX)
       .regex(VISIBLE, REASON_REQUIRED)
       .meta({ description: 'What the creator must fix (required)', example: 'Split the labor into its own change order.' }),
+    round: ReviewedRound,
   })
   .meta({ id: 'RejectBody' });
 

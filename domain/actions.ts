@@ -111,6 +111,24 @@ export function decisionInFlight(
   );
 }
 
+/**
+ * A decision made on what an earlier round showed (a Slack window left open, say) while the item has
+ * since been sent again, maybe changed: refused, so nobody approves a version they did not see.
+ */
+export function reviewedEarlierRound(
+  type: ItemType,
+  ref: string,
+  status: ErpStatus,
+  reviewed: number,
+  current: number,
+): NotAwaitingDecision {
+  return new NotAwaitingDecision(
+    `${itemName(type, ref)} was sent again after round ${reviewed} was opened for review: it is now round ${current}, a new version. ` +
+      'Nothing was decided; open it again to review what it holds now.',
+    status,
+  );
+}
+
 /** The round has started but its send is not recorded yet. */
 export function stillBeingSent(type: ItemType, ref: string, status: ErpStatus): NotAwaitingDecision {
   return new NotAwaitingDecision(`${itemName(type, ref)} is still being sent; try again in a moment.`, status);

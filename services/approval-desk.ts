@@ -33,7 +33,7 @@ import {
   type ErpStatus,
   type ItemAction,
 } from '../domain/statuses';
-import { alreadyInReview, selfApprovalRefusal, unsupported, wrongState } from '../domain/actions';
+import { alreadyInReview, reviewedEarlierRound, selfApprovalRefusal, unsupported, wrongState } from '../domain/actions';
 import { capitalized, isStorableText, reasonProblem, UNSTORABLE_TEXT } from '../domain/text';
 import { domainErrorFrom } from '../workflows/failures';
 import {
@@ -75,6 +75,8 @@ export const DEFAULT_EXPORT_POLICY: ExportPolicy = {
 
 export interface DecisionRequest {
   by: string;
+  /** The round the person reviewed: refused when the item has been sent again since. */
+  round?: number;
   reason?: string;
   description?: string;
 }
@@ -358,8 +360,10 @@ export class ApprovalDesk {
       throw new InvalidRequest(`The note ${UNSTORABLE_TEXT}.`);
     }
     const { actor, erp, sender } = await this.check(action, type, ref, request.by);
-    const by: Person = { id: actor.id, name: actor.name };
     const from = erp.status;
+    if (request.round !== undefined && request.round !== erp.round) throw reviewedEarlierRound(type, ref, from, request.round, erp.round);
+    // The round checks it again as it takes the decision: a new round could open in between.
+    const decider = { by: { id: actor.id, name: actor.name }, ...(request.round === undefined ? {} : { round: request.round }) };
     // Only reached with ALLOW_SELF_APPROVAL (the check refuses it otherwise): the history says so.
     const selfApproved = sender?.id === actor.id ? { selfApproved: true } : {};
 
@@ -368,14 +372,14 @@ export class ApprovalDesk {
       switch (action) {
         case 'accept':
           return handle.executeUpdate(acceptUpdate, {
-            args: [{ by, description: request.description?.trim() || undefined, ...selfApproved }],
+            args: [{ ...decider, description: request.description?.trim() || undefined, ...selfApproved }],
           });
         case 'reject':
-          return handle.executeUpdate(rejectUpdate, { args: [{ by, reason: request.reason?.trim() ?? '', ...selfApproved }] });
+          return handle.executeUpdate(rejectUpdate, { args: [{ ...decider, reason: request.reason?.trim() ?? '', ...selfApproved }] });
         case 'retry-export':
-          return handle.executeUpdate(retryExportUpdate, { args: [{ by, ...selfApproved }] });
+          return handle.executeUpdate(retryExportUpdate, { args: [{ ...decider, ...selfApproved }] });
         case 'retrieve':
-          return handle.executeUpdate(retrieveUpdate, { args: [{ by }] });
+          return handle.executeUpdate(retrieveUpdate, { args: [decider] });
       }
     };
     try {

@@ -27,7 +27,7 @@ const view = {
   projectRef: 'P-1',
   title: 'Extra rebar',
   item,
-  erp: { status: 'ReadyToExport', statusLabel: 'Ready to Export', reviewed: null },
+  erp: { status: 'ReadyToExport', statusLabel: 'Ready to Export', round: 1, reviewed: null },
   review: null,
   history: [],
 } as unknown as ItemView;
@@ -76,7 +76,7 @@ function click(actionId: string, value: string, channel: string | null = 'C-APPR
 function submit(
   callbackId: string,
   values: Record<string, string>,
-  metadata: unknown = { type: 'cco', ref: 'CO-7', channel: 'C-APPROVERS' },
+  metadata: unknown = { type: 'cco', ref: 'CO-7', channel: 'C-APPROVERS', round: 1 },
 ) {
   const ack = jest.fn(async (_answer?: unknown) => undefined);
   const state = {
@@ -109,7 +109,8 @@ describe('a click on Accept or Reject', () => {
     const { trigger_id, view: modal } = calls[0]!.args;
     expect(trigger_id).toBe('trig-1');
     expect(modal).toMatchObject({ type: 'modal', callback_id: MODALS.accept, submit: { text: 'Export' } });
-    expect(JSON.parse(modal.private_metadata)).toEqual({ type: 'cco', ref: 'CO-7', channel: 'C-APPROVERS' });
+    // The round it shows goes with the decision: a later round's version is not approved from it.
+    expect(JSON.parse(modal.private_metadata)).toEqual({ type: 'cco', ref: 'CO-7', channel: 'C-APPROVERS', round: 1 });
     expect(modal.blocks[0]).toMatchObject({
       type: 'header',
       text: { type: 'plain_text', text: expect.stringContaining('CO-7 · Extra rebar') },
@@ -221,7 +222,7 @@ describe('a submitted decision modal', () => {
     const { ack, args } = submit(MODALS.reject, { [REASON_BLOCK]: 'Split the labor out.' });
     await decisionSubmitted(deps)({ ...args, client } as any);
     expect(ack).toHaveBeenCalledWith();
-    expect(asked).toEqual([['decision', 'reject', 'cco', 'CO-7', { by: 'dir-UDANA', reason: 'Split the labor out.' }]]);
+    expect(asked).toEqual([['decision', 'reject', 'cco', 'CO-7', { by: 'dir-UDANA', reason: 'Split the labor out.', round: 1 }]]);
     expect(calls).toEqual([]);
   });
 
@@ -229,7 +230,9 @@ describe('a submitted decision modal', () => {
     const { deps, asked } = fakeDeps({ decision: async () => ({ status: 'Exporting' }) });
     const { args } = submit(MODALS.accept, { [DESCRIPTION_BLOCK]: 'Checked against the contract.' });
     await decisionSubmitted(deps)({ ...args, client: fakeClient().client } as any);
-    expect(asked).toEqual([['decision', 'accept', 'cco', 'CO-7', { by: 'dir-UDANA', description: 'Checked against the contract.' }]]);
+    expect(asked).toEqual([
+      ['decision', 'accept', 'cco', 'CO-7', { by: 'dir-UDANA', description: 'Checked against the contract.', round: 1 }],
+    ]);
   });
 
   test('a decision the round refuses (another approver was first) is told privately where the modal was opened', async () => {

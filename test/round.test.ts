@@ -140,6 +140,16 @@ test('a rejection without a reason is refused by the round itself and records no
   });
 });
 
+test('a decision on what an earlier round showed is refused by the round itself, whatever got past the desk', async () => {
+  await withRound({}, async (round, calls) => {
+    await round.executeUpdate(submissionUpdate);
+    const stale = await refusal(round.executeUpdate(acceptUpdate, { args: [{ by: DANA, round: 0 }] }));
+    expect(stale).toMatchObject({ type: 'NotAwaitingDecision', message: expect.stringContaining('it is now round 1, a new version') });
+    expect(calls.transitions).toEqual([]);
+    expect((await round.executeUpdate(acceptUpdate, { args: [{ by: DANA, round: 1 }] })).status).toBe('Exporting');
+  });
+});
+
 test('of two racing decisions the first is recorded and the second told whose decision is in flight', async () => {
   const hold = latch();
   const recording = latch();

@@ -231,6 +231,56 @@ test('two approvers clicking Accept at once: one decision, the other is told who
   expect(await w.h.sandbox.exportsFor('CO-S2')).toHaveLength(1);
 });
 
+test('an Accept window left open while the item is retrieved, changed and sent again approves nothing', async () => {
+  await w.h.intake.upsertChangeOrder('CO-S9', changeOrderBody({ number: 'S9' }));
+  await w.h.desk.send('cco', 'CO-S9', PM);
+  const ts = await messageTs('CO-S9', 1);
+  const before = w.slack.callsTo('views.open').length;
+  await w.send(
+    buttonClick({ user: SLACK.approver, actionId: ACTIONS.accept, value: 'cco:CO-S9', channel: APPROVERS_CHANNEL, messageTs: ts }),
+  );
+  const modal = await openedModal(MODALS.accept, before);
+  expect(JSON.parse(modal.args.view.private_metadata)).toMatchObject({ type: 'cco', ref: 'CO-S9', round: 1 });
+
+  // Meanwhile the creator takes it back, raises the amount and sends it again.
+  await w.h.desk.retrieve('cco', 'CO-S9', { by: PM });
+  await w.h.intake.upsertChangeOrder(
+    'CO-S9',
+    changeOrderBody({ number: 'S9', lines: [{ lineNo: 1, sovLineNo: 1, description: 'Rebar', amount: '950000.00' }] }),
+  );
+  await w.h.desk.send('cco', 'CO-S9', PM);
+
+  const ephemeralBefore = w.slack.callsTo('chat.postEphemeral').length;
+  const submitted = await w.send(
+    modalSubmit({
+      user: SLACK.approver,
+      callbackId: MODALS.accept,
+      privateMetadata: modal.args.view.private_metadata,
+      values: { description: 'ok' },
+    }),
+  );
+  expect(submitted.status).toBe(200);
+  const told = await eventually(
+    async () =>
+      w.slack
+        .callsTo('chat.postEphemeral')
+        .slice(ephemeralBefore)
+        .find((c) => String(c.args.text).includes('CO-S9')),
+    'the approver to be told',
+  );
+  expect(told.args.text).toContain(
+    'was sent again after round 1 was opened for review: it is now round 2, a new version. Nothing was decided',
+  );
+  const view = await w.h.desk.view('cco', 'CO-S9');
+  expect(view.erp).toMatchObject({ status: 'ReadyToExport', round: 2 });
+  expect(view.history.map((e) => e.action)).toEqual(['sent', 'retrieved', 'sent']);
+  expect(await w.h.sandbox.exportsFor('CO-S9')).toEqual([]);
+  // Through the API, a decision naming the round it reviewed is held to it the same way.
+  await expect(w.h.desk.accept('cco', 'CO-S9', { by: APPROVER, round: 1 })).rejects.toMatchObject({ code: 'not_awaiting_decision' });
+  await w.h.desk.accept('cco', 'CO-S9', { by: APPROVER, round: 2 });
+  expect((await untilStatus(w.h, 'cco', 'CO-S9', 'Synced')).history.filter((e) => e.action === 'accepted')).toHaveLength(1);
+});
+
 test("a non-approver's click gets a private refusal naming the missing permission, and no modal", async () => {
   await w.h.intake.upsertChangeOrder('CO-S3', changeOrderBody({ number: 'S3' }));
   await w.h.desk.send('cco', 'CO-S3', PM);

@@ -6,7 +6,7 @@
 import { ActivityFailure, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { ActivityFailureInfo, Notice, RoundItem } from '../activities/types';
 import type { ApprovalActivities } from '../activities';
-import { decisionInFlight, stillBeingSent, wrongState } from '../domain/actions';
+import { decisionInFlight, reviewedEarlierRound, stillBeingSent, wrongState } from '../domain/actions';
 import { itemName } from '../domain/item-types';
 import { formatMoney, type Person } from '../domain/items';
 import { ACTION_PAST, canApply, nextStatus, statusLabel, type ErpStatus, type ItemAction, type Transition } from '../domain/statuses';
@@ -35,6 +35,8 @@ export interface RoundInput {
 
 export interface DecisionInput {
   by: Person;
+  /** The round the person reviewed (what they saw); a decision on an earlier round's review is refused. */
+  round?: number;
   description?: string;
   /** The decider also sent this round (allowed only with ALLOW_SELF_APPROVAL); the history says so. */
   selfApproved?: boolean;
@@ -42,6 +44,7 @@ export interface DecisionInput {
 
 export interface RejectInput {
   by: Person;
+  round?: number;
   reason: string;
   selfApproved?: boolean;
 }
@@ -186,6 +189,10 @@ export class ApprovalRound {
   /** Refuses a decision that cannot be taken now, or that lacks what it needs, before it enters the history. */
   validate(action: DecisionAction, input: DecisionInput | RejectInput): void {
     this.assertDecidable(action);
+    const { type, ref } = this.input.item;
+    if (input.round !== undefined && input.round !== this.input.round) {
+      throw toApplicationFailure(reviewedEarlierRound(type, ref, this.state.status, input.round, this.input.round));
+    }
     if (action === 'reject') {
       const problem = reasonProblem((input as RejectInput).reason ?? '');
       if (problem) throw toApplicationFailure(new InvalidRequest(problem));

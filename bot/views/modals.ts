@@ -14,6 +14,8 @@ export const ModalContext = z.object({
   type: z.enum(['project', 'commitment', 'cco']),
   ref: z.string().min(1),
   channel: z.string().optional(),
+  /** The round the modal shows: a decision on it is refused once the item has been sent again. */
+  round: z.number().int().optional(),
 });
 export type ModalContext = z.infer<typeof ModalContext>;
 

@@ -31,12 +31,18 @@ export function decisionClicked(deps: BotDeps) {
         switch (buttonAction(action.action_id)) {
           case 'accept': {
             const view = await deps.desk.precheck('accept', type, ref, userId);
-            await client.views.open({ trigger_id: body.trigger_id, view: acceptModal(view, { type, ref, channel }) });
+            await client.views.open({
+              trigger_id: body.trigger_id,
+              view: acceptModal(view, { type, ref, channel, round: view.erp.round }),
+            });
             return;
           }
           case 'reject': {
             const view = await deps.desk.precheck('reject', type, ref, userId);
-            await client.views.open({ trigger_id: body.trigger_id, view: rejectModal(view, { type, ref, channel }) });
+            await client.views.open({
+              trigger_id: body.trigger_id,
+              view: rejectModal(view, { type, ref, channel, round: view.erp.round }),
+            });
             return;
           }
           case 'retry-export': {

@@ -30,12 +30,12 @@ export function decisionSubmitted(deps: BotDeps) {
     await afterAck(async () => {
       try {
         if (!context.success) throw new Error('modal without its item');
-        const { type, ref } = context.data;
+        const { type, ref, round } = context.data;
         const by = await deps.directory.userIdFor(body.user.id);
         if (reject) {
-          await deps.desk.decision('reject', type, ref, { by, reason });
+          await deps.desk.decision('reject', type, ref, { by, reason, round });
         } else {
-          await deps.desk.decision('accept', type, ref, { by, description: inputValue(view.state.values, DESCRIPTION_BLOCK) });
+          await deps.desk.decision('accept', type, ref, { by, description: inputValue(view.state.values, DESCRIPTION_BLOCK), round });
         }
       } catch (err) {
         await tell(client, body.user.id, channel, refusalText(err));
