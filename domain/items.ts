@@ -82,6 +82,8 @@ export interface SiblingChangeOrder {
   number: string;
   erpNumber: string | null;
   status: ErpStatus;
+  /** An export of it was booked, or got no answer: the ERP holds it, or may, whatever its status now. */
+  mayBeInErp: boolean;
 }
 
 export interface ChangeOrderItem extends ItemCommon {

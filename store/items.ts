@@ -3,7 +3,7 @@
  * One loader per item type; a new type adds its loader here.
  */
 import { isStorableText } from '../domain/text';
-import type { ErpRecord, User, Vendor } from '@prisma/client';
+import type { ErpRecord, ExportAttemptOutcome, User, Vendor } from '@prisma/client';
 import { UnknownItem } from '../domain/errors';
 import { ITEM_TYPE_INFO, type ItemType } from '../domain/item-types';
 import { LOCKING_STATUSES, type ErpStatus } from '../domain/statuses';
@@ -11,6 +11,9 @@ import { closestRefs, costCodeProblem, type Item, type ParentView, type VendorVi
 import type { Db, Tx } from './prisma';
 
 type Reader = Db | Tx;
+
+/** Export outcomes after which the ERP holds the item, or may. */
+const MAY_BE_IN_ERP: ExportAttemptOutcome[] = ['Booked', 'Unknown'];
 
 function person(user: User) {
   return { id: user.id, name: user.name };
@@ -111,10 +114,23 @@ const loaders: Record<ItemType, (db: Reader, ref: string) => Promise<LoadedItem 
             erp: true,
             vendor: true,
             sovLines: true,
-            // Only those with accounting or in the ERP can hold an ERP id this one would clash with.
+            // Only those with accounting or in the ERP (or maybe in it) can hold an ERP id this one would clash with.
             changeOrders: {
-              where: { ref: { not: ref }, erp: { status: { in: [...LOCKING_STATUSES] } } },
-              select: { ref: true, number: true, erpNumber: true, erp: { select: { status: true } } },
+              where: {
+                ref: { not: ref },
+                erp: { OR: [{ status: { in: [...LOCKING_STATUSES] } }, { exportAttempts: { some: { outcome: { in: MAY_BE_IN_ERP } } } }] },
+              },
+              select: {
+                ref: true,
+                number: true,
+                erpNumber: true,
+                erp: {
+                  select: {
+                    status: true,
+                    exportAttempts: { where: { outcome: { in: MAY_BE_IN_ERP } }, select: { outcome: true }, take: 1 },
+                  },
+                },
+              },
             },
           },
         },
@@ -147,6 +163,7 @@ const loaders: Record<ItemType, (db: Reader, ref: string) => Promise<LoadedItem 
           number: sibling.number,
           erpNumber: sibling.erpNumber,
           status: sibling.erp.status,
+          mayBeInErp: sibling.erp.exportAttempts.length > 0,
         })),
         url: row.url,
         lines: row.lines.map((line) => {

@@ -482,7 +482,7 @@ describe('the Sage 300 CRE profile', () => {
     expect(check(cco({ number: 'A1', erpNumber: null }), { erpIdFromChangeOrderNumber: false })).toEqual([
       { field: 'erpNumber', reason: 'ID Number is required (the company does not fill it from the change order number).' },
     ]);
-    const sibling = { ref: 'CO-2', number: '009', erpNumber: 'a1', status: 'Synced' as ErpStatus };
+    const sibling = { ref: 'CO-2', number: '009', erpNumber: 'a1', status: 'Synced' as ErpStatus, mayBeInErp: false };
     expect(check(cco({ erpNumber: 'A1', siblings: [sibling] }))).toEqual([
       { field: 'erpNumber', reason: 'ID Number A1 is already used on commitment SC-1 by change order CO-2 (Synced).' },
     ]);

@@ -549,7 +549,13 @@ describe('a reason a person can read', () => {
 
 describe('one ERP id per commitment', () => {
   const settings = { erpIdFromChangeOrderNumber: true, timeZone: 'UTC' };
-  const sibling = (status: ErpStatus, number = '001', erpNumber: string | null = null) => ({ ref: 'CO-9', number, erpNumber, status });
+  const sibling = (status: ErpStatus, number = '001', erpNumber: string | null = null, mayBeInErp = false) => ({
+    ref: 'CO-9',
+    number,
+    erpNumber,
+    status,
+    mayBeInErp,
+  });
 
   test('a change order whose ID Number another one of the commitment already took with accounting or in the ERP is not sendable', () => {
     expect(sage300cre.check(cco({ siblings: [sibling('Synced')] }), settings)).toContainEqual({
@@ -567,5 +573,28 @@ describe('one ERP id per commitment', () => {
     for (const status of ['NotSent', 'Rejected', 'Retrieved', 'Voided'] as const) {
       expect(sage300cre.check(cco({ siblings: [sibling(status)] }), settings)).toEqual([]);
     }
+  });
+
+  test('one that left accounting while the ERP may hold it (its export booked, or unanswered) still holds the number', () => {
+    for (const status of ['Rejected', 'Retrieved', 'Voided'] as const) {
+      expect(sage300cre.check(cco({ siblings: [sibling(status, '001', null, true)] }), settings)).toEqual([
+        {
+          field: 'number',
+          reason: `ID Number 001 is already used on commitment SC-1 by change order CO-9 (${status}, but its export may be in the ERP).`,
+        },
+      ]);
+    }
+  });
+
+  test('an ID Number holds only printable ASCII: invisible, accented and look-alike characters would read as another record', () => {
+    for (const id of ['R0\u200b', '\u200bR0', 'R\u00ad0', 'R0\u2060', 'R\u200d0', 'R0\u0301', '\u0420' + '0', '\uff32\uff10', 'R 0']) {
+      expect(sage300cre.check(cco({ erpNumber: id }), settings)).toEqual([
+        {
+          field: 'erpNumber',
+          reason: `ID Number may hold only letters A–Z, digits and keyboard punctuation, without spaces ("${id}" has others, maybe invisible).`,
+        },
+      ]);
+    }
+    expect(sage300cre.check(cco({ erpNumber: 'R-0/1' }), settings)).toEqual([]);
   });
 });

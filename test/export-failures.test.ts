@@ -190,3 +190,21 @@ test("an export the ERP booked for a round that was then terminated and released
   expect(synced.erp.erpId).toBe(booked?.erpId);
   expect(await h.sandbox.exportsFor('CO-R1')).toEqual([expect.objectContaining({ idempotencyKey: 'erp:cco:CO-R1#1', calls: 1 })]);
 });
+
+test('a change order whose export got no answer keeps its ID Number: a twin with the same number is not sent while the ERP may hold the first', async () => {
+  await h.intake.upsertChangeOrder('CO-N1', changeOrderBody({ number: 'N1' }));
+  await h.sandbox.injectFault({ itemRef: 'CO-N1', lostAnswers: 100 });
+  await h.desk.send('cco', 'CO-N1', PM);
+  await h.desk.accept('cco', 'CO-N1', { by: APPROVER });
+  await untilStatus(h, 'cco', 'CO-N1', 'FailedToExport');
+  await h.desk.reject('cco', 'CO-N1', { by: APPROVER, reason: 'Wrong period' });
+
+  await h.intake.upsertChangeOrder('CO-N1-TWIN', changeOrderBody({ number: 'n1' }));
+  await expect(h.desk.send('cco', 'CO-N1-TWIN', PM)).rejects.toMatchObject({
+    code: 'requirements_not_met',
+    message: expect.stringContaining(
+      'ID Number n1 is already used on commitment SC-001 by change order CO-N1 (Rejected, but its export may be in the ERP)',
+    ),
+  });
+  expect(await h.sandbox.exportsFor('CO-N1-TWIN')).toEqual([]);
+});

@@ -19,6 +19,11 @@ const MAX_ID = 5;
 const MAX_TITLE = 30;
 const MAX_SCOPE = 1000;
 const MAX_JOB_NUMBER = 10;
+/**
+ * The characters of a change order's ID Number: printable ASCII, no spaces. Invisible, accented and
+ * look-alike letters (Cyrillic Р, fullwidth Ｒ) would file a second record that reads the same.
+ */
+const ERP_ID_CHARACTERS = /^[\x21-\x7E]+$/;
 
 function changeOrderErpId(item: Pick<ChangeOrderItem, 'erpNumber' | 'number'>, settings: ErpSettings): string | null {
   const typed = item.erpNumber?.trim();
@@ -91,14 +96,25 @@ function checkChangeOrder(item: ChangeOrderItem, settings: ErpSettings): Violati
     });
   } else {
     // Sage 300 CRE files a change order under its commitment and ID Number: a second one with the same
-    // number, once the first is with accounting or in the ERP, would be a second record of it.
+    // number, once the first is with accounting or in the ERP (or may be: its export got no answer),
+    // would be a second record of it.
     const taken = item.siblings.find(
-      (sibling) => LOCKING_STATUSES.includes(sibling.status) && changeOrderErpId(sibling, settings)?.toUpperCase() === erpId.toUpperCase(),
+      (sibling) =>
+        (LOCKING_STATUSES.includes(sibling.status) || sibling.mayBeInErp) &&
+        changeOrderErpId(sibling, settings)?.toUpperCase() === erpId.toUpperCase(),
     );
-    if (taken) {
+    if (!ERP_ID_CHARACTERS.test(erpId)) {
       violations.push({
         field: item.erpNumber?.trim() ? 'erpNumber' : 'number',
-        reason: `ID Number ${erpId} is already used on commitment ${item.commitmentRef} by change order ${taken.ref} (${statusLabel(taken.status)}).`,
+        reason: `ID Number may hold only letters A–Z, digits and keyboard punctuation, without spaces ("${erpId}" has others, maybe invisible).`,
+      });
+    } else if (taken) {
+      const where = LOCKING_STATUSES.includes(taken.status)
+        ? statusLabel(taken.status)
+        : `${statusLabel(taken.status)}, but its export may be in the ERP`;
+      violations.push({
+        field: item.erpNumber?.trim() ? 'erpNumber' : 'number',
+        reason: `ID Number ${erpId} is already used on commitment ${item.commitmentRef} by change order ${taken.ref} (${where}).`,
       });
     }
   }
