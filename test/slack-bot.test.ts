@@ -232,23 +232,23 @@ test('two approvers clicking Accept at once: one decision, the other is told who
 });
 
 test('an Accept window left open while the item is retrieved, changed and sent again approves nothing', async () => {
-  await w.h.intake.upsertChangeOrder('CO-S9', changeOrderBody({ number: 'S9' }));
-  await w.h.desk.send('cco', 'CO-S9', PM);
-  const ts = await messageTs('CO-S9', 1);
+  await w.h.intake.upsertChangeOrder('CO-SR', changeOrderBody({ number: 'SR' }));
+  await w.h.desk.send('cco', 'CO-SR', PM);
+  const ts = await messageTs('CO-SR', 1);
   const before = w.slack.callsTo('views.open').length;
   await w.send(
-    buttonClick({ user: SLACK.approver, actionId: ACTIONS.accept, value: 'cco:CO-S9', channel: APPROVERS_CHANNEL, messageTs: ts }),
+    buttonClick({ user: SLACK.approver, actionId: ACTIONS.accept, value: 'cco:CO-SR', channel: APPROVERS_CHANNEL, messageTs: ts }),
   );
   const modal = await openedModal(MODALS.accept, before);
-  expect(JSON.parse(modal.args.view.private_metadata)).toMatchObject({ type: 'cco', ref: 'CO-S9', round: 1 });
+  expect(JSON.parse(modal.args.view.private_metadata)).toMatchObject({ type: 'cco', ref: 'CO-SR', round: 1 });
 
   // Meanwhile the creator takes it back, raises the amount and sends it again.
-  await w.h.desk.retrieve('cco', 'CO-S9', { by: PM });
+  await w.h.desk.retrieve('cco', 'CO-SR', { by: PM });
   await w.h.intake.upsertChangeOrder(
-    'CO-S9',
-    changeOrderBody({ number: 'S9', lines: [{ lineNo: 1, sovLineNo: 1, description: 'Rebar', amount: '950000.00' }] }),
+    'CO-SR',
+    changeOrderBody({ number: 'SR', lines: [{ lineNo: 1, sovLineNo: 1, description: 'Rebar', amount: '950000.00' }] }),
   );
-  await w.h.desk.send('cco', 'CO-S9', PM);
+  await w.h.desk.send('cco', 'CO-SR', PM);
 
   const ephemeralBefore = w.slack.callsTo('chat.postEphemeral').length;
   const submitted = await w.send(
@@ -265,20 +265,20 @@ test('an Accept window left open while the item is retrieved, changed and sent a
       w.slack
         .callsTo('chat.postEphemeral')
         .slice(ephemeralBefore)
-        .find((c) => String(c.args.text).includes('CO-S9')),
+        .find((c) => String(c.args.text).includes('CO-SR')),
     'the approver to be told',
   );
   expect(told.args.text).toContain(
     'was sent again after round 1 was opened for review: it is now round 2, a new version. Nothing was decided',
   );
-  const view = await w.h.desk.view('cco', 'CO-S9');
+  const view = await w.h.desk.view('cco', 'CO-SR');
   expect(view.erp).toMatchObject({ status: 'ReadyToExport', round: 2 });
   expect(view.history.map((e) => e.action)).toEqual(['sent', 'retrieved', 'sent']);
-  expect(await w.h.sandbox.exportsFor('CO-S9')).toEqual([]);
+  expect(await w.h.sandbox.exportsFor('CO-SR')).toEqual([]);
   // Through the API, a decision naming the round it reviewed is held to it the same way.
-  await expect(w.h.desk.accept('cco', 'CO-S9', { by: APPROVER, round: 1 })).rejects.toMatchObject({ code: 'not_awaiting_decision' });
-  await w.h.desk.accept('cco', 'CO-S9', { by: APPROVER, round: 2 });
-  expect((await untilStatus(w.h, 'cco', 'CO-S9', 'Synced')).history.filter((e) => e.action === 'accepted')).toHaveLength(1);
+  await expect(w.h.desk.accept('cco', 'CO-SR', { by: APPROVER, round: 1 })).rejects.toMatchObject({ code: 'not_awaiting_decision' });
+  await w.h.desk.accept('cco', 'CO-SR', { by: APPROVER, round: 2 });
+  expect((await untilStatus(w.h, 'cco', 'CO-SR', 'Synced')).history.filter((e) => e.action === 'accepted')).toHaveLength(1);
 });
 
 test("a non-approver's click gets a private refusal naming the missing permission, and no modal", async () => {
