@@ -97,8 +97,9 @@ export interface ChangeOrderItem extends ItemCommon {
   vendor: VendorView | null;
   lines: ChangeOrderLineView[];
   /**
-   * The commitment's other change orders with accounting or in the ERP (LOCKING_STATUSES): an ERP id
-   * names one change order of a commitment.
+   * The commitment's other change orders that are with accounting or in the ERP (LOCKING_STATUSES), or
+   * may be, and whose number or ERP number could make this one's ERP id theirs: an ERP id names one
+   * change order of a commitment.
    */
   siblings: SiblingChangeOrder[];
 }

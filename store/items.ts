@@ -1,38 +1,153 @@
 /**
  * Reads items from the database into the plain shapes the domain rules and ERP profiles work on.
- * One loader per item type; a new type adds its loader here.
+ * One statement per item type; a new type adds its statement and shape here.
  */
 import { isStorableText } from '../domain/text';
-import type { ErpRecord, ExportAttemptOutcome, User, Vendor } from '@prisma/client';
+import type { ErpRecord } from '@prisma/client';
 import { UnknownItem } from '../domain/errors';
 import { ITEM_TYPE_INFO, type ItemType } from '../domain/item-types';
 import { LOCKING_STATUSES, type ErpStatus } from '../domain/statuses';
-import { closestRefs, costCodeProblem, type Item, type ParentView, type VendorView } from '../domain/items';
+import { closestRefs, costCodeProblem, type Item, type ParentView, type SiblingChangeOrder, type VendorView } from '../domain/items';
 import type { Db, Tx } from './prisma';
 
 type Reader = Db | Tx;
 
+/** ISO-8601 in UTC as `Date.toISOString()` writes it: the columns hold UTC without a zone. */
+const iso = (column: string) => `to_char(${column}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/** An ERP record as JSON: every column the rest of the product reads. */
+const erpJson = (r: string) => `json_build_object('id', ${r}.id, 'itemType', ${r}."itemType", 'itemRef', ${r}."itemRef",
+  'projectRef', ${r}."projectRef", 'status', ${r}.status, 'erpId', ${r}."erpId", 'round', ${r}.round,
+  'exportError', ${r}."exportError", 'lastRejectionReason', ${r}."lastRejectionReason", 'updatedAt', ${iso(`${r}."updatedAt"`)})`;
+
+const personJson = (u: string) => `json_build_object('id', ${u}.id, 'name', ${u}.name)`;
+
+const vendorJson = (v: string) =>
+  `CASE WHEN ${v}.id IS NULL THEN NULL ELSE json_build_object('id', ${v}.id, 'name', ${v}.name, 'erpVendorId', ${v}."erpVendorId") END`;
+
+/** The ERP cost codes a commitment's schedule of values uses, each with its categories. */
+const costCodesJson = (
+  commitment: string,
+) => `(SELECT coalesce(json_agg(json_build_object('code', cc.code, 'categories', cc.categories)), '[]')
+  FROM "CostCode" cc WHERE cc.code IN (SELECT s."costCode" FROM "SovLine" s WHERE s."commitmentRef" = ${commitment}.ref))`;
+
 /** Export outcomes after which the ERP holds the item, or may. */
-const MAY_BE_IN_ERP: ExportAttemptOutcome[] = ['Booked', 'Unknown'];
+const MAY_BE_IN_ERP = `('Booked', 'Unknown')`;
 
-function person(user: User) {
-  return { id: user.id, name: user.name };
+/** The numbers a change order's ERP id may come from: the siblings' and its own. */
+const PLAIN_ID_UNLESS = ['o."erpNumber"', 'o.number', 'so."erpNumber"', 'so.number'];
+
+/**
+ * Each loader is one statement: the item, its record, its parent's record and everything its rules
+ * read, as one JSON document. A round reads its item a few times, so this is where statements add up.
+ */
+const LOAD_SQL: Record<ItemType, string> = {
+  project: `SELECT json_build_object(
+      'ref', p.ref, 'name', p.name, 'number', p.number, 'url', p.url, 'createdAt', ${iso('p."createdAt"')},
+      'createdBy', ${personJson('u')}, 'erp', ${erpJson('r')}) AS row
+    FROM "Project" p JOIN "User" u ON u.id = p."createdById" JOIN "ErpRecord" r ON r.id = p."erpRecordId"
+    WHERE p.ref = $1`,
+
+  commitment: `SELECT json_build_object(
+      'ref', c.ref, 'projectRef', c."projectRef", 'kind', c.kind, 'number', c.number, 'title', c.title,
+      'description', c.description, 'status', c.status, 'url', c.url, 'createdAt', ${iso('c."createdAt"')},
+      'createdBy', ${personJson('u')}, 'erp', ${erpJson('r')}, 'vendor', ${vendorJson('v')},
+      'parent', json_build_object('status', pr.status, 'erpId', pr."erpId"),
+      'lines', (SELECT coalesce(json_agg(json_build_object('lineNo', s."lineNo", 'description', s.description,
+          'costCode', s."costCode", 'category', s.category, 'amountCents', s."amountCents"::text) ORDER BY s."lineNo"), '[]')
+        FROM "SovLine" s WHERE s."commitmentRef" = c.ref),
+      'costCodes', ${costCodesJson('c')}) AS row
+    FROM "Commitment" c JOIN "User" u ON u.id = c."createdById" JOIN "ErpRecord" r ON r.id = c."erpRecordId"
+      JOIN "Project" p ON p.ref = c."projectRef" JOIN "ErpRecord" pr ON pr.id = p."erpRecordId"
+      LEFT JOIN "Vendor" v ON v.id = c."vendorId"
+    WHERE c.ref = $1`,
+
+  // Siblings whose ERP id could be this one's: with accounting or in the ERP (or maybe in it), and with
+  // a number or ERP number equal to one of this one's, letter case aside. Where any of them holds more
+  // than printable ASCII without spaces (where trimming and letter case are the profile's business),
+  // the sibling is read all the same: the profile's rule decides, the store only spares it the rest.
+  cco: `SELECT json_build_object(
+      'ref', o.ref, 'commitmentRef', o."commitmentRef", 'projectRef', c."projectRef", 'number', o.number,
+      'erpNumber', o."erpNumber", 'title', o.title, 'description', o.description, 'status', o.status, 'url', o.url,
+      'createdAt', ${iso('o."createdAt"')}, 'createdBy', ${personJson('u')}, 'erp', ${erpJson('r')}, 'vendor', ${vendorJson('v')},
+      'parent', json_build_object('status', cr.status, 'erpId', cr."erpId"),
+      'lines', (SELECT coalesce(json_agg(json_build_object('lineNo', l."lineNo", 'sovLineNo', l."sovLineNo",
+          'description', l.description, 'amountCents', l."amountCents"::text) ORDER BY l."lineNo"), '[]')
+        FROM "ChangeOrderLine" l WHERE l."changeOrderRef" = o.ref),
+      'sovLines', (SELECT coalesce(json_agg(json_build_object('lineNo', s."lineNo", 'costCode', s."costCode", 'category', s.category)), '[]')
+        FROM "SovLine" s WHERE s."commitmentRef" = c.ref),
+      'costCodes', ${costCodesJson('c')},
+      'siblings', (SELECT coalesce(json_agg(json_build_object('ref', so.ref, 'number', so.number, 'erpNumber', so."erpNumber",
+            'status', sr.status, 'mayBeInErp', EXISTS (SELECT 1 FROM "ExportAttempt" a WHERE a."erpRecordId" = sr.id AND a.outcome::text IN ${MAY_BE_IN_ERP}))
+            ORDER BY so.ref), '[]')
+        FROM "ChangeOrder" so JOIN "ErpRecord" sr ON sr.id = so."erpRecordId"
+        WHERE so."commitmentRef" = c.ref AND so.ref <> o.ref
+          AND (${PLAIN_ID_UNLESS.map((column) => `${column} ~ '[^!-~]'`).join(' OR ')}
+            OR upper(so."erpNumber" COLLATE "C") IN (upper(o."erpNumber" COLLATE "C"), upper(o.number COLLATE "C"))
+            OR upper(so.number COLLATE "C") IN (upper(o."erpNumber" COLLATE "C"), upper(o.number COLLATE "C")))
+          AND (sr.status::text IN (${LOCKING_STATUSES.map((s) => `'${s}'`).join(', ')})
+            OR EXISTS (SELECT 1 FROM "ExportAttempt" a WHERE a."erpRecordId" = sr.id AND a.outcome::text IN ${MAY_BE_IN_ERP})))) AS row
+    FROM "ChangeOrder" o JOIN "User" u ON u.id = o."createdById" JOIN "ErpRecord" r ON r.id = o."erpRecordId"
+      JOIN "Commitment" c ON c.ref = o."commitmentRef" JOIN "ErpRecord" cr ON cr.id = c."erpRecordId"
+      LEFT JOIN "Vendor" v ON v.id = c."vendorId"
+    WHERE o.ref = $1`,
+};
+
+/** What the loaders' JSON holds, as PostgreSQL writes it. */
+interface ErpRow extends Omit<ErpRecord, 'updatedAt'> {
+  updatedAt: string;
+}
+interface LineRow {
+  lineNo: number;
+  description: string;
+  amountCents: string;
+}
+interface Row {
+  ref: string;
+  title: string;
+  url: string | null;
+  createdAt: string;
+  createdBy: { id: string; name: string };
+  erp: ErpRow;
+  parent: { status: ErpStatus; erpId: string | null };
+  vendor: VendorView | null;
+  costCodes: { code: string; categories: unknown }[];
+}
+interface ProjectRow extends Omit<Row, 'title' | 'parent' | 'vendor' | 'costCodes'> {
+  name: string;
+  number: string | null;
+}
+interface CommitmentRow extends Row {
+  projectRef: string;
+  kind: 'subcontract' | 'purchase_order';
+  number: string;
+  description: string;
+  status: string;
+  lines: (LineRow & { costCode: string | null; category: string | null })[];
+}
+interface ChangeOrderRow extends Row {
+  projectRef: string;
+  commitmentRef: string;
+  number: string;
+  erpNumber: string | null;
+  description: string;
+  status: string;
+  lines: (LineRow & { sovLineNo: number })[];
+  sovLines: { lineNo: number; costCode: string | null; category: string | null }[];
+  siblings: SiblingChangeOrder[];
 }
 
-function vendorView(vendor: Vendor | null): VendorView | null {
-  return vendor ? { id: vendor.id, name: vendor.name, erpVendorId: vendor.erpVendorId } : null;
+function erpRecord(row: ErpRow): ErpRecord {
+  return { ...row, updatedAt: new Date(row.updatedAt) };
 }
 
-function parentView(type: ItemType, ref: string, erp: ErpRecord): ParentView {
-  return { type, ref, status: erp.status, erpId: erp.erpId };
+function parentView(type: ItemType, ref: string, parent: Row['parent']): ParentView {
+  return { type, ref, status: parent.status, erpId: parent.erpId };
 }
 
-/** The ERP cost codes among `codes`, each with its categories. */
-async function erpCostCodes(db: Reader, codes: (string | null)[]): Promise<Map<string, string[]>> {
-  const wanted = [...new Set(codes.filter((code): code is string => !!code))];
-  if (wanted.length === 0) return new Map();
-  const found = await db.costCode.findMany({ where: { code: { in: wanted } }, select: { code: true, categories: true } });
-  return new Map(found.map((c) => [c.code, Array.isArray(c.categories) ? c.categories.map(String) : []]));
+/** The ERP cost codes a row's lines may use, each with its categories. */
+function knownCostCodes(row: Row): Map<string, string[]> {
+  return new Map(row.costCodes.map((c) => [c.code, Array.isArray(c.categories) ? c.categories.map(String) : []]));
 }
 
 export interface LoadedItem {
@@ -40,38 +155,26 @@ export interface LoadedItem {
   erp: ErpRecord;
 }
 
-const loaders: Record<ItemType, (db: Reader, ref: string) => Promise<LoadedItem | null>> = {
-  async project(db, ref) {
-    const row = await db.project.findUnique({ where: { ref }, include: { createdBy: true, erp: true } });
-    if (!row) return null;
-    return {
-      erp: row.erp,
-      item: {
-        type: 'project',
-        ref: row.ref,
-        projectRef: row.ref,
-        title: row.name,
-        number: row.number,
-        createdBy: person(row.createdBy),
-        createdAt: row.createdAt.toISOString(),
-        parent: null,
-        url: row.url,
-      },
-    };
-  },
+const shapes: { [T in ItemType]: (row: never) => LoadedItem } = {
+  project: (row: ProjectRow) => ({
+    erp: erpRecord(row.erp),
+    item: {
+      type: 'project',
+      ref: row.ref,
+      projectRef: row.ref,
+      title: row.name,
+      number: row.number,
+      createdBy: row.createdBy,
+      createdAt: row.createdAt,
+      parent: null,
+      url: row.url,
+    },
+  }),
 
-  async commitment(db, ref) {
-    const row = await db.commitment.findUnique({
-      where: { ref },
-      include: { createdBy: true, erp: true, vendor: true, sovLines: { orderBy: { lineNo: 'asc' } }, project: { include: { erp: true } } },
-    });
-    if (!row) return null;
-    const known = await erpCostCodes(
-      db,
-      row.sovLines.map((l) => l.costCode),
-    );
+  commitment: (row: CommitmentRow) => {
+    const known = knownCostCodes(row);
     return {
-      erp: row.erp,
+      erp: erpRecord(row.erp),
       item: {
         type: 'commitment',
         ref: row.ref,
@@ -81,12 +184,12 @@ const loaders: Record<ItemType, (db: Reader, ref: string) => Promise<LoadedItem 
         title: row.title,
         description: row.description,
         status: row.status,
-        vendor: vendorView(row.vendor),
-        createdBy: person(row.createdBy),
-        createdAt: row.createdAt.toISOString(),
-        parent: parentView('project', row.projectRef, row.project.erp),
+        vendor: row.vendor,
+        createdBy: row.createdBy,
+        createdAt: row.createdAt,
+        parent: parentView('project', row.projectRef, row.parent),
         url: row.url,
-        lines: row.sovLines.map((line) => {
+        lines: row.lines.map((line) => {
           const problem = costCodeProblem(line.costCode, line.category, known);
           return {
             lineNo: line.lineNo,
@@ -102,69 +205,26 @@ const loaders: Record<ItemType, (db: Reader, ref: string) => Promise<LoadedItem 
     };
   },
 
-  async cco(db, ref) {
-    const row = await db.changeOrder.findUnique({
-      where: { ref },
-      include: {
-        createdBy: true,
-        erp: true,
-        lines: { orderBy: { lineNo: 'asc' } },
-        commitment: {
-          include: {
-            erp: true,
-            vendor: true,
-            sovLines: true,
-            // Only those with accounting or in the ERP (or maybe in it) can hold an ERP id this one would clash with.
-            changeOrders: {
-              where: {
-                ref: { not: ref },
-                erp: { OR: [{ status: { in: [...LOCKING_STATUSES] } }, { exportAttempts: { some: { outcome: { in: MAY_BE_IN_ERP } } } }] },
-              },
-              select: {
-                ref: true,
-                number: true,
-                erpNumber: true,
-                erp: {
-                  select: {
-                    status: true,
-                    exportAttempts: { where: { outcome: { in: MAY_BE_IN_ERP } }, select: { outcome: true }, take: 1 },
-                  },
-                },
-              },
-            },
-          },
-        },
-      },
-    });
-    if (!row) return null;
-    const sov = new Map(row.commitment.sovLines.map((line) => [line.lineNo, line]));
-    const known = await erpCostCodes(
-      db,
-      row.commitment.sovLines.map((l) => l.costCode),
-    );
+  cco: (row: ChangeOrderRow) => {
+    const sov = new Map(row.sovLines.map((line) => [line.lineNo, line]));
+    const known = knownCostCodes(row);
     return {
-      erp: row.erp,
+      erp: erpRecord(row.erp),
       item: {
         type: 'cco',
         ref: row.ref,
-        projectRef: row.commitment.projectRef,
+        projectRef: row.projectRef,
         commitmentRef: row.commitmentRef,
         number: row.number,
         erpNumber: row.erpNumber,
         title: row.title,
         description: row.description,
         status: row.status,
-        vendor: vendorView(row.commitment.vendor),
-        createdBy: person(row.createdBy),
-        createdAt: row.createdAt.toISOString(),
-        parent: parentView('commitment', row.commitmentRef, row.commitment.erp),
-        siblings: row.commitment.changeOrders.map((sibling) => ({
-          ref: sibling.ref,
-          number: sibling.number,
-          erpNumber: sibling.erpNumber,
-          status: sibling.erp.status,
-          mayBeInErp: sibling.erp.exportAttempts.length > 0,
-        })),
+        vendor: row.vendor,
+        createdBy: row.createdBy,
+        createdAt: row.createdAt,
+        parent: parentView('commitment', row.commitmentRef, row.parent),
+        siblings: row.siblings,
         url: row.url,
         lines: row.lines.map((line) => {
           // A modification is coded like the schedule-of-values line it modifies.
@@ -189,7 +249,8 @@ const loaders: Record<ItemType, (db: Reader, ref: string) => Promise<LoadedItem 
 };
 
 export async function findItem(db: Reader, type: ItemType, ref: string): Promise<LoadedItem | null> {
-  return loaders[type](db, ref);
+  const [found] = await db.$queryRawUnsafe<{ row: unknown }[]>(LOAD_SQL[type], ref);
+  return found ? (shapes[type] as (row: unknown) => LoadedItem)(found.row) : null;
 }
 
 /** Loads an item or refuses with the closest known refs of that type. */
@@ -241,6 +302,11 @@ export async function listItems(
       updatedAt: r.updatedAt.toISOString(),
     })),
   };
+}
+
+/** An ERP record as it stands now. */
+export function findRecord(db: Reader, erpRecordId: number): Promise<ErpRecord> {
+  return db.erpRecord.findUniqueOrThrow({ where: { id: erpRecordId } });
 }
 
 /** The ERP status the record holds now. */

@@ -259,3 +259,24 @@ test('a look-alike change order with a number already sent on the commitment is 
     expect((await h.desk.view('cco', ref)).erp.availableActions).not.toContain('send');
   }
 });
+
+test('a change order reads only the siblings whose number could be its ERP id, and still finds every clash', async () => {
+  for (const number of ['K1', 'K2']) {
+    await h.intake.upsertChangeOrder(`CO-${number}`, changeOrderBody({ number }));
+    await h.desk.send('cco', `CO-${number}`, PM);
+  }
+  // The typed ERP id in another letter case is K1's number.
+  await h.intake.upsertChangeOrder('CO-K3', changeOrderBody({ number: 'K3', erpNumber: 'k1' }));
+  const view = await h.desk.view('cco', 'CO-K3');
+  expect(view.item.type === 'cco' && view.item.siblings.map((s) => s.ref)).toEqual(['CO-K1']);
+  await expect(h.desk.send('cco', 'CO-K3', PM)).rejects.toMatchObject({
+    message: expect.stringContaining('ID Number k1 is already used on commitment SC-001 by change order CO-K1 (Ready to Export).'),
+  });
+  // A look-alike letter (a full-width K) is the profile's to judge: the store hands over every sibling sent.
+  await h.intake.upsertChangeOrder('CO-K4', changeOrderBody({ number: 'K4', erpNumber: '\uff2b2' }));
+  const lookAlike = await h.desk.view('cco', 'CO-K4');
+  expect(lookAlike.item.type === 'cco' && lookAlike.item.siblings.map((s) => s.ref)).toEqual(expect.arrayContaining(['CO-K1', 'CO-K2']));
+  await expect(h.desk.send('cco', 'CO-K4', PM)).rejects.toMatchObject({
+    message: expect.stringContaining('ID Number may hold only letters A–Z'),
+  });
+});
