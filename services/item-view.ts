@@ -4,9 +4,8 @@
  */
 import type { Db } from '../store/prisma';
 import { loadItem, type LoadedItem } from '../store/items';
-import { historyOf, recordedDecisions } from '../store/history';
-import { latestSnapshot } from '../store/snapshots';
-import { bookedExport } from '../store/exports';
+import { recordedDecisions } from '../store/history';
+import { itemRecords } from '../store/item-records';
 import type { ErpProfile, ErpSettings } from '../domain/erp-profiles';
 import { ITEM_TYPE_INFO, approvalWorkflowId, type ItemType } from '../domain/item-types';
 import { formatCents, totalCents, type Person } from '../domain/items';
@@ -30,7 +29,7 @@ export interface ItemViewOptions {
 
 export async function itemView(db: Db, type: ItemType, ref: string, rules: ItemRules, options: ItemViewOptions = {}) {
   const { item, erp } = options.loaded ?? (await loadItem(db, type, ref));
-  const [history, reviewed, booked] = await Promise.all([historyOf(db, erp.id), latestSnapshot(db, erp.id), bookedExport(db, erp.id)]);
+  const { history, reviewed, booked } = await itemRecords(db, erp.id);
   const status = erp.status;
   const total = totalCents(item);
   const sentBy: Person | null = roundSender(recordedDecisions(history));

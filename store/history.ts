@@ -21,15 +21,6 @@ export async function decisionsOf(db: Db | Tx, erpRecordId: number): Promise<Rec
   return recordedDecisions(entries);
 }
 
-/** Every entry of the item's history, oldest first, with who made it. */
-export function historyOf(db: Db | Tx, erpRecordId: number) {
-  return db.historyEntry.findMany({
-    where: { erpRecordId },
-    orderBy: [{ at: 'asc' }, { id: 'asc' }],
-    include: { actor: { select: { id: true, name: true } } },
-  });
-}
-
 /** Who sent the item's current round: whoever made its last send or re-send (one row). */
 export async function roundSenderOf(db: Db | Tx, erpRecordId: number): Promise<Person | null> {
   const sent = await db.historyEntry.findFirst({

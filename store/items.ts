@@ -9,11 +9,11 @@ import { ITEM_TYPE_INFO, type ItemType } from '../domain/item-types';
 import { LOCKING_STATUSES, type ErpStatus } from '../domain/statuses';
 import { closestRefs, costCodeProblem, type Item, type ParentView, type SiblingChangeOrder, type VendorView } from '../domain/items';
 import type { Db, Tx } from './prisma';
+import { isoSql } from './sql';
 
 type Reader = Db | Tx;
 
-/** ISO-8601 in UTC as `Date.toISOString()` writes it: the columns hold UTC without a zone. */
-const iso = (column: string) => `to_char(${column}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+const iso = isoSql;
 
 /** An ERP record as JSON: every column the rest of the product reads. */
 const erpJson = (r: string) => `json_build_object('id', ${r}.id, 'itemType', ${r}."itemType", 'itemRef', ${r}."itemRef",

@@ -63,22 +63,3 @@ export interface ReviewedView {
   /** A re-send: what changed since the previous round's snapshot; null for a first send. */
   changes: ReviewChange[] | null;
 }
-
-/** The latest round's snapshot, or null before the first send. */
-export async function latestSnapshot(db: Reader, erpRecordId: number): Promise<ReviewedView | null> {
-  const row = await db.reviewedSnapshot.findFirst({
-    where: { erpRecordId },
-    orderBy: { round: 'desc' },
-    include: { sentBy: { select: { id: true, name: true } } },
-  });
-  if (!row) return null;
-  return {
-    hash: row.hash,
-    payload: JSON.parse(row.payload) as ExportPayload,
-    at: row.at.toISOString(),
-    by: row.sentBy,
-    round: row.round,
-    review: row.review as unknown as ReviewFacts,
-    changes: (row.changes as unknown as ReviewChange[] | null) ?? null,
-  };
-}
