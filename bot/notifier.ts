@@ -29,7 +29,7 @@ export class SlackNotifier implements Notifier {
 
   async deliver(notice: Notice): Promise<void> {
     const { db, record } = this.deps;
-    const loaded = await loadItem(db, notice.item.type, notice.item.ref);
+    const loaded = await loadItem(db, notice.item.type, notice.item.ref, { withRecords: true });
     const recorded = await record.record(notice, loaded.erp.id);
     if (recorded.deliveredAt) return;
 

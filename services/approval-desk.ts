@@ -17,7 +17,7 @@ import { loadItem, type LoadedItem } from '../store/items';
 import { decisionsOf, roundSenderOf } from '../store/history';
 import { findActor } from '../store/users';
 import { moveRecord, recordedEntry } from '../store/rounds';
-import { findRecord, recordStatus } from '../store/items';
+import { recordStatus } from '../store/items';
 import { assertSendable, type ErpProfile, type ErpSettings } from '../domain/erp-profiles';
 import { AlreadyInReview, ExportUnresolved, InvalidRequest, NotAwaitingDecision, RoundNotRunning, UnknownUser } from '../domain/errors';
 import { approvalWorkflowId, itemName, type ItemType } from '../domain/item-types';
@@ -28,7 +28,6 @@ import {
   canApply,
   DECISIONS,
   isInReview,
-  isLocked,
   SEND_ACTIONS,
   statusLabel,
   type ErpStatus,
@@ -53,7 +52,6 @@ import {
 import { ErpItemRefKey, ErpItemTypeKey, ErpProjectKey, ErpStatusKey } from '../workflows/search-attributes';
 import type { RoundItem } from '../activities/types';
 import { itemView, type ItemRules, type ItemView } from './item-view';
-import { canonicalJson, reviewFacts } from '../domain/review';
 
 export interface ApprovalDeskDeps {
   db: Db;
@@ -135,24 +133,8 @@ export class ApprovalDesk {
 
   /** A decision, then the item as it stands (what the API answers with). */
   private async decided(action: DecisionAction, type: ItemType, ref: string, request: DecisionRequest): Promise<ItemView> {
-    const { checked } = await this.decide(action, type, ref, request);
-    return this.viewAfter(checked);
-  }
-
-  /**
-   * The item as it stands after an action on it, without reading it again: its record is read afresh,
-   * the item is the one the action's checks read. That is the item as it stands when the action left it
-   * locked and what it froze is that item; otherwise (an edit between the checks and the send's lock)
-   * it is read again.
-   */
-  private async viewAfter(checked: LoadedItem): Promise<ItemView> {
-    const { db } = this.deps;
-    const { item } = checked;
-    const erp = await findRecord(db, checked.erp.id);
-    const view = await itemView(db, item.type, item.ref, this.rules, { loaded: { item, erp } });
-    const frozen = view.review?.facts;
-    if (isLocked(erp.status) && frozen && canonicalJson(frozen) !== canonicalJson(reviewFacts(item))) return this.view(item.type, item.ref);
-    return view;
+    await this.decision(action, type, ref, request);
+    return this.view(type, ref);
   }
 
   act(action: ItemAction, type: ItemType, ref: string, request: DecisionRequest): Promise<ItemView> {
@@ -192,8 +174,7 @@ export class ApprovalDesk {
     const reason = request.reason?.trim() || null;
     const problem = reason ? reasonProblem(reason) : undefined;
     if (problem) throw new InvalidRequest(problem);
-    const checked = await this.check('void', type, ref, request.by);
-    const { actor, erp: record } = checked;
+    const { actor, erp: record } = await this.check('void', type, ref, request.by);
     await this.assertNotInErp(type, ref, record.id);
     // The status is read again under the item's row lock, so a re-send racing this void cannot both win.
     await writeTransaction(this.deps.db, async (tx, { rerun }) => {
@@ -212,7 +193,7 @@ export class ApprovalDesk {
         eventKey,
       });
     });
-    return this.viewAfter(checked);
+    return this.view(type, ref);
   }
 
   /**
@@ -331,7 +312,7 @@ export class ApprovalDesk {
         throw isInReview(after) ? alreadyInReview(type, ref, after) : stillDelivering(after);
       }
     }
-    return this.viewAfter({ item, erp });
+    return this.view(type, ref);
   }
 
   private async previousRoundFinished(workflowId: string): Promise<void> {
@@ -370,16 +351,6 @@ export class ApprovalDesk {
    * returned it (nothing is read again). The round's validator decides who wins a race.
    */
   async decision(action: DecisionAction, type: ItemType, ref: string, request: DecisionRequest): Promise<RoundState> {
-    return (await this.decide(action, type, ref, request)).state;
-  }
-
-  /** A decision, with what its checks read. */
-  private async decide(
-    action: DecisionAction,
-    type: ItemType,
-    ref: string,
-    request: DecisionRequest,
-  ): Promise<{ state: RoundState; checked: Checked }> {
     const { db, client } = this.deps;
     if (action === 'reject') {
       const problem = reasonProblem(request.reason?.trim() ?? '');
@@ -388,8 +359,7 @@ export class ApprovalDesk {
     if (action === 'accept' && request.description && !isStorableText(request.description)) {
       throw new InvalidRequest(`The note ${UNSTORABLE_TEXT}.`);
     }
-    const checked = await this.check(action, type, ref, request.by);
-    const { actor, erp, sender } = checked;
+    const { actor, erp, sender } = await this.check(action, type, ref, request.by);
     const from = erp.status;
     if (request.round !== undefined && request.round !== erp.round) throw reviewedEarlierRound(type, ref, from, request.round, erp.round);
     // The round checks it again as it takes the decision: a new round could open in between.
@@ -414,7 +384,7 @@ export class ApprovalDesk {
     };
     try {
       try {
-        return { state: await send(), checked };
+        return await send();
       } catch (err) {
         // The record is written just before the round takes the result in (an export that has just
         // failed, say): the record allowed the action, so let the round catch up, then ask once more.
@@ -423,7 +393,7 @@ export class ApprovalDesk {
         const refusal = domainErrorFrom(err);
         if (!(refusal instanceof NotAwaitingDecision) || refusal.status === from) throw err;
         if (!(await this.roundCaughtUp(handle, from))) throw err;
-        return { state: await send(), checked };
+        return await send();
       }
     } catch (err) {
       const refusal = domainErrorFrom(err);

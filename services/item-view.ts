@@ -28,8 +28,8 @@ export interface ItemViewOptions {
 }
 
 export async function itemView(db: Db, type: ItemType, ref: string, rules: ItemRules, options: ItemViewOptions = {}) {
-  const { item, erp } = options.loaded ?? (await loadItem(db, type, ref));
-  const { history, reviewed, booked } = await itemRecords(db, erp.id);
+  const { item, erp, records } = options.loaded ?? (await loadItem(db, type, ref, { withRecords: true }));
+  const { history, reviewed, booked } = records ?? (await itemRecords(db, erp.id));
   const status = erp.status;
   const total = totalCents(item);
   const sentBy: Person | null = roundSender(recordedDecisions(history));

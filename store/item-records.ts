@@ -36,27 +36,34 @@ export interface ItemRecords {
 
 const iso = isoSql;
 
-const RECORDS_SQL = `SELECT
+/** The columns `history`, `reviewed` and `booked` of the item whose ERP record id is `recordId` (an SQL expression). */
+export const recordsColumns = (recordId: string) => `
   (SELECT coalesce(json_agg(json_build_object('at', ${iso('h.at')},
-      'actor', CASE WHEN u.id IS NULL THEN NULL ELSE json_build_object('id', u.id, 'name', u.name) END,
+      'actor', CASE WHEN hu.id IS NULL THEN NULL ELSE json_build_object('id', hu.id, 'name', hu.name) END,
       'action', h.action, 'fromStatus', h."fromStatus", 'toStatus', h."toStatus", 'reason', h.reason, 'message', h.message,
       'snapshotHash', h."snapshotHash", 'selfApproved', h."selfApproved") ORDER BY h.at, h.id), '[]')
-    FROM "HistoryEntry" h LEFT JOIN "User" u ON u.id = h."actorId" WHERE h."erpRecordId" = $1) AS history,
+    FROM "HistoryEntry" h LEFT JOIN "User" hu ON hu.id = h."actorId" WHERE h."erpRecordId" = ${recordId}) AS history,
   (SELECT json_build_object('hash', s.hash, 'payload', s.payload, 'at', ${iso('s.at')},
-      'by', json_build_object('id', u.id, 'name', u.name), 'round', s.round, 'review', s.review, 'changes', s.changes)
-    FROM "ReviewedSnapshot" s JOIN "User" u ON u.id = s."sentById" WHERE s."erpRecordId" = $1 ORDER BY s.round DESC LIMIT 1) AS reviewed,
+      'by', json_build_object('id', su.id, 'name', su.name), 'round', s.round, 'review', s.review, 'changes', s.changes)
+    FROM "ReviewedSnapshot" s JOIN "User" su ON su.id = s."sentById" WHERE s."erpRecordId" = ${recordId}
+    ORDER BY s.round DESC LIMIT 1) AS reviewed,
   (SELECT json_build_object('idempotencyKey', a."idempotencyKey", 'round', a.round, 'snapshotHash', a."snapshotHash", 'erpId', a."erpId")
-    FROM "ExportAttempt" a WHERE a."erpRecordId" = $1 AND a.outcome = 'Booked' ORDER BY a.round DESC LIMIT 1) AS booked`;
+    FROM "ExportAttempt" a WHERE a."erpRecordId" = ${recordId} AND a.outcome = 'Booked' ORDER BY a.round DESC LIMIT 1) AS booked`;
 
-interface Row {
+export interface RecordsRow {
   history: (Omit<HistoryRow, 'at'> & { at: string })[];
   reviewed: (Omit<ReviewedView, 'payload'> & { payload: string }) | null;
   booked: BookedExport | null;
 }
 
+/** The records of the item whose ERP record this is. */
 export async function itemRecords(db: Db | Tx, erpRecordId: number): Promise<ItemRecords> {
-  const [row] = await db.$queryRawUnsafe<Row[]>(RECORDS_SQL, erpRecordId);
-  const { history, reviewed, booked } = row!;
+  const [row] = await db.$queryRawUnsafe<RecordsRow[]>(`SELECT ${recordsColumns('$1')}`, erpRecordId);
+  return parseRecords(row!);
+}
+
+/** The records as the columns of `recordsColumns` hold them. */
+export function parseRecords({ history, reviewed, booked }: RecordsRow): ItemRecords {
   return {
     history: history.map((entry) => ({ ...entry, at: new Date(entry.at) })),
     reviewed: reviewed && {

@@ -10,6 +10,7 @@ import { LOCKING_STATUSES, type ErpStatus } from '../domain/statuses';
 import { closestRefs, costCodeProblem, type Item, type ParentView, type SiblingChangeOrder, type VendorView } from '../domain/items';
 import type { Db, Tx } from './prisma';
 import { isoSql } from './sql';
+import { parseRecords, recordsColumns, type ItemRecords, type RecordsRow } from './item-records';
 
 type Reader = Db | Tx;
 
@@ -44,7 +45,7 @@ const PLAIN_ID_UNLESS = ['o."erpNumber"', 'o.number', 'so."erpNumber"', 'so.numb
 const LOAD_SQL: Record<ItemType, string> = {
   project: `SELECT json_build_object(
       'ref', p.ref, 'name', p.name, 'number', p.number, 'url', p.url, 'createdAt', ${iso('p."createdAt"')},
-      'createdBy', ${personJson('u')}, 'erp', ${erpJson('r')}) AS row
+      'createdBy', ${personJson('u')}, 'erp', ${erpJson('r')}) AS row{records}
     FROM "Project" p JOIN "User" u ON u.id = p."createdById" JOIN "ErpRecord" r ON r.id = p."erpRecordId"
     WHERE p.ref = $1`,
 
@@ -56,7 +57,7 @@ const LOAD_SQL: Record<ItemType, string> = {
       'lines', (SELECT coalesce(json_agg(json_build_object('lineNo', s."lineNo", 'description', s.description,
           'costCode', s."costCode", 'category', s.category, 'amountCents', s."amountCents"::text) ORDER BY s."lineNo"), '[]')
         FROM "SovLine" s WHERE s."commitmentRef" = c.ref),
-      'costCodes', ${costCodesJson('c')}) AS row
+      'costCodes', ${costCodesJson('c')}) AS row{records}
     FROM "Commitment" c JOIN "User" u ON u.id = c."createdById" JOIN "ErpRecord" r ON r.id = c."erpRecordId"
       JOIN "Project" p ON p.ref = c."projectRef" JOIN "ErpRecord" pr ON pr.id = p."erpRecordId"
       LEFT JOIN "Vendor" v ON v.id = c."vendorId"
@@ -86,7 +87,7 @@ const LOAD_SQL: Record<ItemType, string> = {
             OR upper(so."erpNumber" COLLATE "C") IN (upper(o."erpNumber" COLLATE "C"), upper(o.number COLLATE "C"))
             OR upper(so.number COLLATE "C") IN (upper(o."erpNumber" COLLATE "C"), upper(o.number COLLATE "C")))
           AND (sr.status::text IN (${LOCKING_STATUSES.map((s) => `'${s}'`).join(', ')})
-            OR EXISTS (SELECT 1 FROM "ExportAttempt" a WHERE a."erpRecordId" = sr.id AND a.outcome::text IN ${MAY_BE_IN_ERP})))) AS row
+            OR EXISTS (SELECT 1 FROM "ExportAttempt" a WHERE a."erpRecordId" = sr.id AND a.outcome::text IN ${MAY_BE_IN_ERP})))) AS row{records}
     FROM "ChangeOrder" o JOIN "User" u ON u.id = o."createdById" JOIN "ErpRecord" r ON r.id = o."erpRecordId"
       JOIN "Commitment" c ON c.ref = o."commitmentRef" JOIN "ErpRecord" cr ON cr.id = c."erpRecordId"
       LEFT JOIN "Vendor" v ON v.id = c."vendorId"
@@ -153,6 +154,8 @@ function knownCostCodes(row: Row): Map<string, string[]> {
 export interface LoadedItem {
   item: Item;
   erp: ErpRecord;
+  /** Read with the item when asked for (`withRecords`). */
+  records?: ItemRecords;
 }
 
 const shapes: { [T in ItemType]: (row: never) => LoadedItem } = {
@@ -248,20 +251,31 @@ const shapes: { [T in ItemType]: (row: never) => LoadedItem } = {
   },
 };
 
-export async function findItem(db: Reader, type: ItemType, ref: string): Promise<LoadedItem | null> {
-  const [found] = await db.$queryRawUnsafe<{ row: unknown }[]>(LOAD_SQL[type], ref);
-  return found ? (shapes[type] as (row: unknown) => LoadedItem)(found.row) : null;
+export interface LoadOptions {
+  /** Read the item's history, reviewed snapshot and booked export in the same statement (what a view shows). */
+  withRecords?: boolean;
+}
+
+export async function findItem(db: Reader, type: ItemType, ref: string, options: LoadOptions = {}): Promise<LoadedItem | null> {
+  const sql = LOAD_SQL[type].replace('{records}', options.withRecords ? `, ${recordsColumns('r.id')}` : '');
+  const [found] = await db.$queryRawUnsafe<({ row: unknown } & Partial<RecordsRow>)[]>(sql, ref);
+  if (!found) return null;
+  const loaded = (shapes[type] as (row: unknown) => LoadedItem)(found.row);
+  const { history, reviewed, booked } = found;
+  return history === undefined
+    ? loaded
+    : { ...loaded, records: parseRecords({ history, reviewed: reviewed ?? null, booked: booked ?? null }) };
 }
 
 /** Loads an item or refuses with the closest known refs of that type. */
-export async function loadItem(db: Reader, type: ItemType, ref: string): Promise<LoadedItem> {
+export async function loadItem(db: Reader, type: ItemType, ref: string, options: LoadOptions = {}): Promise<LoadedItem> {
   // The database refuses to compare with such text, and no stored ref holds it.
   if (!isStorableText(ref))
     throw new UnknownItem(
       `There is no ${ITEM_TYPE_INFO[type].label} with that ref: refs hold no NUL characters or unpaired surrogates.`,
       [],
     );
-  const loaded = await findItem(db, type, ref);
+  const loaded = await findItem(db, type, ref, options);
   if (loaded) return loaded;
   const known = await db.erpRecord.findMany({ where: { itemType: type }, select: { itemRef: true } });
   const suggestions = closestRefs(
@@ -302,11 +316,6 @@ export async function listItems(
       updatedAt: r.updatedAt.toISOString(),
     })),
   };
-}
-
-/** An ERP record as it stands now. */
-export function findRecord(db: Reader, erpRecordId: number): Promise<ErpRecord> {
-  return db.erpRecord.findUniqueOrThrow({ where: { id: erpRecordId } });
 }
 
 /** The ERP status the record holds now. */

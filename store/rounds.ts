@@ -2,7 +2,8 @@
  * The writes that move an item: its ERP record's status and the change history entry that says why,
  * together, once per event. Callers hold the item's row lock (`lockItem`/`lockRecord`).
  */
-import type { ErpRecord, HistoryEntry, Prisma } from '@prisma/client';
+import { Prisma, type ErpRecord, type HistoryEntry } from '@prisma/client';
+import type { ItemType } from '../domain/item-types';
 import type { ErpStatus, Transition } from '../domain/statuses';
 import type { Tx } from './prisma';
 
@@ -20,17 +21,53 @@ export interface HistoryNote {
 }
 
 /** The record's fields a move may set besides its status. */
-export type RecordFields = Pick<Prisma.ErpRecordUncheckedUpdateInput, 'round' | 'erpId' | 'exportError' | 'lastRejectionReason'>;
+export interface RecordFields {
+  round?: number;
+  erpId?: string | null;
+  exportError?: string | null;
+  lastRejectionReason?: string | null;
+}
 
 /** The entry an earlier run of this event wrote, if any. */
 export function recordedEntry(tx: Tx, eventKey: string): Promise<HistoryEntry | null> {
   return tx.historyEntry.findUnique({ where: { eventKey } });
 }
 
-/** Moves the locked record to `to` and writes the history entry of the move. */
+/**
+ * Takes the row lock of an item's ERP record (as `lockItem`) and says, in the same statement, whether
+ * an earlier run of this event already wrote its history entry. The record is undefined when there is
+ * no such item.
+ */
+export async function lockForEvent(
+  tx: Tx,
+  type: ItemType,
+  ref: string,
+  eventKey: string,
+): Promise<{ erp: ErpRecord | undefined; recorded: boolean }> {
+  const rows = await tx.$queryRaw<(ErpRecord & { eventRecorded: boolean })[]>(
+    Prisma.sql`SELECT r.*, EXISTS (SELECT 1 FROM "HistoryEntry" h WHERE h."eventKey" = ${eventKey}) AS "eventRecorded"
+      FROM "ErpRecord" r WHERE r."itemType" = ${type}::"ItemType" AND r."itemRef" = ${ref} FOR UPDATE OF r`,
+  );
+  const [row] = rows;
+  if (!row) return { erp: undefined, recorded: false };
+  const { eventRecorded, ...erp } = row;
+  return { erp, recorded: eventRecorded };
+}
+
+/** "now" as the columns hold it: UTC without a zone, whatever the session's time zone. */
+const NOW = Prisma.sql`(now() AT TIME ZONE 'UTC')`;
+
+/** Moves the locked record to `to` and writes the history entry of the move: one statement. */
 export async function moveRecord(tx: Tx, erp: ErpRecord, to: ErpStatus, note: HistoryNote, fields: RecordFields = {}): Promise<void> {
-  await tx.erpRecord.update({ where: { id: erp.id }, data: { status: to, ...fields } });
-  await tx.historyEntry.create({ data: { erpRecordId: erp.id, fromStatus: erp.status, toStatus: to, ...note } });
+  const sets = [Prisma.sql`status = ${to}::"ErpStatus"`, Prisma.sql`"updatedAt" = ${NOW}`];
+  if (fields.round !== undefined) sets.push(Prisma.sql`round = ${fields.round}`);
+  if (fields.erpId !== undefined) sets.push(Prisma.sql`"erpId" = ${fields.erpId}`);
+  if (fields.exportError !== undefined) sets.push(Prisma.sql`"exportError" = ${fields.exportError}`);
+  if (fields.lastRejectionReason !== undefined) sets.push(Prisma.sql`"lastRejectionReason" = ${fields.lastRejectionReason}`);
+  await tx.$executeRaw(Prisma.sql`WITH moved AS (UPDATE "ErpRecord" SET ${Prisma.join(sets)} WHERE id = ${erp.id} RETURNING id)
+    INSERT INTO "HistoryEntry" ("erpRecordId", at, "actorId", action, "fromStatus", "toStatus", reason, message, "snapshotHash", "selfApproved", "eventKey")
+    SELECT id, ${NOW}, ${note.actorId ?? null}, ${note.action}, ${erp.status}::"ErpStatus", ${to}::"ErpStatus", ${note.reason ?? null},
+      ${note.message ?? null}, ${note.snapshotHash ?? null}, ${note.selfApproved ?? false}, ${note.eventKey} FROM moved`);
 }
 
 /** The commitment a change order belongs to (locked before the change order, as intake locks them). */
