@@ -54,8 +54,12 @@ export async function lockForEvent(
   return { erp, recorded: eventRecorded };
 }
 
-/** "now" as the columns hold it: UTC without a zone, whatever the session's time zone. */
-const NOW = Prisma.sql`(now() AT TIME ZONE 'UTC')`;
+/**
+ * The moment of the statement as the columns hold it: UTC without a zone, whatever the session's time
+ * zone. Not `now()`, the transaction's start: a move that waited for the row lock happened after the
+ * move it waited for, and the history (ordered by time) must say so.
+ */
+const NOW = Prisma.sql`(clock_timestamp() AT TIME ZONE 'UTC')`;
 
 /** Moves the locked record to `to` and writes the history entry of the move: one statement. */
 export async function moveRecord(tx: Tx, erp: ErpRecord, to: ErpStatus, note: HistoryNote, fields: RecordFields = {}): Promise<void> {
