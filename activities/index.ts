@@ -5,7 +5,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { ErpProfile, ErpSettings } from '../domain/erp-profiles';
 import { assertSendable } from '../domain/erp-profiles';
-import { DomainError, UnknownItem } from '../domain/errors';
+import { DomainError } from '../domain/errors';
 import { wrongState } from '../domain/actions';
 import { exportIdempotencyKey, itemName, type ItemType } from '../domain/item-types';
 import { nextStatus, type Transition } from '../domain/statuses';
@@ -20,8 +20,8 @@ import { freezeSnapshot, roundSnapshot, sha256Hex } from '../store/snapshots';
 import { canonicalJson, reviewFacts } from '../domain/review';
 import { accountingCandidates } from '../store/users';
 import { exportSource, markBooked, markRefused, recordAttempt } from '../store/exports';
-import { commitmentOf, lockForEvent, moveRecord } from '../store/rounds';
-import { lockItem, writeTransaction, type Db } from '../store/prisma';
+import { commitmentOf, moveRecord } from '../store/rounds';
+import { lockItem, lockRecordFor, writeTransaction, type Db } from '../store/prisma';
 import type { Notice, Notifier } from './types';
 
 const SUMMARY_ITEMS = 10;
@@ -108,7 +108,7 @@ export function createActivities({ db, profile, settings, transport, notifier }:
           const commitment = input.type === 'cco' ? await commitmentOf(tx, input.ref) : null;
           if (commitment) await lockItem(tx, 'commitment', commitment);
           // Row lock: an edit or void of the item waits, so what is frozen is what stays locked.
-          const { recorded } = await lockForEvent(tx, input.type, input.ref, input.eventKey);
+          const { recorded } = await lockRecordFor(tx, input.type, input.ref, input.eventKey);
           const { item, erp } = await loadItem(tx, input.type, input.ref);
           // Moved to another commitment before its lock was taken: that commitment is not locked, so try again.
           if (item.type === 'cco' && item.commitmentRef !== commitment) {
@@ -156,8 +156,7 @@ export function createActivities({ db, profile, settings, transport, notifier }:
     async recordTransition(input: TransitionInput): Promise<void> {
       await writeTransaction(db, async (tx) => {
         // Row lock: a void or release racing this transition reads the status it leaves.
-        const { erp, recorded } = await lockForEvent(tx, input.type, input.ref, input.eventKey);
-        if (!erp) throw new UnknownItem(`There is no ${itemName(input.type, input.ref)}.`);
+        const { erp, recorded } = await lockRecordFor(tx, input.type, input.ref, input.eventKey);
         if (recorded) return; // Recorded by an earlier attempt.
         const from = erp.status;
         const to = nextStatus(from, input.transition);

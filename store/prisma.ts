@@ -158,15 +158,37 @@ export async function writeTransaction<T>(db: Db, work: (tx: Tx, run: { rerun: b
  * creations of one item then race on the unique key, and the loser is run again by writeTransaction).
  */
 export async function lockItem(tx: Tx, type: ItemType, ref: string): Promise<ErpRecord | undefined> {
-  const rows = await tx.$queryRaw<ErpRecord[]>(
-    Prisma.sql`SELECT * FROM "ErpRecord" WHERE "itemType" = ${type}::"ItemType" AND "itemRef" = ${ref} FOR UPDATE`,
-  );
+  const rows = await tx.$queryRaw<ErpRecord[]>(lockStatement(type, ref));
   return rows[0];
 }
 
 /** The locked ERP record of an item that must exist (it was read before the transaction). */
 export async function lockRecord(tx: Tx, type: ItemType, ref: string): Promise<ErpRecord> {
   const record = await lockItem(tx, type, ref);
-  if (!record) throw new UnknownItem(`There is no ${itemName(type, ref)}.`);
+  if (!record) throw noSuchItem(type, ref);
   return record;
+}
+
+/**
+ * `lockRecord` for one event's move, saying in the same statement whether that event's history entry
+ * is already written (by an earlier run of it, whose answer was lost).
+ */
+export async function lockRecordFor(tx: Tx, type: ItemType, ref: string, eventKey: string): Promise<{ erp: ErpRecord; recorded: boolean }> {
+  const [row] = await tx.$queryRaw<(ErpRecord & { eventRecorded: boolean })[]>(lockStatement(type, ref, eventKey));
+  if (!row) throw noSuchItem(type, ref);
+  const { eventRecorded, ...erp } = row;
+  return { erp, recorded: eventRecorded };
+}
+
+/** `SELECT … FOR UPDATE` of an item's ERP record; with an event key, also whether its history entry exists. */
+function lockStatement(type: ItemType, ref: string, eventKey?: string): Prisma.Sql {
+  const recorded =
+    eventKey === undefined
+      ? Prisma.empty
+      : Prisma.sql`, EXISTS (SELECT 1 FROM "HistoryEntry" h WHERE h."eventKey" = ${eventKey}) AS "eventRecorded"`;
+  return Prisma.sql`SELECT r.*${recorded} FROM "ErpRecord" r WHERE r."itemType" = ${type}::"ItemType" AND r."itemRef" = ${ref} FOR UPDATE OF r`;
+}
+
+function noSuchItem(type: ItemType, ref: string): UnknownItem {
+  return new UnknownItem(`There is no ${itemName(type, ref)}.`);
 }

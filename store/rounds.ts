@@ -1,9 +1,8 @@
 /**
  * The writes that move an item: its ERP record's status and the change history entry that says why,
- * together, once per event. Callers hold the item's row lock (`lockItem`/`lockRecord`).
+ * together, once per event. Callers hold the item's row lock (`lockItem`, `lockRecord`, `lockRecordFor`).
  */
 import { Prisma, type ErpRecord, type HistoryEntry } from '@prisma/client';
-import type { ItemType } from '../domain/item-types';
 import type { ErpStatus, Transition } from '../domain/statuses';
 import type { Tx } from './prisma';
 
@@ -31,27 +30,6 @@ export interface RecordFields {
 /** The entry an earlier run of this event wrote, if any. */
 export function recordedEntry(tx: Tx, eventKey: string): Promise<HistoryEntry | null> {
   return tx.historyEntry.findUnique({ where: { eventKey } });
-}
-
-/**
- * Takes the row lock of an item's ERP record (as `lockItem`) and says, in the same statement, whether
- * an earlier run of this event already wrote its history entry. The record is undefined when there is
- * no such item.
- */
-export async function lockForEvent(
-  tx: Tx,
-  type: ItemType,
-  ref: string,
-  eventKey: string,
-): Promise<{ erp: ErpRecord | undefined; recorded: boolean }> {
-  const rows = await tx.$queryRaw<(ErpRecord & { eventRecorded: boolean })[]>(
-    Prisma.sql`SELECT r.*, EXISTS (SELECT 1 FROM "HistoryEntry" h WHERE h."eventKey" = ${eventKey}) AS "eventRecorded"
-      FROM "ErpRecord" r WHERE r."itemType" = ${type}::"ItemType" AND r."itemRef" = ${ref} FOR UPDATE OF r`,
-  );
-  const [row] = rows;
-  if (!row) return { erp: undefined, recorded: false };
-  const { eventRecorded, ...erp } = row;
-  return { erp, recorded: eventRecorded };
 }
 
 /**
