@@ -52,8 +52,11 @@ export function lostExports(db: Db, erpRecordId: number, exceptKey?: string): Pr
   });
 }
 
-/** What the ERP holds of the item (under a key other than `exceptKey`): the key, round and snapshot it was booked under. */
-export function bookedExport(db: Db, erpRecordId: number, exceptKey?: string) {
+/** An export the ERP booked: the key, round and snapshot it was booked under, and the ERP's id. */
+export type BookedExport = Pick<ExportAttempt, 'idempotencyKey' | 'round' | 'snapshotHash' | 'erpId'>;
+
+/** What the ERP holds of the item (under a key other than `exceptKey`). */
+export function bookedExport(db: Db, erpRecordId: number, exceptKey?: string): Promise<BookedExport | null> {
   return db.exportAttempt.findFirst({
     where: { erpRecordId, outcome: 'Booked', ...(exceptKey ? { idempotencyKey: { not: exceptKey } } : {}) },
     select: { idempotencyKey: true, round: true, snapshotHash: true, erpId: true },

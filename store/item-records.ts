@@ -6,6 +6,7 @@ import type { ErpStatus } from '../domain/statuses';
 import type { ExportPayload } from '../domain/erp-profiles';
 import type { Person } from '../domain/items';
 import type { ReviewedView } from './snapshots';
+import type { BookedExport } from './exports';
 import type { Db, Tx } from './prisma';
 import { isoSql } from './sql';
 
@@ -21,29 +22,20 @@ export interface HistoryRow {
   selfApproved: boolean;
 }
 
-export interface BookedExport {
-  idempotencyKey: string;
-  round: number;
-  snapshotHash: string | null;
-  erpId: string | null;
-}
-
 export interface ItemRecords {
   history: HistoryRow[];
   reviewed: ReviewedView | null;
   booked: BookedExport | null;
 }
 
-const iso = isoSql;
-
 /** The columns `history`, `reviewed` and `booked` of the item whose ERP record id is `recordId` (an SQL expression). */
 export const recordsColumns = (recordId: string) => `
-  (SELECT coalesce(json_agg(json_build_object('at', ${iso('h.at')},
+  (SELECT coalesce(json_agg(json_build_object('at', ${isoSql('h.at')},
       'actor', CASE WHEN hu.id IS NULL THEN NULL ELSE json_build_object('id', hu.id, 'name', hu.name) END,
       'action', h.action, 'fromStatus', h."fromStatus", 'toStatus', h."toStatus", 'reason', h.reason, 'message', h.message,
       'snapshotHash', h."snapshotHash", 'selfApproved', h."selfApproved") ORDER BY h.at, h.id), '[]')
     FROM "HistoryEntry" h LEFT JOIN "User" hu ON hu.id = h."actorId" WHERE h."erpRecordId" = ${recordId}) AS history,
-  (SELECT json_build_object('hash', s.hash, 'payload', s.payload, 'at', ${iso('s.at')},
+  (SELECT json_build_object('hash', s.hash, 'payload', s.payload, 'at', ${isoSql('s.at')},
       'by', json_build_object('id', su.id, 'name', su.name), 'round', s.round, 'review', s.review, 'changes', s.changes)
     FROM "ReviewedSnapshot" s JOIN "User" su ON su.id = s."sentById" WHERE s."erpRecordId" = ${recordId}
     ORDER BY s.round DESC LIMIT 1) AS reviewed,

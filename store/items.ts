@@ -5,7 +5,7 @@
 import { isStorableText } from '../domain/text';
 import type { ErpRecord } from '@prisma/client';
 import { UnknownItem } from '../domain/errors';
-import { ITEM_TYPE_INFO, type ItemType } from '../domain/item-types';
+import { ITEM_TYPE_INFO, ITEM_TYPES, type ItemType } from '../domain/item-types';
 import { LOCKING_STATUSES, type ErpStatus } from '../domain/statuses';
 import { closestRefs, costCodeProblem, type Item, type ParentView, type SiblingChangeOrder, type VendorView } from '../domain/items';
 import type { Db, Tx } from './prisma';
@@ -14,12 +14,10 @@ import { parseRecords, recordsColumns, type ItemRecords, type RecordsRow } from 
 
 type Reader = Db | Tx;
 
-const iso = isoSql;
-
 /** An ERP record as JSON: every column the rest of the product reads. */
 const erpJson = (r: string) => `json_build_object('id', ${r}.id, 'itemType', ${r}."itemType", 'itemRef', ${r}."itemRef",
   'projectRef', ${r}."projectRef", 'status', ${r}.status, 'erpId', ${r}."erpId", 'round', ${r}.round,
-  'exportError', ${r}."exportError", 'lastRejectionReason', ${r}."lastRejectionReason", 'updatedAt', ${iso(`${r}."updatedAt"`)})`;
+  'exportError', ${r}."exportError", 'lastRejectionReason', ${r}."lastRejectionReason", 'updatedAt', ${isoSql(`${r}."updatedAt"`)})`;
 
 const personJson = (u: string) => `json_build_object('id', ${u}.id, 'name', ${u}.name)`;
 
@@ -35,29 +33,29 @@ const costCodesJson = (
 /** Export outcomes after which the ERP holds the item, or may. */
 const MAY_BE_IN_ERP = `('Booked', 'Unknown')`;
 
-/** The numbers a change order's ERP id may come from: the siblings' and its own. */
-const PLAIN_ID_UNLESS = ['o."erpNumber"', 'o.number', 'so."erpNumber"', 'so.number'];
+/** The columns a change order's ERP id may come from: its own and a sibling's. */
+const ID_COLUMNS = ['o."erpNumber"', 'o.number', 'so."erpNumber"', 'so.number'];
 
 /**
  * Each loader is one statement: the item, its record, its parent's record and everything its rules
  * read, as one JSON document. A round reads its item a few times, so this is where statements add up.
  */
-const LOAD_SQL: Record<ItemType, string> = {
-  project: `SELECT json_build_object(
-      'ref', p.ref, 'name', p.name, 'number', p.number, 'url', p.url, 'createdAt', ${iso('p."createdAt"')},
-      'createdBy', ${personJson('u')}, 'erp', ${erpJson('r')}) AS row{records}
+const LOAD_SQL: Record<ItemType, (records: string) => string> = {
+  project: (records) => `SELECT json_build_object(
+      'ref', p.ref, 'name', p.name, 'number', p.number, 'url', p.url, 'createdAt', ${isoSql('p."createdAt"')},
+      'createdBy', ${personJson('u')}, 'erp', ${erpJson('r')}) AS row${records}
     FROM "Project" p JOIN "User" u ON u.id = p."createdById" JOIN "ErpRecord" r ON r.id = p."erpRecordId"
     WHERE p.ref = $1`,
 
-  commitment: `SELECT json_build_object(
+  commitment: (records) => `SELECT json_build_object(
       'ref', c.ref, 'projectRef', c."projectRef", 'kind', c.kind, 'number', c.number, 'title', c.title,
-      'description', c.description, 'status', c.status, 'url', c.url, 'createdAt', ${iso('c."createdAt"')},
+      'description', c.description, 'status', c.status, 'url', c.url, 'createdAt', ${isoSql('c."createdAt"')},
       'createdBy', ${personJson('u')}, 'erp', ${erpJson('r')}, 'vendor', ${vendorJson('v')},
       'parent', json_build_object('status', pr.status, 'erpId', pr."erpId"),
       'lines', (SELECT coalesce(json_agg(json_build_object('lineNo', s."lineNo", 'description', s.description,
           'costCode', s."costCode", 'category', s.category, 'amountCents', s."amountCents"::text) ORDER BY s."lineNo"), '[]')
         FROM "SovLine" s WHERE s."commitmentRef" = c.ref),
-      'costCodes', ${costCodesJson('c')}) AS row{records}
+      'costCodes', ${costCodesJson('c')}) AS row${records}
     FROM "Commitment" c JOIN "User" u ON u.id = c."createdById" JOIN "ErpRecord" r ON r.id = c."erpRecordId"
       JOIN "Project" p ON p.ref = c."projectRef" JOIN "ErpRecord" pr ON pr.id = p."erpRecordId"
       LEFT JOIN "Vendor" v ON v.id = c."vendorId"
@@ -67,10 +65,10 @@ const LOAD_SQL: Record<ItemType, string> = {
   // a number or ERP number equal to one of this one's, letter case aside. Where any of them holds more
   // than printable ASCII without spaces (where trimming and letter case are the profile's business),
   // the sibling is read all the same: the profile's rule decides, the store only spares it the rest.
-  cco: `SELECT json_build_object(
+  cco: (records) => `SELECT json_build_object(
       'ref', o.ref, 'commitmentRef', o."commitmentRef", 'projectRef', c."projectRef", 'number', o.number,
       'erpNumber', o."erpNumber", 'title', o.title, 'description', o.description, 'status', o.status, 'url', o.url,
-      'createdAt', ${iso('o."createdAt"')}, 'createdBy', ${personJson('u')}, 'erp', ${erpJson('r')}, 'vendor', ${vendorJson('v')},
+      'createdAt', ${isoSql('o."createdAt"')}, 'createdBy', ${personJson('u')}, 'erp', ${erpJson('r')}, 'vendor', ${vendorJson('v')},
       'parent', json_build_object('status', cr.status, 'erpId', cr."erpId"),
       'lines', (SELECT coalesce(json_agg(json_build_object('lineNo', l."lineNo", 'sovLineNo', l."sovLineNo",
           'description', l.description, 'amountCents', l."amountCents"::text) ORDER BY l."lineNo"), '[]')
@@ -83,16 +81,24 @@ const LOAD_SQL: Record<ItemType, string> = {
             ORDER BY so.ref), '[]')
         FROM "ChangeOrder" so JOIN "ErpRecord" sr ON sr.id = so."erpRecordId"
         WHERE so."commitmentRef" = c.ref AND so.ref <> o.ref
-          AND (${PLAIN_ID_UNLESS.map((column) => `${column} ~ '[^!-~]'`).join(' OR ')}
+          AND (${ID_COLUMNS.map((column) => `${column} ~ '[^!-~]'`).join(' OR ')}
             OR upper(so."erpNumber" COLLATE "C") IN (upper(o."erpNumber" COLLATE "C"), upper(o.number COLLATE "C"))
             OR upper(so.number COLLATE "C") IN (upper(o."erpNumber" COLLATE "C"), upper(o.number COLLATE "C")))
           AND (sr.status::text IN (${LOCKING_STATUSES.map((s) => `'${s}'`).join(', ')})
-            OR EXISTS (SELECT 1 FROM "ExportAttempt" a WHERE a."erpRecordId" = sr.id AND a.outcome::text IN ${MAY_BE_IN_ERP})))) AS row{records}
+            OR EXISTS (SELECT 1 FROM "ExportAttempt" a WHERE a."erpRecordId" = sr.id AND a.outcome::text IN ${MAY_BE_IN_ERP})))) AS row${records}
     FROM "ChangeOrder" o JOIN "User" u ON u.id = o."createdById" JOIN "ErpRecord" r ON r.id = o."erpRecordId"
       JOIN "Commitment" c ON c.ref = o."commitmentRef" JOIN "ErpRecord" cr ON cr.id = c."erpRecordId"
       LEFT JOIN "Vendor" v ON v.id = c."vendorId"
     WHERE o.ref = $1`,
 };
+
+/** Each type's statement, written once: the item alone, and the item with what its view shows. */
+const ITEM_ONLY = mapTypes((type) => LOAD_SQL[type](''));
+const WITH_RECORDS = mapTypes((type) => LOAD_SQL[type](`, ${recordsColumns('r.id')}`));
+
+function mapTypes<T>(each: (type: ItemType) => T): Record<ItemType, T> {
+  return Object.fromEntries(ITEM_TYPES.map((type) => [type, each(type)])) as Record<ItemType, T>;
+}
 
 /** What the loaders' JSON holds, as PostgreSQL writes it. */
 interface ErpRow extends Omit<ErpRecord, 'updatedAt'> {
@@ -257,7 +263,7 @@ export interface LoadOptions {
 }
 
 export async function findItem(db: Reader, type: ItemType, ref: string, options: LoadOptions = {}): Promise<LoadedItem | null> {
-  const sql = LOAD_SQL[type].replace('{records}', options.withRecords ? `, ${recordsColumns('r.id')}` : '');
+  const sql = (options.withRecords ? WITH_RECORDS : ITEM_ONLY)[type];
   const [found] = await db.$queryRawUnsafe<({ row: unknown } & Partial<RecordsRow>)[]>(sql, ref);
   if (!found) return null;
   const loaded = (shapes[type] as (row: unknown) => LoadedItem)(found.row);

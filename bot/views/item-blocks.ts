@@ -190,7 +190,6 @@ export function rejectionNotice(view: ItemView, companyName: string): SlackMessa
   };
 }
 
-/** An actions block, or nothing where there is no button to show (Slack refuses an empty one). */
 /** What the creator can do with a rejected item (re-send it, or void it where its type allows), and a link to it. */
 function rejectionButtons(view: ItemView): ActionsBlock['elements'] {
   const elements = actionButtons(view, view.erp.availableActions, ['resend', 'void']);

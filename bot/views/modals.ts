@@ -2,6 +2,7 @@
 import { REASON_MAX } from '../../domain/text';
 import type { View } from '@slack/types';
 import { z } from 'zod';
+import { ITEM_TYPES } from '../../domain/item-types';
 import type { ItemView } from '../../services/item-view';
 import { truncate } from '../text';
 import { itemEssentials } from './item-blocks';
@@ -11,7 +12,7 @@ export const REASON_BLOCK = 'reason';
 export const DESCRIPTION_BLOCK = 'description';
 
 export const ModalContext = z.object({
-  type: z.enum(['project', 'commitment', 'cco']),
+  type: z.enum(ITEM_TYPES),
   ref: z.string().min(1),
   channel: z.string().optional(),
   /** The round the modal shows: a decision on it is refused once the item has been sent again. */
