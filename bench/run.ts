@@ -37,7 +37,7 @@ import { WORKFLOWS_PATH } from '../worker/plugin';
 import { startFakeSlack } from '../test/support/fake-slack';
 import { APPROVER, PM, changeOrderBody, commitmentBody, seedCompany } from '../test/support/fixtures';
 import { eventually, startTestTemporal } from '../test/support/harness';
-import { freePort } from '../test/support/processes';
+import { ensureBuilt, freePort, WORKER_ENV, WORKER_NODE_ARGS } from '../test/support/processes';
 import { buttonClick, modalSubmit, sendSigned, slashCommand, SIGNING_SECRET, type SignedRequest } from '../test/support/slack-requests';
 import type { AckRun } from './ack-client';
 import { pool } from './pool';
@@ -115,9 +115,10 @@ function temporalServerPid(): number | undefined {
   return undefined;
 }
 
-function spawnTs(file: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): ChildProcess {
+/** Runs `file` with node (`args` before it), passing its errors through under its name. */
+function spawnNode(file: string, env: NodeJS.ProcessEnv, args: string[] = []): ChildProcess {
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child = spawn(process.execPath, [...nodeArgs, ...profile, '--require', require.resolve('tsx/cjs'), file], {
+  const child = spawn(process.execPath, [...profile, ...args, file], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -125,15 +126,12 @@ function spawnTs(file: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []):
   return child;
 }
 
+const spawnTs = (file: string, env: NodeJS.ProcessEnv) => spawnNode(file, env, ['--require', require.resolve('tsx/cjs')]);
+
 /** A package.json, read as JSON. */
 function readPackageJson<T>(specifier: string): T {
   return JSON.parse(fs.readFileSync(require.resolve(specifier), 'utf8')) as T;
 }
-
-/** The worker runs with the memory settings `npm run worker` gives it (package.json, "config"). */
-const WORKER_NODE_ARGS: string[] = readPackageJson<{ config: { workerNodeOptions: string } }>(
-  '../package.json',
-).config.workerNodeOptions.split(' ');
 
 async function waitForOutput(child: ChildProcess, text: string) {
   await new Promise<void>((resolve, reject) => {
@@ -213,7 +211,9 @@ async function main() {
     SLACK_APPROVERS_CHANNEL: 'C-BENCH',
     SLACK_API_URL: slack.apiUrl,
   };
-  const worker = spawnTs(path.join(__dirname, '..', 'bin', 'worker.ts'), { ...slackEnv, MALLOC_ARENA_MAX: '2' }, WORKER_NODE_ARGS);
+  // The worker runs as `npm run worker` runs it: compiled, with its memory settings.
+  ensureBuilt();
+  const worker = spawnNode(path.join(__dirname, '..', 'dist', 'bin', 'worker.js'), { ...slackEnv, ...WORKER_ENV }, WORKER_NODE_ARGS);
   await waitForOutput(worker, 'Worker polling');
   const baselineWorker = spawnTs(path.join(__dirname, 'baseline-worker.ts'), {
     TEMPORAL_ADDRESS: temporal.address,
@@ -445,11 +445,11 @@ async function main() {
   await db.$executeRawUnsafe('ALTER SYSTEM RESET log_statement');
   await db.$queryRawUnsafe('SELECT pg_reload_conf()');
   const processOf = (client: string) =>
-    client.endsWith(':worker.ts')
+    client.endsWith(':worker')
       ? 'worker'
-      : client.endsWith(':bot.ts')
+      : client.endsWith(':bot')
         ? 'Slack bot'
-        : client.endsWith(':run.ts')
+        : client.endsWith(':run')
           ? 'benchmark (send, accept)'
           : client || 'other';
   const perProcess = new Map<string, number>();

@@ -54,7 +54,7 @@ export const ConfigSchema = z.object({
    * Rounds a worker keeps in memory. A round waiting for a decision costs memory while cached; past
    * this many, the least recently used are evicted and replayed from history when a decision comes.
    */
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(100),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(50),
   ERP_PROFILE: z
     .string()
     .default('sage300cre')

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Prisma, PrismaClient, type ErpRecord } from '@prisma/client';
 import { isDriverAdapterError } from '@prisma/driver-adapter-utils';
@@ -20,8 +21,8 @@ export function createDb(databaseUrl: string, pool: PoolSettings = DEFAULT_POOL)
     max: pool.size,
     connectionTimeoutMillis: pool.acquireTimeoutMs,
     idleTimeoutMillis: 30_000,
-    // Shows which process holds a connection in pg_stat_activity: its entry point (worker.ts, bot.ts, …).
-    application_name: `erp-approvals:${process.argv[1]?.split('/').pop() ?? 'node'}`.slice(0, 63),
+    // Shows which process holds a connection in pg_stat_activity: its entry point (worker, bot, …).
+    application_name: `erp-approvals:${path.basename(process.argv[1] ?? 'node').replace(/\.[cm]?[jt]s$/, '')}`.slice(0, 63),
   });
   return new PrismaClient({ adapter });
 }

@@ -1,5 +1,5 @@
 /**
- * Once per test run: the workflow bundle, and a template database migrated exactly as `npm start`
+ * Once per test run: the compiled worker (when a source is newer), the workflow bundle, and a template database migrated exactly as `npm start`
  * migrates (test/support/databases.ts copies it for each harness). Each test file starts its own
  * Temporal dev server: workflow IDs are unique per namespace, and files use the same item refs.
  */
@@ -13,7 +13,7 @@ import { EmbeddedPostgres } from '../../runtime/embedded-postgres';
 import { applyMigrations } from '../../store/migrations';
 import { WORKFLOWS_PATH } from '../../worker/plugin';
 import { DEFAULT_TEST_SERVER, serverAnswers } from './databases';
-import { freePort } from './processes';
+import { ensureBuilt, freePort } from './processes';
 
 declare global {
   var __erpTestRun: { dir: string; server: string; prefix: string; embedded?: EmbeddedPostgres } | undefined;
@@ -36,6 +36,8 @@ export default async function globalSetup(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'erp-approvals-test-'));
   fs.chmodSync(dir, 0o755);
 
+  // Worker processes run compiled, as `npm run worker` runs them.
+  ensureBuilt();
   const { code } = await bundleWorkflowCode({
     workflowsPath: WORKFLOWS_PATH,
     logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error },

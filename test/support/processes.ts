@@ -1,7 +1,43 @@
 /** Runs the project's own entry points (bin/*.ts) as child processes, as `npm start` / `npm run …` do. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+/** The compiled worker that `npm run worker` runs (`npm run build` writes it). */
+const WORKER_ENTRY = path.join(ROOT, 'dist', 'bin', 'worker.js');
+
+/** The node flags and environment `npm run worker` gives the worker (package.json, "config"). */
+export const WORKER_NODE_ARGS: string[] = (
+  JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { config: { workerNodeOptions: string } }
+).config.workerNodeOptions.split(' ');
+export const WORKER_ENV = { MALLOC_ARENA_MAX: '2' };
+
+/** The folders `npm run build` compiles (tsconfig.build.json). */
+const BUILT = (JSON.parse(fs.readFileSync(path.join(ROOT, 'tsconfig.build.json'), 'utf8')) as { include: string[] }).include;
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(full));
+    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, fs.statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/** Runs `npm run build` unless the compiled worker is newer than every source file it is built from. */
+export function ensureBuilt(): void {
+  const built = fs.existsSync(WORKER_ENTRY) ? fs.statSync(WORKER_ENTRY).mtimeMs : 0;
+  const sources = Math.max(
+    fs.statSync(path.join(ROOT, 'tsconfig.build.json')).mtimeMs,
+    ...BUILT.map((dir) => newestSource(path.join(ROOT, dir))),
+  );
+  if (built > sources) return;
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
+}
 
 export async function freePort(): Promise<number> {
   const server = net.createServer();
@@ -28,21 +64,24 @@ process.once('exit', () => {
   for (const child of children) child.kill('SIGKILL');
 });
 
-/** Runs bin/<entry>.ts; `cwd` (default: the project) is where ./data goes. */
+/**
+ * Runs an entry point as its npm script does: the worker compiled, with its memory settings (the test
+ * run builds it first); the others as bin/<entry>.ts. `cwd` (default: the project) is where ./data goes.
+ */
 export function runEntry(
   entry: 'start' | 'worker' | 'bot' | 'api' | 'seed' | 'ops',
   env: NodeJS.ProcessEnv,
   options: { cwd?: string; args?: string[] } = {},
 ): Running {
-  const child = spawn(
-    process.execPath,
-    ['--require', require.resolve('tsx/cjs'), path.join(__dirname, '..', '..', 'bin', `${entry}.ts`), ...(options.args ?? [])],
-    {
-      cwd: options.cwd ?? path.join(__dirname, '..', '..'),
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const program =
+    entry === 'worker'
+      ? [...WORKER_NODE_ARGS, WORKER_ENTRY]
+      : ['--require', require.resolve('tsx/cjs'), path.join(ROOT, 'bin', `${entry}.ts`)];
+  const child = spawn(process.execPath, [...program, ...(options.args ?? [])], {
+    cwd: options.cwd ?? ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...(entry === 'worker' ? WORKER_ENV : {}), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));
