@@ -4,16 +4,34 @@
  * class holds everything they act on. All I/O goes through the activities it is given.
  */
 import { ActivityFailure, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { ActivityFailureInfo, Notice, RoundItem } from '../activities/types';
+import type { ActivityFailureInfo, RoundItem } from '../activities/types';
 import type { ApprovalActivities } from '../activities';
-import { decisionInFlight, reviewedEarlierRound, stillBeingSent, wrongState } from '../domain/actions';
+import type { Person } from '../domain/items';
 import { itemName } from '../domain/item-types';
-import { formatMoney, type Person } from '../domain/items';
-import { ACTION_PAST, canApply, nextStatus, statusLabel, type ErpStatus, type ItemAction, type Transition } from '../domain/statuses';
-import { reasonProblem } from '../domain/text';
-import { InvalidRequest } from '../domain/errors';
+import { nextStatus, type ErpStatus, type ItemAction, type Transition } from '../domain/statuses';
 import { failureFrom, failureInfo, toApplicationFailure } from './failures';
+import {
+  currentDetails,
+  DECISIONS,
+  decisionRefusal,
+  eventKey,
+  exportFailure,
+  failedStep,
+  foundUnderMessage,
+  inputRefusal,
+  roundEnded,
+  syncedStep,
+  waitingStep,
+  type DecisionAction,
+  type DecisionEffects,
+  type DecisionInput,
+  type DecisionInputOf,
+  type NoticeBody,
+  type RejectInput,
+} from './round-rules';
 import { ErpStatusKey } from './search-attributes';
+
+export type { DecisionAction, DecisionInput, DecisionInputOf, RejectInput } from './round-rules';
 
 export interface ExportPolicy {
   initialIntervalMs: number;
@@ -31,22 +49,6 @@ export interface RoundInput {
   round: number;
   by: Person;
   exportPolicy: ExportPolicy;
-}
-
-export interface DecisionInput {
-  by: Person;
-  /** The round the person reviewed (what they saw); a decision on an earlier round's review is refused. */
-  round?: number;
-  description?: string;
-  /** The decider also sent this round (allowed only with ALLOW_SELF_APPROVAL); the history says so. */
-  selfApproved?: boolean;
-}
-
-export interface RejectInput {
-  by: Person;
-  round?: number;
-  reason: string;
-  selfApproved?: boolean;
 }
 
 export interface DecisionRecord {
@@ -76,9 +78,6 @@ export interface RoundState {
 
 export type RoundOutcome = Pick<RoundState, 'status' | 'erpId' | 'refusal' | 'decisions'>;
 
-/** The decisions a person sends to a running round. */
-export type DecisionAction = 'accept' | 'reject' | 'retry-export' | 'retrieve';
-
 type Activities = Pick<ApprovalActivities, 'openRound' | 'recordTransition' | 'exportItem' | 'notify'>;
 
 /** The activities a round uses, each with the retry policy it needs; the export's is made per run. */
@@ -91,62 +90,20 @@ export interface RoundActivities {
   exporter: (policy: ExportPolicy, summary: string) => Pick<Activities, 'exportItem'>;
 }
 
-/** What a decision of each kind carries. */
-export type DecisionInputOf<A extends DecisionAction> = A extends 'reject' ? RejectInput : DecisionInput;
-
-/** A notice without what every notice of the round carries. */
-type NoticeBody = Notice extends infer N ? (N extends unknown ? Omit<N, 'item' | 'round' | 'eventKey'> : never) : never;
-
-interface DecisionEffects<I> {
-  /** What the history records beside the move. */
-  extra: (input: I) => { reason?: string; description?: string; selfApproved?: boolean };
-  /** The round's current details in the Temporal UI. */
-  step: (by: Person) => string;
-  notice: (input: I) => NoticeBody;
-}
-
-/** What each decision records and the notice it sends. */
-const DECISIONS: { [A in DecisionAction]: DecisionEffects<DecisionInputOf<A>> } = {
-  accept: {
-    extra: ({ description, selfApproved }) => ({ description, selfApproved }),
-    step: (by) => `accepted by ${by.name}, exporting`,
-    notice: ({ by, description }) => ({ kind: 'accepted', by, description: description ?? null }),
-  },
-  'retry-export': {
-    extra: ({ selfApproved }) => ({ selfApproved }),
-    step: (by) => `export retried by ${by.name}`,
-    notice: ({ by }) => ({ kind: 'export-retried', by }),
-  },
-  reject: {
-    extra: ({ reason, selfApproved }) => ({ reason, selfApproved }),
-    step: (by) => `rejected by ${by.name}`,
-    notice: ({ by, reason }) => ({ kind: 'rejected', by, reason }),
-  },
-  retrieve: {
-    extra: () => ({}),
-    step: (by) => `retrieved by ${by.name}`,
-    notice: ({ by }) => ({ kind: 'retrieved', by }),
-  },
-};
-
-const ROUND_ENDS: readonly ErpStatus[] = ['Synced', 'Rejected', 'Retrieved'];
-
 export class ApprovalRound {
   readonly state: RoundState;
   private readonly deliveries: Promise<void>[] = [];
-  private readonly what: string;
 
   constructor(
     private readonly input: RoundInput,
     private readonly activities: RoundActivities,
   ) {
     this.state = { item: input.item, round: input.round, status: input.fromStatus, opened: false, decisions: [], exportRuns: 0 };
-    this.what = itemName(input.item.type, input.item.ref);
   }
 
   /** Synced, Rejected or Retrieved: nothing more can happen in this round. */
   get ended(): boolean {
-    return ROUND_ENDS.includes(this.state.status);
+    return roundEnded(this.state.status);
   }
 
   /** An accept or a retry is waiting for its export. */
@@ -169,7 +126,7 @@ export class ApprovalRound {
       this.state.opened = true;
       this.state.snapshotHash = opened.snapshotHash ?? undefined;
       this.state.decisions.push({ action: kind, by, at: new Date().toISOString() });
-      this.setStatus('ReadyToExport', `waiting for an accounting approver (${ACTION_PAST[kind]} by ${by.name})`);
+      this.setStatus('ReadyToExport', waitingStep(kind, by));
       this.notify({ kind: 'review-requested', by, resend: kind === 'resend', previousRejection: opened.previousRejection }, kind);
       return true;
     } catch (err) {
@@ -188,15 +145,8 @@ export class ApprovalRound {
 
   /** Refuses a decision that cannot be taken now, or that lacks what it needs, before it enters the history. */
   validate(action: DecisionAction, input: DecisionInput | RejectInput): void {
-    this.assertDecidable(action);
-    const { type, ref } = this.input.item;
-    if (input.round !== undefined && input.round !== this.input.round) {
-      throw toApplicationFailure(reviewedEarlierRound(type, ref, this.state.status, input.round, this.input.round));
-    }
-    if (action === 'reject') {
-      const problem = reasonProblem((input as RejectInput).reason ?? '');
-      if (problem) throw toApplicationFailure(new InvalidRequest(problem));
-    }
+    const refusal = inputRefusal(this.state, this.input.round, action, input);
+    if (refusal) throw toApplicationFailure(refusal);
   }
 
   /**
@@ -205,7 +155,8 @@ export class ApprovalRound {
    * must take the decisions the validator of the time accepted.
    */
   async decide<A extends DecisionAction>(action: A, input: DecisionInputOf<A>): Promise<RoundState> {
-    this.assertDecidable(action);
+    const refusal = decisionRefusal(this.state, action);
+    if (refusal) throw toApplicationFailure(refusal);
     const { item } = this.input;
     const { by } = input;
     const effects = DECISIONS[action] as DecisionEffects<DecisionInputOf<A>>;
@@ -232,27 +183,15 @@ export class ApprovalRound {
     return this.state;
   }
 
-  /** The round is open, no other decision is being recorded, and the status allows `action`. */
-  private assertDecidable(action: DecisionAction): void {
-    const { type, ref } = this.input.item;
-    const { status, pending } = this.state;
-    if (!this.state.opened) throw toApplicationFailure(stillBeingSent(type, ref, status));
-    if (pending) throw toApplicationFailure(decisionInFlight(type, ref, status, pending));
-    if (!canApply(status, action)) throw toApplicationFailure(wrongState(type, ref, status, action, this.state.decisions));
-  }
-
   /** Sends the round's reviewed snapshot to the ERP once (with the policy's retries), and records what came of it. */
   async exportOnce(): Promise<void> {
     const { item, round, exportPolicy: policy } = this.input;
     this.state.exportRuns += 1;
-    const exporter = this.activities.exporter(policy, `Export ${this.what} to the ERP`);
+    const exporter = this.activities.exporter(policy, `Export ${itemName(item.type, item.ref)} to the ERP`);
     try {
       const { erpId, snapshotHash, foundUnder } = await exporter.exportItem({ type: item.type, ref: item.ref, round });
       // The ERP already held an earlier round's export (its answer lost, or its round released): that is the item's record.
-      const message = foundUnder
-        ? `ERP id ${erpId}: already booked under the earlier key ${foundUnder.idempotencyKey} (round ${foundUnder.round}` +
-          `${foundUnder.snapshotHash ? `, snapshot sha256:${foundUnder.snapshotHash}` : ''}); nothing was exported again.`
-        : undefined;
+      const message = foundUnderMessage(erpId, foundUnder);
       await this.activities.store.recordTransition({
         type: item.type,
         ref: item.ref,
@@ -265,20 +204,14 @@ export class ApprovalRound {
       this.state.decisions.push({ action: 'exported', by: null, at: new Date().toISOString(), ...(message ? { message } : {}) });
       this.state.erpId = erpId;
       this.state.exportError = undefined;
-      this.setStatus(
-        'Synced',
-        foundUnder ? `found in the ERP as ${erpId} (booked in round ${foundUnder.round})` : `exported to the ERP as ${erpId}`,
-      );
+      this.setStatus('Synced', syncedStep(erpId, foundUnder));
       this.notify({ kind: 'synced', erpId }, 'exported');
     } catch (err) {
       if (!(err instanceof ActivityFailure)) throw err;
-      const failure = failureInfo(err);
+      const failure = exportFailure(failureInfo(err), policy.maximumAttempts);
       // The record contradicts the round: nothing went to the ERP, and an operator must look.
-      if (failure.type === 'StatusConflict') throw err;
-      const message =
-        failure.type === 'ErpRefused'
-          ? failure.message
-          : `The ERP could not be reached after ${policy.maximumAttempts} attempts: ${failure.message}`;
+      if (failure.conflict) throw err;
+      const { message } = failure;
       await this.activities.store.recordTransition({
         type: item.type,
         ref: item.ref,
@@ -288,7 +221,7 @@ export class ApprovalRound {
       });
       this.state.decisions.push({ action: 'export-failed', by: null, at: new Date().toISOString(), message });
       this.state.exportError = message;
-      this.setStatus('FailedToExport', `the ERP refused it: ${message}; an approver may retry or reject`);
+      this.setStatus('FailedToExport', failedStep(message));
       this.notify({ kind: 'export-failed', message }, 'export-failed');
     }
   }
@@ -300,20 +233,14 @@ export class ApprovalRound {
     return { status, erpId, refusal, decisions };
   }
 
-  /** Unique per move of the round: a retried write or delivery lands once. */
   private eventKey(transition: Transition): string {
-    return `${workflowInfo().workflowId}#${this.input.round}:${this.state.decisions.length}:${transition}`;
+    return eventKey(workflowInfo().workflowId, this.input.round, this.state.decisions.length, transition);
   }
 
   private setStatus(status: ErpStatus, step: string): void {
-    const { item, round } = this.input;
     this.state.status = status;
     upsertSearchAttributes([{ key: ErpStatusKey, value: status }]);
-    const amount = item.totalCents === null ? '' : ` · ${formatMoney(item.totalCents)}`;
-    const snapshot = this.state.snapshotHash ? ` · reviewed snapshot sha256:${this.state.snapshotHash}` : '';
-    setCurrentDetails(
-      `**${statusLabel(status)}** — ${step}\n\n${this.what}: ${item.title}${amount} · created by ${item.creator.name} · round ${round}${snapshot}`,
-    );
+    setCurrentDetails(currentDetails(status, step, this.input.item, this.input.round, this.state.snapshotHash));
   }
 
   /** Delivery runs beside the round; a failed delivery never undoes a decision. */
