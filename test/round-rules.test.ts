@@ -97,6 +97,8 @@ describe("a person's decision", () => {
       expect(refusal).toBeInstanceOf(InvalidRequest);
       expect(refusal?.message).toBe(REASON_REQUIRED);
     }
+    // A rejection that came without the field at all (an older client's Update).
+    expect(inputRefusal(waiting, 1, 'reject', { by: DANA })?.message).toBe(REASON_REQUIRED);
     const long = inputRefusal(waiting, 1, 'reject', { by: DANA, reason: 'x'.repeat(REASON_MAX + 1) });
     expect(long?.message).toBe(`Keep the reason to ${REASON_MAX} characters (it has ${REASON_MAX + 1}).`);
     // An accept has no reason to check.
