@@ -5,7 +5,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { ErpProfile, ErpSettings } from '../domain/erp-profiles';
 import { assertSendable } from '../domain/erp-profiles';
-import { DomainError } from '../domain/errors';
+import { DomainError, UnknownItem } from '../domain/errors';
 import { wrongState } from '../domain/actions';
 import { exportIdempotencyKey, itemName, type ItemType } from '../domain/item-types';
 import { nextStatus, type Transition } from '../domain/statuses';
@@ -20,7 +20,7 @@ import { freezeSnapshot, roundSnapshot, sha256Hex } from '../store/snapshots';
 import { canonicalJson, reviewFacts } from '../domain/review';
 import { accountingCandidates } from '../store/users';
 import { exportSource, markBooked, markRefused, recordAttempt } from '../store/exports';
-import { commitmentOf, moveRecord } from '../store/rounds';
+import { applyMove, commitmentOf, moveRecord, recordedEntry } from '../store/rounds';
 import { lockItem, lockRecordFor, writeTransaction, type Db } from '../store/prisma';
 import type { Notice, Notifier } from './types';
 
@@ -118,12 +118,13 @@ export function createActivities({ db, profile, settings, transport, notifier }:
             );
           }
           const previousRejection = input.kind === 'resend' ? erp.lastRejectionReason : null;
-          if (recorded) {
+          const from = erp.status;
+          const to = nextStatus(from, input.kind);
+          // Recorded by an earlier attempt; one this attempt waited for is seen only by a later statement.
+          if (recorded || (!to && (await recordedEntry(tx, input.eventKey)))) {
             const snapshot = await roundSnapshot(tx, erp.id, input.round);
             return { previousRejection, snapshotHash: snapshot?.hash ?? null };
           }
-          const from = erp.status;
-          const to = nextStatus(from, input.kind);
           if (!to) throw wrongState(input.type, input.ref, from, input.kind, await decisionsOf(tx, erp.id));
           assertSendable(profile, item, settings);
           const snapshot = await freezeSnapshot(tx, {
@@ -152,40 +153,34 @@ export function createActivities({ db, profile, settings, transport, notifier }:
       );
     },
 
-    /** Moves the item's ERP status and writes the change history entry, once per event. */
+    /** Moves the item's ERP status and writes the change history entry, once per event: one statement. */
     async recordTransition(input: TransitionInput): Promise<void> {
-      await writeTransaction(db, async (tx) => {
-        // Row lock: a void or release racing this transition reads the status it leaves.
-        const { erp, recorded } = await lockRecordFor(tx, input.type, input.ref, input.eventKey);
-        if (recorded) return; // Recorded by an earlier attempt.
-        const from = erp.status;
-        const to = nextStatus(from, input.transition);
-        if (!to) {
-          throw ApplicationFailure.nonRetryable(
-            `${input.type} ${input.ref} is ${from} in the database; "${input.transition}" does not apply. An operator must reconcile it.`,
-            'StatusConflict',
-          );
-        }
-        await moveRecord(
-          tx,
-          erp,
-          to,
-          {
-            actorId: input.by ?? null,
-            action: input.transition,
-            reason: input.reason ?? input.description ?? null,
-            message: input.message ?? (input.erpId ? `ERP id ${input.erpId}` : null) ?? (input.selfApproved ? SELF_APPROVED : null),
-            snapshotHash: input.snapshotHash ?? null,
-            selfApproved: input.selfApproved ?? false,
-            eventKey: input.eventKey,
-          },
-          {
-            ...(input.erpId ? { erpId: input.erpId } : {}),
-            exportError: input.transition === 'export-failed' ? (input.message ?? null) : null,
-            ...(input.transition === 'reject' ? { lastRejectionReason: input.reason ?? null } : {}),
-          },
-        );
-      });
+      const { moved, status } = await applyMove(
+        db,
+        input.type,
+        input.ref,
+        {
+          actorId: input.by ?? null,
+          action: input.transition,
+          reason: input.reason ?? input.description ?? null,
+          message: input.message ?? (input.erpId ? `ERP id ${input.erpId}` : null) ?? (input.selfApproved ? SELF_APPROVED : null),
+          snapshotHash: input.snapshotHash ?? null,
+          selfApproved: input.selfApproved ?? false,
+          eventKey: input.eventKey,
+        },
+        {
+          ...(input.erpId ? { erpId: input.erpId } : {}),
+          exportError: input.transition === 'export-failed' ? (input.message ?? null) : null,
+          ...(input.transition === 'reject' ? { lastRejectionReason: input.reason ?? null } : {}),
+        },
+      );
+      // Recorded by an earlier attempt, perhaps one this one waited for.
+      if (moved || (await recordedEntry(db, input.eventKey))) return;
+      if (status === null) throw new UnknownItem(`There is no ${itemName(input.type, input.ref)}.`);
+      throw ApplicationFailure.nonRetryable(
+        `${input.type} ${input.ref} is ${status} in the database; "${input.transition}" does not apply. An operator must reconcile it.`,
+        'StatusConflict',
+      );
     },
 
     /**

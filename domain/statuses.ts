@@ -51,6 +51,11 @@ const MOVES: Record<Transition, { from: readonly ErpStatus[]; to: ErpStatus }> =
   release: { from: ['ReadyToExport', 'Exporting', 'FailedToExport'], to: 'Retrieved' },
 };
 
+/** The statuses `transition` applies to, and the one it leads to. */
+export function moveOf(transition: Transition): { from: readonly ErpStatus[]; to: ErpStatus } {
+  return MOVES[transition];
+}
+
 export function canApply(status: ErpStatus, transition: Transition): boolean {
   return MOVES[transition].from.includes(status);
 }

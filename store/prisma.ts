@@ -172,7 +172,9 @@ export async function lockRecord(tx: Tx, type: ItemType, ref: string): Promise<E
 
 /**
  * `lockRecord` for one event's move, saying in the same statement whether that event's history entry
- * is already written (by an earlier run of it, whose answer was lost).
+ * is already written (by an earlier run of it, whose answer was lost). The statement sees the entries
+ * committed before it started: one written by a run it waited for the lock on shows only in the locked
+ * record's status, so where that status refuses the move, ask `recordedEntry` again before refusing.
  */
 export async function lockRecordFor(tx: Tx, type: ItemType, ref: string, eventKey: string): Promise<{ erp: ErpRecord; recorded: boolean }> {
   const [row] = await tx.$queryRaw<(ErpRecord & { eventRecorded: boolean })[]>(lockStatement(type, ref, eventKey));

@@ -1,10 +1,12 @@
 /**
  * The writes that move an item: its ERP record's status and the change history entry that says why,
- * together, once per event. Callers hold the item's row lock (`lockItem`, `lockRecord`, `lockRecordFor`).
+ * together, once per event. `moveRecord`'s callers hold the item's row lock (`lockItem`, `lockRecord`,
+ * `lockRecordFor`); `applyMove` takes it itself.
  */
 import { Prisma, type ErpRecord, type HistoryEntry } from '@prisma/client';
-import type { ErpStatus, Transition } from '../domain/statuses';
-import type { Tx } from './prisma';
+import type { ItemType } from '../domain/item-types';
+import { moveOf, type ErpStatus, type Transition } from '../domain/statuses';
+import type { Db, Tx } from './prisma';
 
 /** What the history says of a move besides its from and to. */
 export interface HistoryNote {
@@ -28,7 +30,7 @@ export interface RecordFields {
 }
 
 /** The entry an earlier run of this event wrote, if any. */
-export function recordedEntry(tx: Tx, eventKey: string): Promise<HistoryEntry | null> {
+export function recordedEntry(tx: Db | Tx, eventKey: string): Promise<HistoryEntry | null> {
   return tx.historyEntry.findUnique({ where: { eventKey } });
 }
 
@@ -39,17 +41,55 @@ export function recordedEntry(tx: Tx, eventKey: string): Promise<HistoryEntry | 
  */
 const NOW = Prisma.sql`(clock_timestamp() AT TIME ZONE 'UTC')`;
 
-/** Moves the locked record to `to` and writes the history entry of the move: one statement. */
-export async function moveRecord(tx: Tx, erp: ErpRecord, to: ErpStatus, note: HistoryNote, fields: RecordFields = {}): Promise<void> {
+/** The SET list of a move: the status, the time, and the fields given. */
+function moveSets(to: ErpStatus, fields: RecordFields): Prisma.Sql {
   const sets = [Prisma.sql`status = ${to}::"ErpStatus"`, Prisma.sql`"updatedAt" = ${NOW}`];
   if (fields.round !== undefined) sets.push(Prisma.sql`round = ${fields.round}`);
   if (fields.erpId !== undefined) sets.push(Prisma.sql`"erpId" = ${fields.erpId}`);
   if (fields.exportError !== undefined) sets.push(Prisma.sql`"exportError" = ${fields.exportError}`);
   if (fields.lastRejectionReason !== undefined) sets.push(Prisma.sql`"lastRejectionReason" = ${fields.lastRejectionReason}`);
-  await tx.$executeRaw(Prisma.sql`WITH moved AS (UPDATE "ErpRecord" SET ${Prisma.join(sets)} WHERE id = ${erp.id} RETURNING id)
-    INSERT INTO "HistoryEntry" ("erpRecordId", at, "actorId", action, "fromStatus", "toStatus", reason, message, "snapshotHash", "selfApproved", "eventKey")
-    SELECT id, ${NOW}, ${note.actorId ?? null}, ${note.action}, ${erp.status}::"ErpStatus", ${to}::"ErpStatus", ${note.reason ?? null},
-      ${note.message ?? null}, ${note.snapshotHash ?? null}, ${note.selfApproved ?? false}, ${note.eventKey} FROM moved`);
+  return Prisma.join(sets);
+}
+
+/** `INSERT … SELECT` of a move's history entry for each row of `moved` (its `id` and `from` columns). */
+function historyInsert(moved: Prisma.Sql, to: ErpStatus, note: HistoryNote): Prisma.Sql {
+  return Prisma.sql`INSERT INTO "HistoryEntry" ("erpRecordId", at, "actorId", action, "fromStatus", "toStatus", reason, message, "snapshotHash", "selfApproved", "eventKey")
+    SELECT id, ${NOW}, ${note.actorId ?? null}, ${note.action}, "from", ${to}::"ErpStatus", ${note.reason ?? null},
+      ${note.message ?? null}, ${note.snapshotHash ?? null}, ${note.selfApproved ?? false}, ${note.eventKey} FROM ${moved}`;
+}
+
+/** Moves the locked record to `to` and writes the history entry of the move: one statement. */
+export async function moveRecord(tx: Tx, erp: ErpRecord, to: ErpStatus, note: HistoryNote, fields: RecordFields = {}): Promise<void> {
+  await tx.$executeRaw(Prisma.sql`WITH moved AS (UPDATE "ErpRecord" SET ${moveSets(to, fields)} WHERE id = ${erp.id}
+      RETURNING id, ${erp.status}::"ErpStatus" AS "from")
+    ${historyInsert(Prisma.sql`moved`, to, note)}`);
+}
+
+export interface AppliedMove {
+  /** The record moved and the history entry was written. */
+  moved: boolean;
+  /** The status the record had under its lock; null when there is no such item. */
+  status: ErpStatus | null;
+}
+
+/**
+ * A move that needs nothing read first, as one statement outside any transaction: it takes the row
+ * lock, and where the status allows `note.action` and the event is not recorded yet, moves the record
+ * and writes the history entry. When it did not move, the event may have been recorded by a run this
+ * one waited for (a statement does not see what committed while it waited for a lock): ask
+ * `recordedEntry` before calling it a conflict.
+ */
+export async function applyMove(db: Db, type: ItemType, ref: string, note: HistoryNote, fields: RecordFields = {}): Promise<AppliedMove> {
+  const { from, to } = moveOf(note.action);
+  const [row] = await db.$queryRaw<{ status: ErpStatus; moved: boolean }[]>(Prisma.sql`WITH target AS (
+      SELECT id, status FROM "ErpRecord" WHERE "itemType" = ${type}::"ItemType" AND "itemRef" = ${ref} FOR UPDATE),
+    moved AS (UPDATE "ErpRecord" r SET ${moveSets(to, fields)} FROM target
+      WHERE r.id = target.id AND target.status::text IN (${Prisma.join(from)})
+        AND NOT EXISTS (SELECT 1 FROM "HistoryEntry" h WHERE h."eventKey" = ${note.eventKey})
+      RETURNING r.id, target.status AS "from"),
+    entry AS (${historyInsert(Prisma.sql`moved`, to, note)} RETURNING id)
+    SELECT target.status, EXISTS (SELECT 1 FROM entry) AS moved FROM target`);
+  return row ? { moved: row.moved, status: row.status } : { moved: false, status: null };
 }
 
 /** The commitment a change order belongs to (locked before the change order, as intake locks them). */

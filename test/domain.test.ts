@@ -6,7 +6,7 @@ import { REASON_REQUIRED, reasonProblem } from '../domain/text';
 import { calendarDate, costCodeProblem, formatCents, formatMoney, closestRefs, type CommitmentItem } from '../domain/items';
 import { assertPermitted, isAccountingApprover, missingPermissions, projectScope, type Actor } from '../domain/permissions';
 import { canonicalJson, reviewChanges, reviewFacts } from '../domain/review';
-import { canApply, ERP_STATUSES, isLocked, nextStatus, ITEM_ACTIONS, type ErpStatus } from '../domain/statuses';
+import { canApply, ERP_STATUSES, isLocked, moveOf, nextStatus, ITEM_ACTIONS, type ErpStatus } from '../domain/statuses';
 import { ConfigError, loadConfig } from '../runtime/config';
 import { isDatabaseUnavailable } from '../store/prisma';
 import { AlreadyInReview, DomainError, NotAwaitingDecision, PermissionDenied, RoundNotRunning, UnknownReference } from '../domain/errors';
@@ -38,6 +38,8 @@ describe('the ERP status machine', () => {
     );
     expect(nextStatus('Exporting', 'exported')).toBe('Synced');
     expect(nextStatus('Exporting', 'export-failed')).toBe('FailedToExport');
+    // The store's one-statement move checks the same table.
+    expect(moveOf('reject')).toEqual({ from: ['ReadyToExport', 'FailedToExport'], to: 'Rejected' });
     expect(actionsAllowed('cco', 'Synced')).toEqual([]);
     expect(actionsAllowed('cco', 'Rejected')).toEqual(['resend', 'void']);
     // A project is never voided, so a rejected one offers only the re-send.

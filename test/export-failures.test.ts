@@ -5,6 +5,8 @@ import { eventually, startHarness, TEST_RULES, type Harness } from './support/ha
 import { createActivities } from '../activities';
 import { RecordingNotifier } from '../store/notifications';
 import { releaseItem } from '../services/operations';
+import { lockRecord } from '../store/prisma';
+import { moveRecord } from '../store/rounds';
 
 let h: Harness;
 
@@ -207,4 +209,79 @@ test('a change order whose export got no answer keeps its ID Number: a twin with
     ),
   });
   expect(await h.sandbox.exportsFor('CO-N1-TWIN')).toEqual([]);
+});
+
+test('a retried move that waited for its earlier attempt to commit counts that attempt, not a conflict; a different event is a conflict', async () => {
+  await h.intake.upsertChangeOrder('CO-W1', changeOrderBody({ number: 'W1' }));
+  await h.desk.send('cco', 'CO-W1', PM);
+  const activities = createActivities({
+    db: h.db,
+    profile: TEST_RULES.profile,
+    settings: TEST_RULES.settings,
+    transport: h.sandbox,
+    notifier: new RecordingNotifier(h.db),
+  });
+  const accept = { type: 'cco' as const, ref: 'CO-W1', transition: 'accept' as const, by: APPROVER, eventKey: 'erp:cco:CO-W1#1:1:accept' };
+  // The first attempt holds the row lock, its move written but not committed, while a retry of the same move starts.
+  let retry: Promise<void> | undefined;
+  await h.db.$transaction(async (tx) => {
+    const erp = await lockRecord(tx, 'cco', 'CO-W1');
+    await moveRecord(tx, erp, 'Exporting', { actorId: APPROVER, action: 'accept', eventKey: accept.eventKey });
+    retry = activities.recordTransition(accept);
+    retry.catch(() => undefined);
+    await eventually(
+      async () =>
+        Number(
+          (
+            await h.db.$queryRawUnsafe<{ n: bigint }[]>(
+              `SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%WITH target AS%'`,
+            )
+          )[0]?.n,
+        ) > 0,
+      'the retry to wait for the row lock',
+    );
+  });
+  await expect(retry).resolves.toBeUndefined();
+  const entries = await h.db.historyEntry.findMany({ where: { eventKey: accept.eventKey } });
+  expect(entries).toHaveLength(1);
+  expect((await h.db.erpRecord.findFirstOrThrow({ where: { itemRef: 'CO-W1' } })).status).toBe('Exporting');
+
+  // Another event's accept finds the item Exporting: that contradicts the round, and nothing is written.
+  await expect(activities.recordTransition({ ...accept, eventKey: 'erp:cco:CO-W1#1:2:accept' })).rejects.toMatchObject({
+    type: 'StatusConflict',
+    message: 'cco CO-W1 is Exporting in the database; "accept" does not apply. An operator must reconcile it.',
+  });
+  expect(await h.db.historyEntry.count({ where: { erpRecord: { itemRef: 'CO-W1' } } })).toBe(2);
+});
+
+test('a retried send that waited for its earlier attempt to commit answers as that attempt did, not as a send of an item in review', async () => {
+  await h.intake.upsertChangeOrder('CO-W2', changeOrderBody({ number: 'W2' }));
+  const activities = createActivities({
+    db: h.db,
+    profile: TEST_RULES.profile,
+    settings: TEST_RULES.settings,
+    transport: h.sandbox,
+    notifier: new RecordingNotifier(h.db),
+  });
+  const send = { type: 'cco' as const, ref: 'CO-W2', kind: 'send' as const, round: 1, by: PM, eventKey: 'erp:cco:CO-W2#1:0:send' };
+  let retry: ReturnType<typeof activities.openRound> | undefined;
+  await h.db.$transaction(async (tx) => {
+    const erp = await lockRecord(tx, 'cco', 'CO-W2');
+    await moveRecord(tx, erp, 'ReadyToExport', { actorId: PM, action: 'send', eventKey: send.eventKey }, { round: 1 });
+    retry = activities.openRound(send);
+    retry.catch(() => undefined);
+    await eventually(
+      async () =>
+        Number(
+          (
+            await h.db.$queryRawUnsafe<{ n: bigint }[]>(
+              `SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FOR UPDATE OF r%'`,
+            )
+          )[0]?.n,
+        ) > 0,
+      'the retry to wait for the row lock',
+    );
+  });
+  await expect(retry).resolves.toEqual({ previousRejection: null, snapshotHash: null });
+  expect(await h.db.historyEntry.count({ where: { eventKey: send.eventKey } })).toBe(1);
 });
