@@ -11,5 +11,6 @@ module.exports = {
     '<rootDir>/test/views.test.ts',
     '<rootDir>/test/domain-rules.test.ts',
     '<rootDir>/test/round-rules.test.ts',
+    '<rootDir>/test/routing-rules.test.ts',
   ],
 };

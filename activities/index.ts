@@ -8,6 +8,9 @@ import { assertSendable } from '../domain/erp-profiles';
 import { DomainError, UnknownItem } from '../domain/errors';
 import { wrongState } from '../domain/actions';
 import { exportIdempotencyKey, itemName, type ItemType } from '../domain/item-types';
+import { totalCents } from '../domain/items';
+import { DEFAULT_ROUTE, type Route } from '../domain/routing';
+import { routeFor } from '../store/policies';
 import { nextStatus, type Transition } from '../domain/statuses';
 import { ErpRefused, ErpUnavailable, type ErpTransport } from '../connectors/transport';
 import { heldInErp } from '../connectors/lost-exports';
@@ -20,8 +23,8 @@ import { freezeSnapshot, roundSnapshot, sha256Hex } from '../store/snapshots';
 import { canonicalJson, reviewFacts } from '../domain/review';
 import { accountingCandidates } from '../store/users';
 import { exportSource, markBooked, markRefused, recordAttempt } from '../store/exports';
-import { applyMove, commitmentOf, moveRecord, recordedEntry } from '../store/rounds';
-import { lockItem, lockRecordFor, writeTransaction, type Db } from '../store/prisma';
+import { applyMove, moveRecord, recordedEntry } from '../store/rounds';
+import { lockCommitmentOf, lockRecordFor, writeTransaction, type Db } from '../store/prisma';
 import type { Notice, Notifier } from './types';
 
 const SUMMARY_ITEMS = 10;
@@ -56,12 +59,16 @@ export interface TransitionInput {
   snapshotHash?: string;
   /** A decision by the round's own sender (ALLOW_SELF_APPROVAL). */
   selfApproved?: boolean;
+  /** The step of the round's route an accept, approval or rejection was made at. */
+  step?: number;
   eventKey: string;
 }
 
 export interface OpenedRound {
   previousRejection: string | null;
   snapshotHash: string | null;
+  /** The approvers' route, frozen with the snapshot (absent in the histories of rounds opened before routing). */
+  route?: Route;
 }
 
 export interface ExportResult {
@@ -105,8 +112,7 @@ export function createActivities({ db, profile, settings, transport, notifier }:
         writeTransaction(db, async (tx) => {
           // A change order's commitment first (parent, then child, as intake locks them): two change
           // orders of one commitment are sent one at a time, so one ERP id cannot be sent twice.
-          const commitment = input.type === 'cco' ? await commitmentOf(tx, input.ref) : null;
-          if (commitment) await lockItem(tx, 'commitment', commitment);
+          const commitment = input.type === 'cco' ? await lockCommitmentOf(tx, input.ref) : null;
           // Row lock: an edit or void of the item waits, so what is frozen is what stays locked.
           const { recorded } = await lockRecordFor(tx, input.type, input.ref, input.eventKey);
           const { item, erp } = await loadItem(tx, input.type, input.ref);
@@ -123,15 +129,19 @@ export function createActivities({ db, profile, settings, transport, notifier }:
           // Recorded by an earlier attempt; one this attempt waited for is seen only by a later statement.
           if (recorded || (!to && (await recordedEntry(tx, input.eventKey)))) {
             const snapshot = await roundSnapshot(tx, erp.id, input.round);
-            return { previousRejection, snapshotHash: snapshot?.hash ?? null };
+            return { previousRejection, snapshotHash: snapshot?.hash ?? null, route: (snapshot?.route as Route | null) ?? DEFAULT_ROUTE };
           }
           if (!to) throw wrongState(input.type, input.ref, from, input.kind, await decisionsOf(tx, erp.id));
           assertSendable(profile, item, settings);
+          // The approvers' route is chosen now and kept with what they review: a later change of the
+          // policies does not alter this round.
+          const route = await routeFor(tx, { type: item.type, projectRef: item.projectRef, totalCents: totalCents(item) });
           const snapshot = await freezeSnapshot(tx, {
             erpRecordId: erp.id,
             round: input.round,
             payload: profile.toPayload(item, settings),
             review: reviewFacts(item),
+            route,
             sentById: input.by,
           });
           await moveRecord(
@@ -148,7 +158,7 @@ export function createActivities({ db, profile, settings, transport, notifier }:
             },
             { round: input.round, exportError: null },
           );
-          return { previousRejection, snapshotHash: snapshot.hash };
+          return { previousRejection, snapshotHash: snapshot.hash, route: (snapshot.route as Route | null) ?? route };
         }),
       );
     },
@@ -166,6 +176,7 @@ export function createActivities({ db, profile, settings, transport, notifier }:
           message: input.message ?? (input.erpId ? `ERP id ${input.erpId}` : null) ?? (input.selfApproved ? SELF_APPROVED : null),
           snapshotHash: input.snapshotHash ?? null,
           selfApproved: input.selfApproved ?? false,
+          step: input.step ?? null,
           eventKey: input.eventKey,
         },
         {

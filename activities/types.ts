@@ -1,6 +1,7 @@
 /** The shapes that cross between the workflow and its activities. Types only: safe in the workflow bundle. */
 import type { ItemType } from '../domain/item-types';
 import type { Person } from '../domain/items';
+import type { Route, StepApproval } from '../domain/routing';
 
 /** What a round needs to know of its item to describe itself; the full item is read by activities. */
 export interface RoundItem {
@@ -28,8 +29,10 @@ interface NoticeBase {
 /** Something people must be told. The Slack bot delivers these; the default notifier records them. */
 export type Notice = NoticeBase &
   (
-    | { kind: 'review-requested'; by: Person; resend: boolean; previousRejection: string | null }
+    | { kind: 'review-requested'; by: Person; resend: boolean; previousRejection: string | null; route?: Route }
     | { kind: 'accepted'; by: Person; description: string | null }
+    /** An approval that leaves the route more to go: the same step (another approver) or the next. */
+    | { kind: 'step-approved'; by: Person; description: string | null; route: Route; approvals: StepApproval[] }
     | { kind: 'export-retried'; by: Person }
     | { kind: 'rejected'; by: Person; reason: string }
     | { kind: 'retrieved'; by: Person }

@@ -12,7 +12,9 @@ import type { Db } from '../store/prisma';
 import { errorHandler, RequestProblem, zodProblem } from './errors';
 import { openApiDocument } from './openapi';
 import { ActionBody, ActionParam, ItemQuery, ItemTypeParam, ListQuery, RejectBody } from './schemas';
-import { ChangeOrderBody, CommitmentBody, CostCodeBody, ProjectBody, Ref, UserBody, VendorBody } from '../domain/intake';
+import { ChangeOrderBody, CommitmentBody, CostCodeBody, PolicyBody, ProjectBody, Ref, UserBody, VendorBody } from '../domain/intake';
+import { deletePolicy, findPolicy, listPolicies, putPolicy } from '../store/policies';
+import { policyView, policiesView } from './policies';
 
 export interface HealthCheck {
   name: string;
@@ -53,16 +55,23 @@ function bearer(token: string): RequestHandler {
   };
 }
 
-/** A route that takes one method; any other gets 405 with `Allow`. */
-function only(router: express.Router | express.Express, method: 'get' | 'put' | 'post', path: string, handler: RequestHandler): void {
-  const allowed = method.toUpperCase();
-  router
-    .route(path)
-    [method](handler)
-    .all((req, res) => {
-      res.set('allow', allowed);
-      throw new RequestProblem(405, { error: 'method_not_allowed', message: `${req.method} is not allowed here; use ${allowed}.` });
-    });
+type Method = 'get' | 'put' | 'post' | 'delete';
+
+/** A route that takes the given methods; any other gets 405 with `Allow`. */
+function only(router: express.Router | express.Express, method: Method, path: string, handler: RequestHandler): void {
+  methods(router, path, { [method]: handler });
+}
+
+function methods(router: express.Router | express.Express, path: string, handlers: Partial<Record<Method, RequestHandler>>): void {
+  const route = router.route(path);
+  for (const [method, handler] of Object.entries(handlers) as [Method, RequestHandler][]) route[method](handler);
+  const allowed = Object.keys(handlers)
+    .map((method) => method.toUpperCase())
+    .join(', ');
+  route.all((req, res) => {
+    res.set('allow', allowed);
+    throw new RequestProblem(405, { error: 'method_not_allowed', message: `${req.method} is not allowed here; use ${allowed}.` });
+  });
 }
 
 const jsonSafe = (_key: string, value: unknown) => (typeof value === 'bigint' ? Number(value) : value);
@@ -123,6 +132,28 @@ export function createApi({ db, desk, intake, apiToken, health, slackConfigured 
     const key = ref(req.params.ref);
     await intake.upsertChangeOrder(key, parse(ChangeOrderBody, req.body, 'body'));
     res.json(await desk.view('cco', key));
+  });
+
+  only(v1, 'get', '/approval-policies', async (_req, res) => {
+    res.json(policiesView(await listPolicies(db)));
+  });
+  const noPolicy = (id: string) => new RequestProblem(404, { error: 'unknown_policy', message: `There is no approval policy "${id}".` });
+  methods(v1, '/approval-policies/:policyId', {
+    get: async (req, res) => {
+      const id = ref(req.params.policyId);
+      const policy = await findPolicy(db, id);
+      if (!policy) throw noPolicy(id);
+      res.json(policyView(policy));
+    },
+    put: async (req, res) => {
+      const id = ref(req.params.policyId);
+      res.json(policyView(await putPolicy(db, id, parse(PolicyBody, req.body, 'body'))));
+    },
+    delete: async (req, res) => {
+      const id = ref(req.params.policyId);
+      if (!(await deletePolicy(db, id))) throw noPolicy(id);
+      res.json({ id, deleted: true });
+    },
   });
 
   only(v1, 'get', '/items', async (req, res) => {

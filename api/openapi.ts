@@ -13,11 +13,11 @@ const errors = (...codes: number[]) =>
 const DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid body: each failing field is listed',
   401: 'Missing or wrong bearer token',
-  403: 'The user lacks a permission (the message names it), or would decide a round they sent (separation of duties)',
-  404: 'Unknown item (with suggestions)',
-  409: "Not in a state for this action (says the state and who decided), or a user's email or Slack id already taken",
+  403: "The user lacks a permission (the message names it), would decide a round they sent (separation of duties), or is not on the round's approval route",
+  404: 'Unknown item (with suggestions) or approval policy',
+  409: "Not in a state for this action (says the state and who decided), not this approver's turn on the route (says whose it is), or a user's email or Slack id already taken",
   413: 'The body is over 1 MB',
-  422: 'Unknown user or reference, two lines with one number, an action the ERP does not support, or the ERP minimum requirements are not met (every failing field listed)',
+  422: 'Unknown user or reference, an approver without the approver permissions, a policy that contradicts itself (an approver twice, escalation without when or whom, a zero duration), two lines with one number, an action the ERP does not support, or the ERP minimum requirements are not met (every failing field listed)',
   423: 'A locked field was edited; names the fields',
   503: 'The database cannot be written right now; nothing was changed (see Retry-After)',
 };
@@ -111,6 +111,31 @@ export function openApiDocument(): Record<string, unknown> {
           ],
           requestBody: { required: true, ...json(ref('ActionBody')) },
           responses: { '200': { description: 'The item after the action' }, ...errors(400, 401, 403, 404, 409, 413, 422) },
+        },
+      },
+      '/api/v1/approval-policies': {
+        get: {
+          summary: 'Every approval policy, the most specific first (precedence 1 is tried first), each with what it applies to in words',
+          responses: { '200': { description: 'The policies' }, ...errors(401) },
+        },
+      },
+      '/api/v1/approval-policies/{policyId}': {
+        get: {
+          summary: 'One approval policy',
+          parameters: [pathParam('policyId')],
+          responses: { '200': { description: 'The policy' }, ...errors(400, 401, 404) },
+        },
+        put: {
+          summary:
+            'Create or replace an approval policy: which items it applies to and its ordered steps. Rounds already open keep the route they started with.',
+          parameters: [pathParam('policyId')],
+          requestBody: { required: true, ...json(ref('ApprovalPolicyBody')) },
+          responses: { '200': { description: 'Stored' }, ...errors(400, 401, 413, 422, 503) },
+        },
+        delete: {
+          summary: 'Remove an approval policy (rounds already open keep the route they started with)',
+          parameters: [pathParam('policyId')],
+          responses: { '200': { description: 'Removed' }, ...errors(400, 401, 404, 503) },
         },
       },
       '/healthz': {

@@ -35,7 +35,9 @@ runMain(async () => {
   console.log(`Wrote ${path.relative(root, path.join(dir, 'migration.sql'))}:\n\n${sql}`);
 });
 
-const stampOf = (date: Date) => date.toISOString().replace(/\D/g, '').slice(0, 14);
+function stampOf(date: Date): string {
+  return date.toISOString().replace(/\D/g, '').slice(0, 14);
+}
 
 /**
  * Migrations apply in name order, so a new one is stamped now, or one second after the last committed

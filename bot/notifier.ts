@@ -11,7 +11,24 @@ import { itemView, type ItemRules, type ItemView } from '../services/item-view';
 import { loadItem } from '../store/items';
 import type { Db } from '../store/prisma';
 import type { SlackDirectory } from './directory';
-import { rejectionNotice, reviewMessage, supersededMessage, syncedNotice } from './views/item-blocks';
+import { rejectionNotice, reviewMessage, supersededMessage, syncedNotice, turnNotice } from './views/item-blocks';
+import { routeProgress, type RouteStep } from '../domain/routing';
+import type { Person } from '../domain/items';
+
+/**
+ * The step whose turn a notice opens, with the approvers to ask: a round's first step when its route
+ * names approvers, or the next step once an approval ended the one before. Null otherwise (the default
+ * route's approvers read the channel).
+ */
+export function turnOpened(notice: Notice): { step: number; approvers: Person[] } | null {
+  const named = (index: number | null, step: RouteStep | undefined) =>
+    index !== null && step && step.approvers.length > 0 ? { step: index, approvers: step.approvers } : null;
+  if (notice.kind === 'review-requested' && notice.route?.policy) return named(0, notice.route.steps[0]);
+  if (notice.kind !== 'step-approved') return null;
+  const before = routeProgress(notice.route, notice.approvals.slice(0, -1)).current;
+  const after = routeProgress(notice.route, notice.approvals).current;
+  return after === before ? null : named(after, after === null ? undefined : notice.route.steps[after]);
+}
 
 export interface SlackNotifierDeps {
   db: Db;
@@ -34,7 +51,17 @@ export class SlackNotifier implements Notifier {
     if (recorded.deliveredAt) return;
 
     const view = await itemView(db, notice.item.type, notice.item.ref, this.deps.rules, { loaded });
-    await this.showInChannel(view, loaded.erp.id, notice.round);
+    const channel = await this.showInChannel(view, loaded.erp.id, notice.round);
+    // A route's step whose turn has come: its approvers are asked directly, each once.
+    const turn = turnOpened(notice);
+    if (turn) {
+      for (const approver of turn.approvers) {
+        const dm = await record.recordDirect(`${notice.eventKey}:turn`, approver.id, loaded.erp.id);
+        if (dm.deliveredAt) continue;
+        await this.directMessage(approver.id, turnNotice(view, turn.step, channel));
+        await record.delivered(dm);
+      }
+    }
     if (notice.kind === 'review-requested' && notice.resend)
       await this.markSuperseded(view, loaded.erp.id, notice.round, notice.previousRejection);
     if (notice.kind === 'rejected') {
@@ -59,19 +86,20 @@ export class SlackNotifier implements Notifier {
     await record.delivered(recorded);
   }
 
-  /** Posts the round's review request, or updates it in place if it is already there. */
-  private async showInChannel(view: ItemView, erpRecordId: number, round: number): Promise<void> {
+  /** Posts the round's review request, or updates it in place if it is already there. Its channel. */
+  private async showInChannel(view: ItemView, erpRecordId: number, round: number): Promise<string | null> {
     const { db, client, approversChannel } = this.deps;
     const message = reviewMessage(view);
     const posted = await postedReview(db, erpRecordId, round);
     if (posted) {
       await client.chat.update({ channel: posted.channel, ts: posted.ts, ...message });
-      return;
+      return posted.channel;
     }
     const result = await client.chat.postMessage({ channel: approversChannel, ...message, unfurl_links: false });
     if (result.ts && result.channel) {
       await savePostedReview(db, { erpRecordId, round, channel: result.channel, ts: result.ts });
     }
+    return result.channel ?? null;
   }
 
   /** The previous round's request stays in the channel's history; it says where the item went. */

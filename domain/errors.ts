@@ -145,6 +145,11 @@ export class InvalidItem extends FieldProblem {
   readonly code = 'invalid_item';
 }
 
+/** A user named to approve (in an approval policy) who does not hold the accounting approver's permissions. */
+export class NotAnApprover extends FieldProblem {
+  readonly code = 'not_an_approver';
+}
+
 export class NotSupported extends DomainError {
   readonly code = 'not_supported';
 }
@@ -161,4 +166,36 @@ export class ExportUnresolved extends DomainError {
 /** The record says the item is with accounting, but its round is no longer running (terminated by an operator, say). */
 export class RoundNotRunning extends DomainError {
   readonly code = 'round_not_running';
+}
+
+/** Where a routed round waits: the step's name and number, and whose decision it waits for. */
+export interface Turn {
+  step: string;
+  /** 1-based, as people count. */
+  stepNumber: number;
+  steps: number;
+  waitingFor: { id: string; name: string }[];
+}
+
+/** A decision refused because of where the round stands on its route: it says whose turn it is. */
+abstract class TurnRefusal extends DomainError {
+  constructor(
+    message: string,
+    readonly turn: Turn,
+  ) {
+    super(message);
+  }
+  override details() {
+    return { turn: this.turn };
+  }
+}
+
+/** A decision by an approver of another step of the round's route: it is not their turn (yet, or any more). */
+export class NotYourTurn extends TurnRefusal {
+  readonly code = 'not_your_turn';
+}
+
+/** A decision by someone the round's route does not name at all. */
+export class NotOnRoute extends TurnRefusal {
+  readonly code = 'not_on_route';
 }

@@ -3,7 +3,8 @@
  * its bodies with them and publishes them in its OpenAPI document; the store's upserts take their types.
  */
 import { z } from 'zod';
-import { TOOLS } from './item-types';
+import { ITEM_TYPES, TOOLS } from './item-types';
+import { BUSINESS_DURATION, QUORUMS } from './routing';
 import { PERMISSION_LEVELS } from './permissions';
 import { parseAmount } from './items';
 import { INVISIBLE, isStorableText, isWellFormed, UNSTORABLE_TEXT, VISIBLE } from './text';
@@ -187,3 +188,44 @@ export type CostCodeInput = z.infer<typeof CostCodeBody>;
 export type ProjectInput = z.infer<typeof ProjectBody>;
 export type CommitmentInput = z.infer<typeof CommitmentBody>;
 export type ChangeOrderInput = z.infer<typeof ChangeOrderBody>;
+
+/**
+ * A duration in the company calendar's working time, as ISO-8601 writes it: weeks, days, hours and
+ * minutes (`PT4H`, `P1D`, `P1DT4H`). Years and months are refused: their length in working time is
+ * not defined.
+ */
+export const BusinessDuration = z
+  .string()
+  .max(40)
+  .regex(BUSINESS_DURATION, 'must be an ISO-8601 duration of weeks, days, hours and minutes, such as PT4H or P1DT2H')
+  .meta({ description: 'ISO-8601 duration counted in working time (weeks, days, hours, minutes), longer than zero', example: 'PT8H' });
+
+// What no schema states (an approver named twice, escalation without both its when and its whom, a
+// zero duration, a negative minimum) is refused with 422 by `policyProblems`, naming the field.
+const PolicyStepBody = z.strictObject({
+  name: text(100),
+  approvers: z.array(id).min(1).max(50).meta({ description: 'User ids, each once; each needs the accounting approver permissions' }),
+  quorum: z.enum(QUORUMS).default('any').meta({ description: 'any: one approval ends the step; all: every approver must approve' }),
+  remindAfter: BusinessDuration.nullish(),
+  escalateAfter: BusinessDuration.nullish().meta({ description: 'When to add escalateTo to the step (both or neither)' }),
+  escalateTo: z.array(id).max(50).default([]).meta({ description: 'User ids added to the step once escalateAfter has passed' }),
+});
+
+// Decides who approves what: unknown fields are refused, as for users' permissions.
+export const PolicyBody = z
+  .strictObject({
+    name: text(200),
+    appliesTo: z
+      .strictObject({
+        types: z.array(z.enum(ITEM_TYPES)).max(ITEM_TYPES.length).optional().meta({ description: 'Omit for every item type' }),
+        projects: z.array(Ref).max(1000).optional().meta({ description: 'Project refs; omit for every project' }),
+        minAmount: Amount.optional().meta({
+          description: 'Applies to items whose total is at least this (never to a project, which has none); not negative',
+        }),
+      })
+      .default({}),
+    steps: z.array(PolicyStepBody).min(1).max(10).meta({ description: 'In order; each ends when its quorum has approved' }),
+  })
+  .meta({ id: 'ApprovalPolicyBody' });
+
+export type PolicyInput = z.infer<typeof PolicyBody>;

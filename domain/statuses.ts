@@ -28,10 +28,12 @@ export const SEND_ACTIONS: readonly ItemAction[] = ['send', 'resend'];
 export type ExportOutcome = 'exported' | 'export-failed';
 /** An operator frees an item whose round stopped (`npm run ops -- release`). */
 export type OperatorMove = 'release';
-export type Transition = ItemAction | ExportOutcome | OperatorMove;
+/** An accept that does not end the round's approval: its route has another approval or step to go. */
+export type StepMove = 'approve';
+export type Transition = ItemAction | ExportOutcome | OperatorMove | StepMove;
 
 /** Every move the change history records, by its code. */
-export const TRANSITIONS: readonly Transition[] = [...ITEM_ACTIONS, 'exported', 'export-failed', 'release'];
+export const TRANSITIONS: readonly Transition[] = [...ITEM_ACTIONS, 'exported', 'export-failed', 'release', 'approve'];
 
 export function isTransition(value: string): value is Transition {
   return (TRANSITIONS as readonly string[]).includes(value);
@@ -49,6 +51,8 @@ const MOVES: Record<Transition, { from: readonly ErpStatus[]; to: ErpStatus }> =
   exported: { from: ['Exporting'], to: 'Synced' },
   'export-failed': { from: ['Exporting'], to: 'FailedToExport' },
   release: { from: ['ReadyToExport', 'Exporting', 'FailedToExport'], to: 'Retrieved' },
+  // The item stays with accounting; the history records whose approval it was and at which step.
+  approve: { from: ['ReadyToExport'], to: 'ReadyToExport' },
 };
 
 /** The statuses `transition` applies to, and the one it leads to. */
@@ -107,4 +111,5 @@ export const ACTION_PAST: Record<Transition, string> = {
   exported: 'exported',
   'export-failed': 'failed to export',
   release: 'released by an operator',
+  approve: 'approved at its step',
 };

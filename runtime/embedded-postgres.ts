@@ -76,6 +76,20 @@ function commandLine(pid: number): string | undefined {
   }
 }
 
+/**
+ * A watcher of a process's output for one sentence, fed chunk by chunk: true once the sentence has
+ * appeared. It may arrive split across chunks, or followed in the same chunk by more lines (connections
+ * refused during recovery), so each chunk is searched joined to the end of the one before.
+ */
+export function lineSeen(sentence: string): (chunk: string) => boolean {
+  let tail = '';
+  return (chunk) => {
+    const seen = tail + chunk;
+    tail = seen.slice(-sentence.length);
+    return seen.includes(sentence);
+  };
+}
+
 export interface EmbeddedPostgresOptions {
   /** Holds `pgdata/` and the generated password. */
   dir: string;
@@ -149,10 +163,8 @@ export class EmbeddedPostgres {
     const orphanGuard = () => child.kill('SIGINT');
     process.once('exit', orphanGuard);
     child.once('exit', () => process.off('exit', orphanGuard));
-    const READY = 'database system is ready to accept connections';
+    const ready = lineSeen('database system is ready to accept connections');
     await new Promise<void>((resolve, reject) => {
-      // The line may arrive split across chunks: look in what came last, not in one chunk.
-      let tail = '';
       const timer = setTimeout(
         () =>
           reject(
@@ -162,8 +174,7 @@ export class EmbeddedPostgres {
       );
       child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
         this.remember(chunk);
-        tail = (tail + chunk).slice(-2 * READY.length);
-        if (tail.includes(READY)) {
+        if (ready(chunk)) {
           clearTimeout(timer);
           resolve();
         }

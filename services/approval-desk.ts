@@ -14,7 +14,7 @@ import { lockRecord, writeTransaction, type Db } from '../store/prisma';
 import { heldInErp, type HeldExport } from '../connectors/lost-exports';
 import { ErpUnavailable, type ErpTransport } from '../connectors/transport';
 import { loadItem, type LoadedItem } from '../store/items';
-import { decisionsOf, roundSenderOf } from '../store/history';
+import { decisionsOf, recordedDecisions } from '../store/history';
 import { findActor } from '../store/users';
 import { moveRecord, recordedEntry } from '../store/rounds';
 import { recordStatus } from '../store/items';
@@ -33,7 +33,8 @@ import {
   type ErpStatus,
   type ItemAction,
 } from '../domain/statuses';
-import { alreadyInReview, reviewedEarlierRound, selfApprovalRefusal, unsupported, wrongState } from '../domain/actions';
+import { alreadyInReview, reviewedEarlierRound, roundSender, selfApprovalRefusal, unsupported, wrongState } from '../domain/actions';
+import { roundApprovals, turnRefusal } from '../domain/routing';
 import { capitalized, isStorableText, reasonProblem, UNSTORABLE_TEXT } from '../domain/text';
 import { domainErrorFrom } from '../workflows/failures';
 import {
@@ -161,8 +162,8 @@ export class ApprovalDesk {
    * the same checks, in the same order and words, as the action itself. Returns the item as it stands.
    */
   async precheck(action: ItemAction, type: ItemType, ref: string, by: string): Promise<ItemView> {
-    const { item, erp, actor } = await this.check(action, type, ref, by);
-    return itemView(this.deps.db, type, ref, this.rules, { loaded: { item, erp }, actor });
+    const { item, erp, records, actor } = await this.check(action, type, ref, by);
+    return itemView(this.deps.db, type, ref, this.rules, { loaded: { item, erp, records }, actor });
   }
 
   /**
@@ -230,17 +231,27 @@ export class ApprovalDesk {
    */
   private async check(action: ItemAction, type: ItemType, ref: string, by: string): Promise<Checked> {
     const { db, profile, settings } = this.deps;
-    const [actor, loaded] = await Promise.all([this.actor(by), loadItem(db, type, ref)]);
+    // A decision reads the round's history and route with the item (its sender, whose turn it is).
+    const decision = DECISIONS.includes(action);
+    const [actor, loaded] = await Promise.all([this.actor(by), loadItem(db, type, ref, { withRecords: decision })]);
     const notSupported = unsupported(action, loaded.item, profile);
     if (notSupported) throw notSupported;
     assertPermitted(actor, action, loaded.item);
     const status = loaded.erp.status;
-    if (!canApply(status, action)) throw wrongState(type, ref, status, action, await decisionsOf(db, loaded.erp.id));
+    const history = loaded.records?.history;
+    if (!canApply(status, action))
+      throw wrongState(type, ref, status, action, history ? recordedDecisions(history) : await decisionsOf(db, loaded.erp.id));
     if (SEND_ACTIONS.includes(action)) assertSendable(profile, loaded.item, settings);
     // Only a decision needs the round's sender (separation of duties, and the self-approved mark).
-    const sender = DECISIONS.includes(action) ? await roundSenderOf(db, loaded.erp.id) : null;
+    const sender = history ? roundSender(recordedDecisions(history)) : null;
     const selfApproval = selfApprovalRefusal(action, actor, sender, this.rules.allowSelfApproval, itemName(type, ref));
     if (selfApproval) throw selfApproval;
+    const route = loaded.records?.reviewed?.route;
+    const turn =
+      decision && route && status === 'ReadyToExport'
+        ? turnRefusal(itemName(type, ref), route, roundApprovals(history ?? []), action, actor)
+        : null;
+    if (turn) throw turn;
     return { ...loaded, actor, sender };
   }
 

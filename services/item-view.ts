@@ -12,6 +12,7 @@ import { formatCents, totalCents, type Person } from '../domain/items';
 import type { Actor } from '../domain/permissions';
 import { ACTION_PAST, isLocked, isTransition, statusLabel } from '../domain/statuses';
 import { availability, roundSender } from '../domain/actions';
+import { roundSteps } from '../domain/routing';
 
 /** The company's rules an item is judged by. */
 export interface ItemRules {
@@ -63,6 +64,13 @@ export async function itemView(db: Db, type: ItemType, ref: string, rules: ItemR
       unavailable: actions.unavailable,
       ...(options.actor ? { as: { id: options.actor.id, name: options.actor.name } } : {}),
     },
+    /**
+     * The latest round's approval steps (its frozen route): who decided at each, whose turn it is.
+     * One step, any accounting approver, where no policy applied.
+     */
+    steps: roundSteps(reviewed?.route ?? null, history, status),
+    /** The policy the latest round's route came from; null where none applied. */
+    approvalPolicy: reviewed?.route?.policy ?? null,
     /** What the approvers reviewed (and, for a re-send, what changed since the rejected snapshot). */
     review: reviewed && { facts: reviewed.review, changes: reviewed.changes },
     item,
@@ -79,6 +87,7 @@ export async function itemView(db: Db, type: ItemType, ref: string, rules: ItemR
       message: entry.message,
       snapshotHash: entry.snapshotHash,
       selfApproved: entry.selfApproved,
+      step: entry.step,
     })),
   };
 }

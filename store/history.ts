@@ -1,7 +1,7 @@
 /** The item's change history: each move by its code, who made it and when. */
 import type { RecordedDecision } from '../domain/actions';
 import type { Person } from '../domain/items';
-import { isTransition, SEND_ACTIONS } from '../domain/statuses';
+import { isTransition } from '../domain/statuses';
 import type { Db, Tx } from './prisma';
 
 /** A stored history entry as the rules read it; entries an earlier release wrote in unknown words are left out. */
@@ -19,14 +19,4 @@ export async function decisionsOf(db: Db | Tx, erpRecordId: number): Promise<Rec
     select: { action: true, at: true, actor: { select: { id: true, name: true } } },
   });
   return recordedDecisions(entries);
-}
-
-/** Who sent the item's current round: whoever made its last send or re-send (one row). */
-export async function roundSenderOf(db: Db | Tx, erpRecordId: number): Promise<Person | null> {
-  const sent = await db.historyEntry.findFirst({
-    where: { erpRecordId, action: { in: [...SEND_ACTIONS] } },
-    orderBy: [{ at: 'desc' }, { id: 'desc' }],
-    select: { actor: { select: { id: true, name: true } } },
-  });
-  return sent?.actor ?? null;
 }

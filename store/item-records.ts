@@ -20,6 +20,8 @@ export interface HistoryRow {
   message: string | null;
   snapshotHash: string | null;
   selfApproved: boolean;
+  /** The step of the round's route a decision was made at. */
+  step: number | null;
 }
 
 export interface ItemRecords {
@@ -33,10 +35,10 @@ export const recordsColumns = (recordId: string) => `
   (SELECT coalesce(json_agg(json_build_object('at', ${isoSql('h.at')},
       'actor', CASE WHEN hu.id IS NULL THEN NULL ELSE json_build_object('id', hu.id, 'name', hu.name) END,
       'action', h.action, 'fromStatus', h."fromStatus", 'toStatus', h."toStatus", 'reason', h.reason, 'message', h.message,
-      'snapshotHash', h."snapshotHash", 'selfApproved', h."selfApproved") ORDER BY h.at, h.id), '[]')
+      'snapshotHash', h."snapshotHash", 'selfApproved', h."selfApproved", 'step', h.step) ORDER BY h.at, h.id), '[]')
     FROM "HistoryEntry" h LEFT JOIN "User" hu ON hu.id = h."actorId" WHERE h."erpRecordId" = ${recordId}) AS history,
   (SELECT json_build_object('hash', s.hash, 'payload', s.payload, 'at', ${isoSql('s.at')},
-      'by', json_build_object('id', su.id, 'name', su.name), 'round', s.round, 'review', s.review, 'changes', s.changes)
+      'by', json_build_object('id', su.id, 'name', su.name), 'round', s.round, 'review', s.review, 'changes', s.changes, 'route', s.route)
     FROM "ReviewedSnapshot" s JOIN "User" su ON su.id = s."sentById" WHERE s."erpRecordId" = ${recordId}
     ORDER BY s.round DESC LIMIT 1) AS reviewed,
   (SELECT json_build_object('idempotencyKey', a."idempotencyKey", 'round', a.round, 'snapshotHash', a."snapshotHash", 'erpId', a."erpId")
@@ -62,6 +64,7 @@ export function parseRecords({ history, reviewed, booked }: RecordsRow): ItemRec
       ...reviewed,
       payload: JSON.parse(reviewed.payload) as ExportPayload,
       changes: reviewed.changes ?? null,
+      route: reviewed.route ?? null,
     },
     booked,
   };

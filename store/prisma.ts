@@ -163,6 +163,17 @@ export async function lockItem(tx: Tx, type: ItemType, ref: string): Promise<Erp
   return rows[0];
 }
 
+/**
+ * Locks the ERP record of the commitment a change order belongs to, in one statement (the parent is
+ * locked before the child, as intake locks them). Its ref, or null when there is no such change order.
+ */
+export async function lockCommitmentOf(tx: Tx, ccoRef: string): Promise<string | null> {
+  const [row] = await tx.$queryRaw<{ itemRef: string }[]>(Prisma.sql`SELECT r."itemRef" FROM "ErpRecord" r
+    JOIN "ChangeOrder" o ON o."commitmentRef" = r."itemRef" WHERE r."itemType" = 'commitment'::"ItemType" AND o.ref = ${ccoRef}
+    FOR UPDATE OF r`);
+  return row?.itemRef ?? null;
+}
+
 /** The locked ERP record of an item that must exist (it was read before the transaction). */
 export async function lockRecord(tx: Tx, type: ItemType, ref: string): Promise<ErpRecord> {
   const record = await lockItem(tx, type, ref);

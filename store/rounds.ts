@@ -17,6 +17,8 @@ export interface HistoryNote {
   message?: string | null;
   snapshotHash?: string | null;
   selfApproved?: boolean;
+  /** The step of the round's route a decision was made at. */
+  step?: number | null;
   /** Makes a retried write land once. */
   eventKey: string;
 }
@@ -53,9 +55,9 @@ function moveSets(to: ErpStatus, fields: RecordFields): Prisma.Sql {
 
 /** `INSERT … SELECT` of a move's history entry for each row of `moved` (its `id` and `from` columns). */
 function historyInsert(moved: Prisma.Sql, to: ErpStatus, note: HistoryNote): Prisma.Sql {
-  return Prisma.sql`INSERT INTO "HistoryEntry" ("erpRecordId", at, "actorId", action, "fromStatus", "toStatus", reason, message, "snapshotHash", "selfApproved", "eventKey")
+  return Prisma.sql`INSERT INTO "HistoryEntry" ("erpRecordId", at, "actorId", action, "fromStatus", "toStatus", reason, message, "snapshotHash", "selfApproved", step, "eventKey")
     SELECT id, ${NOW}, ${note.actorId ?? null}, ${note.action}, "from", ${to}::"ErpStatus", ${note.reason ?? null},
-      ${note.message ?? null}, ${note.snapshotHash ?? null}, ${note.selfApproved ?? false}, ${note.eventKey} FROM ${moved}`;
+      ${note.message ?? null}, ${note.snapshotHash ?? null}, ${note.selfApproved ?? false}, ${note.step ?? null}::int, ${note.eventKey} FROM ${moved}`;
 }
 
 /** Moves the locked record to `to` and writes the history entry of the move: one statement. */
@@ -90,10 +92,4 @@ export async function applyMove(db: Db, type: ItemType, ref: string, note: Histo
     entry AS (${historyInsert(Prisma.sql`moved`, to, note)} RETURNING id)
     SELECT target.status, EXISTS (SELECT 1 FROM entry) AS moved FROM target`);
   return row ? { moved: row.moved, status: row.status } : { moved: false, status: null };
-}
-
-/** The commitment a change order belongs to (locked before the change order, as intake locks them). */
-export async function commitmentOf(tx: Tx, ccoRef: string): Promise<string | null> {
-  const row = await tx.changeOrder.findUnique({ where: { ref: ccoRef }, select: { commitmentRef: true } });
-  return row?.commitmentRef ?? null;
 }

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Prisma, ReviewedSnapshot } from '@prisma/client';
 import type { ExportPayload } from '../domain/erp-profiles';
 import { canonicalJson, reviewChanges, type ReviewChange, type ReviewFacts } from '../domain/review';
+import type { Route } from '../domain/routing';
 import type { Db, Tx } from './prisma';
 
 type Reader = Db | Tx;
@@ -19,6 +20,8 @@ export interface FreezeInput {
   round: number;
   payload: ExportPayload;
   review: ReviewFacts;
+  /** The approvers' route the round follows. */
+  route: Route;
   sentById: string;
 }
 
@@ -43,6 +46,7 @@ export async function freezeSnapshot(tx: Tx, input: FreezeInput): Promise<Review
       payload,
       review: input.review as unknown as Prisma.InputJsonObject,
       ...(changes ? { changes: changes as unknown as Prisma.InputJsonArray } : {}),
+      route: input.route as unknown as Prisma.InputJsonObject,
       sentById: input.sentById,
     },
   });
@@ -62,4 +66,6 @@ export interface ReviewedView {
   review: ReviewFacts;
   /** A re-send: what changed since the previous round's snapshot; null for a first send. */
   changes: ReviewChange[] | null;
+  /** The approvers' route; null for rounds opened before routing (one step, any accounting approver). */
+  route: Route | null;
 }

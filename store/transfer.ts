@@ -36,6 +36,7 @@ export const TABLES = [
   'SlackMessage',
   'SandboxExport',
   'SandboxFault',
+  'ApprovalPolicy',
 ] as const;
 
 export type TableName = (typeof TABLES)[number];

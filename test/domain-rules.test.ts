@@ -536,7 +536,7 @@ describe('the words of statuses and moves', () => {
       'Retrieved',
       'Voided',
     ]);
-    expect(TRANSITIONS).toEqual([...ITEM_ACTIONS, 'exported', 'export-failed', 'release']);
+    expect(TRANSITIONS).toEqual([...ITEM_ACTIONS, 'exported', 'export-failed', 'release', 'approve']);
     expect(TRANSITIONS.map((t) => ACTION_PAST[t])).toEqual([
       'sent',
       're-sent',
@@ -548,6 +548,7 @@ describe('the words of statuses and moves', () => {
       'exported',
       'failed to export',
       'released by an operator',
+      'approved at its step',
     ]);
     expect(SEND_ACTIONS).toEqual(['send', 'resend']);
     expect(['release', 'exported', 'accept', 'accepted', 'released by an operator', ''].map(isTransition)).toEqual([

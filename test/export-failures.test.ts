@@ -1,3 +1,4 @@
+import { DEFAULT_ROUTE } from '../domain/routing';
 import { approvalWorkflowId } from '../domain/item-types';
 import { APPROVER, PM, changeOrderBody } from './support/fixtures';
 import { companyWithSyncedCommitment, untilStatus } from './support/flows';
@@ -16,6 +17,33 @@ beforeAll(async () => {
 });
 
 afterAll(() => h?.stop());
+
+/** The round's activities on this test's database, called directly as a worker would. */
+function activitiesHere() {
+  return createActivities({
+    db: h.db,
+    profile: TEST_RULES.profile,
+    settings: TEST_RULES.settings,
+    transport: h.sandbox,
+    notifier: new RecordingNotifier(h.db),
+  });
+}
+
+/** Until a statement containing `fragment` waits for a row lock. */
+async function untilWaitingForLock(fragment: string): Promise<void> {
+  await eventually(
+    async () =>
+      Number(
+        (
+          await h.db.$queryRawUnsafe<{ n: bigint }[]>(
+            `SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1`,
+            `%${fragment}%`,
+          )
+        )[0]?.n,
+      ) > 0,
+    'the retry to wait for the row lock',
+  );
+}
 
 test('an export that fails twice for a passing outage is retried and lands once', async () => {
   await h.intake.upsertChangeOrder('CO-T1', changeOrderBody({ number: 'T1' }));
@@ -107,13 +135,7 @@ test('the export refuses an item the record does not show accepted for that roun
   await h.intake.upsertChangeOrder('CO-G1', changeOrderBody({ number: 'G1' }));
   await h.desk.send('cco', 'CO-G1', PM);
   // A workflow that believed it accepted (stale, reset, or a bug) still cannot export: the record says Ready to Export.
-  const activities = createActivities({
-    db: h.db,
-    profile: TEST_RULES.profile,
-    settings: TEST_RULES.settings,
-    transport: h.sandbox,
-    notifier: new RecordingNotifier(h.db),
-  });
+  const activities = activitiesHere();
   await expect(activities.exportItem({ type: 'cco', ref: 'CO-G1', round: 1 })).rejects.toMatchObject({
     type: 'StatusConflict',
     message: expect.stringContaining('is ReadyToExport in round 1 in the database, not Exporting in round 1: nothing was sent to the ERP'),
@@ -214,13 +236,7 @@ test('a change order whose export got no answer keeps its ID Number: a twin with
 test('a retried move that waited for its earlier attempt to commit counts that attempt, not a conflict; a different event is a conflict', async () => {
   await h.intake.upsertChangeOrder('CO-W1', changeOrderBody({ number: 'W1' }));
   await h.desk.send('cco', 'CO-W1', PM);
-  const activities = createActivities({
-    db: h.db,
-    profile: TEST_RULES.profile,
-    settings: TEST_RULES.settings,
-    transport: h.sandbox,
-    notifier: new RecordingNotifier(h.db),
-  });
+  const activities = activitiesHere();
   const accept = { type: 'cco' as const, ref: 'CO-W1', transition: 'accept' as const, by: APPROVER, eventKey: 'erp:cco:CO-W1#1:1:accept' };
   // The first attempt holds the row lock, its move written but not committed, while a retry of the same move starts.
   let retry: Promise<void> | undefined;
@@ -229,17 +245,7 @@ test('a retried move that waited for its earlier attempt to commit counts that a
     await moveRecord(tx, erp, 'Exporting', { actorId: APPROVER, action: 'accept', eventKey: accept.eventKey });
     retry = activities.recordTransition(accept);
     retry.catch(() => undefined);
-    await eventually(
-      async () =>
-        Number(
-          (
-            await h.db.$queryRawUnsafe<{ n: bigint }[]>(
-              `SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%WITH target AS%'`,
-            )
-          )[0]?.n,
-        ) > 0,
-      'the retry to wait for the row lock',
-    );
+    await untilWaitingForLock('WITH target AS');
   });
   await expect(retry).resolves.toBeUndefined();
   const entries = await h.db.historyEntry.findMany({ where: { eventKey: accept.eventKey } });
@@ -256,13 +262,7 @@ test('a retried move that waited for its earlier attempt to commit counts that a
 
 test('a retried send that waited for its earlier attempt to commit answers as that attempt did, not as a send of an item in review', async () => {
   await h.intake.upsertChangeOrder('CO-W2', changeOrderBody({ number: 'W2' }));
-  const activities = createActivities({
-    db: h.db,
-    profile: TEST_RULES.profile,
-    settings: TEST_RULES.settings,
-    transport: h.sandbox,
-    notifier: new RecordingNotifier(h.db),
-  });
+  const activities = activitiesHere();
   const send = { type: 'cco' as const, ref: 'CO-W2', kind: 'send' as const, round: 1, by: PM, eventKey: 'erp:cco:CO-W2#1:0:send' };
   let retry: ReturnType<typeof activities.openRound> | undefined;
   await h.db.$transaction(async (tx) => {
@@ -270,18 +270,8 @@ test('a retried send that waited for its earlier attempt to commit answers as th
     await moveRecord(tx, erp, 'ReadyToExport', { actorId: PM, action: 'send', eventKey: send.eventKey }, { round: 1 });
     retry = activities.openRound(send);
     retry.catch(() => undefined);
-    await eventually(
-      async () =>
-        Number(
-          (
-            await h.db.$queryRawUnsafe<{ n: bigint }[]>(
-              `SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FOR UPDATE OF r%'`,
-            )
-          )[0]?.n,
-        ) > 0,
-      'the retry to wait for the row lock',
-    );
+    await untilWaitingForLock('FOR UPDATE OF r');
   });
-  await expect(retry).resolves.toEqual({ previousRejection: null, snapshotHash: null });
+  await expect(retry).resolves.toEqual({ previousRejection: null, snapshotHash: null, route: DEFAULT_ROUTE });
   expect(await h.db.historyEntry.count({ where: { eventKey: send.eventKey } })).toBe(1);
 });

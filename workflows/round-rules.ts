@@ -11,6 +11,7 @@ import { itemName } from '../domain/item-types';
 import { formatMoney, type Person } from '../domain/items';
 import { ACTION_PAST, canApply, statusLabel, type ErpStatus, type ItemAction, type Transition } from '../domain/statuses';
 import { reasonProblem } from '../domain/text';
+import { approverWords, routeProgress, stepLabel, stillWaitingFor, type Route, type StepApproval } from '../domain/routing';
 
 /** The decisions a person sends to a running round. */
 export type DecisionAction = 'accept' | 'reject' | 'retry-export' | 'retrieve';
@@ -160,9 +161,24 @@ export function failedStep(message: string): string {
   return `the ERP refused it: ${message}; an approver may retry or reject`;
 }
 
-/** The round's step while it waits for an approver. */
-export function waitingStep(kind: 'send' | 'resend', by: Person): string {
-  return `waiting for an accounting approver (${ACTION_PAST[kind]} by ${by.name})`;
+/** Whose turn it is on a route: "step 2 of 3 (Controllers): Carl Diaz and Dana Ito". */
+export function turnWords(route: Route, approvals: readonly StepApproval[]): string {
+  const { current, steps } = routeProgress(route, approvals);
+  if (current === null) return 'every step approved';
+  const step = route.steps[current]!;
+  return `${stepLabel(current, route.steps.length, step.name)}: ${approverWords(step, stillWaitingFor(step, steps[current]!.approvedBy))}`;
+}
+
+/** The round's step while it waits for an approver; on a route with more than its default step, whose turn it is. */
+export function waitingStep(kind: 'send' | 'resend', by: Person, route?: Route): string {
+  const sent = `${ACTION_PAST[kind]} by ${by.name}`;
+  if (!route || (route.policy === null && route.steps.length === 1)) return `waiting for an accounting approver (${sent})`;
+  return `waiting for ${turnWords(route, [])} (${sent})`;
+}
+
+/** The round's step after an approval that leaves the route more to go. */
+export function routeStep(route: Route, approvals: readonly StepApproval[], by: Person): string {
+  return `approved by ${by.name}; waiting for ${turnWords(route, approvals)}`;
 }
 
 /** The Temporal UI's current details: where the round is, what the item is, and the reviewed snapshot. */

@@ -3,11 +3,12 @@
  * export, and tell people. The workflow (`approval-round.ts`) holds the messages and the waits; this
  * class holds everything they act on. All I/O goes through the activities it is given.
  */
-import { ActivityFailure, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, patched, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { ActivityFailureInfo, RoundItem } from '../activities/types';
 import type { ApprovalActivities } from '../activities';
 import type { Person } from '../domain/items';
 import { itemName } from '../domain/item-types';
+import { routeProgress, turnRefusal, type Route, type StepApproval } from '../domain/routing';
 import { nextStatus, type ErpStatus, type ItemAction, type Transition } from '../domain/statuses';
 import { failureFrom, failureInfo, toApplicationFailure } from './failures';
 import {
@@ -18,6 +19,7 @@ import {
   exportFailure,
   failedStep,
   foundUnderMessage,
+  routeStep,
   inputRefusal,
   roundEnded,
   syncedStep,
@@ -74,11 +76,23 @@ export interface RoundState {
   exportRuns: number;
   /** SHA-256 of the reviewed snapshot frozen when the round opened. */
   snapshotHash?: string;
+  /**
+   * The approvers' route, frozen with the snapshot: steps in order, each ended by its quorum. Absent
+   * for rounds opened before routing (one step, any accounting approver).
+   */
+  route?: Route;
+  /** The approvals given so far on the route. */
+  approvals?: StepApproval[];
+  /** The step whose turn it is (0 = the first); null once every step has approved. */
+  step?: number | null;
 }
 
 export type RoundOutcome = Pick<RoundState, 'status' | 'erpId' | 'refusal' | 'decisions'>;
 
 type Activities = Pick<ApprovalActivities, 'openRound' | 'recordTransition' | 'exportItem' | 'notify'>;
+
+/** Rounds opened from here on follow their frozen route; earlier ones replay as they ran. */
+export const ROUTING_PATCH = 'approval-routing';
 
 /** The activities a round uses, each with the retry policy it needs; the export's is made per run. */
 export interface RoundActivities {
@@ -125,9 +139,23 @@ export class ApprovalRound {
       });
       this.state.opened = true;
       this.state.snapshotHash = opened.snapshotHash ?? undefined;
+      if (opened.route && patched(ROUTING_PATCH)) {
+        this.state.route = opened.route;
+        this.state.approvals = [];
+        this.state.step = 0;
+      }
       this.state.decisions.push({ action: kind, by, at: new Date().toISOString() });
-      this.setStatus('ReadyToExport', waitingStep(kind, by));
-      this.notify({ kind: 'review-requested', by, resend: kind === 'resend', previousRejection: opened.previousRejection }, kind);
+      this.setStatus('ReadyToExport', waitingStep(kind, by, this.state.route));
+      this.notify(
+        {
+          kind: 'review-requested',
+          by,
+          resend: kind === 'resend',
+          previousRejection: opened.previousRejection,
+          ...(this.state.route ? { route: this.state.route } : {}),
+        },
+        kind,
+      );
       return true;
     } catch (err) {
       this.state.refusal = failureInfo(err);
@@ -145,8 +173,14 @@ export class ApprovalRound {
 
   /** Refuses a decision that cannot be taken now, or that lacks what it needs, before it enters the history. */
   validate(action: DecisionAction, input: DecisionInput | RejectInput): void {
-    const refusal = inputRefusal(this.state, this.input.round, action, input);
+    const refusal = inputRefusal(this.state, this.input.round, action, input) ?? this.turnRefusal(action, input.by);
     if (refusal) throw toApplicationFailure(refusal);
+  }
+
+  /** Accept and reject belong to the approvers whose turn it is on the round's route. */
+  private turnRefusal(action: DecisionAction, by: Person) {
+    const { route, approvals = [] } = this.state;
+    return route ? turnRefusal(itemName(this.input.item.type, this.input.item.ref), route, approvals, action, by) : null;
   }
 
   /**
@@ -155,31 +189,55 @@ export class ApprovalRound {
    * must take the decisions the validator of the time accepted.
    */
   async decide<A extends DecisionAction>(action: A, input: DecisionInputOf<A>): Promise<RoundState> {
-    const refusal = decisionRefusal(this.state, action);
+    const refusal = decisionRefusal(this.state, action) ?? this.turnRefusal(action, input.by);
     if (refusal) throw toApplicationFailure(refusal);
     const { item } = this.input;
     const { by } = input;
     const effects = DECISIONS[action] as DecisionEffects<DecisionInputOf<A>>;
     const extra = effects.extra(input);
     const at = new Date().toISOString();
+    // On a route, an accept that leaves a step (or an approver of it) to go is a step's approval.
+    const step = this.state.route ? (this.state.step ?? 0) : undefined;
+    const approvals = step === undefined ? undefined : [...(this.state.approvals ?? []), { step, by, at }];
+    const progress = this.state.route && approvals ? routeProgress(this.state.route, approvals) : undefined;
+    const transition = action === 'accept' && progress && progress.current !== null ? 'approve' : action;
     this.state.pending = { action, by, at };
     try {
-      const to = nextStatus(this.state.status, action)!;
+      const to = nextStatus(this.state.status, transition)!;
       await this.activities.store.recordTransition({
         type: item.type,
         ref: item.ref,
-        transition: action,
+        transition,
         by: by.id,
         ...extra,
+        ...(step === undefined || (action !== 'accept' && action !== 'reject') ? {} : { step }),
         ...(this.state.snapshotHash ? { snapshotHash: this.state.snapshotHash } : {}),
-        eventKey: this.eventKey(action),
+        eventKey: this.eventKey(transition),
       });
-      this.state.decisions.push({ action, by, at, ...extra });
-      this.setStatus(to, effects.step(by));
+      this.state.decisions.push({ action: transition, by, at, ...extra });
+      if (action === 'accept' && approvals && progress) {
+        this.state.approvals = approvals;
+        this.state.step = progress.current;
+      }
+      if (transition === 'approve') this.setStep(routeStep(this.state.route!, approvals!, by));
+      else this.setStatus(to, effects.step(by));
     } finally {
       this.state.pending = undefined;
     }
-    this.notify(effects.notice(input), action);
+    if (transition === 'approve') {
+      this.notify(
+        {
+          kind: 'step-approved',
+          by,
+          description: (input as DecisionInput).description ?? null,
+          route: this.state.route!,
+          approvals: approvals!,
+        },
+        transition,
+      );
+    } else {
+      this.notify(effects.notice(input), action);
+    }
     return this.state;
   }
 
@@ -240,7 +298,12 @@ export class ApprovalRound {
   private setStatus(status: ErpStatus, step: string): void {
     this.state.status = status;
     upsertSearchAttributes([{ key: ErpStatusKey, value: status }]);
-    setCurrentDetails(currentDetails(status, step, this.input.item, this.input.round, this.state.snapshotHash));
+    this.setStep(step);
+  }
+
+  /** The Temporal UI's current details, the status unchanged. */
+  private setStep(step: string): void {
+    setCurrentDetails(currentDetails(this.state.status, step, this.input.item, this.input.round, this.state.snapshotHash));
   }
 
   /** Delivery runs beside the round; a failed delivery never undoes a decision. */

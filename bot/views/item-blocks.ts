@@ -6,6 +6,7 @@ import type { ActionsBlock, KnownBlock } from '@slack/types';
 import { ITEM_TYPE_INFO, itemName } from '../../domain/item-types';
 import { capitalized } from '../../domain/text';
 import { formatMoney } from '../../domain/items';
+import { approverWords, stepLabel, stillWaitingFor } from '../../domain/routing';
 import { reviewFacts, type ReviewFacts } from '../../domain/review';
 import { DECISIONS, SEND_ACTIONS, statusLabel, type Transition } from '../../domain/statuses';
 import type { ItemView } from '../../services/item-view';
@@ -97,9 +98,10 @@ export function statusBlocks(view: ItemView): KnownBlock[] {
     if (changes) blocks.push(changes);
   }
 
+  const route = routeBlock(view);
   switch (view.erp.status) {
     case 'ReadyToExport':
-      note(md`*Ready to Export* — waiting for an accounting approver.`);
+      note(route ? md`*Ready to Export* — ${waitingWords(view)}.` : md`*Ready to Export* — waiting for an accounting approver.`);
       break;
     case 'Exporting':
       note(
@@ -134,9 +136,61 @@ export function statusBlocks(view: ItemView): KnownBlock[] {
       note(md`*Not Sent*.`);
       break;
   }
+  if (route) blocks.push(route);
   // The approvers' decisions the item allows now (none once it is decided).
   blocks.push(...actionsBlock(actionButtons(view, view.erp.availableActions, DECISIONS)));
   return blocks;
+}
+
+const STEP_MARKS: Record<ItemView['steps'][number]['status'], string> = {
+  approved: ':white_check_mark:',
+  waiting: ':hourglass_flowing_sand:',
+  pending: ':white_circle:',
+  rejected: ':x:',
+  stopped: ':leftwards_arrow_with_hook:',
+};
+
+/** Whose turn it is: "waiting for step 2 of 3 (Controllers): Carl Diaz and Dana Ito". */
+function waitingWords(view: ItemView): Mrkdwn {
+  const index = view.steps.findIndex((step) => step.status === 'waiting');
+  const step = view.steps[index];
+  if (!step) return md`waiting for an accounting approver`;
+  const waiting = stillWaitingFor(
+    step,
+    step.decisions.map((decision) => decision.by),
+  );
+  return md`waiting for ${stepLabel(index, view.steps.length, step.name)}: ${approverWords(step, waiting)}`;
+}
+
+/** The round's route, step by step, when a policy gave it one: who approved where, whose turn it is. */
+function routeBlock(view: ItemView): KnownBlock | null {
+  if (!view.approvalPolicy) return null;
+  const lines = view.steps.map((step, index) => {
+    const names = approverWords(step);
+    const decided = step.decisions.map((d) => md`${d.action} by ${d.by.name} on ${slackDate(d.at)}`);
+    return md`${STEP_MARKS[step.status]} *Step ${index + 1} · ${step.name}* (${names})${decided.length > 0 ? md` — ${joinMd(decided, '; ')}` : ''}`;
+  });
+  return context(md`Approval policy *${view.approvalPolicy.name}*\n${joinMd(lines, '\n')}`);
+}
+
+/** A direct message to the approvers whose turn has come: what waits for them and where to decide. */
+export function turnNotice(view: ItemView, stepIndex: number, channel: string | null): SlackMessage {
+  const step = view.steps[stepIndex];
+  const where = step ? stepLabel(stepIndex, view.steps.length, step.name) : 'its approval';
+  const earlier = view.steps.slice(0, stepIndex).flatMap((s) => s.decisions.filter((d) => d.action === 'approved').map((d) => d.by.name));
+  const { totalCents } = shownFacts(view).facts;
+  const amount = totalCents === null ? '' : md` · ${formatMoney(totalCents)}`;
+  return {
+    text: messageText(md`Your approval is needed: ${title(view)} · ${view.title}${amount} (${where})`),
+    blocks: [
+      section(
+        md`:inbox_tray: *Your approval is needed* — ${where}.\n*${title(view)}* · ${view.title}${amount} · project ${view.projectRef}`,
+      ),
+      context(
+        md`${earlier.length > 0 ? md`Approved so far by ${earlier.join(', ')}. ` : ''}${channel ? md`Accept or reject it from the review request in <#${channel}>.` : md`Accept or reject it from the review request in the approvers' channel.`}`,
+      ),
+    ],
+  };
 }
 
 export interface SlackMessage {

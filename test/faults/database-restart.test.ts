@@ -62,8 +62,12 @@ async function acceptUntilLanded(ref: string): Promise<void> {
 test('a database restart in the middle of 100 rounds: every decision and export lands once', async () => {
   const refs = await sentChangeOrders(h, 'PG', 100);
   let decided = 0;
+  // The decisions after the first 30 wait for the crash, so the outage is sure to meet some of them.
+  let markDown!: () => void;
+  const down = new Promise<void>((resolve) => (markDown = resolve));
   const decisions = (async () => {
     for (let i = 0; i < refs.length; i += 5) {
+      if (decided >= 30) await down;
       await Promise.all(refs.slice(i, i + 5).map((ref) => acceptUntilLanded(ref)));
       decided += 5;
     }
@@ -72,6 +76,7 @@ test('a database restart in the middle of 100 rounds: every decision and export 
   // Down while decisions are coming in and exports are running, up again two seconds later.
   while (decided < 30) await new Promise((resolve) => setTimeout(resolve, 20));
   await postgres.crash();
+  markDown();
   await new Promise((resolve) => setTimeout(resolve, 2_000));
   await postgres.start();
 

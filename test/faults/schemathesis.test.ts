@@ -57,7 +57,10 @@ test('the live API agrees with its OpenAPI document under every schemathesis che
     '--no-color',
   ];
   const { status, output } = await schemathesis(args);
-  expect({ status, failures: output.includes('FAILURES') ? output.slice(output.indexOf('FAILURES')) : '' }).toEqual({
+  expect({
+    status,
+    failures: output.includes('FAILURES') ? output.slice(output.indexOf('FAILURES')) : status === 0 ? '' : output.slice(-3000),
+  }).toEqual({
     status: 0,
     failures: '',
   });

@@ -1,0 +1,341 @@
+/**
+ * Approval routing: which policy applies to an item, the route a round follows (its steps, frozen when
+ * the round opens), and where a round stands on it. Plain functions; the store keeps the policies, the
+ * round's workflow walks the route, the views show it.
+ */
+import { NotOnRoute, NotYourTurn, type DomainError, type Turn } from './errors';
+import { ITEM_TYPE_INFO, type ItemType } from './item-types';
+import { formatMoney, type Person } from './items';
+
+export const QUORUMS = ['any', 'all'] as const;
+/** `any`: one of the step's approvers accepting ends the step; `all`: every one of them must. */
+export type Quorum = (typeof QUORUMS)[number];
+
+export interface PolicyStep {
+  name: string;
+  /** User ids. */
+  approvers: string[];
+  quorum: Quorum;
+  /** ISO-8601 durations counted in the company calendar's working time. */
+  remindAfter?: string | null;
+  escalateAfter?: string | null;
+  escalateTo?: string[];
+}
+
+export interface PolicyScope {
+  types?: ItemType[];
+  projects?: string[];
+  /** Compared with the item's total; a policy with a minimum never applies to an item without one (a project). */
+  minAmountCents?: number | null;
+}
+
+export interface ApprovalPolicy {
+  id: string;
+  name: string;
+  appliesTo: PolicyScope;
+  steps: PolicyStep[];
+}
+
+/** What a policy is matched against. */
+export interface RoutedItem {
+  type: ItemType;
+  projectRef: string;
+  totalCents: number | null;
+}
+
+/** A step as a round carries it: the approvers named, so every notice and view can say who. */
+export interface RouteStep {
+  name: string;
+  /** Empty: any accounting approver (the route of an item no policy applies to). */
+  approvers: Person[];
+  quorum: Quorum;
+  remindAfter?: string | null;
+  escalateAfter?: string | null;
+  escalateTo?: Person[];
+}
+
+/** The route a round follows, frozen with its reviewed snapshot. */
+export interface Route {
+  /** The policy it came from; null when none applied. */
+  policy: { id: string; name: string } | null;
+  steps: RouteStep[];
+}
+
+/** The route of an item no policy applies to: one step, any accounting approver. */
+export const DEFAULT_ROUTE: Route = {
+  policy: null,
+  steps: [{ name: 'Accounting approval', approvers: [], quorum: 'any' }],
+};
+
+export function policyApplies(policy: ApprovalPolicy, item: RoutedItem): boolean {
+  const { types, projects, minAmountCents } = policy.appliesTo;
+  if (types && types.length > 0 && !types.includes(item.type)) return false;
+  if (projects && projects.length > 0 && !projects.includes(item.projectRef)) return false;
+  if (minAmountCents !== undefined && minAmountCents !== null) {
+    if (item.totalCents === null || item.totalCents < minAmountCents) return false;
+  }
+  return true;
+}
+
+/**
+ * Orders policies from the most specific: one naming projects before one for the whole company, then
+ * the highest minimum amount, then one naming item types before one for every type, then by id (so
+ * the choice never depends on the order they were stored in).
+ */
+export function bySpecificity(a: ApprovalPolicy, b: ApprovalPolicy): number {
+  const named = (list?: readonly unknown[]) => (list && list.length > 0 ? 1 : 0);
+  return (
+    named(b.appliesTo.projects) - named(a.appliesTo.projects) ||
+    (b.appliesTo.minAmountCents ?? -Infinity) - (a.appliesTo.minAmountCents ?? -Infinity) ||
+    named(b.appliesTo.types) - named(a.appliesTo.types) ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+  );
+}
+
+/** The policy that applies to the item: the most specific match, or null (the default route). */
+export function applicablePolicy(policies: readonly ApprovalPolicy[], item: RoutedItem): ApprovalPolicy | null {
+  return [...policies].sort(bySpecificity).find((policy) => policyApplies(policy, item)) ?? null;
+}
+
+/** "change orders and commitments in projects P1, P2 of $10,000.00 or more", for lists and review requests. */
+export function scopeWords(scope: PolicyScope): string {
+  const types =
+    scope.types && scope.types.length > 0 ? scope.types.map((type) => `${ITEM_TYPE_INFO[type].label}s`).join(' and ') : 'every item';
+  const projects =
+    scope.projects && scope.projects.length > 0
+      ? ` in project${scope.projects.length > 1 ? 's' : ''} ${scope.projects.join(', ')}`
+      : ' in every project';
+  const amount =
+    scope.minAmountCents === undefined || scope.minAmountCents === null ? '' : ` of ${formatMoney(scope.minAmountCents)} or more`;
+  return `${types}${projects}${amount}`;
+}
+
+/** The route a policy gives, its approvers named (`people` holds every id the policy names). */
+export function routeOf(policy: ApprovalPolicy | null, people: ReadonlyMap<string, Person>): Route {
+  if (!policy) return DEFAULT_ROUTE;
+  const named = (ids: readonly string[] = []) => ids.map((id) => people.get(id) ?? { id, name: id });
+  return {
+    policy: { id: policy.id, name: policy.name },
+    steps: policy.steps.map((step) => ({
+      name: step.name,
+      approvers: named(step.approvers),
+      quorum: step.quorum,
+      ...(step.remindAfter ? { remindAfter: step.remindAfter } : {}),
+      ...(step.escalateAfter ? { escalateAfter: step.escalateAfter } : {}),
+      ...(step.escalateTo && step.escalateTo.length > 0 ? { escalateTo: named(step.escalateTo) } : {}),
+    })),
+  };
+}
+
+/** Every user id a policy names (approvers and escalation targets), each once. */
+export function namedUsers(policy: Pick<ApprovalPolicy, 'steps'>): string[] {
+  return [...new Set(policy.steps.flatMap((step) => [...step.approvers, ...(step.escalateTo ?? [])]))];
+}
+
+/** One approval given at a step of the round. */
+export interface StepApproval {
+  step: number;
+  by: Person;
+  at: string;
+}
+
+export type StepStatus = 'approved' | 'waiting' | 'pending' | 'rejected';
+
+/** Where the round stands on its route. */
+export interface RouteProgress {
+  /** The step waiting for decisions, or null once every step has approved (or the round ended otherwise). */
+  current: number | null;
+  steps: { status: StepStatus; approvedBy: Person[] }[];
+}
+
+/** Whether the approvals given so far meet the step's quorum. */
+export function quorumMet(step: RouteStep, approvedBy: readonly Person[]): boolean {
+  if (step.approvers.length === 0 || step.quorum === 'any') return approvedBy.length > 0;
+  return step.approvers.every((approver) => approvedBy.some((person) => person.id === approver.id));
+}
+
+/**
+ * Walks the route with the approvals given so far: steps whose quorum is met are approved, the first
+ * one not met waits, the rest are pending. `rejected` marks the waiting step as where the round ended.
+ */
+export function routeProgress(route: Route, approvals: readonly StepApproval[], rejected = false): RouteProgress {
+  let current: number | null = null;
+  const steps = route.steps.map((step, index): RouteProgress['steps'][number] => {
+    const approvedBy = approvals.filter((approval) => approval.step === index).map((approval) => approval.by);
+    if (current === null && !quorumMet(step, approvedBy)) {
+      current = index;
+      return { status: rejected ? 'rejected' : 'waiting', approvedBy };
+    }
+    return { status: current === null ? 'approved' : 'pending', approvedBy };
+  });
+  return { current, steps };
+}
+
+/** Whether `person` may decide at `step`: one of its approvers, or anyone (any accounting approver) when it names none. */
+export function onStep(step: RouteStep, personId: string): boolean {
+  return step.approvers.length === 0 || step.approvers.some((approver) => approver.id === personId);
+}
+
+/** "Ann Lee or Bob Ray", "Ann Lee and Bob Ray", "any accounting approver". */
+export function approverWords(step: RouteStep, waitingFor?: readonly Person[]): string {
+  const people = waitingFor ?? step.approvers;
+  if (step.approvers.length === 0) return 'any accounting approver';
+  const names = people.map((person) => person.name);
+  const joiner = step.quorum === 'all' ? ' and ' : ' or ';
+  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')}${joiner}${names[names.length - 1]}`;
+}
+
+/** "step 2 of 3 (Controllers)": how every message names a step (`index` from 0). */
+export function stepLabel(index: number, count: number, name: string): string {
+  return `step ${index + 1} of ${count} (${name})`;
+}
+
+/** The approvers of a step who have not approved yet. */
+export function stillWaitingFor(step: RouteStep, approvedBy: readonly Person[]): Person[] {
+  return step.approvers.filter((approver) => !approvedBy.some((person) => person.id === approver.id));
+}
+
+/** ISO-8601 durations of weeks, days, hours and minutes: what working time can be counted in (`P` alone is zero, refused by `policyProblems`). */
+export const BUSINESS_DURATION = /^P(?:(\d{1,4})W)?(?:(\d{1,4})D)?(?:T(?:(\d{1,5})H)?(?:(\d{1,6})M)?)?$/;
+
+/** The length of a duration with a day as 24 hours: for telling a zero duration from others, not for the calendar. */
+export function durationMinutes(text: string): number {
+  const match = BUSINESS_DURATION.exec(text);
+  if (!match) return 0;
+  const [, weeks = '0', days = '0', hours = '0', minutes = '0'] = match;
+  return ((Number(weeks) * 7 + Number(days)) * 24 + Number(hours)) * 60 + Number(minutes);
+}
+
+/** A history entry as the route reads it. */
+export interface RouteEntry {
+  action: string;
+  actor: Person | null;
+  at: Date | string;
+  reason?: string | null;
+  step?: number | null;
+}
+
+/** The entries of the current round: everything since the last send or re-send. */
+function currentRound<E extends RouteEntry>(history: readonly E[]): E[] {
+  let start = history.length;
+  history.forEach((entry, index) => {
+    if (entry.action === 'send' || entry.action === 'resend') start = index;
+  });
+  return history.slice(start);
+}
+
+const iso = (at: Date | string) => (typeof at === 'string' ? at : at.toISOString());
+
+/** The approvals of the current round in an item's history: its accepts and step approvals since the last send. */
+export function roundApprovals(history: readonly RouteEntry[]): StepApproval[] {
+  return currentRound(history).flatMap((entry) =>
+    (entry.action === 'approve' || entry.action === 'accept') && entry.actor
+      ? [{ step: entry.step ?? 0, by: entry.actor, at: iso(entry.at) }]
+      : [],
+  );
+}
+
+/** A step of the latest round as the item view shows it. */
+export interface StepView {
+  name: string;
+  /** approved, waiting (its turn), pending (not yet), rejected (the round ended there), stopped (retrieved or released there). */
+  status: StepStatus | 'stopped';
+  quorum: Quorum;
+  /** Empty: any accounting approver. */
+  approvers: Person[];
+  decisions: { by: Person; action: 'approved' | 'rejected'; at: string; reason?: string }[];
+}
+
+/**
+ * The steps of the latest round, from its frozen route and its history: who decided at each, and
+ * where it waits (or ended). Empty when the item has never been sent.
+ */
+export function roundSteps(route: Route | null, history: readonly RouteEntry[], status: string): StepView[] {
+  const entries = currentRound(history);
+  if (entries.length === 0) return [];
+  const steps = (route ?? DEFAULT_ROUTE).steps;
+  const rejection = entries.find((entry) => entry.action === 'reject' && entry.actor);
+  const progress = routeProgress(route ?? DEFAULT_ROUTE, roundApprovals(history), Boolean(rejection));
+  return steps.map((step, index) => {
+    const decisions = entries.flatMap((entry): StepView['decisions'] => {
+      if (!entry.actor || (entry.step ?? 0) !== index) return [];
+      if (entry.action === 'approve' || entry.action === 'accept')
+        return [{ by: entry.actor, action: 'approved' as const, at: iso(entry.at) }];
+      if (entry.action === 'reject' && progress.current === index)
+        return [{ by: entry.actor, action: 'rejected' as const, at: iso(entry.at), ...(entry.reason ? { reason: entry.reason } : {}) }];
+      return [];
+    });
+    // A round retrieved or released while a step waited stopped there.
+    const waited = progress.steps[index]!.status;
+    const stepStatus: StepView['status'] = waited === 'waiting' && status !== 'ReadyToExport' ? 'stopped' : waited;
+    return { name: step.name, status: stepStatus, quorum: step.quorum, approvers: step.approvers, decisions };
+  });
+}
+
+/**
+ * Why `by` may not take `action` at the round's current step, or null: accept and reject belong to
+ * the approvers of the step whose turn it is, and an approver accepts a step once. Other actions
+ * (retry an export, retrieve) do not depend on the route.
+ */
+export function turnRefusal(
+  what: string,
+  route: Route,
+  approvals: readonly StepApproval[],
+  action: string,
+  by: Person,
+): DomainError | null {
+  if (action !== 'accept' && action !== 'reject') return null;
+  const progress = routeProgress(route, approvals);
+  if (progress.current === null) return null;
+  const index = progress.current;
+  const step = route.steps[index]!;
+  const approvedBy = progress.steps[index]!.approvedBy;
+  const waiting = stillWaitingFor(step, approvedBy);
+  const turn: Turn = { step: step.name, stepNumber: index + 1, steps: route.steps.length, waitingFor: waiting };
+  const where = `${what} is at ${stepLabel(index, route.steps.length, step.name)}, waiting for ${approverWords(step, waiting)}`;
+  if (onStep(step, by.id)) {
+    if (action === 'accept' && approvedBy.some((person) => person.id === by.id))
+      return new NotYourTurn(`${by.name} has already approved this step: ${where}.`, turn);
+    return null;
+  }
+  const theirs = route.steps.map((candidate, i) => (candidate.approvers.some((a) => a.id === by.id) ? i : -1)).filter((i) => i >= 0);
+  if (theirs.length === 0) {
+    const policy = route.policy ? ` (policy "${route.policy.name}")` : '';
+    return new NotOnRoute(`${by.name} is not an approver on ${what}'s route${policy}: ${where}.`, turn);
+  }
+  const later = theirs.find((i) => i > index);
+  const theirStep = later ?? theirs[theirs.length - 1]!;
+  return new NotYourTurn(
+    `${where}: ${by.name} decides at step ${theirStep + 1} (${route.steps[theirStep]!.name}), so cannot ${action} it ${later === undefined ? 'any more' : 'yet'}.`,
+    turn,
+  );
+}
+
+/**
+ * What a policy's schema cannot state, as `{ field, message }` (empty when there is nothing): an
+ * approver named twice in a step, escalation given without both when and whom, a zero duration, a
+ * negative minimum amount.
+ */
+export function policyProblems(policy: {
+  appliesTo: { minAmount?: number };
+  steps: readonly PolicyStep[];
+}): { field: string; message: string }[] {
+  const problems: { field: string; message: string }[] = [];
+  if (policy.appliesTo.minAmount !== undefined && policy.appliesTo.minAmount < 0)
+    problems.push({ field: 'appliesTo.minAmount', message: 'must not be negative' });
+  policy.steps.forEach((step, index) => {
+    const at = (field: string) => `steps.${index}.${field}`;
+    const twice = step.approvers.find((approver, i) => step.approvers.indexOf(approver) !== i);
+    if (twice) problems.push({ field: at('approvers'), message: `names ${twice} twice` });
+    for (const field of ['remindAfter', 'escalateAfter'] as const) {
+      const value = step[field];
+      if (value && durationMinutes(value) === 0) problems.push({ field: at(field), message: 'must be longer than zero' });
+    }
+    const escalateTo = step.escalateTo ?? [];
+    if (escalateTo.length > 0 && !step.escalateAfter)
+      problems.push({ field: at('escalateTo'), message: 'needs escalateAfter: when to add these approvers' });
+    if (step.escalateAfter && escalateTo.length === 0)
+      problems.push({ field: at('escalateAfter'), message: 'needs escalateTo: whom to add once it has passed' });
+  });
+  return problems;
+}

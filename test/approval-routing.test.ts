@@ -1,0 +1,203 @@
+/**
+ * Approval routing end to end: policies pushed through the API, a change order's round walking its
+ * steps in the workflow, refusals out of turn, and a route frozen when the round opens.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { createApi } from '../api/app';
+import { UserBody } from '../domain/intake';
+import { APPROVER, APPROVER_2, PM, changeOrderBody } from './support/fixtures';
+import { companyWithSyncedCommitment, untilStatus } from './support/flows';
+import { startHarness, type Harness } from './support/harness';
+
+const TOKEN = 'test-token-routing-0123456789';
+const CONTROLLER = 'u-controller';
+const CFO = 'u-cfo';
+let h: Harness;
+let server: Server;
+let base: string;
+
+beforeAll(async () => {
+  h = await startHarness();
+  await companyWithSyncedCommitment(h);
+  for (const [id, name, email] of [
+    [CONTROLLER, 'Cole Grant', 'cole@example.com'],
+    [CFO, 'Fay Chen', 'fay@example.com'],
+  ] as const) {
+    await h.intake.upsertUser(
+      id,
+      UserBody.parse({ name, email, canPushToAccounting: true, permissions: [{ tool: 'ErpIntegrations', level: 'Admin' }] }),
+    );
+  }
+  server = createApi({ db: h.db, desk: h.desk, intake: h.intake, apiToken: TOKEN, health: [] }).listen(0);
+  await new Promise((resolve) => server.once('listening', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => server?.close(resolve));
+  await h?.stop();
+});
+
+async function call(method: string, path: string, body?: unknown) {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, any> };
+}
+
+/** Change orders of $10,000 or more: one of two approvers, then the controller and the CFO both. */
+const LARGE = {
+  name: 'Large change orders',
+  appliesTo: { types: ['cco'], minAmount: '10000.00' },
+  steps: [
+    { name: 'Accounting', approvers: [APPROVER, APPROVER_2], quorum: 'any' },
+    { name: 'Controller and CFO', approvers: [CONTROLLER, CFO], quorum: 'all' },
+  ],
+};
+
+test('policies are validated, stored, listed most specific first, and removed', async () => {
+  const unknown = await call('PUT', '/api/v1/approval-policies/bad', { ...LARGE, steps: [{ name: 'X', approvers: ['u-nobody'] }] });
+  expect(unknown.status).toBe(422);
+  expect(unknown.body).toMatchObject({ error: 'unknown_reference', field: 'steps.0.approvers' });
+  const notApprover = await call('PUT', '/api/v1/approval-policies/bad', { ...LARGE, steps: [{ name: 'X', approvers: [PM] }] });
+  expect(notApprover.status).toBe(422);
+  expect(notApprover.body.error).toBe('not_an_approver');
+  expect(notApprover.body.message).toContain("Pat Morgan cannot approve: missing the 'Can Push to Accounting' privilege");
+  const invalid = await call('PUT', '/api/v1/approval-policies/bad', {
+    name: 'X',
+    steps: [{ name: 'X', approvers: [APPROVER], quorum: 'most' }],
+  });
+  expect(invalid.status).toBe(400);
+  expect(invalid.body.fields[0].field).toBe('steps.0.quorum');
+  const twice = await call('PUT', '/api/v1/approval-policies/bad', { name: 'X', steps: [{ name: 'X', approvers: [APPROVER, APPROVER] }] });
+  expect(twice.status).toBe(422);
+  expect(twice.body).toMatchObject({ error: 'invalid_item', field: 'steps.0.approvers' });
+  expect((await call('GET', '/api/v1/approval-policies/bad')).status).toBe(404);
+
+  const stored = await call('PUT', '/api/v1/approval-policies/large', LARGE);
+  expect(stored.status).toBe(200);
+  expect(stored.body).toMatchObject({
+    id: 'large',
+    appliesTo: { types: ['cco'], minAmount: '10000.00' },
+    appliesToWords: 'commitment change orders in every project of $10,000.00 or more',
+    steps: [
+      { name: 'Accounting', quorum: 'any' },
+      { name: 'Controller and CFO', approvers: [CONTROLLER, CFO], quorum: 'all' },
+    ],
+  });
+  const temporary = await call('PUT', '/api/v1/approval-policies/p100', {
+    name: 'P-100',
+    appliesTo: { projects: ['P-100'] },
+    steps: [{ name: 'A', approvers: [APPROVER] }],
+  });
+  expect(temporary.status).toBe(200);
+  const list = await call('GET', '/api/v1/approval-policies');
+  expect(list.body.policies.map((p: { id: string; precedence: number }) => [p.id, p.precedence])).toEqual([
+    ['p100', 1],
+    ['large', 2],
+  ]);
+  expect(await call('DELETE', '/api/v1/approval-policies/p100')).toEqual({ status: 200, body: { id: 'p100', deleted: true } });
+  expect((await call('DELETE', '/api/v1/approval-policies/p100')).status).toBe(404);
+  expect((await call('GET', '/api/v1/approval-policies/large')).body.name).toBe('Large change orders');
+});
+
+test('a large change order walks its steps in order; out of turn is refused saying whose turn it is; a small one is unaffected', async () => {
+  await call('PUT', '/api/v1/approval-policies/large', LARGE);
+  await h.intake.upsertChangeOrder('CO-BIG', changeOrderBody({ number: 'BIG1', lines: [{ lineNo: 1, sovLineNo: 1, amount: 12_500 }] }));
+  await h.intake.upsertChangeOrder('CO-SMALL', changeOrderBody({ number: 'SML1', lines: [{ lineNo: 1, sovLineNo: 1, amount: 500 }] }));
+  await call('POST', '/api/v1/items/cco/CO-BIG/send', { by: PM });
+  await call('POST', '/api/v1/items/cco/CO-SMALL/send', { by: PM });
+
+  // A later change of the policy does not alter the round in flight.
+  await call('PUT', '/api/v1/approval-policies/large', { ...LARGE, steps: [{ name: 'Only CFO', approvers: [CFO] }] });
+
+  let view = (await call('GET', '/api/v1/items/cco/CO-BIG')).body;
+  expect(view.approvalPolicy).toEqual({ id: 'large', name: 'Large change orders' });
+  expect(view.steps.map((s: { name: string; status: string }) => [s.name, s.status])).toEqual([
+    ['Accounting', 'waiting'],
+    ['Controller and CFO', 'pending'],
+  ]);
+
+  // The controller before accounting: not yet.
+  const early = await call('POST', '/api/v1/items/cco/CO-BIG/accept', { by: CONTROLLER });
+  expect(early.status).toBe(409);
+  expect(early.body.error).toBe('not_your_turn');
+  expect(early.body.message).toContain('is at step 1 of 2 (Accounting), waiting for Dana Lee or Sam Ortiz');
+  expect(early.body.turn).toMatchObject({ step: 'Accounting', stepNumber: 1, steps: 2 });
+
+  const first = await call('POST', '/api/v1/items/cco/CO-BIG/accept', { by: APPROVER });
+  expect(first.status).toBe(200);
+  expect(first.body.erp.status).toBe('ReadyToExport');
+  expect(first.body.steps.map((s: { status: string }) => s.status)).toEqual(['approved', 'waiting']);
+
+  // Step 1 is done: its other approver cannot decide any more.
+  const late = await call('POST', '/api/v1/items/cco/CO-BIG/reject', { by: APPROVER_2, reason: 'Too late' });
+  expect(late.status).toBe(409);
+  expect(late.body.message).toContain('cannot reject it any more');
+
+  expect((await call('POST', '/api/v1/items/cco/CO-BIG/accept', { by: CONTROLLER })).body.erp.status).toBe('ReadyToExport');
+  const twice = await call('POST', '/api/v1/items/cco/CO-BIG/accept', { by: CONTROLLER });
+  expect(twice.status).toBe(409);
+  expect(twice.body.message).toContain('Cole Grant has already approved this step');
+  expect((await call('POST', '/api/v1/items/cco/CO-BIG/accept', { by: CFO, description: 'OK by me' })).status).toBe(200);
+  await untilStatus(h, 'cco', 'CO-BIG', 'Synced');
+
+  view = (await call('GET', '/api/v1/items/cco/CO-BIG')).body;
+  expect(view.steps.map((s: { status: string }) => s.status)).toEqual(['approved', 'approved']);
+  expect(view.steps[1].decisions.map((d: { by: { id: string } }) => d.by.id)).toEqual([CONTROLLER, CFO]);
+  expect(view.history.map((e: { transition: string; step: number | null }) => [e.transition, e.step])).toEqual([
+    ['send', null],
+    ['approve', 0],
+    ['approve', 1],
+    ['accept', 1],
+    ['exported', null],
+  ]);
+  // Exported once, after the last approval.
+  expect(await h.db.sandboxExport.count({ where: { itemRef: 'CO-BIG' } })).toBe(1);
+  // The approvals that left a step to go were announced to the approvers, with the route.
+  const announced = await h.db.notification.findMany({ where: { kind: 'step-approved', erpRecord: { itemRef: 'CO-BIG' } } });
+  expect(announced).toHaveLength(2);
+
+  // Under $10,000 no policy applies: one step, any accounting approver, as before.
+  const small = (await call('GET', '/api/v1/items/cco/CO-SMALL')).body;
+  expect(small.approvalPolicy).toBeNull();
+  expect(small.steps).toEqual([{ name: 'Accounting approval', status: 'waiting', quorum: 'any', approvers: [], decisions: [] }]);
+  expect((await call('POST', '/api/v1/items/cco/CO-SMALL/accept', { by: CFO })).body.erp.status).toBe('Exporting');
+  await untilStatus(h, 'cco', 'CO-SMALL', 'Synced');
+});
+
+test('a rejection at a later step ends the round there; the re-sent round follows the policy as it is then', async () => {
+  await call('PUT', '/api/v1/approval-policies/large', LARGE);
+  await h.intake.upsertChangeOrder('CO-REJ', changeOrderBody({ number: 'REJ1', lines: [{ lineNo: 1, sovLineNo: 1, amount: 20_000 }] }));
+  await call('POST', '/api/v1/items/cco/CO-REJ/send', { by: PM });
+  const stranger = await call('POST', '/api/v1/items/cco/CO-REJ/reject', { by: PM, reason: 'No' });
+  // The project manager lacks the approver's permissions before anything else.
+  expect(stranger.status).toBe(403);
+  await call('POST', '/api/v1/items/cco/CO-REJ/accept', { by: APPROVER_2 });
+  const rejected = await call('POST', '/api/v1/items/cco/CO-REJ/reject', { by: CFO, reason: 'Split the labor into its own change order.' });
+  expect(rejected.status).toBe(200);
+  expect(rejected.body.erp.status).toBe('Rejected');
+  expect(rejected.body.steps.map((s: { status: string }) => s.status)).toEqual(['approved', 'rejected']);
+  expect(rejected.body.steps[1].decisions).toEqual([
+    expect.objectContaining({
+      action: 'rejected',
+      reason: 'Split the labor into its own change order.',
+      by: { id: CFO, name: 'Fay Chen' },
+    }),
+  ]);
+
+  // The policy now has the CFO alone: the next round follows it.
+  await call('PUT', '/api/v1/approval-policies/large', { ...LARGE, steps: [{ name: 'CFO', approvers: [CFO] }] });
+  await call('POST', '/api/v1/items/cco/CO-REJ/resend', { by: PM });
+  const resent = (await call('GET', '/api/v1/items/cco/CO-REJ')).body;
+  expect(resent.steps.map((s: { name: string; status: string }) => [s.name, s.status])).toEqual([['CFO', 'waiting']]);
+  const notOnRoute = await call('POST', '/api/v1/items/cco/CO-REJ/accept', { by: APPROVER });
+  expect(notOnRoute.status).toBe(403);
+  expect(notOnRoute.body.error).toBe('not_on_route');
+  expect((await call('POST', '/api/v1/items/cco/CO-REJ/accept', { by: CFO })).body.erp.status).toBe('Exporting');
+  await untilStatus(h, 'cco', 'CO-REJ', 'Synced');
+  await call('DELETE', '/api/v1/approval-policies/large');
+});

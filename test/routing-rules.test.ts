@@ -1,0 +1,240 @@
+/** Approval routing's rules as plain functions: which policy applies, where a round stands, whose turn it is. */
+import { NotOnRoute, NotYourTurn } from '../domain/errors';
+import {
+  applicablePolicy,
+  durationMinutes,
+  policyApplies,
+  policyProblems,
+  quorumMet,
+  roundApprovals,
+  roundSteps,
+  routeOf,
+  routeProgress,
+  scopeWords,
+  turnRefusal,
+  DEFAULT_ROUTE,
+  type ApprovalPolicy,
+  type Route,
+} from '../domain/routing';
+import { PolicyBody } from '../domain/intake';
+
+const ann = { id: 'u-ann', name: 'Ann Lee' };
+const bob = { id: 'u-bob', name: 'Bob Ray' };
+const carl = { id: 'u-carl', name: 'Carl Diaz' };
+const dee = { id: 'u-dee', name: 'Dee Ito' };
+const eve = { id: 'u-eve', name: 'Eve Park' };
+
+const policy = (id: string, appliesTo: ApprovalPolicy['appliesTo'] = {}): ApprovalPolicy => ({
+  id,
+  name: `Policy ${id}`,
+  appliesTo,
+  steps: [{ name: 'Accounting', approvers: ['u-ann'], quorum: 'any' }],
+});
+
+const co = (projectRef: string, totalCents: number | null) => ({ type: 'cco' as const, projectRef, totalCents });
+
+describe('which policy applies', () => {
+  test('types, projects and the minimum amount each narrow a policy; a project, with no total, never meets a minimum', () => {
+    expect(policyApplies(policy('a', { types: ['commitment'] }), co('P1', 100))).toBe(false);
+    expect(policyApplies(policy('a', { types: ['cco'] }), co('P1', 100))).toBe(true);
+    expect(policyApplies(policy('a', { projects: ['P2'] }), co('P1', 100))).toBe(false);
+    expect(policyApplies(policy('a', { projects: ['P1'] }), co('P1', 100))).toBe(true);
+    expect(policyApplies(policy('a', { minAmountCents: 100 }), co('P1', 100))).toBe(true);
+    expect(policyApplies(policy('a', { minAmountCents: 101 }), co('P1', 100))).toBe(false);
+    expect(policyApplies(policy('a', { minAmountCents: 0 }), { type: 'project', projectRef: 'P1', totalCents: null })).toBe(false);
+    expect(policyApplies(policy('a', {}), { type: 'project', projectRef: 'P1', totalCents: null })).toBe(true);
+  });
+
+  test('the most specific match wins: a project policy over a company one, then the highest minimum not above the total, then named types', () => {
+    const company = policy('company');
+    const big = policy('big', { minAmountCents: 1_000_000 });
+    const bigger = policy('bigger', { minAmountCents: 5_000_000 });
+    const coOnly = policy('co-only', { types: ['cco'] });
+    const p1 = policy('p1', { projects: ['P1'] });
+    const all = [company, big, bigger, coOnly, p1];
+    expect(applicablePolicy(all, co('P1', 10))?.id).toBe('p1');
+    expect(applicablePolicy(all, co('P2', 6_000_000))?.id).toBe('bigger');
+    expect(applicablePolicy(all, co('P2', 2_000_000))?.id).toBe('big');
+    expect(applicablePolicy(all, co('P2', 10))?.id).toBe('co-only');
+    expect(applicablePolicy(all, { type: 'commitment', projectRef: 'P2', totalCents: 10 })?.id).toBe('company');
+    expect(applicablePolicy([], co('P1', 10))).toBeNull();
+    // Stored order does not matter; equal policies are ordered by id.
+    expect(applicablePolicy([policy('b'), policy('a')], co('P1', 10))?.id).toBe('a');
+    expect(applicablePolicy([...all].reverse(), co('P1', 10))?.id).toBe('p1');
+  });
+
+  test('a policy is described in words', () => {
+    expect(scopeWords({ types: ['cco'], projects: ['P1', 'P2'], minAmountCents: 1_000_000 })).toBe(
+      'commitment change orders in projects P1, P2 of $10,000.00 or more',
+    );
+    expect(scopeWords({})).toBe('every item in every project');
+  });
+});
+
+describe('the policy body', () => {
+  const body = (steps: unknown[], extra: object = {}) => PolicyBody.safeParse({ name: 'Large change orders', steps, ...extra });
+  const problems = (steps: unknown[], extra: object = {}) => policyProblems(body(steps, extra).data!);
+
+  test('steps need approvers and a known quorum; durations are working time without years or months; unknown fields are refused', () => {
+    expect(body([{ name: 'PM', approvers: ['u-ann'] }]).success).toBe(true);
+    expect(body([{ name: 'PM', approvers: ['u-ann'] }]).data?.steps[0]?.quorum).toBe('any');
+    expect(body([]).success).toBe(false);
+    expect(body([{ name: 'PM', approvers: [] }]).success).toBe(false);
+    expect(body([{ name: 'PM', approvers: ['u-ann'], remindAfter: 'P1M' }]).success).toBe(false);
+    expect(body([{ name: 'PM', approvers: ['u-ann'], remindAfter: 'P1DT4H30M' }]).success).toBe(true);
+    expect(body([{ name: 'PM', approvers: ['u-ann'], quorum: 'most' }]).success).toBe(false);
+    expect(body([{ name: 'PM', approvers: ['u-ann'] }], { appliesTo: { minAmount: '10000.50' } }).data?.appliesTo.minAmount).toBe(
+      1_000_050,
+    );
+    expect(body([{ name: 'PM', approvers: ['u-ann'] }], { dryRun: true }).success).toBe(false);
+    expect(durationMinutes('P1W')).toBe(7 * 24 * 60);
+    expect(durationMinutes('PT1H30M')).toBe(90);
+    expect(durationMinutes('P')).toBe(0);
+  });
+
+  test('what the schema cannot state is named by field: an approver twice, escalation without when or whom, a zero duration, a negative minimum', () => {
+    expect(problems([{ name: 'PM', approvers: ['u-ann'], remindAfter: 'PT4H', escalateAfter: 'P1D', escalateTo: ['u-bob'] }])).toEqual([]);
+    expect(problems([{ name: 'PM', approvers: ['u-ann', 'u-bob', 'u-ann'] }])).toEqual([
+      { field: 'steps.0.approvers', message: 'names u-ann twice' },
+    ]);
+    expect(
+      problems([
+        { name: 'A', approvers: ['u-ann'] },
+        { name: 'B', approvers: ['u-ann'], escalateTo: ['u-bob'] },
+      ]),
+    ).toEqual([{ field: 'steps.1.escalateTo', message: 'needs escalateAfter: when to add these approvers' }]);
+    expect(problems([{ name: 'PM', approvers: ['u-ann'], escalateAfter: 'PT4H' }])).toEqual([
+      { field: 'steps.0.escalateAfter', message: 'needs escalateTo: whom to add once it has passed' },
+    ]);
+    expect(problems([{ name: 'PM', approvers: ['u-ann'], remindAfter: 'PT0H' }])).toEqual([
+      { field: 'steps.0.remindAfter', message: 'must be longer than zero' },
+    ]);
+    expect(problems([{ name: 'PM', approvers: ['u-ann'] }], { appliesTo: { minAmount: -1 } })).toEqual([
+      { field: 'appliesTo.minAmount', message: 'must not be negative' },
+    ]);
+  });
+});
+
+/** Two steps: one project manager of two, then both controllers. */
+const route: Route = {
+  policy: { id: 'large', name: 'Large change orders' },
+  steps: [
+    { name: 'Project managers', approvers: [ann, bob], quorum: 'any' },
+    { name: 'Controllers', approvers: [carl, dee], quorum: 'all' },
+  ],
+};
+const at = '2026-11-24T10:00:00.000Z';
+
+describe('a round on its route', () => {
+  test('a step ends when its quorum has approved; the next one waits; the rest are pending', () => {
+    expect(routeProgress(route, []).current).toBe(0);
+    expect(routeProgress(route, []).steps.map((s) => s.status)).toEqual(['waiting', 'pending']);
+    const one = [{ step: 0, by: bob, at }];
+    expect(routeProgress(route, one).current).toBe(1);
+    const three = [...one, { step: 1, by: carl, at }];
+    expect(routeProgress(route, three).current).toBe(1);
+    expect(routeProgress(route, [...three, { step: 1, by: dee, at }]).current).toBeNull();
+    expect(routeProgress(route, [...three, { step: 1, by: dee, at }]).steps.map((s) => s.status)).toEqual(['approved', 'approved']);
+    expect(routeProgress(route, [], true).steps[0]?.status).toBe('rejected');
+    expect(quorumMet(DEFAULT_ROUTE.steps[0]!, [eve])).toBe(true);
+    expect(quorumMet(DEFAULT_ROUTE.steps[0]!, [])).toBe(false);
+  });
+
+  test('accept and reject belong to the step whose turn it is, in words that say whose it is', () => {
+    const what = 'commitment change order CO-7';
+    expect(turnRefusal(what, route, [], 'accept', ann)).toBeNull();
+    expect(turnRefusal(what, route, [], 'reject', bob)).toBeNull();
+    // A step-2 approver before step 1 has approved: not yet.
+    const early = turnRefusal(what, route, [], 'accept', carl);
+    expect(early).toBeInstanceOf(NotYourTurn);
+    expect(early?.message).toBe(
+      'commitment change order CO-7 is at step 1 of 2 (Project managers), waiting for Ann Lee or Bob Ray: ' +
+        'Carl Diaz decides at step 2 (Controllers), so cannot accept it yet.',
+    );
+    expect(early?.details()).toEqual({ turn: { step: 'Project managers', stepNumber: 1, steps: 2, waitingFor: [ann, bob] } });
+    // Someone the route does not name.
+    const stranger = turnRefusal(what, route, [], 'reject', eve);
+    expect(stranger).toBeInstanceOf(NotOnRoute);
+    expect(stranger?.message).toContain(
+      'Eve Park is not an approver on commitment change order CO-7\'s route (policy "Large change orders")',
+    );
+    // Step 1 has approved: its approvers are done, the controllers decide, each once.
+    const afterStep1 = [{ step: 0, by: ann, at }];
+    expect(turnRefusal(what, route, afterStep1, 'accept', bob)?.message).toContain(
+      'Bob Ray decides at step 1 (Project managers), so cannot accept it any more.',
+    );
+    expect(turnRefusal(what, route, afterStep1, 'accept', carl)).toBeNull();
+    const afterCarl = [...afterStep1, { step: 1, by: carl, at }];
+    expect(turnRefusal(what, route, afterCarl, 'accept', carl)?.message).toBe(
+      'Carl Diaz has already approved this step: commitment change order CO-7 is at step 2 of 2 (Controllers), waiting for Dee Ito.',
+    );
+    // Having approved, a controller may still reject.
+    expect(turnRefusal(what, route, afterCarl, 'reject', carl)).toBeNull();
+    // Retrying an export or retrieving does not depend on the route.
+    expect(turnRefusal(what, route, [], 'retry-export', eve)).toBeNull();
+    expect(turnRefusal(what, route, [], 'retrieve', eve)).toBeNull();
+    // The default route: any accounting approver.
+    expect(turnRefusal(what, DEFAULT_ROUTE, [], 'accept', eve)).toBeNull();
+  });
+
+  test("the latest round's steps are read from its history: approvals since the last send, the rejection where it happened", () => {
+    const history = [
+      { action: 'send', actor: eve, at, step: null },
+      { action: 'approve', actor: ann, at, step: 0 },
+      { action: 'reject', actor: carl, at, step: 1, reason: 'Split the labor' },
+      { action: 'resend', actor: eve, at, step: null },
+      { action: 'approve', actor: bob, at, step: 0 },
+    ];
+    expect(roundApprovals(history)).toEqual([{ step: 0, by: bob, at }]);
+    expect(roundSteps(route, history, 'ReadyToExport')).toEqual([
+      {
+        name: 'Project managers',
+        status: 'approved',
+        quorum: 'any',
+        approvers: [ann, bob],
+        decisions: [{ by: bob, action: 'approved', at }],
+      },
+      { name: 'Controllers', status: 'waiting', quorum: 'all', approvers: [carl, dee], decisions: [] },
+    ]);
+    const rejected = roundSteps(route, history.slice(0, 3), 'Rejected');
+    expect(rejected.map((s) => s.status)).toEqual(['approved', 'rejected']);
+    expect(rejected[1]?.decisions).toEqual([{ by: carl, action: 'rejected', at, reason: 'Split the labor' }]);
+    expect(roundSteps(route, history.slice(0, 2), 'Retrieved').map((s) => s.status)).toEqual(['approved', 'stopped']);
+    // Never sent: no round, no steps. A round from before routing: one step, any approver.
+    expect(roundSteps(route, [], 'NotSent')).toEqual([]);
+    expect(roundSteps(null, [history[0]!, { action: 'accept', actor: ann, at, step: null }], 'Exporting')).toEqual([
+      { name: 'Accounting approval', status: 'approved', quorum: 'any', approvers: [], decisions: [{ by: ann, action: 'approved', at }] },
+    ]);
+  });
+
+  test('a policy becomes a route with its people named', () => {
+    const frozen = routeOf(
+      {
+        id: 'p',
+        name: 'P',
+        appliesTo: {},
+        steps: [
+          { name: 'S', approvers: ['u-ann', 'u-gone'], quorum: 'all', remindAfter: 'PT4H', escalateAfter: 'P1D', escalateTo: ['u-bob'] },
+        ],
+      },
+      new Map([
+        ['u-ann', ann],
+        ['u-bob', bob],
+      ]),
+    );
+    expect(frozen).toEqual({
+      policy: { id: 'p', name: 'P' },
+      steps: [
+        {
+          name: 'S',
+          approvers: [ann, { id: 'u-gone', name: 'u-gone' }],
+          quorum: 'all',
+          remindAfter: 'PT4H',
+          escalateAfter: 'P1D',
+          escalateTo: [bob],
+        },
+      ],
+    });
+    expect(routeOf(null, new Map())).toBe(DEFAULT_ROUTE);
+  });
+});
