@@ -12,5 +12,6 @@ module.exports = {
     '<rootDir>/test/domain-rules.test.ts',
     '<rootDir>/test/round-rules.test.ts',
     '<rootDir>/test/routing-rules.test.ts',
+    '<rootDir>/test/calendar.test.ts',
   ],
 };

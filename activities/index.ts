@@ -25,7 +25,9 @@ import { accountingCandidates } from '../store/users';
 import { exportSource, markBooked, markRefused, recordAttempt } from '../store/exports';
 import { applyMove, moveRecord, recordedEntry } from '../store/rounds';
 import { lockCommitmentOf, lockRecordFor, writeTransaction, type Db } from '../store/prisma';
-import type { Notice, Notifier } from './types';
+import { getCalendar } from '../store/calendar';
+import { addWorkingTime, localWords } from '../domain/calendar';
+import type { Notice, Notifier, WorkingDeadline } from './types';
 
 const SUMMARY_ITEMS = 10;
 
@@ -233,6 +235,18 @@ export function createActivities({ db, profile, settings, transport, notifier }:
         }
         throw err;
       }
+    },
+
+    /**
+     * When `after` of working time has passed since `from`, on the company calendar as it is now (a
+     * holiday added while a step waits counts for its next reminder), and that time in the calendar's
+     * words. `from` is the workflow's clock, never this process's.
+     */
+    async workingDeadline(input: { from: string; after: string }): Promise<WorkingDeadline> {
+      const calendar = await getCalendar(db);
+      const from = new Date(input.from);
+      const at = addWorkingTime(from, input.after, calendar);
+      return { at: at.toISOString(), words: localWords(at, from, calendar) };
     },
 
     async notify(notice: Notice): Promise<void> {

@@ -38,7 +38,17 @@ export type Notice = NoticeBase &
     | { kind: 'retrieved'; by: Person }
     | { kind: 'synced'; erpId: string }
     | { kind: 'export-failed'; message: string }
+    /** A step still waiting after its reminder time: its approvers who have not approved are reminded. */
+    | { kind: 'reminder'; step: number; route: Route; waitingFor: Person[]; waitingSince: string; count: number }
+    /** A step that waited past its escalation time: `added` may now decide it. */
+    | { kind: 'escalated'; step: number; route: Route; added: Person[]; after: string }
   );
+
+/** A time counted in the company calendar's working hours, and how people there read it ("Tue 09:00"). */
+export interface WorkingDeadline {
+  at: string;
+  words: string;
+}
 
 export type NoticeKind = Notice['kind'];
 

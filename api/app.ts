@@ -12,9 +12,20 @@ import type { Db } from '../store/prisma';
 import { errorHandler, RequestProblem, zodProblem } from './errors';
 import { openApiDocument } from './openapi';
 import { ActionBody, ActionParam, ItemQuery, ItemTypeParam, ListQuery, RejectBody } from './schemas';
-import { ChangeOrderBody, CommitmentBody, CostCodeBody, PolicyBody, ProjectBody, Ref, UserBody, VendorBody } from '../domain/intake';
+import {
+  CalendarBody,
+  ChangeOrderBody,
+  CommitmentBody,
+  CostCodeBody,
+  PolicyBody,
+  ProjectBody,
+  Ref,
+  UserBody,
+  VendorBody,
+} from '../domain/intake';
 import { deletePolicy, findPolicy, listPolicies, putPolicy } from '../store/policies';
 import { policyView, policiesView } from './policies';
+import { getCalendar, putCalendar } from '../store/calendar';
 
 export interface HealthCheck {
   name: string;
@@ -153,6 +164,15 @@ export function createApi({ db, desk, intake, apiToken, health, slackConfigured 
       const id = ref(req.params.policyId);
       if (!(await deletePolicy(db, id))) throw noPolicy(id);
       res.json({ id, deleted: true });
+    },
+  });
+
+  methods(v1, '/calendar', {
+    get: async (_req, res) => {
+      res.json(await getCalendar(db));
+    },
+    put: async (req, res) => {
+      res.json(await putCalendar(db, parse(CalendarBody, req.body, 'body')));
     },
   });
 

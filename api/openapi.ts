@@ -138,6 +138,18 @@ export function openApiDocument(): Record<string, unknown> {
           responses: { '200': { description: 'Removed' }, ...errors(400, 401, 404, 503) },
         },
       },
+      '/api/v1/calendar': {
+        get: {
+          summary: 'The company calendar reminders and escalations count working time in (Monday to Friday 09:00-17:00 UTC until set)',
+          responses: { '200': { description: 'The calendar' }, ...errors(401) },
+        },
+        put: {
+          summary:
+            'Set the company calendar: time zone, working days and hours, holidays. Reminders already scheduled keep their time; the next ones are counted on the new calendar.',
+          requestBody: { required: true, ...json(ref('CalendarBody')) },
+          responses: { '200': { description: 'Stored, the time zone in its canonical name' }, ...errors(400, 401, 413, 422, 503) },
+        },
+      },
       '/healthz': {
         get: {
           summary: 'Process, database and Temporal connection',

@@ -11,7 +11,7 @@ import { itemView, type ItemRules, type ItemView } from '../services/item-view';
 import { loadItem } from '../store/items';
 import type { Db } from '../store/prisma';
 import type { SlackDirectory } from './directory';
-import { rejectionNotice, reviewMessage, supersededMessage, syncedNotice, turnNotice } from './views/item-blocks';
+import { rejectionNotice, reminderNotice, reviewMessage, supersededMessage, syncedNotice, turnNotice } from './views/item-blocks';
 import { routeProgress, type RouteStep } from '../domain/routing';
 import type { Person } from '../domain/items';
 
@@ -24,6 +24,8 @@ export function turnOpened(notice: Notice): { step: number; approvers: Person[] 
   const named = (index: number | null, step: RouteStep | undefined) =>
     index !== null && step && step.approvers.length > 0 ? { step: index, approvers: step.approvers } : null;
   if (notice.kind === 'review-requested' && notice.route?.policy) return named(0, notice.route.steps[0]);
+  // The people a waiting step escalated to: their turn has come too.
+  if (notice.kind === 'escalated') return notice.added.length > 0 ? { step: notice.step, approvers: notice.added } : null;
   if (notice.kind !== 'step-approved') return null;
   const before = routeProgress(notice.route, notice.approvals.slice(0, -1)).current;
   const after = routeProgress(notice.route, notice.approvals).current;
@@ -58,7 +60,16 @@ export class SlackNotifier implements Notifier {
       for (const approver of turn.approvers) {
         const dm = await record.recordDirect(`${notice.eventKey}:turn`, approver.id, loaded.erp.id);
         if (dm.deliveredAt) continue;
-        await this.directMessage(approver.id, turnNotice(view, turn.step, channel));
+        const escalation = notice.kind === 'escalated' ? { after: notice.after } : undefined;
+        await this.directMessage(approver.id, turnNotice(view, turn.step, channel, escalation));
+        await record.delivered(dm);
+      }
+    }
+    if (notice.kind === 'reminder') {
+      for (const approver of notice.waitingFor) {
+        const dm = await record.recordDirect(notice.eventKey, approver.id, loaded.erp.id);
+        if (dm.deliveredAt) continue;
+        await this.directMessage(approver.id, reminderNotice(view, notice.step, channel, notice.waitingSince));
         await record.delivered(dm);
       }
     }

@@ -229,3 +229,31 @@ export const PolicyBody = z
   .meta({ id: 'ApprovalPolicyBody' });
 
 export type PolicyInput = z.infer<typeof PolicyBody>;
+
+const Clock = z
+  .string()
+  .regex(/^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be a 24-hour local time HH:MM, such as 08:00')
+  .meta({ example: '08:00' });
+
+const CalendarDate = z.iso.date().meta({ description: 'A local date, YYYY-MM-DD', example: '2026-12-25' });
+
+// A zone the runtime does not know, hours that end before they start and a weekday given twice are
+// refused with 422 by `calendarProblems`, naming the field.
+export const CalendarBody = z
+  .strictObject({
+    timeZone: z
+      .string()
+      .min(1)
+      .max(64)
+      .meta({ description: 'IANA time zone; any case, stored as the canonical name', example: 'America/Chicago' }),
+    workdays: z
+      .array(z.number().int().min(1).max(7))
+      .min(1)
+      .max(7)
+      .meta({ description: 'ISO weekdays that are working days: 1 = Monday … 7 = Sunday', example: [1, 2, 3, 4, 5] }),
+    hours: z.strictObject({ start: Clock, end: Clock }).meta({ description: 'Working hours of each working day, local time' }),
+    holidays: z.array(CalendarDate).max(2000).default([]).meta({ description: 'Local dates that are not working days' }),
+  })
+  .meta({ id: 'CalendarBody' });
+
+export type CalendarInput = z.infer<typeof CalendarBody>;

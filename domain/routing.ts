@@ -52,6 +52,8 @@ export interface RouteStep {
   remindAfter?: string | null;
   escalateAfter?: string | null;
   escalateTo?: Person[];
+  /** Set once the step has waited past `escalateAfter`: `escalateTo` may then decide it. */
+  escalated?: boolean;
 }
 
 /** The route a round follows, frozen with its reviewed snapshot. */
@@ -148,9 +150,22 @@ export interface RouteProgress {
   steps: { status: StepStatus; approvedBy: Person[] }[];
 }
 
-/** Whether the approvals given so far meet the step's quorum. */
+/** Who may decide a step now: its approvers, and once it has escalated, the people it escalated to (each once). */
+export function deciders(step: RouteStep): Person[] {
+  const added = step.escalated ? (step.escalateTo ?? []).filter((person) => !step.approvers.some((a) => a.id === person.id)) : [];
+  return [...step.approvers, ...added];
+}
+
+const escalatedTo = (step: RouteStep, personId: string) =>
+  Boolean(step.escalated) && (step.escalateTo ?? []).some((person) => person.id === personId);
+
+/**
+ * Whether the approvals given so far meet the step's quorum. Once escalated, one approval by a person
+ * it escalated to ends the step whatever its quorum: they were added to decide in the others' place.
+ */
 export function quorumMet(step: RouteStep, approvedBy: readonly Person[]): boolean {
   if (step.approvers.length === 0 || step.quorum === 'any') return approvedBy.length > 0;
+  if (approvedBy.some((person) => escalatedTo(step, person.id))) return true;
   return step.approvers.every((approver) => approvedBy.some((person) => person.id === approver.id));
 }
 
@@ -173,16 +188,30 @@ export function routeProgress(route: Route, approvals: readonly StepApproval[], 
 
 /** Whether `person` may decide at `step`: one of its approvers, or anyone (any accounting approver) when it names none. */
 export function onStep(step: RouteStep, personId: string): boolean {
-  return step.approvers.length === 0 || step.approvers.some((approver) => approver.id === personId);
+  return step.approvers.length === 0 || deciders(step).some((approver) => approver.id === personId);
 }
 
-/** "Ann Lee or Bob Ray", "Ann Lee and Bob Ray", "any accounting approver". */
-export function approverWords(step: RouteStep, waitingFor?: readonly Person[]): string {
-  const people = waitingFor ?? step.approvers;
-  if (step.approvers.length === 0) return 'any accounting approver';
-  const names = people.map((person) => person.name);
-  const joiner = step.quorum === 'all' ? ' and ' : ' or ';
+function listWords(names: readonly string[], joiner: string): string {
   return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')}${joiner}${names[names.length - 1]}`;
+}
+
+/** "Ann Lee or Bob Ray", "Ann Lee and Bob Ray", "any accounting approver"; "…, or Cole Grant (escalated)" once escalated. */
+export function approverWords(step: RouteStep, waitingFor?: readonly Person[]): string {
+  if (step.approvers.length === 0) return 'any accounting approver';
+  const people = (waitingFor ?? step.approvers).filter(
+    (person) => !escalatedTo(step, person.id) || step.approvers.some((a) => a.id === person.id),
+  );
+  const own = listWords(
+    people.map((person) => person.name),
+    step.quorum === 'all' ? ' and ' : ' or ',
+  );
+  const added = step.escalated ? deciders(step).filter((person) => !step.approvers.some((a) => a.id === person.id)) : [];
+  if (added.length === 0) return own;
+  const escalated = `${listWords(
+    added.map((person) => person.name),
+    ' or ',
+  )} (escalated)`;
+  return own ? `${own}, or ${escalated}` : escalated;
 }
 
 /** "step 2 of 3 (Controllers)": how every message names a step (`index` from 0). */
@@ -190,9 +219,9 @@ export function stepLabel(index: number, count: number, name: string): string {
   return `step ${index + 1} of ${count} (${name})`;
 }
 
-/** The approvers of a step who have not approved yet. */
+/** The people who may decide a step and have not approved yet. */
 export function stillWaitingFor(step: RouteStep, approvedBy: readonly Person[]): Person[] {
-  return step.approvers.filter((approver) => !approvedBy.some((person) => person.id === approver.id));
+  return deciders(step).filter((approver) => !approvedBy.some((person) => person.id === approver.id));
 }
 
 /** ISO-8601 durations of weeks, days, hours and minutes: what working time can be counted in (`P` alone is zero, refused by `policyProblems`). */
@@ -235,6 +264,17 @@ export function roundApprovals(history: readonly RouteEntry[]): StepApproval[] {
   );
 }
 
+/** The route with the escalations the current round's history records marked on their steps. */
+export function withEscalations(route: Route, history: readonly RouteEntry[]): Route {
+  const escalated = new Set(
+    currentRound(history)
+      .filter((entry) => entry.action === 'escalate')
+      .map((entry) => entry.step ?? 0),
+  );
+  if (escalated.size === 0) return route;
+  return { ...route, steps: route.steps.map((step, index) => (escalated.has(index) ? { ...step, escalated: true } : step)) };
+}
+
 /** A step of the latest round as the item view shows it. */
 export interface StepView {
   name: string;
@@ -243,6 +283,10 @@ export interface StepView {
   quorum: Quorum;
   /** Empty: any accounting approver. */
   approvers: Person[];
+  /** Set when the step waited past its escalation time: `escalateTo` were added to decide it. */
+  escalated?: true;
+  escalateTo?: Person[];
+  escalateAfter?: string | null;
   decisions: { by: Person; action: 'approved' | 'rejected'; at: string; reason?: string }[];
 }
 
@@ -253,9 +297,9 @@ export interface StepView {
 export function roundSteps(route: Route | null, history: readonly RouteEntry[], status: string): StepView[] {
   const entries = currentRound(history);
   if (entries.length === 0) return [];
-  const steps = (route ?? DEFAULT_ROUTE).steps;
+  const steps = withEscalations(route ?? DEFAULT_ROUTE, history).steps;
   const rejection = entries.find((entry) => entry.action === 'reject' && entry.actor);
-  const progress = routeProgress(route ?? DEFAULT_ROUTE, roundApprovals(history), Boolean(rejection));
+  const progress = routeProgress(withEscalations(route ?? DEFAULT_ROUTE, history), roundApprovals(history), Boolean(rejection));
   return steps.map((step, index) => {
     const decisions = entries.flatMap((entry): StepView['decisions'] => {
       if (!entry.actor || (entry.step ?? 0) !== index) return [];
@@ -268,7 +312,14 @@ export function roundSteps(route: Route | null, history: readonly RouteEntry[], 
     // A round retrieved or released while a step waited stopped there.
     const waited = progress.steps[index]!.status;
     const stepStatus: StepView['status'] = waited === 'waiting' && status !== 'ReadyToExport' ? 'stopped' : waited;
-    return { name: step.name, status: stepStatus, quorum: step.quorum, approvers: step.approvers, decisions };
+    return {
+      name: step.name,
+      status: stepStatus,
+      quorum: step.quorum,
+      approvers: step.approvers,
+      ...(step.escalated ? { escalated: true as const, escalateTo: step.escalateTo ?? [], escalateAfter: step.escalateAfter ?? null } : {}),
+      decisions,
+    };
   });
 }
 
@@ -298,7 +349,13 @@ export function turnRefusal(
       return new NotYourTurn(`${by.name} has already approved this step: ${where}.`, turn);
     return null;
   }
-  const theirs = route.steps.map((candidate, i) => (candidate.approvers.some((a) => a.id === by.id) ? i : -1)).filter((i) => i >= 0);
+  if (!step.escalated && (step.escalateTo ?? []).some((person) => person.id === by.id))
+    return new NotYourTurn(
+      `${where}: ${by.name} is added to this step only once it has waited ${step.escalateAfter} of working time, so cannot ${action} it yet.`,
+      turn,
+    );
+  const named = (candidate: RouteStep) => [...candidate.approvers, ...(candidate.escalateTo ?? [])].some((a) => a.id === by.id);
+  const theirs = route.steps.map((candidate, i) => (named(candidate) ? i : -1)).filter((i) => i >= 0);
   if (theirs.length === 0) {
     const policy = route.policy ? ` (policy "${route.policy.name}")` : '';
     return new NotOnRoute(`${by.name} is not an approver on ${what}'s route${policy}: ${where}.`, turn);

@@ -28,12 +28,15 @@ export const SEND_ACTIONS: readonly ItemAction[] = ['send', 'resend'];
 export type ExportOutcome = 'exported' | 'export-failed';
 /** An operator frees an item whose round stopped (`npm run ops -- release`). */
 export type OperatorMove = 'release';
-/** An accept that does not end the round's approval: its route has another approval or step to go. */
-export type StepMove = 'approve';
+/**
+ * An accept that does not end the round's approval (its route has another approval or step to go),
+ * and a step that waited past its escalation time being opened to more approvers.
+ */
+export type StepMove = 'approve' | 'escalate';
 export type Transition = ItemAction | ExportOutcome | OperatorMove | StepMove;
 
 /** Every move the change history records, by its code. */
-export const TRANSITIONS: readonly Transition[] = [...ITEM_ACTIONS, 'exported', 'export-failed', 'release', 'approve'];
+export const TRANSITIONS: readonly Transition[] = [...ITEM_ACTIONS, 'exported', 'export-failed', 'release', 'approve', 'escalate'];
 
 export function isTransition(value: string): value is Transition {
   return (TRANSITIONS as readonly string[]).includes(value);
@@ -53,6 +56,7 @@ const MOVES: Record<Transition, { from: readonly ErpStatus[]; to: ErpStatus }> =
   release: { from: ['ReadyToExport', 'Exporting', 'FailedToExport'], to: 'Retrieved' },
   // The item stays with accounting; the history records whose approval it was and at which step.
   approve: { from: ['ReadyToExport'], to: 'ReadyToExport' },
+  escalate: { from: ['ReadyToExport'], to: 'ReadyToExport' },
 };
 
 /** The statuses `transition` applies to, and the one it leads to. */
@@ -112,4 +116,5 @@ export const ACTION_PAST: Record<Transition, string> = {
   'export-failed': 'failed to export',
   release: 'released by an operator',
   approve: 'approved at its step',
+  escalate: 'escalated',
 };

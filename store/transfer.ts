@@ -37,6 +37,7 @@ export const TABLES = [
   'SandboxExport',
   'SandboxFault',
   'ApprovalPolicy',
+  'CompanyCalendar',
 ] as const;
 
 export type TableName = (typeof TABLES)[number];

@@ -201,3 +201,47 @@ test('a rejection at a later step ends the round there; the re-sent round follow
   await untilStatus(h, 'cco', 'CO-REJ', 'Synced');
   await call('DELETE', '/api/v1/approval-policies/large');
 });
+
+test('the company calendar is validated and stored: the zone in its canonical name, holidays once and in order', async () => {
+  expect((await call('GET', '/api/v1/calendar')).body).toEqual({
+    timeZone: 'UTC',
+    workdays: [1, 2, 3, 4, 5],
+    hours: { start: '09:00', end: '17:00' },
+    holidays: [],
+  });
+  const stored = await call('PUT', '/api/v1/calendar', {
+    timeZone: 'america/chicago',
+    workdays: [5, 1, 2, 3, 4],
+    hours: { start: '08:00', end: '17:30' },
+    holidays: ['2026-12-25', '2026-11-26', '2026-12-25'],
+  });
+  expect(stored).toEqual({
+    status: 200,
+    body: {
+      timeZone: 'America/Chicago',
+      workdays: [1, 2, 3, 4, 5],
+      hours: { start: '08:00', end: '17:30' },
+      holidays: ['2026-11-26', '2026-12-25'],
+    },
+  });
+  expect((await call('GET', '/api/v1/calendar')).body.timeZone).toBe('America/Chicago');
+
+  const good = { timeZone: 'UTC', workdays: [1, 2, 3, 4, 5], hours: { start: '09:00', end: '17:00' }, holidays: [] };
+  const refused = [
+    [{ ...good, timeZone: 'Mars/Olympus' }, 422, 'timeZone'],
+    [{ ...good, hours: { start: '17:00', end: '09:00' } }, 422, 'hours'],
+    [{ ...good, workdays: [1, 1] }, 422, 'workdays'],
+    [{ ...good, workdays: [0, 1] }, 400, 'workdays.0'],
+    [{ ...good, hours: { start: '9am', end: '17:00' } }, 400, 'hours.start'],
+    [{ ...good, holidays: ['2026-02-30'] }, 400, 'holidays.0'],
+  ] as const;
+  for (const [body, status, field] of refused) {
+    const answer = await call('PUT', '/api/v1/calendar', body);
+    expect([answer.status, answer.body.field ?? answer.body.fields?.[0]?.field]).toEqual([status, field]);
+  }
+  const unknown = await call('PUT', '/api/v1/calendar', { ...good, weekends: [6, 7] });
+  expect(unknown.status).toBe(400);
+  expect(JSON.stringify(unknown.body)).toContain('weekends');
+  // Nothing refused was stored.
+  expect((await call('GET', '/api/v1/calendar')).body.timeZone).toBe('America/Chicago');
+});

@@ -536,7 +536,7 @@ describe('the words of statuses and moves', () => {
       'Retrieved',
       'Voided',
     ]);
-    expect(TRANSITIONS).toEqual([...ITEM_ACTIONS, 'exported', 'export-failed', 'release', 'approve']);
+    expect(TRANSITIONS).toEqual([...ITEM_ACTIONS, 'exported', 'export-failed', 'release', 'approve', 'escalate']);
     expect(TRANSITIONS.map((t) => ACTION_PAST[t])).toEqual([
       'sent',
       're-sent',
@@ -549,6 +549,7 @@ describe('the words of statuses and moves', () => {
       'failed to export',
       'released by an operator',
       'approved at its step',
+      'escalated',
     ]);
     expect(SEND_ACTIONS).toEqual(['send', 'resend']);
     expect(['release', 'exported', 'accept', 'accepted', 'released by an operator', ''].map(isTransition)).toEqual([

@@ -2,7 +2,9 @@
 import { NotOnRoute, NotYourTurn } from '../domain/errors';
 import {
   applicablePolicy,
+  approverWords,
   durationMinutes,
+  withEscalations,
   policyApplies,
   policyProblems,
   quorumMet,
@@ -236,5 +238,36 @@ describe('a round on its route', () => {
       ],
     });
     expect(routeOf(null, new Map())).toBe(DEFAULT_ROUTE);
+  });
+});
+
+describe('escalation', () => {
+  const route: Route = {
+    policy: { id: 'big', name: 'Big' },
+    steps: [{ name: 'Controllers', approvers: [ann, bob], quorum: 'all', escalateAfter: 'P2D', escalateTo: [carl] }],
+  };
+  const sent = { action: 'send', actor: eve, at: '2026-11-20T16:00:00Z' };
+  const escalation = { action: 'escalate', actor: null, at: '2026-11-24T16:00:00Z', step: 0 };
+
+  test('before it escalates, the person it escalates to is told when they may decide', () => {
+    const refusal = turnRefusal('CO-1', route, [], 'accept', carl);
+    expect(refusal).toBeInstanceOf(NotYourTurn);
+    expect(refusal!.message).toContain(
+      'Carl Diaz is added to this step only once it has waited P2D of working time, so cannot accept it yet',
+    );
+    expect(approverWords(route.steps[0]!)).toBe('Ann Lee and Bob Ray');
+  });
+
+  test('once escalated (from the history), the added person decides the step alone, whatever its quorum', () => {
+    const escalated = withEscalations(route, [sent, escalation]);
+    expect(escalated.steps[0]!.escalated).toBe(true);
+    expect(withEscalations(route, [escalation, sent]).steps[0]!.escalated).toBeUndefined(); // an earlier round's
+    expect(turnRefusal('CO-1', escalated, [], 'accept', carl)).toBeNull();
+    expect(approverWords(escalated.steps[0]!)).toBe('Ann Lee and Bob Ray, or Carl Diaz (escalated)');
+    expect(quorumMet(escalated.steps[0]!, [ann])).toBe(false);
+    expect(quorumMet(escalated.steps[0]!, [carl])).toBe(true);
+    expect(quorumMet(route.steps[0]!, [carl])).toBe(false);
+    const steps = roundSteps(route, [sent, escalation], 'ReadyToExport');
+    expect(steps[0]).toMatchObject({ status: 'waiting', escalated: true, escalateTo: [carl], escalateAfter: 'P2D' });
   });
 });

@@ -69,9 +69,14 @@ export async function approvalRound(input: RoundInput): Promise<RoundOutcome> {
 
   // 1. Send: validate against the ERP's rules, lock the item, record who sent it.
   if (await round.open()) {
-    // 2. Wait for decisions; every accept or retry runs one export.
+    // 2. Wait for decisions; every accept or retry runs one export. A step with reminder or
+    //    escalation times waits on a durable timer for the next one due.
     while (!round.ended) {
-      await condition(() => round.exportDue || round.ended);
+      if (round.timersDue) await round.scheduleTimers();
+      const due = round.nextTimer;
+      const woken = () => round.exportDue || round.ended || round.timersDue;
+      if (due === undefined) await condition(woken);
+      else if (!(due > Date.now() && (await condition(woken, due - Date.now())))) await round.keepTimers();
       if (round.exportDue) await round.exportOnce();
     }
   }

@@ -11,7 +11,7 @@ import { itemName } from '../domain/item-types';
 import { formatMoney, type Person } from '../domain/items';
 import { ACTION_PAST, canApply, statusLabel, type ErpStatus, type ItemAction, type Transition } from '../domain/statuses';
 import { reasonProblem } from '../domain/text';
-import { approverWords, routeProgress, stepLabel, stillWaitingFor, type Route, type StepApproval } from '../domain/routing';
+import { approverWords, routeProgress, stepLabel, stillWaitingFor, type Route, type RouteStep, type StepApproval } from '../domain/routing';
 
 /** The decisions a person sends to a running round. */
 export type DecisionAction = 'accept' | 'reject' | 'retry-export' | 'retrieve';
@@ -189,6 +189,48 @@ export function currentDetails(status: ErpStatus, step: string, item: RoundItem,
 }
 
 /** Unique per move of a round (the moves before it counted): a retried write or delivery lands once. */
-export function eventKey(workflowId: string, round: number, movesBefore: number, transition: Transition): string {
+export function eventKey(workflowId: string, round: number, movesBefore: number, transition: Transition | `reminder-${string}`): string {
   return `${workflowId}#${round}:${movesBefore}:${transition}`;
+}
+
+/** The current step's reminder and escalation times, counted in the company calendar's working hours. */
+export interface StepTimers {
+  /** The step they were worked out for. */
+  step: number;
+  /** When the step began to wait. */
+  since: string;
+  remindAt?: string;
+  /** "Tue 09:00", in the calendar's zone. */
+  remindWords?: string;
+  /** Reminders sent for this step so far. */
+  reminders: number;
+  escalateAt?: string;
+  escalateWords?: string;
+}
+
+/** Whether the step has times to keep: a reminder, or an escalation it has not had yet. */
+export function stepHasTimers(step: RouteStep | undefined): boolean {
+  return Boolean(step && (step.remindAfter || (step.escalateAfter && !step.escalated)));
+}
+
+/** The earliest of the timers still to come, as epoch milliseconds; undefined when none is set. */
+export function nextTimerAt(timers: StepTimers | undefined): number | undefined {
+  const times = [timers?.remindAt, timers?.escalateAt].filter((at): at is string => Boolean(at)).map((at) => Date.parse(at));
+  return times.length > 0 ? Math.min(...times) : undefined;
+}
+
+/** What the Temporal UI adds to the step's words while timers run: " · next reminder Tue 09:00 · escalates to Fay Chen Wed 09:00". */
+export function timerWords(timers: StepTimers | undefined, step: RouteStep | undefined): string {
+  if (!timers || !step) return '';
+  const remind = timers.remindWords ? ` · next reminder ${timers.remindWords}` : '';
+  const names = (step.escalateTo ?? []).map((person) => person.name).join(', ');
+  const escalate = timers.escalateWords ? ` · escalates to ${names} ${timers.escalateWords}` : '';
+  return `${remind}${escalate}`;
+}
+
+/** What the history records when a step escalates. */
+export function escalationMessage(route: Route, index: number): string {
+  const step = route.steps[index]!;
+  const names = (step.escalateTo ?? []).map((person) => person.name).join(', ');
+  return `${stepLabel(index, route.steps.length, step.name)} waited ${step.escalateAfter} of working time: ${names} may now decide it`;
 }

@@ -3,20 +3,24 @@
  * export, and tell people. The workflow (`approval-round.ts`) holds the messages and the waits; this
  * class holds everything they act on. All I/O goes through the activities it is given.
  */
-import { ActivityFailure, patched, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, condition, patched, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { ActivityFailureInfo, RoundItem } from '../activities/types';
 import type { ApprovalActivities } from '../activities';
 import type { Person } from '../domain/items';
 import { itemName } from '../domain/item-types';
-import { routeProgress, turnRefusal, type Route, type StepApproval } from '../domain/routing';
+import { routeProgress, stillWaitingFor, turnRefusal, type Route, type StepApproval } from '../domain/routing';
 import { nextStatus, type ErpStatus, type ItemAction, type Transition } from '../domain/statuses';
 import { failureFrom, failureInfo, toApplicationFailure } from './failures';
 import {
   currentDetails,
   DECISIONS,
   decisionRefusal,
+  escalationMessage,
   eventKey,
   exportFailure,
+  nextTimerAt,
+  stepHasTimers,
+  timerWords,
   failedStep,
   foundUnderMessage,
   routeStep,
@@ -30,6 +34,7 @@ import {
   type DecisionInputOf,
   type NoticeBody,
   type RejectInput,
+  type StepTimers,
 } from './round-rules';
 import { ErpStatusKey } from './search-attributes';
 
@@ -85,19 +90,23 @@ export interface RoundState {
   approvals?: StepApproval[];
   /** The step whose turn it is (0 = the first); null once every step has approved. */
   step?: number | null;
+  /** The waiting step's reminder and escalation times, when its policy sets them. */
+  timers?: StepTimers;
 }
 
 export type RoundOutcome = Pick<RoundState, 'status' | 'erpId' | 'refusal' | 'decisions'>;
 
-type Activities = Pick<ApprovalActivities, 'openRound' | 'recordTransition' | 'exportItem' | 'notify'>;
+type Activities = Pick<ApprovalActivities, 'openRound' | 'recordTransition' | 'workingDeadline' | 'exportItem' | 'notify'>;
 
 /** Rounds opened from here on follow their frozen route; earlier ones replay as they ran. */
 export const ROUTING_PATCH = 'approval-routing';
+/** Steps reached from here on keep their reminder and escalation times; earlier ones replay as they ran. */
+export const STEP_TIMERS_PATCH = 'step-timers';
 
 /** The activities a round uses, each with the retry policy it needs; the export's is made per run. */
 export interface RoundActivities {
   /** Database writes: retried until the database takes them again, so no decision is dropped. */
-  store: Pick<Activities, 'openRound' | 'recordTransition'>;
+  store: Pick<Activities, 'openRound' | 'recordTransition' | 'workingDeadline'>;
   /** Notices: retried for a while; a failed delivery never undoes a decision. */
   notifications: Pick<Activities, 'notify'>;
   /** The export, under the round's export policy. */
@@ -107,6 +116,12 @@ export interface RoundActivities {
 export class ApprovalRound {
   readonly state: RoundState;
   private readonly deliveries: Promise<void>[] = [];
+  /** The step whose timers have been worked out (or found not to apply). */
+  private timedStep: number | null = null;
+  /** A reminder or escalation being recorded: decisions wait for it, so the two never interleave. */
+  private timerMove: Promise<void> | undefined;
+  /** The round's step in words, as the Temporal UI shows it before the timers' words. */
+  private stepWords = '';
 
   constructor(
     private readonly input: RoundInput,
@@ -189,6 +204,7 @@ export class ApprovalRound {
    * must take the decisions the validator of the time accepted.
    */
   async decide<A extends DecisionAction>(action: A, input: DecisionInputOf<A>): Promise<RoundState> {
+    if (this.timerMove) await this.timerMove;
     const refusal = decisionRefusal(this.state, action) ?? this.turnRefusal(action, input.by);
     if (refusal) throw toApplicationFailure(refusal);
     const { item } = this.input;
@@ -241,6 +257,112 @@ export class ApprovalRound {
     return this.state;
   }
 
+  /** The waiting step has reminder or escalation times not yet worked out. */
+  get timersDue(): boolean {
+    const { route, step, status } = this.state;
+    if (!route || step === null || step === undefined || status !== 'ReadyToExport' || this.timedStep === step) return false;
+    return stepHasTimers(route.steps[step]);
+  }
+
+  /** When the next reminder or escalation of the waiting step is due (epoch ms), or undefined. */
+  get nextTimer(): number | undefined {
+    const { timers, step, status } = this.state;
+    return timers && timers.step === step && status === 'ReadyToExport' ? nextTimerAt(timers) : undefined;
+  }
+
+  /** Works out the waiting step's reminder and escalation times on the company calendar. */
+  async scheduleTimers(): Promise<void> {
+    const index = this.state.step!;
+    this.timedStep = index;
+    if (!patched(STEP_TIMERS_PATCH)) return;
+    const step = this.state.route!.steps[index]!;
+    const from = new Date().toISOString();
+    const { workingDeadline } = this.activities.store;
+    const [remind, escalate] = await Promise.all([
+      step.remindAfter ? workingDeadline({ from, after: step.remindAfter }) : undefined,
+      step.escalateAfter && !step.escalated ? workingDeadline({ from, after: step.escalateAfter }) : undefined,
+    ]);
+    if (this.state.step !== index) return; // decided meanwhile: the next step has its own
+    this.state.timers = {
+      step: index,
+      since: from,
+      reminders: 0,
+      ...(remind ? { remindAt: remind.at, remindWords: remind.words } : {}),
+      ...(escalate ? { escalateAt: escalate.at, escalateWords: escalate.words } : {}),
+    };
+    this.showDetails();
+  }
+
+  /**
+   * Keeps the waiting step's times that are due: escalates it (recorded in the history, so every
+   * reader sees who was added), then reminds whoever it still waits for and sets the next reminder.
+   * Never beside a decision: it waits for one being recorded, and decisions wait for it.
+   */
+  async keepTimers(): Promise<void> {
+    if (this.state.pending) await condition(() => !this.state.pending);
+    const { timers } = this.state;
+    if (!timers || timers.step !== this.state.step || this.state.status !== 'ReadyToExport') return;
+    let finished!: () => void;
+    this.timerMove = new Promise((resolve) => (finished = resolve));
+    try {
+      const now = Date.now();
+      if (timers.escalateAt && Date.parse(timers.escalateAt) <= now) await this.escalate(timers);
+      if (timers.remindAt && Date.parse(timers.remindAt) <= now) await this.remind(timers);
+      this.showDetails();
+    } finally {
+      this.timerMove = undefined;
+      finished();
+    }
+  }
+
+  private async escalate(timers: StepTimers): Promise<void> {
+    const { item } = this.input;
+    const route = this.state.route!;
+    const index = timers.step;
+    const message = escalationMessage(route, index);
+    await this.activities.store.recordTransition({
+      type: item.type,
+      ref: item.ref,
+      transition: 'escalate',
+      message,
+      step: index,
+      ...(this.state.snapshotHash ? { snapshotHash: this.state.snapshotHash } : {}),
+      eventKey: this.eventKey('escalate'),
+    });
+    this.state.decisions.push({ action: 'escalate', by: null, at: new Date().toISOString(), message });
+    const step = route.steps[index]!;
+    this.state.route = { ...route, steps: route.steps.map((s, i) => (i === index ? { ...s, escalated: true } : s)) };
+    timers.escalateAt = undefined;
+    timers.escalateWords = undefined;
+    this.notify(
+      { kind: 'escalated', step: index, route: this.state.route, added: step.escalateTo ?? [], after: step.escalateAfter ?? '' },
+      'escalate',
+    );
+  }
+
+  private async remind(timers: StepTimers): Promise<void> {
+    const route = this.state.route!;
+    const index = timers.step;
+    const step = route.steps[index]!;
+    const approvedBy = (this.state.approvals ?? []).filter((approval) => approval.step === index).map((approval) => approval.by);
+    timers.reminders += 1;
+    this.notify(
+      {
+        kind: 'reminder',
+        step: index,
+        route,
+        waitingFor: stillWaitingFor(step, approvedBy),
+        waitingSince: timers.since,
+        count: timers.reminders,
+      },
+      `reminder-${index}-${timers.reminders}`,
+    );
+    // Again after the same working time, for as long as the step waits.
+    const next = await this.activities.store.workingDeadline({ from: new Date().toISOString(), after: step.remindAfter! });
+    timers.remindAt = next.at;
+    timers.remindWords = next.words;
+  }
+
   /** Sends the round's reviewed snapshot to the ERP once (with the policy's retries), and records what came of it. */
   async exportOnce(): Promise<void> {
     const { item, round, exportPolicy: policy } = this.input;
@@ -291,7 +413,7 @@ export class ApprovalRound {
     return { status, erpId, refusal, decisions };
   }
 
-  private eventKey(transition: Transition): string {
+  private eventKey(transition: Transition | `reminder-${string}`): string {
     return eventKey(workflowInfo().workflowId, this.input.round, this.state.decisions.length, transition);
   }
 
@@ -303,11 +425,18 @@ export class ApprovalRound {
 
   /** The Temporal UI's current details, the status unchanged. */
   private setStep(step: string): void {
-    setCurrentDetails(currentDetails(this.state.status, step, this.input.item, this.input.round, this.state.snapshotHash));
+    this.stepWords = step;
+    this.showDetails();
+  }
+
+  private showDetails(): void {
+    const { route, step, timers, status } = this.state;
+    const live = timers && timers.step === step && status === 'ReadyToExport' ? timerWords(timers, route?.steps[timers.step]) : '';
+    setCurrentDetails(currentDetails(status, `${this.stepWords}${live}`, this.input.item, this.input.round, this.state.snapshotHash));
   }
 
   /** Delivery runs beside the round; a failed delivery never undoes a decision. */
-  private notify(body: NoticeBody, transition: Transition): void {
+  private notify(body: NoticeBody, transition: Transition | `reminder-${string}`): void {
     const notice = { ...body, item: this.input.item, round: this.input.round, eventKey: this.eventKey(transition) };
     this.deliveries.push(this.activities.notifications.notify(notice).catch(() => undefined));
   }

@@ -168,27 +168,51 @@ function routeBlock(view: ItemView): KnownBlock | null {
   const lines = view.steps.map((step, index) => {
     const names = approverWords(step);
     const decided = step.decisions.map((d) => md`${d.action} by ${d.by.name} on ${slackDate(d.at)}`);
-    return md`${STEP_MARKS[step.status]} *Step ${index + 1} · ${step.name}* (${names})${decided.length > 0 ? md` — ${joinMd(decided, '; ')}` : ''}`;
+    const escalated = step.escalated
+      ? md`\n    :arrow_double_up: escalated to ${(step.escalateTo ?? []).map((person) => person.name).join(', ')} after waiting ${step.escalateAfter ?? ''} of working time`
+      : '';
+    return md`${STEP_MARKS[step.status]} *Step ${index + 1} · ${step.name}* (${names})${decided.length > 0 ? md` — ${joinMd(decided, '; ')}` : ''}${escalated}`;
   });
   return context(md`Approval policy *${view.approvalPolicy.name}*\n${joinMd(lines, '\n')}`);
 }
 
-/** A direct message to the approvers whose turn has come: what waits for them and where to decide. */
-export function turnNotice(view: ItemView, stepIndex: number, channel: string | null): SlackMessage {
+/** A direct message to the approvers whose turn has come (or to whom a waiting step escalated): what waits for them and where to decide. */
+export function turnNotice(view: ItemView, stepIndex: number, channel: string | null, escalation?: { after: string }): SlackMessage {
   const step = view.steps[stepIndex];
   const where = step ? stepLabel(stepIndex, view.steps.length, step.name) : 'its approval';
   const earlier = view.steps.slice(0, stepIndex).flatMap((s) => s.decisions.filter((d) => d.action === 'approved').map((d) => d.by.name));
   const { totalCents } = shownFacts(view).facts;
   const amount = totalCents === null ? '' : md` · ${formatMoney(totalCents)}`;
+  const why = escalation ? md` It waited ${escalation.after} of working time and was escalated to you.` : '';
   return {
     text: messageText(md`Your approval is needed: ${title(view)} · ${view.title}${amount} (${where})`),
     blocks: [
       section(
-        md`:inbox_tray: *Your approval is needed* — ${where}.\n*${title(view)}* · ${view.title}${amount} · project ${view.projectRef}`,
+        md`:inbox_tray: *Your approval is needed* — ${where}.${why}\n*${title(view)}* · ${view.title}${amount} · project ${view.projectRef}`,
       ),
-      context(
-        md`${earlier.length > 0 ? md`Approved so far by ${earlier.join(', ')}. ` : ''}${channel ? md`Accept or reject it from the review request in <#${channel}>.` : md`Accept or reject it from the review request in the approvers' channel.`}`,
+      context(md`${earlier.length > 0 ? md`Approved so far by ${earlier.join(', ')}. ` : ''}${decideWhere(channel)}`),
+    ],
+  };
+}
+
+const decideWhere = (channel: string | null): Mrkdwn =>
+  channel
+    ? md`Accept or reject it from the review request in <#${channel}>.`
+    : md`Accept or reject it from the review request in the approvers' channel.`;
+
+/** A reminder to the approvers a step still waits for, once its reminder time (working hours) has passed. */
+export function reminderNotice(view: ItemView, stepIndex: number, channel: string | null, waitingSince: string): SlackMessage {
+  const step = view.steps[stepIndex];
+  const where = step ? stepLabel(stepIndex, view.steps.length, step.name) : 'its approval';
+  const { totalCents } = shownFacts(view).facts;
+  const amount = totalCents === null ? '' : md` · ${formatMoney(totalCents)}`;
+  return {
+    text: messageText(md`Reminder: ${title(view)} · ${view.title}${amount} still waits for your approval (${where})`),
+    blocks: [
+      section(
+        md`:alarm_clock: *Still waiting for your approval* — ${where}, since ${slackDate(waitingSince)}.\n*${title(view)}* · ${view.title}${amount} · project ${view.projectRef}`,
       ),
+      context(decideWhere(channel)),
     ],
   };
 }

@@ -13,7 +13,7 @@ import { SlackDirectory } from '../../bot/directory';
 import { SlackNotifier } from '../../bot/notifier';
 import { APPROVER, APPROVER_2, ENGINEER, PM } from './fixtures';
 import { startFakeSlack, type FakeSlack } from './fake-slack';
-import { startHarness, TEST_RULES, type Harness } from './harness';
+import { startHarness, TEST_RULES, type Harness, type HarnessOptions } from './harness';
 import { SIGNING_SECRET, sendSigned, type SendOptions, type SignedRequest } from './slack-requests';
 
 export const APPROVERS_CHANNEL = 'C-APPROVERS';
@@ -30,7 +30,7 @@ export interface BotWorld {
   stop(): Promise<void>;
 }
 
-export async function startBotWorld(): Promise<BotWorld> {
+export async function startBotWorld(options: Pick<HarnessOptions, 'timeSkipping'> = {}): Promise<BotWorld> {
   const slack = await startFakeSlack([
     { id: SLACK.pm, email: 'pat@example.com' },
     { id: SLACK.approver, email: 'dana@example.com' },
@@ -41,6 +41,7 @@ export async function startBotWorld(): Promise<BotWorld> {
   ]);
   const client = new WebClient('xoxb-test', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 3, minTimeout: 100, maxTimeout: 1_500 } });
   const h = await startHarness({
+    ...options,
     notifier: (db) =>
       new SlackNotifier({
         db,

