@@ -53,6 +53,8 @@ export interface TransitionInput {
   ref: string;
   transition: Transition;
   by?: string;
+  /** The approver `by` decided for (a delegation). */
+  onBehalfOf?: string;
   reason?: string;
   description?: string;
   message?: string;
@@ -173,6 +175,7 @@ export function createActivities({ db, profile, settings, transport, notifier }:
         input.ref,
         {
           actorId: input.by ?? null,
+          onBehalfOfId: input.onBehalfOf ?? null,
           action: input.transition,
           reason: input.reason ?? input.description ?? null,
           message: input.message ?? (input.erpId ? `ERP id ${input.erpId}` : null) ?? (input.selfApproved ? SELF_APPROVED : null),

@@ -30,11 +30,11 @@ interface NoticeBase {
 export type Notice = NoticeBase &
   (
     | { kind: 'review-requested'; by: Person; resend: boolean; previousRejection: string | null; route?: Route }
-    | { kind: 'accepted'; by: Person; description: string | null }
+    | { kind: 'accepted'; by: Person; description: string | null; onBehalfOf?: Person }
     /** An approval that leaves the route more to go: the same step (another approver) or the next. */
-    | { kind: 'step-approved'; by: Person; description: string | null; route: Route; approvals: StepApproval[] }
+    | { kind: 'step-approved'; by: Person; description: string | null; route: Route; approvals: StepApproval[]; onBehalfOf?: Person }
     | { kind: 'export-retried'; by: Person }
-    | { kind: 'rejected'; by: Person; reason: string }
+    | { kind: 'rejected'; by: Person; reason: string; onBehalfOf?: Person }
     | { kind: 'retrieved'; by: Person }
     | { kind: 'synced'; erpId: string }
     | { kind: 'export-failed'; message: string }

@@ -14,6 +14,7 @@ import { openApiDocument } from './openapi';
 import { ActionBody, ActionParam, ItemQuery, ItemTypeParam, ListQuery, RejectBody } from './schemas';
 import {
   CalendarBody,
+  DelegationBody,
   ChangeOrderBody,
   CommitmentBody,
   CostCodeBody,
@@ -26,6 +27,8 @@ import {
 import { deletePolicy, findPolicy, listPolicies, putPolicy } from '../store/policies';
 import { policyView, policiesView } from './policies';
 import { getCalendar, putCalendar } from '../store/calendar';
+import { deleteDelegation, findDelegation, putDelegation } from '../store/delegations';
+import { delegationActive, type Delegation } from '../domain/delegation';
 
 export interface HealthCheck {
   name: string;
@@ -122,6 +125,34 @@ export function createApi({ db, desk, intake, apiToken, health, slackConfigured 
   only(v1, 'put', '/users/:userId', async (req, res) => {
     const user = await intake.upsertUser(ref(req.params.userId), parse(UserBody, req.body, 'body'));
     res.json({ id: user.id, name: user.name, email: user.email });
+  });
+  const noDelegation = (id: string) =>
+    new RequestProblem(404, { error: 'no_delegation', message: `User "${id}" has no delegation (is not marked away).` });
+  const delegationView = async (delegation: Delegation) => ({
+    userId: delegation.approver.id,
+    to: delegation.to.id,
+    from: delegation.from,
+    until: delegation.until,
+    approver: delegation.approver,
+    delegate: delegation.to,
+    /** Whether requests go to the delegate today (on the company calendar). */
+    active: delegationActive(delegation, new Date(), (await getCalendar(db)).timeZone),
+  });
+  methods(v1, '/users/:userId/delegation', {
+    get: async (req, res) => {
+      const id = ref(req.params.userId);
+      const delegation = await findDelegation(db, id);
+      if (!delegation) throw noDelegation(id);
+      res.json(await delegationView(delegation));
+    },
+    put: async (req, res) => {
+      res.json(await delegationView(await putDelegation(db, ref(req.params.userId), parse(DelegationBody, req.body, 'body'))));
+    },
+    delete: async (req, res) => {
+      const id = ref(req.params.userId);
+      if (!(await deleteDelegation(db, id))) throw noDelegation(id);
+      res.json({ userId: id, ended: true });
+    },
   });
   only(v1, 'put', '/vendors/:vendorId', async (req, res) => {
     res.json(await intake.upsertVendor(ref(req.params.vendorId), parse(VendorBody, req.body, 'body')));

@@ -138,6 +138,25 @@ export function openApiDocument(): Record<string, unknown> {
           responses: { '200': { description: 'Removed' }, ...errors(400, 401, 404, 503) },
         },
       },
+      '/api/v1/users/{userId}/delegation': {
+        get: {
+          summary: "An approver's out-of-office delegation, and whether it holds today",
+          parameters: [pathParam('userId')],
+          responses: { '200': { description: 'The delegation' }, ...errors(400, 401, 404) },
+        },
+        put: {
+          summary:
+            'Mark an approver away from one date to another (both included, on the company calendar): their requests go to the delegate, who decides on their behalf. Replaces any earlier one.',
+          parameters: [pathParam('userId')],
+          requestBody: { required: true, ...json(ref('DelegationBody')) },
+          responses: { '200': { description: 'Stored' }, ...errors(400, 401, 404, 413, 422, 503) },
+        },
+        delete: {
+          summary: "End an approver's delegation (they decide for themselves again)",
+          parameters: [pathParam('userId')],
+          responses: { '200': { description: 'Ended' }, ...errors(400, 401, 404, 503) },
+        },
+      },
       '/api/v1/calendar': {
         get: {
           summary: 'The company calendar reminders and escalations count working time in (Monday to Friday 09:00-17:00 UTC until set)',

@@ -14,6 +14,7 @@ import type { SlackDirectory } from './directory';
 import { rejectionNotice, reminderNotice, reviewMessage, supersededMessage, syncedNotice, turnNotice } from './views/item-blocks';
 import { routeProgress, type RouteStep } from '../domain/routing';
 import type { Person } from '../domain/items';
+import { activeDelegates } from '../store/delegations';
 
 /**
  * The step whose turn a notice opens, with the approvers to ask: a round's first step when its route
@@ -57,19 +58,19 @@ export class SlackNotifier implements Notifier {
     // A route's step whose turn has come: its approvers are asked directly, each once.
     const turn = turnOpened(notice);
     if (turn) {
-      for (const approver of turn.approvers) {
-        const dm = await record.recordDirect(`${notice.eventKey}:turn`, approver.id, loaded.erp.id);
+      for (const { person, forWhom } of await this.recipients(turn.approvers)) {
+        const dm = await record.recordDirect(`${notice.eventKey}:turn`, person.id, loaded.erp.id);
         if (dm.deliveredAt) continue;
         const escalation = notice.kind === 'escalated' ? { after: notice.after } : undefined;
-        await this.directMessage(approver.id, turnNotice(view, turn.step, channel, escalation));
+        await this.directMessage(person.id, turnNotice(view, turn.step, channel, escalation, forWhom));
         await record.delivered(dm);
       }
     }
     if (notice.kind === 'reminder') {
-      for (const approver of notice.waitingFor) {
-        const dm = await record.recordDirect(notice.eventKey, approver.id, loaded.erp.id);
+      for (const { person, forWhom } of await this.recipients(notice.waitingFor)) {
+        const dm = await record.recordDirect(notice.eventKey, person.id, loaded.erp.id);
         if (dm.deliveredAt) continue;
-        await this.directMessage(approver.id, reminderNotice(view, notice.step, channel, notice.waitingSince));
+        await this.directMessage(person.id, reminderNotice(view, notice.step, channel, notice.waitingSince, forWhom));
         await record.delivered(dm);
       }
     }
@@ -95,6 +96,18 @@ export class SlackNotifier implements Notifier {
     if (recorded.deliveredAt) return;
     await this.directMessage(summary.approver.id, dailySummaryMessage(summary, this.deps.companyName));
     await record.delivered(recorded);
+  }
+
+  /** Whom to ask for each approver: the approver, or while they are away their delegate (for them). */
+  private async recipients(approvers: readonly Person[]): Promise<{ person: Person; forWhom?: Person }[]> {
+    const delegates = await activeDelegates(
+      this.deps.db,
+      approvers.map((approver) => approver.id),
+    );
+    return approvers.map((approver) => {
+      const delegate = delegates.get(approver.id);
+      return delegate ? { person: delegate, forWhom: approver } : { person: approver };
+    });
   }
 
   /** Posts the round's review request, or updates it in place if it is already there. Its channel. */

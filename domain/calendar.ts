@@ -101,6 +101,11 @@ function localDate(instant: number, timeZone: string): number {
 const isoWeekday = (date: number) => ((new Date(date).getUTCDay() + 6) % 7) + 1;
 const dateText = (date: number) => new Date(date).toISOString().slice(0, 10);
 
+/** The local date (YYYY-MM-DD) an instant falls on in a zone. */
+export function localDateText(at: Date, timeZone: string): string {
+  return dateText(localDate(at.getTime(), timeZone));
+}
+
 /** Whether a local date (UTC midnight of it) is a working day. */
 function working(calendar: Calendar, date: number): boolean {
   return calendar.workdays.includes(isoWeekday(date)) && !calendar.holidays.includes(dateText(date));

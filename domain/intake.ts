@@ -257,3 +257,13 @@ export const CalendarBody = z
   .meta({ id: 'CalendarBody' });
 
 export type CalendarInput = z.infer<typeof CalendarBody>;
+
+export const DelegationBody = z
+  .strictObject({
+    to: id.meta({ description: 'The delegate: a user with the accounting approver permissions, not the approver' }),
+    from: CalendarDate.meta({ description: 'First day away (local date on the company calendar), included' }),
+    until: CalendarDate.meta({ description: 'Last day away, included; not in the past' }),
+  })
+  .meta({ id: 'DelegationBody' });
+
+export type DelegationInput = z.infer<typeof DelegationBody>;

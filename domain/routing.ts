@@ -137,8 +137,11 @@ export function namedUsers(policy: Pick<ApprovalPolicy, 'steps'>): string[] {
 /** One approval given at a step of the round. */
 export interface StepApproval {
   step: number;
+  /** Whose approval it counts as: the approver, also when a delegate gave it in their place. */
   by: Person;
   at: string;
+  /** The delegate who gave it, when the approver was away. */
+  delegate?: Person;
 }
 
 export type StepStatus = 'approved' | 'waiting' | 'pending' | 'rejected';
@@ -239,6 +242,8 @@ export function durationMinutes(text: string): number {
 export interface RouteEntry {
   action: string;
   actor: Person | null;
+  /** The approver a delegate decided for. */
+  onBehalfOf?: Person | null;
   at: Date | string;
   reason?: string | null;
   step?: number | null;
@@ -259,7 +264,11 @@ const iso = (at: Date | string) => (typeof at === 'string' ? at : at.toISOString
 export function roundApprovals(history: readonly RouteEntry[]): StepApproval[] {
   return currentRound(history).flatMap((entry) =>
     (entry.action === 'approve' || entry.action === 'accept') && entry.actor
-      ? [{ step: entry.step ?? 0, by: entry.actor, at: iso(entry.at) }]
+      ? [
+          entry.onBehalfOf
+            ? { step: entry.step ?? 0, by: entry.onBehalfOf, at: iso(entry.at), delegate: entry.actor }
+            : { step: entry.step ?? 0, by: entry.actor, at: iso(entry.at) },
+        ]
       : [],
   );
 }
@@ -287,7 +296,8 @@ export interface StepView {
   escalated?: true;
   escalateTo?: Person[];
   escalateAfter?: string | null;
-  decisions: { by: Person; action: 'approved' | 'rejected'; at: string; reason?: string }[];
+  /** `by` decided; `onBehalfOf` is the approver they decided for while away. */
+  decisions: { by: Person; onBehalfOf?: Person; action: 'approved' | 'rejected'; at: string; reason?: string }[];
 }
 
 /**
@@ -303,10 +313,10 @@ export function roundSteps(route: Route | null, history: readonly RouteEntry[], 
   return steps.map((step, index) => {
     const decisions = entries.flatMap((entry): StepView['decisions'] => {
       if (!entry.actor || (entry.step ?? 0) !== index) return [];
-      if (entry.action === 'approve' || entry.action === 'accept')
-        return [{ by: entry.actor, action: 'approved' as const, at: iso(entry.at) }];
+      const who = { by: entry.actor, ...(entry.onBehalfOf ? { onBehalfOf: entry.onBehalfOf } : {}) };
+      if (entry.action === 'approve' || entry.action === 'accept') return [{ ...who, action: 'approved' as const, at: iso(entry.at) }];
       if (entry.action === 'reject' && progress.current === index)
-        return [{ by: entry.actor, action: 'rejected' as const, at: iso(entry.at), ...(entry.reason ? { reason: entry.reason } : {}) }];
+        return [{ ...who, action: 'rejected' as const, at: iso(entry.at), ...(entry.reason ? { reason: entry.reason } : {}) }];
       return [];
     });
     // A round retrieved or released while a step waited stopped there.
@@ -333,9 +343,12 @@ export function turnRefusal(
   route: Route,
   approvals: readonly StepApproval[],
   action: string,
-  by: Person,
+  actor: Person,
+  onBehalfOf?: Person | null,
 ): DomainError | null {
   if (action !== 'accept' && action !== 'reject') return null;
+  // A delegate takes the turn of the approver they decide for.
+  const by = onBehalfOf ?? actor;
   const progress = routeProgress(route, approvals);
   if (progress.current === null) return null;
   const index = progress.current;
@@ -366,6 +379,20 @@ export function turnRefusal(
     `${where}: ${by.name} decides at step ${theirStep + 1} (${route.steps[theirStep]!.name}), so cannot ${action} it ${later === undefined ? 'any more' : 'yet'}.`,
     turn,
   );
+}
+
+/**
+ * The approver of the waiting step whose place `actorId` may take, by a delegation that holds now
+ * (`awayFor`: the approvers who delegated to the actor), or null. Only for someone the step does not
+ * already name, and only for an approver it still waits for.
+ */
+export function delegatorFor(route: Route, approvals: readonly StepApproval[], actorId: string, awayFor: readonly Person[]): Person | null {
+  const progress = routeProgress(route, approvals);
+  if (progress.current === null) return null;
+  const step = route.steps[progress.current]!;
+  if (step.approvers.length === 0 || onStep(step, actorId)) return null;
+  const waiting = stillWaitingFor(step, progress.steps[progress.current]!.approvedBy);
+  return waiting.find((approver) => awayFor.some((away) => away.id === approver.id)) ?? null;
 }
 
 /**

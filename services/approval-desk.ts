@@ -19,7 +19,15 @@ import { findActor } from '../store/users';
 import { moveRecord, recordedEntry } from '../store/rounds';
 import { recordStatus } from '../store/items';
 import { assertSendable, type ErpProfile, type ErpSettings } from '../domain/erp-profiles';
-import { AlreadyInReview, ExportUnresolved, InvalidRequest, NotAwaitingDecision, RoundNotRunning, UnknownUser } from '../domain/errors';
+import {
+  AlreadyInReview,
+  ExportUnresolved,
+  InvalidRequest,
+  NotAwaitingDecision,
+  RoundNotRunning,
+  SeparationOfDuties,
+  UnknownUser,
+} from '../domain/errors';
 import { approvalWorkflowId, itemName, type ItemType } from '../domain/item-types';
 import { formatMoney, totalCents, type Person } from '../domain/items';
 import { assertPermitted, type Actor } from '../domain/permissions';
@@ -34,7 +42,8 @@ import {
   type ItemAction,
 } from '../domain/statuses';
 import { alreadyInReview, reviewedEarlierRound, roundSender, selfApprovalRefusal, unsupported, wrongState } from '../domain/actions';
-import { roundApprovals, turnRefusal, withEscalations } from '../domain/routing';
+import { delegatorFor, roundApprovals, turnRefusal, withEscalations, type Route, type RouteEntry } from '../domain/routing';
+import { activeDelegationsTo } from '../store/delegations';
 import { capitalized, isStorableText, reasonProblem, UNSTORABLE_TEXT } from '../domain/text';
 import { domainErrorFrom } from '../workflows/failures';
 import {
@@ -87,6 +96,8 @@ interface Checked extends LoadedItem {
   actor: Actor;
   /** Who sent the current round; null for actions other than decisions. */
   sender: Person | null;
+  /** The approver the actor decides for, by a delegation that holds now (out of office). */
+  onBehalfOf: Person | null;
 }
 
 export class ApprovalDesk {
@@ -247,12 +258,41 @@ export class ApprovalDesk {
     const selfApproval = selfApprovalRefusal(action, actor, sender, this.rules.allowSelfApproval, itemName(type, ref));
     if (selfApproval) throw selfApproval;
     const route = loaded.records?.reviewed?.route;
-    const turn =
-      decision && route && status === 'ReadyToExport'
-        ? turnRefusal(itemName(type, ref), withEscalations(route, history ?? []), roundApprovals(history ?? []), action, actor)
-        : null;
-    if (turn) throw turn;
-    return { ...loaded, actor, sender };
+    const onBehalfOf =
+      decision && route && status === 'ReadyToExport' ? await this.turnCheck(type, ref, route, history ?? [], action, actor, sender) : null;
+    return { ...loaded, actor, sender, onBehalfOf };
+  }
+
+  /**
+   * Accept and reject belong to the approvers whose turn it is on the round's route, or to whom one of
+   * them, away, delegated: the delegate decides on their behalf (the answer), and separation of duties
+   * holds for both. Delegations are read only for someone the step does not name.
+   */
+  private async turnCheck(
+    type: ItemType,
+    ref: string,
+    frozen: Route,
+    history: readonly RouteEntry[],
+    action: ItemAction,
+    actor: Actor,
+    sender: Person | null,
+  ): Promise<Person | null> {
+    const what = itemName(type, ref);
+    const route = withEscalations(frozen, history);
+    const approvals = roundApprovals(history);
+    const turn = turnRefusal(what, route, approvals, action, actor);
+    if (!turn) return null;
+    const away = (await activeDelegationsTo(this.deps.db, actor.id)).map((delegation) => delegation.approver);
+    const principal = delegatorFor(route, approvals, actor.id, away);
+    if (!principal) throw turn;
+    const theirs = turnRefusal(what, route, approvals, action, actor, principal);
+    if (theirs) throw theirs;
+    if (sender?.id === principal.id && !this.rules.allowSelfApproval)
+      throw new SeparationOfDuties(
+        `${principal.name} sent ${what} for this round, so ${actor.name} cannot ${action} it on ${principal.name}'s behalf: ` +
+          'another accounting approver must decide (separation of duties).',
+      );
+    return principal;
   }
 
   /** Starts a submission round and answers once the send is validated and recorded (or refused). */
@@ -370,11 +410,15 @@ export class ApprovalDesk {
     if (action === 'accept' && request.description && !isStorableText(request.description)) {
       throw new InvalidRequest(`The note ${UNSTORABLE_TEXT}.`);
     }
-    const { actor, erp, sender } = await this.check(action, type, ref, request.by);
+    const { actor, erp, sender, onBehalfOf } = await this.check(action, type, ref, request.by);
     const from = erp.status;
     if (request.round !== undefined && request.round !== erp.round) throw reviewedEarlierRound(type, ref, from, request.round, erp.round);
     // The round checks it again as it takes the decision: a new round could open in between.
-    const decider = { by: { id: actor.id, name: actor.name }, ...(request.round === undefined ? {} : { round: request.round }) };
+    const decider = {
+      by: { id: actor.id, name: actor.name },
+      ...(onBehalfOf ? { onBehalfOf } : {}),
+      ...(request.round === undefined ? {} : { round: request.round }),
+    };
     // Only reached with ALLOW_SELF_APPROVAL (the check refuses it otherwise): the history says so.
     const selfApproved = sender?.id === actor.id ? { selfApproved: true } : {};
 

@@ -77,6 +77,8 @@ export async function itemView(db: Db, type: ItemType, ref: string, rules: ItemR
     history: history.map((entry) => ({
       at: entry.at.toISOString(),
       by: entry.actor,
+      /** The approver `by` decided for while they were away (a delegation); null otherwise. */
+      onBehalfOf: entry.onBehalfOf,
       /** The move in words ("accepted", "re-sent"), and by its code (`accept`, `resend`). */
       action: isTransition(entry.action) ? ACTION_PAST[entry.action] : entry.action,
       /** Null only for an entry an earlier release wrote in words this one does not know. */

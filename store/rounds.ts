@@ -12,6 +12,8 @@ import type { Db, Tx } from './prisma';
 export interface HistoryNote {
   /** The person who made it; none for the ERP's answers and operators' repairs. */
   actorId?: string | null;
+  /** The approver a delegate decided for. */
+  onBehalfOfId?: string | null;
   action: Transition;
   reason?: string | null;
   message?: string | null;
@@ -55,8 +57,8 @@ function moveSets(to: ErpStatus, fields: RecordFields): Prisma.Sql {
 
 /** `INSERT … SELECT` of a move's history entry for each row of `moved` (its `id` and `from` columns). */
 function historyInsert(moved: Prisma.Sql, to: ErpStatus, note: HistoryNote): Prisma.Sql {
-  return Prisma.sql`INSERT INTO "HistoryEntry" ("erpRecordId", at, "actorId", action, "fromStatus", "toStatus", reason, message, "snapshotHash", "selfApproved", step, "eventKey")
-    SELECT id, ${NOW}, ${note.actorId ?? null}, ${note.action}, "from", ${to}::"ErpStatus", ${note.reason ?? null},
+  return Prisma.sql`INSERT INTO "HistoryEntry" ("erpRecordId", at, "actorId", "onBehalfOfId", action, "fromStatus", "toStatus", reason, message, "snapshotHash", "selfApproved", step, "eventKey")
+    SELECT id, ${NOW}, ${note.actorId ?? null}, ${note.onBehalfOfId ?? null}, ${note.action}, "from", ${to}::"ErpStatus", ${note.reason ?? null},
       ${note.message ?? null}, ${note.snapshotHash ?? null}, ${note.selfApproved ?? false}, ${note.step ?? null}::int, ${note.eventKey} FROM ${moved}`;
 }
 

@@ -20,6 +20,7 @@ import { appliedMigrations, committedMigrations, migrationsOn } from './migratio
  */
 export const TABLES = [
   'User',
+  'Delegation',
   'ToolPermission',
   'Vendor',
   'CostCode',

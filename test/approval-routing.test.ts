@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createApi } from '../api/app';
 import { UserBody } from '../domain/intake';
-import { APPROVER, APPROVER_2, PM, changeOrderBody } from './support/fixtures';
+import { APPROVER, APPROVER_2, BOTH, PM, addSenderApprover, changeOrderBody } from './support/fixtures';
 import { companyWithSyncedCommitment, untilStatus } from './support/flows';
 import { startHarness, type Harness } from './support/harness';
 
@@ -244,4 +244,70 @@ test('the company calendar is validated and stored: the zone in its canonical na
   expect(JSON.stringify(unknown.body)).toContain('weekends');
   // Nothing refused was stored.
   expect((await call('GET', '/api/v1/calendar')).body.timeZone).toBe('America/Chicago');
+});
+
+test('an approver away delegates: the delegate decides on their behalf and both are named; separation of duties holds; ending it ends the right', async () => {
+  await addSenderApprover(h.intake);
+  const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+  const away = { to: CFO, from: day(-1), until: day(7) };
+  const refused = [
+    [{ ...away, to: CONTROLLER }, 422, 'to'],
+    [{ ...away, from: day(3), until: day(2) }, 422, 'until'],
+    [{ ...away, from: '2020-01-01', until: '2020-01-31' }, 422, 'until'],
+    [{ ...away, to: PM }, 422, 'to'],
+    [{ ...away, to: 'u-nobody' }, 422, 'to'],
+    [{ ...away, until: '2026-13-01' }, 400, 'until'],
+  ] as const;
+  for (const [body, status, field] of refused) {
+    const answer = await call('PUT', `/api/v1/users/${CONTROLLER}/delegation`, body);
+    expect([answer.status, answer.body.field ?? answer.body.fields?.[0]?.field]).toEqual([status, field]);
+  }
+  expect((await call('PUT', `/api/v1/users/${CONTROLLER}/delegation`, { ...away, to: PM })).body.error).toBe('not_an_approver');
+  expect((await call('GET', `/api/v1/users/${CONTROLLER}/delegation`)).status).toBe(404);
+
+  const set = await call('PUT', `/api/v1/users/${CONTROLLER}/delegation`, away);
+  expect(set).toMatchObject({ status: 200, body: { userId: CONTROLLER, to: CFO, delegate: { id: CFO, name: 'Fay Chen' }, active: true } });
+
+  await call('PUT', '/api/v1/approval-policies/p100-cos', {
+    name: 'P-100 change orders',
+    appliesTo: { types: ['cco'], projects: ['P-100'] },
+    steps: [{ name: 'Controller and Casey', approvers: [CONTROLLER, BOTH], quorum: 'all' }],
+  });
+  await h.intake.upsertChangeOrder('CO-DEL', changeOrderBody({ number: 'DEL1' }));
+  await call('POST', '/api/v1/items/cco/CO-DEL/send', { by: PM });
+
+  // The CFO decides in the controller's place: the history and the step name both.
+  const first = await call('POST', '/api/v1/items/cco/CO-DEL/accept', { by: CFO });
+  expect(first.status).toBe(200);
+  expect(first.body.steps[0].decisions).toEqual([
+    expect.objectContaining({ action: 'approved', by: { id: CFO, name: 'Fay Chen' }, onBehalfOf: { id: CONTROLLER, name: 'Cole Grant' } }),
+  ]);
+  const approved = first.body.history.find((entry: { transition: string }) => entry.transition === 'approve');
+  expect(approved).toMatchObject({ by: { id: CFO }, onBehalfOf: { id: CONTROLLER } });
+  // The controller's place is taken: neither may approve it again.
+  expect((await call('POST', '/api/v1/items/cco/CO-DEL/accept', { by: CFO })).status).toBe(403);
+  expect((await call('POST', '/api/v1/items/cco/CO-DEL/accept', { by: CONTROLLER })).body.error).toBe('not_your_turn');
+  expect((await call('POST', '/api/v1/items/cco/CO-DEL/accept', { by: BOTH })).body.erp.status).toBe('Exporting');
+  await untilStatus(h, 'cco', 'CO-DEL', 'Synced');
+
+  // Casey sends one and is away: the CFO may not accept it in Casey's place.
+  await call('PUT', `/api/v1/users/${BOTH}/delegation`, away);
+  await h.intake.upsertChangeOrder('CO-DEL2', changeOrderBody({ number: 'DEL2' }));
+  expect((await call('POST', '/api/v1/items/cco/CO-DEL2/send', { by: BOTH })).status).toBe(200);
+  // The CFO first takes the place of the controller (away too), then could only act for Casey: refused.
+  expect((await call('POST', '/api/v1/items/cco/CO-DEL2/accept', { by: CFO })).body.steps[0].decisions[0].onBehalfOf.id).toBe(CONTROLLER);
+  const sod = await call('POST', '/api/v1/items/cco/CO-DEL2/accept', { by: CFO });
+  expect(sod.status).toBe(403);
+  expect(sod.body.error).toBe('separation_of_duties');
+  expect(sod.body.message).toContain("so Fay Chen cannot accept it on Casey Both's behalf");
+
+  // Back: the right ends with it.
+  expect(await call('DELETE', `/api/v1/users/${CONTROLLER}/delegation`)).toEqual({
+    status: 200,
+    body: { userId: CONTROLLER, ended: true },
+  });
+  expect((await call('DELETE', `/api/v1/users/${CONTROLLER}/delegation`)).status).toBe(404);
+  await call('DELETE', `/api/v1/users/${BOTH}/delegation`);
+  await call('POST', '/api/v1/items/cco/CO-DEL2/retrieve', { by: BOTH });
+  await call('DELETE', '/api/v1/approval-policies/p100-cos');
 });

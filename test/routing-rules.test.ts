@@ -3,6 +3,7 @@ import { NotOnRoute, NotYourTurn } from '../domain/errors';
 import {
   applicablePolicy,
   approverWords,
+  delegatorFor,
   durationMinutes,
   withEscalations,
   policyApplies,
@@ -19,6 +20,7 @@ import {
   type Route,
 } from '../domain/routing';
 import { PolicyBody } from '../domain/intake';
+import { deciderWords, delegationActive, delegationProblems } from '../domain/delegation';
 
 const ann = { id: 'u-ann', name: 'Ann Lee' };
 const bob = { id: 'u-bob', name: 'Bob Ray' };
@@ -269,5 +271,56 @@ describe('escalation', () => {
     expect(quorumMet(route.steps[0]!, [carl])).toBe(false);
     const steps = roundSteps(route, [sent, escalation], 'ReadyToExport');
     expect(steps[0]).toMatchObject({ status: 'waiting', escalated: true, escalateTo: [carl], escalateAfter: 'P2D' });
+  });
+});
+
+describe('delegation', () => {
+  const route: Route = {
+    policy: { id: 'p', name: 'P' },
+    steps: [
+      { name: 'Both', approvers: [ann, bob], quorum: 'all' },
+      { name: 'Carl', approvers: [carl], quorum: 'any' },
+    ],
+  };
+
+  test('holds from its first to its last local date, both included, in the calendar’s zone', () => {
+    const away = { from: '2026-12-21', until: '2026-12-31' };
+    expect(delegationActive(away, new Date('2026-12-21T06:00:00Z'), 'UTC')).toBe(true);
+    // 05:00 UTC on the 21st is still the 20th in Chicago.
+    expect(delegationActive(away, new Date('2026-12-21T05:00:00Z'), 'America/Chicago')).toBe(false);
+    expect(delegationActive(away, new Date('2027-01-01T05:00:00Z'), 'America/Chicago')).toBe(true);
+    expect(delegationActive(away, new Date('2027-01-01T06:00:00Z'), 'America/Chicago')).toBe(false);
+  });
+
+  test('to oneself, backwards or over is refused', () => {
+    const now = new Date('2026-11-24T12:00:00Z');
+    expect(delegationProblems('u-ann', { to: 'u-ann', from: '2026-12-01', until: '2026-11-30' }, now, 'UTC').map((p) => p.field)).toEqual([
+      'to',
+      'until',
+    ]);
+    expect(delegationProblems('u-ann', { to: 'u-bob', from: '2026-11-01', until: '2026-11-23' }, now, 'UTC')[0]!.message).toContain(
+      'is in the past (today is 2026-11-24 in UTC)',
+    );
+    expect(delegationProblems('u-ann', { to: 'u-bob', from: '2026-11-24', until: '2026-11-24' }, now, 'UTC')).toEqual([]);
+  });
+
+  test('a delegate takes the place of an approver the waiting step still waits for, and counts as them', () => {
+    expect(delegatorFor(route, [], dee.id, [bob])).toEqual(bob);
+    expect(delegatorFor(route, [], dee.id, [carl])).toBeNull(); // a later step: not yet
+    expect(delegatorFor(route, [], ann.id, [bob])).toBeNull(); // on the step already
+    const forBob = [{ step: 0, by: bob, at: '2026-11-24T12:00:00Z', delegate: dee }];
+    expect(delegatorFor(route, forBob, dee.id, [bob])).toBeNull(); // Bob's approval is given
+    expect(turnRefusal('CO-1', route, [], 'accept', dee, bob)).toBeNull();
+    expect(turnRefusal('CO-1', route, forBob, 'accept', dee, bob)!.message).toContain('Bob Ray has already approved this step');
+    expect(routeProgress(route, [...forBob, { step: 0, by: ann, at: '2026-11-24T13:00:00Z' }]).current).toBe(1);
+    const history = [
+      { action: 'send', actor: eve, at: '2026-11-24T11:00:00Z' },
+      { action: 'approve', actor: dee, onBehalfOf: bob, at: '2026-11-24T12:00:00Z', step: 0 },
+    ];
+    expect(roundApprovals(history)).toEqual([{ step: 0, by: bob, at: '2026-11-24T12:00:00Z', delegate: dee }]);
+    expect(roundSteps(route, history, 'ReadyToExport')[0]!.decisions).toEqual([
+      { by: dee, onBehalfOf: bob, action: 'approved', at: '2026-11-24T12:00:00Z' },
+    ]);
+    expect(deciderWords(dee, bob)).toBe('Dee Ito on behalf of Bob Ray');
   });
 });

@@ -697,3 +697,52 @@ test('a routed round in Slack: the review request lists the steps, each step is 
     await deletePolicy(w.h.db, 'routed-slack');
   }
 });
+
+test('/erp away sends an approver’s requests to a delegate, who decides on their behalf; /erp back ends it', async () => {
+  const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+  expect(text(await erp(SLACK.approver, 'away tomorrow'))).toContain('Write `/erp away <from> <until> @someone`');
+  expect(text(await erp(SLACK.approver, `away 2020-01-01 2020-01-02 <@${SLACK.approver2}>`))).toContain('until: is in the past');
+  expect(text(await erp(SLACK.approver, `away ${day(-1)} ${day(7)} <@${SLACK.pm}|pat>`))).toContain('Pat Morgan cannot decide in Dana Lee');
+  // An email names the delegate too (Slack escapes it as a mailto link).
+  expect(text(await erp(SLACK.approver, `away ${day(-1)} ${day(7)} <mailto:PAT@example.com|PAT@example.com>`))).toContain(
+    'Pat Morgan cannot decide in Dana Lee',
+  );
+  expect(text(await erp(SLACK.approver, `away ${day(-1)} ${day(7)} @nobody`))).toContain("I can't find @nobody in the company directory");
+  const away = await erp(SLACK.approver, `away ${day(-1)} ${day(7)} <@${SLACK.approver2}|sam>`);
+  expect(text(away)).toContain('requests for your approval go to Sam Ortiz, who decides on your behalf');
+
+  await putPolicy(
+    w.h.db,
+    'dana-only',
+    PolicyBody.parse({
+      name: 'Dana decides',
+      appliesTo: { projects: ['P-100'], minAmount: 8000 },
+      steps: [{ name: 'Accounting', approvers: [APPROVER] }],
+    }),
+  );
+  try {
+    await w.h.intake.upsertChangeOrder('CO-AW', changeOrderBody({ number: 'AW1', lines: [{ lineNo: 1, sovLineNo: 1, amount: 8500 }] }));
+    await w.h.desk.send('cco', 'CO-AW', PM);
+    // Dana is away: Sam is asked, for her.
+    const asked = await eventually(
+      async () =>
+        w.slack
+          .callsTo('chat.postMessage')
+          .find((c) => text(c.args.blocks).includes('Your approval is needed') && text(c.args.blocks).includes('CO-AW')),
+      'the delegate asked',
+    );
+    expect(asked.args.channel).toBe(SLACK.approver2);
+    expect(text(asked.args.blocks)).toContain('on behalf of Dana Lee, who is away');
+
+    await w.h.desk.accept('cco', 'CO-AW', { by: APPROVER_2 });
+    await untilStatus(w.h, 'cco', 'CO-AW', 'Synced');
+    const ts = await messageTs('CO-AW', 1);
+    const synced = await messageSaying(ts, 'Synced');
+    expect(text(synced.blocks)).toContain('Accepted by Sam Ortiz on behalf of Dana Lee');
+    expect(text(await erp(SLACK.pm, 'history CO-AW'))).toContain('accepted by Sam Ortiz on behalf of Dana Lee');
+  } finally {
+    await deletePolicy(w.h.db, 'dana-only');
+  }
+  expect(text(await erp(SLACK.approver, 'back'))).toContain('Welcome back');
+  expect(text(await erp(SLACK.approver, 'back'))).toContain('You were not marked away');
+});

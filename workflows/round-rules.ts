@@ -18,6 +18,8 @@ export type DecisionAction = 'accept' | 'reject' | 'retry-export' | 'retrieve';
 
 export interface DecisionInput {
   by: Person;
+  /** The approver `by` decides for, by a delegation the desk found holding (out of office). */
+  onBehalfOf?: Person;
   /** The round the person reviewed (what they saw); a decision on an earlier round's review is refused. */
   round?: number;
   description?: string;
@@ -27,6 +29,7 @@ export interface DecisionInput {
 
 export interface RejectInput {
   by: Person;
+  onBehalfOf?: Person;
   round?: number;
   reason: string;
   selfApproved?: boolean;

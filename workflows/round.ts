@@ -8,6 +8,7 @@ import type { ActivityFailureInfo, RoundItem } from '../activities/types';
 import type { ApprovalActivities } from '../activities';
 import type { Person } from '../domain/items';
 import { itemName } from '../domain/item-types';
+import { deciderWords } from '../domain/delegation';
 import { routeProgress, stillWaitingFor, turnRefusal, type Route, type StepApproval } from '../domain/routing';
 import { nextStatus, type ErpStatus, type ItemAction, type Transition } from '../domain/statuses';
 import { failureFrom, failureInfo, toApplicationFailure } from './failures';
@@ -61,6 +62,8 @@ export interface RoundInput {
 export interface DecisionRecord {
   action: Transition;
   by: Person | null;
+  /** The approver `by` decided for (a delegation). */
+  onBehalfOf?: Person;
   at: string;
   reason?: string;
   description?: string;
@@ -188,14 +191,14 @@ export class ApprovalRound {
 
   /** Refuses a decision that cannot be taken now, or that lacks what it needs, before it enters the history. */
   validate(action: DecisionAction, input: DecisionInput | RejectInput): void {
-    const refusal = inputRefusal(this.state, this.input.round, action, input) ?? this.turnRefusal(action, input.by);
+    const refusal = inputRefusal(this.state, this.input.round, action, input) ?? this.turnRefusal(action, input.by, input.onBehalfOf);
     if (refusal) throw toApplicationFailure(refusal);
   }
 
   /** Accept and reject belong to the approvers whose turn it is on the round's route. */
-  private turnRefusal(action: DecisionAction, by: Person) {
+  private turnRefusal(action: DecisionAction, by: Person, onBehalfOf?: Person) {
     const { route, approvals = [] } = this.state;
-    return route ? turnRefusal(itemName(this.input.item.type, this.input.item.ref), route, approvals, action, by) : null;
+    return route ? turnRefusal(itemName(this.input.item.type, this.input.item.ref), route, approvals, action, by, onBehalfOf) : null;
   }
 
   /**
@@ -205,16 +208,21 @@ export class ApprovalRound {
    */
   async decide<A extends DecisionAction>(action: A, input: DecisionInputOf<A>): Promise<RoundState> {
     if (this.timerMove) await this.timerMove;
-    const refusal = decisionRefusal(this.state, action) ?? this.turnRefusal(action, input.by);
+    const refusal = decisionRefusal(this.state, action) ?? this.turnRefusal(action, input.by, input.onBehalfOf);
     if (refusal) throw toApplicationFailure(refusal);
     const { item } = this.input;
-    const { by } = input;
+    const { by, onBehalfOf } = input;
+    // How the history's words and the Temporal UI name the decider: "Sam Ortiz on behalf of Dana Lee".
+    const named = onBehalfOf ? { ...by, name: deciderWords(by, onBehalfOf) } : by;
+    const onBehalf = onBehalfOf ? { onBehalfOf } : {};
     const effects = DECISIONS[action] as DecisionEffects<DecisionInputOf<A>>;
     const extra = effects.extra(input);
     const at = new Date().toISOString();
     // On a route, an accept that leaves a step (or an approver of it) to go is a step's approval.
     const step = this.state.route ? (this.state.step ?? 0) : undefined;
-    const approvals = step === undefined ? undefined : [...(this.state.approvals ?? []), { step, by, at }];
+    const given: StepApproval | undefined =
+      step === undefined ? undefined : onBehalfOf ? { step, by: onBehalfOf, at, delegate: by } : { step, by, at };
+    const approvals = given ? [...(this.state.approvals ?? []), given] : undefined;
     const progress = this.state.route && approvals ? routeProgress(this.state.route, approvals) : undefined;
     const transition = action === 'accept' && progress && progress.current !== null ? 'approve' : action;
     this.state.pending = { action, by, at };
@@ -225,18 +233,19 @@ export class ApprovalRound {
         ref: item.ref,
         transition,
         by: by.id,
+        ...(onBehalfOf ? { onBehalfOf: onBehalfOf.id } : {}),
         ...extra,
         ...(step === undefined || (action !== 'accept' && action !== 'reject') ? {} : { step }),
         ...(this.state.snapshotHash ? { snapshotHash: this.state.snapshotHash } : {}),
         eventKey: this.eventKey(transition),
       });
-      this.state.decisions.push({ action: transition, by, at, ...extra });
+      this.state.decisions.push({ action: transition, by, at, ...onBehalf, ...extra });
       if (action === 'accept' && approvals && progress) {
         this.state.approvals = approvals;
         this.state.step = progress.current;
       }
-      if (transition === 'approve') this.setStep(routeStep(this.state.route!, approvals!, by));
-      else this.setStatus(to, effects.step(by));
+      if (transition === 'approve') this.setStep(routeStep(this.state.route!, approvals!, named));
+      else this.setStatus(to, effects.step(named));
     } finally {
       this.state.pending = undefined;
     }
@@ -248,11 +257,12 @@ export class ApprovalRound {
           description: (input as DecisionInput).description ?? null,
           route: this.state.route!,
           approvals: approvals!,
+          ...onBehalf,
         },
         transition,
       );
     } else {
-      this.notify(effects.notice(input), action);
+      this.notify({ ...effects.notice(input), ...(action === 'accept' || action === 'reject' ? onBehalf : {}) }, action);
     }
     return this.state;
   }

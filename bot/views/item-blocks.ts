@@ -2,10 +2,11 @@
  * Block Kit for items: pure functions from an item view to blocks. The review request in the
  * approvers' channel is re-rendered from the item's current state after every change.
  */
+import { deciderWords } from '../../domain/delegation';
 import type { ActionsBlock, KnownBlock } from '@slack/types';
 import { ITEM_TYPE_INFO, itemName } from '../../domain/item-types';
 import { capitalized } from '../../domain/text';
-import { formatMoney } from '../../domain/items';
+import { formatMoney, type Person } from '../../domain/items';
 import { approverWords, stepLabel, stillWaitingFor } from '../../domain/routing';
 import { reviewFacts, type ReviewFacts } from '../../domain/review';
 import { DECISIONS, SEND_ACTIONS, statusLabel, type Transition } from '../../domain/statuses';
@@ -90,7 +91,7 @@ export function statusBlocks(view: ItemView): KnownBlock[] {
   const sent = lastBy(view, SEND_ACTIONS);
   const decided = lastBy(view, ['accept', 'reject', 'retrieve']);
   const by = (entry: ItemView['history'][number] | undefined) =>
-    entry ? md`${entry.by?.name ?? 'someone'} on ${slackDate(entry.at)}` : md``;
+    entry ? md`${entry.by ? deciderWords(entry.by, entry.onBehalfOf) : 'someone'} on ${slackDate(entry.at)}` : md``;
 
   if (sent?.transition === 'resend') {
     note(md`:repeat: *Re-sent* by ${by(sent)}.${sent.reason ? md`\n*Previous rejection:* ${sent.reason}` : ''}`);
@@ -167,7 +168,7 @@ function routeBlock(view: ItemView): KnownBlock | null {
   if (!view.approvalPolicy) return null;
   const lines = view.steps.map((step, index) => {
     const names = approverWords(step);
-    const decided = step.decisions.map((d) => md`${d.action} by ${d.by.name} on ${slackDate(d.at)}`);
+    const decided = step.decisions.map((d) => md`${d.action} by ${deciderWords(d.by, d.onBehalfOf)} on ${slackDate(d.at)}`);
     const escalated = step.escalated
       ? md`\n    :arrow_double_up: escalated to ${(step.escalateTo ?? []).map((person) => person.name).join(', ')} after waiting ${step.escalateAfter ?? ''} of working time`
       : '';
@@ -177,18 +178,25 @@ function routeBlock(view: ItemView): KnownBlock | null {
 }
 
 /** A direct message to the approvers whose turn has come (or to whom a waiting step escalated): what waits for them and where to decide. */
-export function turnNotice(view: ItemView, stepIndex: number, channel: string | null, escalation?: { after: string }): SlackMessage {
+export function turnNotice(
+  view: ItemView,
+  stepIndex: number,
+  channel: string | null,
+  escalation?: { after: string },
+  forWhom?: Person,
+): SlackMessage {
   const step = view.steps[stepIndex];
   const where = step ? stepLabel(stepIndex, view.steps.length, step.name) : 'its approval';
   const earlier = view.steps.slice(0, stepIndex).flatMap((s) => s.decisions.filter((d) => d.action === 'approved').map((d) => d.by.name));
   const { totalCents } = shownFacts(view).facts;
   const amount = totalCents === null ? '' : md` · ${formatMoney(totalCents)}`;
   const why = escalation ? md` It waited ${escalation.after} of working time and was escalated to you.` : '';
+  const away = forWhom ? md` on behalf of ${forWhom.name}, who is away` : '';
   return {
-    text: messageText(md`Your approval is needed: ${title(view)} · ${view.title}${amount} (${where})`),
+    text: messageText(md`Your approval is needed${away}: ${title(view)} · ${view.title}${amount} (${where})`),
     blocks: [
       section(
-        md`:inbox_tray: *Your approval is needed* — ${where}.${why}\n*${title(view)}* · ${view.title}${amount} · project ${view.projectRef}`,
+        md`:inbox_tray: *Your approval is needed*${away} — ${where}.${why}\n*${title(view)}* · ${view.title}${amount} · project ${view.projectRef}`,
       ),
       context(md`${earlier.length > 0 ? md`Approved so far by ${earlier.join(', ')}. ` : ''}${decideWhere(channel)}`),
     ],
@@ -201,13 +209,21 @@ const decideWhere = (channel: string | null): Mrkdwn =>
     : md`Accept or reject it from the review request in the approvers' channel.`;
 
 /** A reminder to the approvers a step still waits for, once its reminder time (working hours) has passed. */
-export function reminderNotice(view: ItemView, stepIndex: number, channel: string | null, waitingSince: string): SlackMessage {
+export function reminderNotice(
+  view: ItemView,
+  stepIndex: number,
+  channel: string | null,
+  waitingSince: string,
+  forWhom?: Person,
+): SlackMessage {
   const step = view.steps[stepIndex];
   const where = step ? stepLabel(stepIndex, view.steps.length, step.name) : 'its approval';
   const { totalCents } = shownFacts(view).facts;
   const amount = totalCents === null ? '' : md` · ${formatMoney(totalCents)}`;
   return {
-    text: messageText(md`Reminder: ${title(view)} · ${view.title}${amount} still waits for your approval (${where})`),
+    text: messageText(
+      md`Reminder: ${title(view)} · ${view.title}${amount} still waits for your approval${forWhom ? md` on behalf of ${forWhom.name}` : ''} (${where})`,
+    ),
     blocks: [
       section(
         md`:alarm_clock: *Still waiting for your approval* — ${where}, since ${slackDate(waitingSince)}.\n*${title(view)}* · ${view.title}${amount} · project ${view.projectRef}`,

@@ -1,7 +1,11 @@
-/** `/erp send|resend|retrieve|status|history|queue|help` — every answer is for the asker only. */
+/** `/erp send|resend|retrieve|status|history|queue|away|back|help` — every answer is for the asker only. */
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import { canApply, statusLabel } from '../../../domain/statuses';
+import { deciderWords } from '../../../domain/delegation';
+import { DelegationBody } from '../../../domain/intake';
+import { deleteDelegation, putDelegation } from '../../../store/delegations';
+import { userByEmail } from '../../../store/users';
 import { resolveRef } from '../../../store/refs';
 import type { ItemView } from '../../../services/item-view';
 import type { BotDeps } from '../../deps';
@@ -22,6 +26,8 @@ export const HELP = md`*ERP approvals* — \`/erp <command>\`
 • \`status <ref>\` — where an item stands and what can be done
 • \`history <ref>\` — its change history
 • \`queue\` — what waits for you
+• \`away <from> <until> @someone\` — out of office (dates YYYY-MM-DD, both included): your requests go to them, who decide on your behalf
+• \`back\` — end your out of office
 Refs are the item refs, e.g. \`CO-7\`; write \`cco:CO-7\` where two kinds of item share a ref.`;
 
 /** What the asker can do now, and why not the rest (the seeds' greyed-out buttons with their tooltips). */
@@ -37,7 +43,7 @@ function availabilityBlocks(view: ItemView) {
 function historyText(view: ItemView): Mrkdwn {
   if (view.history.length === 0) return md`*${view.ref}* has no ERP history yet (${statusLabel(view.erp.status)}).`;
   const lines = view.history.map((e) => {
-    const who = e.by ? md` by ${e.by.name}` : '';
+    const who = e.by ? md` by ${deciderWords(e.by, e.onBehalfOf)}` : '';
     const why = e.reason ? md` — “${truncate(e.reason, 300)}”` : '';
     const what = e.message ? md` (${truncate(e.message, 300)})` : '';
     return md`• ${slackDate(e.at)}: ${e.action}${who}${why}${what}`;
@@ -51,6 +57,17 @@ function historyText(view: ItemView): Mrkdwn {
     length += line.text.length + 1;
   }
   return md`*Change history of ${view.ref}*\n${joinMd(shown, '\n')}`;
+}
+
+/**
+ * The directory user a delegate is named as: a mention (Slack escapes it as <@U123|name>) or an email
+ * (bare, or escaped as <mailto:…|…>). Null when nobody matches.
+ */
+async function delegateId(deps: BotDeps, who: string): Promise<string | null> {
+  const slackId = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(who)?.[1];
+  if (slackId) return deps.directory.userIdFor(slackId).catch(() => null);
+  const email = /^(?:<mailto:[^|>]+\|)?([^\s<>|@]+@[^\s<>|@]+?)>?$/.exec(who)?.[1];
+  return email ? ((await userByEmail(deps.db, email.toLowerCase()))?.id ?? null) : null;
 }
 
 export function erpCommand(deps: BotDeps) {
@@ -97,6 +114,37 @@ export function erpCommand(deps: BotDeps) {
             ...statusBlocks(view).filter((b) => b.type !== 'actions'),
             ...availabilityBlocks(view),
           ]);
+          return;
+        }
+        case 'away': {
+          const userId = await deps.directory.userIdFor(command.user_id);
+          const [from = '', until = '', who = ''] = rest;
+          if (rest.length !== 3) {
+            await answer(
+              md`Write \`/erp away <from> <until> @someone\`, e.g. \`/erp away 2026-12-21 2026-12-31 @Sam\`, mentioning (or giving the email of) the person who decides in your place.`,
+            );
+            return;
+          }
+          const to = await delegateId(deps, who);
+          if (!to) {
+            await answer(md`:no_entry: I can't find ${who} in the company directory: mention them (@name) or give their email.`);
+            return;
+          }
+          const body = DelegationBody.safeParse({ to, from, until });
+          if (!body.success) {
+            await answer(md`:no_entry: ${body.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+            return;
+          }
+          const delegation = await putDelegation(deps.db, userId, body.data);
+          await answer(
+            md`:palm_tree: You are away from ${delegation.from} to ${delegation.until} (both included): requests for your approval go to ${delegation.to.name}, who decides on your behalf. \`/erp back\` ends it.`,
+          );
+          return;
+        }
+        case 'back': {
+          const userId = await deps.directory.userIdFor(command.user_id);
+          const ended = await deleteDelegation(deps.db, userId);
+          await answer(ended ? md`:wave: Welcome back: requests for your approval come to you again.` : md`You were not marked away.`);
           return;
         }
         case 'history': {

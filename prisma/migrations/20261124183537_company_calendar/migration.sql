@@ -13,4 +13,4 @@ CREATE TABLE "CompanyCalendar" (
 
 
 -- One company, one calendar
-ALTER TABLE "CompanyCalendar" ADD CONSTRAINT "CompanyCalendar_one_row" CHECK ("id" = 1)
+ALTER TABLE "CompanyCalendar" ADD CONSTRAINT "CompanyCalendar_one_row" CHECK ("id" = 1);
