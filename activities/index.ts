@@ -243,12 +243,20 @@ export function createActivities({ db, profile, settings, transport, notifier }:
     /**
      * When `after` of working time has passed since `from`, on the company calendar as it is now (a
      * holiday added while a step waits counts for its next reminder), and that time in the calendar's
-     * words. `from` is the workflow's clock, never this process's.
+     * words. `from` is the workflow's clock, never this process's. Null when the calendar has no such
+     * time within ten years (holidays over every working day): the step then waits without that timer,
+     * rather than retrying an answer that will not change.
      */
-    async workingDeadline(input: { from: string; after: string }): Promise<WorkingDeadline> {
+    async workingDeadline(input: { from: string; after: string }): Promise<WorkingDeadline | null> {
       const calendar = await getCalendar(db);
       const from = new Date(input.from);
-      const at = addWorkingTime(from, input.after, calendar);
+      let at: Date;
+      try {
+        at = addWorkingTime(from, input.after, calendar);
+      } catch (err) {
+        if (err instanceof RangeError) return null;
+        throw err;
+      }
       return { at: at.toISOString(), words: localWords(at, from, calendar) };
     },
 

@@ -230,6 +230,9 @@ export function stillWaitingFor(step: RouteStep, approvedBy: readonly Person[]):
 /** ISO-8601 durations of weeks, days, hours and minutes: what working time can be counted in (`P` alone is zero, refused by `policyProblems`). */
 export const BUSINESS_DURATION = /^P(?:(\d{1,4})W)?(?:(\d{1,4})D)?(?:T(?:(\d{1,5})H)?(?:(\d{1,6})M)?)?$/;
 
+/** The longest reminder or escalation time a policy may set: 52 weeks (as 7-day weeks of 24-hour days). */
+const LONGEST_WAIT_MINUTES = 52 * 7 * 24 * 60;
+
 /** The length of a duration with a day as 24 hours: for telling a zero duration from others, not for the calendar. */
 export function durationMinutes(text: string): number {
   const match = BUSINESS_DURATION.exec(text);
@@ -414,6 +417,8 @@ export function policyProblems(policy: {
     for (const field of ['remindAfter', 'escalateAfter'] as const) {
       const value = step[field];
       if (value && durationMinutes(value) === 0) problems.push({ field: at(field), message: 'must be longer than zero' });
+      if (value && durationMinutes(value) > LONGEST_WAIT_MINUTES)
+        problems.push({ field: at(field), message: 'must be at most a year of working time (P52W)' });
     }
     const escalateTo = step.escalateTo ?? [];
     if (escalateTo.length > 0 && !step.escalateAfter)

@@ -113,6 +113,12 @@ describe('the policy body', () => {
     expect(problems([{ name: 'PM', approvers: ['u-ann'], remindAfter: 'PT0H' }])).toEqual([
       { field: 'steps.0.remindAfter', message: 'must be longer than zero' },
     ]);
+    // A year at most: a longer wait is a typo, and the calendar could not place it.
+    expect(problems([{ name: 'PM', approvers: ['u-ann'], remindAfter: 'P52W' }])).toEqual([]);
+    expect(problems([{ name: 'PM', approvers: ['u-ann'], remindAfter: 'P9999W' }])).toEqual([
+      { field: 'steps.0.remindAfter', message: 'must be at most a year of working time (P52W)' },
+    ]);
+    expect(problems([{ name: 'PM', approvers: ['u-ann'], remindAfter: 'PT8761H' }])[0]!.field).toBe('steps.0.remindAfter');
     expect(problems([{ name: 'PM', approvers: ['u-ann'] }], { appliesTo: { minAmount: -1 } })).toEqual([
       { field: 'appliesTo.minAmount', message: 'must not be negative' },
     ]);

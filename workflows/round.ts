@@ -369,8 +369,8 @@ export class ApprovalRound {
     );
     // Again after the same working time, for as long as the step waits.
     const next = await this.activities.store.workingDeadline({ from: new Date().toISOString(), after: step.remindAfter! });
-    timers.remindAt = next.at;
-    timers.remindWords = next.words;
+    timers.remindAt = next?.at;
+    timers.remindWords = next?.words;
   }
 
   /** Sends the round's reviewed snapshot to the ERP once (with the policy's retries), and records what came of it. */
