@@ -27,8 +27,7 @@ import {
 import { deletePolicy, findPolicy, listPolicies, putPolicy } from '../store/policies';
 import { policyView, policiesView } from './policies';
 import { getCalendar, putCalendar } from '../store/calendar';
-import { deleteDelegation, findDelegation, putDelegation } from '../store/delegations';
-import { delegationActive, type Delegation } from '../domain/delegation';
+import { deleteDelegation, findDelegation, putDelegation, type HeldDelegation } from '../store/delegations';
 
 export interface HealthCheck {
   name: string;
@@ -128,25 +127,25 @@ export function createApi({ db, desk, intake, apiToken, health, slackConfigured 
   });
   const noDelegation = (id: string) =>
     new RequestProblem(404, { error: 'no_delegation', message: `User "${id}" has no delegation (is not marked away).` });
-  const delegationView = async (delegation: Delegation) => ({
-    userId: delegation.approver.id,
-    to: delegation.to.id,
-    from: delegation.from,
-    until: delegation.until,
-    approver: delegation.approver,
-    delegate: delegation.to,
+  const delegationView = (held: HeldDelegation) => ({
+    userId: held.approver.id,
+    to: held.to.id,
+    from: held.from,
+    until: held.until,
+    approver: held.approver,
+    delegate: held.to,
     /** Whether requests go to the delegate today (on the company calendar). */
-    active: delegationActive(delegation, new Date(), (await getCalendar(db)).timeZone),
+    active: held.active,
   });
   methods(v1, '/users/:userId/delegation', {
     get: async (req, res) => {
       const id = ref(req.params.userId);
       const delegation = await findDelegation(db, id);
       if (!delegation) throw noDelegation(id);
-      res.json(await delegationView(delegation));
+      res.json(delegationView(delegation));
     },
     put: async (req, res) => {
-      res.json(await delegationView(await putDelegation(db, ref(req.params.userId), parse(DelegationBody, req.body, 'body'))));
+      res.json(delegationView(await putDelegation(db, ref(req.params.userId), parse(DelegationBody, req.body, 'body'))));
     },
     delete: async (req, res) => {
       const id = ref(req.params.userId);

@@ -11,7 +11,15 @@ import { itemView, type ItemRules, type ItemView } from '../services/item-view';
 import { loadItem } from '../store/items';
 import type { Db } from '../store/prisma';
 import type { SlackDirectory } from './directory';
-import { rejectionNotice, reminderNotice, reviewMessage, supersededMessage, syncedNotice, turnNotice } from './views/item-blocks';
+import {
+  rejectionNotice,
+  reminderNotice,
+  reviewMessage,
+  supersededMessage,
+  syncedNotice,
+  turnNotice,
+  type SlackMessage,
+} from './views/item-blocks';
 import { routeProgress, type RouteStep } from '../domain/routing';
 import type { Person } from '../domain/items';
 import { activeDelegates } from '../store/delegations';
@@ -58,33 +66,25 @@ export class SlackNotifier implements Notifier {
     // A route's step whose turn has come: its approvers are asked directly, each once.
     const turn = turnOpened(notice);
     if (turn) {
-      for (const { person, forWhom } of await this.recipients(turn.approvers)) {
-        const dm = await record.recordDirect(`${notice.eventKey}:turn`, person.id, loaded.erp.id);
-        if (dm.deliveredAt) continue;
-        const escalation = notice.kind === 'escalated' ? { after: notice.after } : undefined;
-        await this.directMessage(person.id, turnNotice(view, turn.step, channel, escalation, forWhom));
-        await record.delivered(dm);
-      }
+      const escalation = notice.kind === 'escalated' ? { after: notice.after } : undefined;
+      for (const { person, forWhom } of await this.recipients(turn.approvers))
+        await this.directOnce(`${notice.eventKey}:turn`, person.id, loaded.erp.id, () =>
+          turnNotice(view, turn.step, channel, escalation, forWhom),
+        );
     }
     if (notice.kind === 'reminder') {
-      for (const { person, forWhom } of await this.recipients(notice.waitingFor)) {
-        const dm = await record.recordDirect(notice.eventKey, person.id, loaded.erp.id);
-        if (dm.deliveredAt) continue;
-        await this.directMessage(person.id, reminderNotice(view, notice.step, channel, notice.waitingSince, forWhom));
-        await record.delivered(dm);
-      }
+      for (const { person, forWhom } of await this.recipients(notice.waitingFor))
+        await this.directOnce(notice.eventKey, person.id, loaded.erp.id, () =>
+          reminderNotice(view, notice.step, channel, notice.waitingSince, forWhom),
+        );
     }
     if (notice.kind === 'review-requested' && notice.resend)
       await this.markSuperseded(view, loaded.erp.id, notice.round, notice.previousRejection);
     if (notice.kind === 'rejected') {
       // The creator and whoever sent the round (seeds 000, 002): each person once, even across retries.
       const recipients = new Set([notice.item.creator.id, ...(view.erp.sentBy ? [view.erp.sentBy.id] : [])]);
-      for (const userId of recipients) {
-        const dm = await record.recordDirect(`${notice.eventKey}:rejected`, userId, loaded.erp.id);
-        if (dm.deliveredAt) continue;
-        await this.directMessage(userId, rejectionNotice(view, this.deps.companyName));
-        await record.delivered(dm);
-      }
+      for (const userId of recipients)
+        await this.directOnce(`${notice.eventKey}:rejected`, userId, loaded.erp.id, () => rejectionNotice(view, this.deps.companyName));
     }
     if (notice.kind === 'synced') await this.directMessage(notice.item.creator.id, syncedNotice(view));
     await record.delivered(recorded);
@@ -96,6 +96,14 @@ export class SlackNotifier implements Notifier {
     if (recorded.deliveredAt) return;
     await this.directMessage(summary.approver.id, dailySummaryMessage(summary, this.deps.companyName));
     await record.delivered(recorded);
+  }
+
+  /** One person's copy of a notice, sent once however often the notice is delivered again. */
+  private async directOnce(noticeKey: string, userId: string, erpRecordId: number, message: () => SlackMessage): Promise<void> {
+    const dm = await this.deps.record.recordDirect(noticeKey, userId, erpRecordId);
+    if (dm.deliveredAt) return;
+    await this.directMessage(userId, message());
+    await this.deps.record.delivered(dm);
   }
 
   /** Whom to ask for each approver: the approver, or while they are away their delegate (for them). */

@@ -146,15 +146,25 @@ export interface ActionContext {
   allowSelfApproval: boolean;
 }
 
-/** Separation of duties: the refusal when `actor` would decide a round they sent, or null. */
+/**
+ * Separation of duties: the refusal when `actor` would decide a round they sent, or one sent by the
+ * approver they decide for (`onBehalfOf`, a delegation), or null.
+ */
 export function selfApprovalRefusal(
   action: ItemAction,
   actor: Pick<Actor, 'id' | 'name'>,
   sentBy: Person | null | undefined,
   allowSelfApproval: boolean,
   what: string,
+  onBehalfOf?: Person | null,
 ): SeparationOfDuties | null {
-  if (!DECISIONS.includes(action) || allowSelfApproval || !sentBy || sentBy.id !== actor.id) return null;
+  if (!DECISIONS.includes(action) || allowSelfApproval || !sentBy) return null;
+  if (onBehalfOf && sentBy.id === onBehalfOf.id)
+    return new SeparationOfDuties(
+      `${onBehalfOf.name} sent ${what} for this round, so ${actor.name} cannot ${action} it on ${onBehalfOf.name}'s behalf: ` +
+        'another accounting approver must decide (separation of duties).',
+    );
+  if (sentBy.id !== actor.id) return null;
   return new SeparationOfDuties(
     `${actor.name} sent ${what} for this round, so cannot also ${action === 'retry-export' ? 'retry its export' : `${action} it`}: ` +
       'another accounting approver must decide (separation of duties).',

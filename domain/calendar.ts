@@ -106,11 +106,6 @@ export function localDateText(at: Date, timeZone: string): string {
   return dateText(localDate(at.getTime(), timeZone));
 }
 
-/** Whether a local date (UTC midnight of it) is a working day. */
-function working(calendar: Calendar, date: number): boolean {
-  return calendar.workdays.includes(isoWeekday(date)) && !calendar.holidays.includes(dateText(date));
-}
-
 /** Working minutes in one working day. */
 export function workdayMinutes(calendar: Calendar): number {
   return clockMinutes(calendar.hours.end) - clockMinutes(calendar.hours.start);
@@ -137,9 +132,11 @@ export function addWorkingTime(from: Date, duration: string, calendar: Calendar)
   let remaining = workingMinutes(duration, calendar) * MINUTE;
   const start = clockMinutes(calendar.hours.start);
   const end = clockMinutes(calendar.hours.end);
+  const holidays = new Set(calendar.holidays);
+  const working = (date: number) => calendar.workdays.includes(isoWeekday(date)) && !holidays.has(dateText(date));
   let date = localDate(from.getTime(), calendar.timeZone);
   for (let day = 0; day < HORIZON_DAYS; day += 1, date += DAY) {
-    if (!working(calendar, date)) continue;
+    if (!working(date)) continue;
     const open = instantOf(date, start, calendar.timeZone);
     const close = instantOf(date, end, calendar.timeZone);
     const begin = Math.max(open, from.getTime());

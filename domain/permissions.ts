@@ -89,8 +89,13 @@ export function missingPermissions(actor: Actor, action: ItemAction, item: { typ
     .map((requirement) => describeRequirement(requirement, item.projectRef));
 }
 
+/** What `actor` lacks of the accounting approver's company-wide permissions (empty when nothing). */
+export function approverGaps(actor: Actor): string[] {
+  return missingPermissions(actor, 'accept', { type: 'commitment', projectRef: '' });
+}
+
 export function isAccountingApprover(actor: Actor): boolean {
-  return missingPermissions(actor, 'accept', { type: 'commitment', projectRef: '' }).length === 0;
+  return approverGaps(actor).length === 0;
 }
 
 const ACTION_VERBS: Record<ItemAction, string> = {

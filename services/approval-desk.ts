@@ -19,15 +19,7 @@ import { findActor } from '../store/users';
 import { moveRecord, recordedEntry } from '../store/rounds';
 import { recordStatus } from '../store/items';
 import { assertSendable, type ErpProfile, type ErpSettings } from '../domain/erp-profiles';
-import {
-  AlreadyInReview,
-  ExportUnresolved,
-  InvalidRequest,
-  NotAwaitingDecision,
-  RoundNotRunning,
-  SeparationOfDuties,
-  UnknownUser,
-} from '../domain/errors';
+import { AlreadyInReview, ExportUnresolved, InvalidRequest, NotAwaitingDecision, RoundNotRunning, UnknownUser } from '../domain/errors';
 import { approvalWorkflowId, itemName, type ItemType } from '../domain/item-types';
 import { formatMoney, totalCents, type Person } from '../domain/items';
 import { assertPermitted, type Actor } from '../domain/permissions';
@@ -43,7 +35,7 @@ import {
 } from '../domain/statuses';
 import { alreadyInReview, reviewedEarlierRound, roundSender, selfApprovalRefusal, unsupported, wrongState } from '../domain/actions';
 import { delegatorFor, roundApprovals, turnRefusal, withEscalations, type Route, type RouteEntry } from '../domain/routing';
-import { activeDelegationsTo } from '../store/delegations';
+import { awayFor } from '../store/delegations';
 import { capitalized, isStorableText, reasonProblem, UNSTORABLE_TEXT } from '../domain/text';
 import { domainErrorFrom } from '../workflows/failures';
 import {
@@ -282,16 +274,12 @@ export class ApprovalDesk {
     const approvals = roundApprovals(history);
     const turn = turnRefusal(what, route, approvals, action, actor);
     if (!turn) return null;
-    const away = (await activeDelegationsTo(this.deps.db, actor.id)).map((delegation) => delegation.approver);
-    const principal = delegatorFor(route, approvals, actor.id, away);
+    const principal = delegatorFor(route, approvals, actor.id, await awayFor(this.deps.db, actor.id));
     if (!principal) throw turn;
-    const theirs = turnRefusal(what, route, approvals, action, actor, principal);
-    if (theirs) throw theirs;
-    if (sender?.id === principal.id && !this.rules.allowSelfApproval)
-      throw new SeparationOfDuties(
-        `${principal.name} sent ${what} for this round, so ${actor.name} cannot ${action} it on ${principal.name}'s behalf: ` +
-          'another accounting approver must decide (separation of duties).',
-      );
+    const refusal =
+      turnRefusal(what, route, approvals, action, actor, principal) ??
+      selfApprovalRefusal(action, actor, sender, this.rules.allowSelfApproval, what, principal);
+    if (refusal) throw refusal;
     return principal;
   }
 

@@ -1,34 +1,42 @@
 /** Out-of-office delegations: one per approver, read as the desk and the notifier need them. */
-import type { Delegation as DelegationRow, User } from '@prisma/client';
+import type { Delegation as DelegationRow, Prisma, User } from '@prisma/client';
 import { delegationActive, delegationProblems, type Delegation } from '../domain/delegation';
 import { InvalidItem, NotAnApprover, UnknownReference, UnknownUser } from '../domain/errors';
 import type { DelegationInput } from '../domain/intake';
 import type { Person } from '../domain/items';
-import { missingPermissions } from '../domain/permissions';
+import { approverGaps } from '../domain/permissions';
 import { getCalendar } from './calendar';
 import type { Db, Tx } from './prisma';
 import { actorOf } from './users';
 
 type Row = DelegationRow & { user: User; to: User };
 
+/** A delegation, and whether it holds now (on the company calendar's dates). */
+export type HeldDelegation = Delegation & { active: boolean };
+
 const person = (user: User): Person => ({ id: user.id, name: user.name });
-
-function delegationOf(row: Row): Delegation {
-  return { approver: person(row.user), to: person(row.to), from: row.startDate, until: row.untilDate };
-}
-
 const withPeople = { user: true, to: true } as const;
 
-export async function findDelegation(db: Db | Tx, userId: string): Promise<Delegation | null> {
-  const row = await db.delegation.findUnique({ where: { userId }, include: withPeople });
-  return row && delegationOf(row);
+function delegationOf(row: Row, now: Date, timeZone: string): HeldDelegation {
+  const delegation = { approver: person(row.user), to: person(row.to), from: row.startDate, until: row.untilDate };
+  return { ...delegation, active: delegationActive(delegation, now, timeZone) };
+}
+
+/** The delegations `where` selects, each with whether it holds now. */
+async function delegations(db: Db | Tx, where: Prisma.DelegationWhereInput, now: Date): Promise<HeldDelegation[]> {
+  const [rows, calendar] = await Promise.all([db.delegation.findMany({ where, include: withPeople }), getCalendar(db)]);
+  return rows.map((row) => delegationOf(row, now, calendar.timeZone));
+}
+
+export async function findDelegation(db: Db | Tx, userId: string, now = new Date()): Promise<HeldDelegation | null> {
+  return (await delegations(db, { userId }, now))[0] ?? null;
 }
 
 /**
  * Sets an approver's out-of-office, replacing any before it. The delegate must be someone else who
  * holds the accounting approver's permissions now (they are checked again at every decision).
  */
-export async function putDelegation(db: Db, userId: string, input: DelegationInput, now = new Date()): Promise<Delegation> {
+export async function putDelegation(db: Db, userId: string, input: DelegationInput, now = new Date()): Promise<HeldDelegation> {
   const [approver, delegate, calendar] = await Promise.all([
     db.user.findUnique({ where: { id: userId } }),
     db.user.findUnique({ where: { id: input.to }, include: { permissions: true } }),
@@ -38,11 +46,12 @@ export async function putDelegation(db: Db, userId: string, input: DelegationInp
   const [problem] = delegationProblems(userId, input, now, calendar.timeZone);
   if (problem) throw new InvalidItem(`${problem.field}: ${problem.message}.`, problem.field);
   if (!delegate) throw new UnknownReference(`to: there is no user "${input.to}"; push the user first.`, 'to');
-  const missing = missingPermissions(actorOf(delegate), 'accept', { type: 'commitment', projectRef: '' });
+  const missing = approverGaps(actorOf(delegate));
   if (missing.length > 0)
     throw new NotAnApprover(`to: ${delegate.name} cannot decide in ${approver.name}'s place: missing ${missing.join(' and ')}.`, 'to');
   const data = { toId: input.to, startDate: input.from, untilDate: input.until };
-  return delegationOf(await db.delegation.upsert({ where: { userId }, create: { userId, ...data }, update: data, include: withPeople }));
+  const row = await db.delegation.upsert({ where: { userId }, create: { userId, ...data }, update: data, include: withPeople });
+  return delegationOf(row, now, calendar.timeZone);
 }
 
 /** Ends an approver's out-of-office; false when there was none. */
@@ -51,26 +60,16 @@ export async function deleteDelegation(db: Db, userId: string): Promise<boolean>
   return count > 0;
 }
 
-/** The delegations to `delegateId` that hold now. */
-export async function activeDelegationsTo(db: Db | Tx, delegateId: string, now = new Date()): Promise<Delegation[]> {
-  const [rows, calendar] = await Promise.all([
-    db.delegation.findMany({ where: { toId: delegateId }, include: withPeople }),
-    getCalendar(db),
-  ]);
-  return rows.map(delegationOf).filter((delegation) => delegationActive(delegation, now, calendar.timeZone));
+/** The approvers who delegated to `delegateId` and are away now. */
+export async function awayFor(db: Db | Tx, delegateId: string, now = new Date()): Promise<Person[]> {
+  return (await delegations(db, { toId: delegateId }, now)).filter((held) => held.active).map((held) => held.approver);
 }
 
 /** For each of `approverIds` away now, who decides in their place. */
 export async function activeDelegates(db: Db | Tx, approverIds: readonly string[], now = new Date()): Promise<Map<string, Person>> {
   if (approverIds.length === 0) return new Map();
-  const [rows, calendar] = await Promise.all([
-    db.delegation.findMany({ where: { userId: { in: [...approverIds] } }, include: withPeople }),
-    getCalendar(db),
-  ]);
+  const held = await delegations(db, { userId: { in: [...approverIds] } }, now);
   return new Map(
-    rows
-      .map(delegationOf)
-      .filter((delegation) => delegationActive(delegation, now, calendar.timeZone))
-      .map((delegation): [string, Person] => [delegation.approver.id, delegation.to]),
+    held.filter((delegation) => delegation.active).map((delegation): [string, Person] => [delegation.approver.id, delegation.to]),
   );
 }

@@ -4,7 +4,7 @@
  */
 import type { ApprovalPolicy as PolicyRow, Prisma } from '@prisma/client';
 import { InvalidItem, NotAnApprover, UnknownReference } from '../domain/errors';
-import { missingPermissions } from '../domain/permissions';
+import { approverGaps } from '../domain/permissions';
 import type { PolicyInput } from '../domain/intake';
 import {
   applicablePolicy,
@@ -73,7 +73,7 @@ export async function putPolicy(db: Db, id: string, input: PolicyInput): Promise
         const where = `steps.${index}.${field}`;
         const actor = byId.get(userId);
         if (!actor) throw new UnknownReference(`${where}: there is no user "${userId}"; push the user first.`, where);
-        const missing = missingPermissions(actor, 'accept', { type: 'commitment', projectRef: '' });
+        const missing = approverGaps(actor);
         if (missing.length > 0) throw new NotAnApprover(`${where}: ${actor.name} cannot approve: missing ${missing.join(' and ')}.`, where);
       }
     });

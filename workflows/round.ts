@@ -5,7 +5,7 @@
  */
 import { ActivityFailure, condition, patched, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { ActivityFailureInfo, RoundItem } from '../activities/types';
-import type { ApprovalActivities } from '../activities';
+import type { ApprovalActivities, TransitionInput } from '../activities';
 import type { Person } from '../domain/items';
 import { itemName } from '../domain/item-types';
 import { deciderWords } from '../domain/delegation';
@@ -219,7 +219,7 @@ export class ApprovalRound {
     const extra = effects.extra(input);
     const at = new Date().toISOString();
     // On a route, an accept that leaves a step (or an approver of it) to go is a step's approval.
-    const step = this.state.route ? (this.state.step ?? 0) : undefined;
+    const step = this.state.route ? (this.currentStep ?? 0) : undefined;
     const given: StepApproval | undefined =
       step === undefined ? undefined : onBehalfOf ? { step, by: onBehalfOf, at, delegate: by } : { step, by, at };
     const approvals = given ? [...(this.state.approvals ?? []), given] : undefined;
@@ -267,22 +267,27 @@ export class ApprovalRound {
     return this.state;
   }
 
+  /** The step whose turn it is on the route; null without a route or once every step has approved. */
+  private get currentStep(): number | null {
+    return this.state.step ?? null;
+  }
+
   /** The waiting step has reminder or escalation times not yet worked out. */
   get timersDue(): boolean {
-    const { route, step, status } = this.state;
-    if (!route || step === null || step === undefined || status !== 'ReadyToExport' || this.timedStep === step) return false;
-    return stepHasTimers(route.steps[step]);
+    const step = this.currentStep;
+    if (step === null || this.state.status !== 'ReadyToExport' || this.timedStep === step) return false;
+    return stepHasTimers(this.state.route!.steps[step]);
   }
 
   /** When the next reminder or escalation of the waiting step is due (epoch ms), or undefined. */
   get nextTimer(): number | undefined {
-    const { timers, step, status } = this.state;
-    return timers && timers.step === step && status === 'ReadyToExport' ? nextTimerAt(timers) : undefined;
+    const { timers, status } = this.state;
+    return timers && timers.step === this.currentStep && status === 'ReadyToExport' ? nextTimerAt(timers) : undefined;
   }
 
   /** Works out the waiting step's reminder and escalation times on the company calendar. */
   async scheduleTimers(): Promise<void> {
-    const index = this.state.step!;
+    const index = this.currentStep!;
     this.timedStep = index;
     if (!patched(STEP_TIMERS_PATCH)) return;
     const step = this.state.route!.steps[index]!;
@@ -292,7 +297,7 @@ export class ApprovalRound {
       step.remindAfter ? workingDeadline({ from, after: step.remindAfter }) : undefined,
       step.escalateAfter && !step.escalated ? workingDeadline({ from, after: step.escalateAfter }) : undefined,
     ]);
-    if (this.state.step !== index) return; // decided meanwhile: the next step has its own
+    if (this.currentStep !== index) return; // decided meanwhile: the next step has its own
     this.state.timers = {
       step: index,
       since: from,
@@ -311,7 +316,7 @@ export class ApprovalRound {
   async keepTimers(): Promise<void> {
     if (this.state.pending) await condition(() => !this.state.pending);
     const { timers } = this.state;
-    if (!timers || timers.step !== this.state.step || this.state.status !== 'ReadyToExport') return;
+    if (!timers || timers.step !== this.currentStep || this.state.status !== 'ReadyToExport') return;
     let finished!: () => void;
     this.timerMove = new Promise((resolve) => (finished = resolve));
     try {
@@ -326,20 +331,10 @@ export class ApprovalRound {
   }
 
   private async escalate(timers: StepTimers): Promise<void> {
-    const { item } = this.input;
     const route = this.state.route!;
     const index = timers.step;
-    const message = escalationMessage(route, index);
-    await this.activities.store.recordTransition({
-      type: item.type,
-      ref: item.ref,
-      transition: 'escalate',
-      message,
-      step: index,
-      ...(this.state.snapshotHash ? { snapshotHash: this.state.snapshotHash } : {}),
-      eventKey: this.eventKey('escalate'),
-    });
-    this.state.decisions.push({ action: 'escalate', by: null, at: new Date().toISOString(), message });
+    const { snapshotHash } = this.state;
+    await this.recordMove('escalate', { message: escalationMessage(route, index), step: index, ...(snapshotHash ? { snapshotHash } : {}) });
     const step = route.steps[index]!;
     this.state.route = { ...route, steps: route.steps.map((s, i) => (i === index ? { ...s, escalated: true } : s)) };
     timers.escalateAt = undefined;
@@ -382,16 +377,7 @@ export class ApprovalRound {
       const { erpId, snapshotHash, foundUnder } = await exporter.exportItem({ type: item.type, ref: item.ref, round });
       // The ERP already held an earlier round's export (its answer lost, or its round released): that is the item's record.
       const message = foundUnderMessage(erpId, foundUnder);
-      await this.activities.store.recordTransition({
-        type: item.type,
-        ref: item.ref,
-        transition: 'exported',
-        erpId,
-        ...(message ? { message } : {}),
-        ...(snapshotHash ? { snapshotHash } : {}),
-        eventKey: this.eventKey('exported'),
-      });
-      this.state.decisions.push({ action: 'exported', by: null, at: new Date().toISOString(), ...(message ? { message } : {}) });
+      await this.recordMove('exported', { erpId, ...(message ? { message } : {}), ...(snapshotHash ? { snapshotHash } : {}) });
       this.state.erpId = erpId;
       this.state.exportError = undefined;
       this.setStatus('Synced', syncedStep(erpId, foundUnder));
@@ -402,14 +388,7 @@ export class ApprovalRound {
       // The record contradicts the round: nothing went to the ERP, and an operator must look.
       if (failure.conflict) throw err;
       const { message } = failure;
-      await this.activities.store.recordTransition({
-        type: item.type,
-        ref: item.ref,
-        transition: 'export-failed',
-        message,
-        eventKey: this.eventKey('export-failed'),
-      });
-      this.state.decisions.push({ action: 'export-failed', by: null, at: new Date().toISOString(), message });
+      await this.recordMove('export-failed', { message });
       this.state.exportError = message;
       this.setStatus('FailedToExport', failedStep(message));
       this.notify({ kind: 'export-failed', message }, 'export-failed');
@@ -421,6 +400,23 @@ export class ApprovalRound {
     await Promise.all(this.deliveries);
     const { status, erpId, refusal, decisions } = this.state;
     return { status, erpId, refusal, decisions };
+  }
+
+  /** Records a move nobody made (an escalation, the ERP's answer) and keeps it with the round's decisions. */
+  private async recordMove(
+    transition: 'escalate' | 'exported' | 'export-failed',
+    fields: Omit<TransitionInput, 'type' | 'ref' | 'transition' | 'eventKey'>,
+  ): Promise<void> {
+    const { item } = this.input;
+    await this.activities.store.recordTransition({
+      type: item.type,
+      ref: item.ref,
+      transition,
+      ...fields,
+      eventKey: this.eventKey(transition),
+    });
+    const { message } = fields;
+    this.state.decisions.push({ action: transition, by: null, at: new Date().toISOString(), ...(message ? { message } : {}) });
   }
 
   private eventKey(transition: Transition | `reminder-${string}`): string {
@@ -440,8 +436,9 @@ export class ApprovalRound {
   }
 
   private showDetails(): void {
-    const { route, step, timers, status } = this.state;
-    const live = timers && timers.step === step && status === 'ReadyToExport' ? timerWords(timers, route?.steps[timers.step]) : '';
+    const { route, timers, status } = this.state;
+    // The waiting step's times while they run.
+    const live = timers && this.nextTimer !== undefined ? timerWords(timers, route?.steps[timers.step]) : '';
     setCurrentDetails(currentDetails(status, `${this.stepWords}${live}`, this.input.item, this.input.round, this.state.snapshotHash));
   }
 

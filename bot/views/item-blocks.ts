@@ -185,11 +185,8 @@ export function turnNotice(
   escalation?: { after: string },
   forWhom?: Person,
 ): SlackMessage {
-  const step = view.steps[stepIndex];
-  const where = step ? stepLabel(stepIndex, view.steps.length, step.name) : 'its approval';
+  const { where, amount } = stepAsked(view, stepIndex);
   const earlier = view.steps.slice(0, stepIndex).flatMap((s) => s.decisions.filter((d) => d.action === 'approved').map((d) => d.by.name));
-  const { totalCents } = shownFacts(view).facts;
-  const amount = totalCents === null ? '' : md` · ${formatMoney(totalCents)}`;
   const why = escalation ? md` It waited ${escalation.after} of working time and was escalated to you.` : '';
   const away = forWhom ? md` on behalf of ${forWhom.name}, who is away` : '';
   return {
@@ -200,6 +197,16 @@ export function turnNotice(
       ),
       context(md`${earlier.length > 0 ? md`Approved so far by ${earlier.join(', ')}. ` : ''}${decideWhere(channel)}`),
     ],
+  };
+}
+
+/** What a direct message asking for a step's approval names: the step ("step 1 of 2 (Accounting)") and the amount. */
+function stepAsked(view: ItemView, stepIndex: number): { where: string; amount: Mrkdwn | '' } {
+  const step = view.steps[stepIndex];
+  const { totalCents } = shownFacts(view).facts;
+  return {
+    where: step ? stepLabel(stepIndex, view.steps.length, step.name) : 'its approval',
+    amount: totalCents === null ? '' : md` · ${formatMoney(totalCents)}`,
   };
 }
 
@@ -216,10 +223,7 @@ export function reminderNotice(
   waitingSince: string,
   forWhom?: Person,
 ): SlackMessage {
-  const step = view.steps[stepIndex];
-  const where = step ? stepLabel(stepIndex, view.steps.length, step.name) : 'its approval';
-  const { totalCents } = shownFacts(view).facts;
-  const amount = totalCents === null ? '' : md` · ${formatMoney(totalCents)}`;
+  const { where, amount } = stepAsked(view, stepIndex);
   return {
     text: messageText(
       md`Reminder: ${title(view)} · ${view.title}${amount} still waits for your approval${forWhom ? md` on behalf of ${forWhom.name}` : ''} (${where})`,
