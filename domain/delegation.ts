@@ -36,8 +36,3 @@ export function delegationProblems(
   if (input.until < today) problems.push({ field: 'until', message: `is in the past (today is ${today} in ${timeZone})` });
   return problems;
 }
-
-/** "Sam Ortiz on behalf of Dana Lee", or the person's name alone. */
-export function deciderWords(by: Person, onBehalfOf?: Person | null): string {
-  return onBehalfOf ? `${by.name} on behalf of ${onBehalfOf.name}` : by.name;
-}

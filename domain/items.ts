@@ -180,3 +180,8 @@ function editDistance(a: string, b: string): number {
   }
   return previous[b.length] ?? 0;
 }
+
+/** "Sam Ortiz on behalf of Dana Lee" (a delegate deciding for an approver who is away), or the person's name alone. */
+export function deciderWords(by: Person, onBehalfOf?: Person | null): string {
+  return onBehalfOf ? `${by.name} on behalf of ${onBehalfOf.name}` : by.name;
+}

@@ -5,7 +5,7 @@
  */
 import { NotOnRoute, NotYourTurn, type DomainError, type Turn } from './errors';
 import { ITEM_TYPE_INFO, type ItemType } from './item-types';
-import { formatMoney, type Person } from './items';
+import { deciderWords, formatMoney, type Person } from './items';
 
 export const QUORUMS = ['any', 'all'] as const;
 /** `any`: one of the step's approvers accepting ends the step; `all`: every one of them must. */
@@ -287,6 +287,11 @@ export function withEscalations(route: Route, history: readonly RouteEntry[]): R
   return { ...route, steps: route.steps.map((step, index) => (escalated.has(index) ? { ...step, escalated: true } : step)) };
 }
 
+/** Whose approvals a step of the item view has: an approval given on an approver's behalf counts as theirs. */
+export function approvedAt(step: Pick<StepView, 'decisions'>): Person[] {
+  return step.decisions.filter((decision) => decision.action === 'approved').map((decision) => decision.onBehalfOf ?? decision.by);
+}
+
 /** A step of the latest round as the item view shows it. */
 export interface StepView {
   name: string;
@@ -363,6 +368,14 @@ export function turnRefusal(
   if (onStep(step, by.id)) {
     if (action === 'accept' && approvedBy.some((person) => person.id === by.id))
       return new NotYourTurn(`${by.name} has already approved this step: ${where}.`, turn);
+    // One person, one approval per step: a delegate for two of an `all` step's approvers may not be
+    // both pairs of eyes.
+    const given = approvals.find((approval) => approval.step === index && (approval.delegate ?? approval.by).id === actor.id);
+    if (action === 'accept' && given)
+      return new NotYourTurn(
+        `${actor.name} has already approved this step (${deciderWords(actor, given.delegate ? given.by : null)}), and approves a step once: ${where}.`,
+        turn,
+      );
     return null;
   }
   if (!step.escalated && (step.escalateTo ?? []).some((person) => person.id === by.id))

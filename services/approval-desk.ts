@@ -276,9 +276,10 @@ export class ApprovalDesk {
     if (!turn) return null;
     const principal = delegatorFor(route, approvals, actor.id, await awayFor(this.deps.db, actor.id));
     if (!principal) throw turn;
+    // Separation of duties first, as for anyone deciding for themselves.
     const refusal =
-      turnRefusal(what, route, approvals, action, actor, principal) ??
-      selfApprovalRefusal(action, actor, sender, this.rules.allowSelfApproval, what, principal);
+      selfApprovalRefusal(action, actor, sender, this.rules.allowSelfApproval, what, principal) ??
+      turnRefusal(what, route, approvals, action, actor, principal);
     if (refusal) throw refusal;
     return principal;
   }

@@ -2,6 +2,7 @@
 import { NotOnRoute, NotYourTurn } from '../domain/errors';
 import {
   applicablePolicy,
+  approvedAt,
   approverWords,
   delegatorFor,
   durationMinutes,
@@ -14,13 +15,15 @@ import {
   routeOf,
   routeProgress,
   scopeWords,
+  stillWaitingFor,
   turnRefusal,
   DEFAULT_ROUTE,
   type ApprovalPolicy,
   type Route,
 } from '../domain/routing';
 import { PolicyBody } from '../domain/intake';
-import { deciderWords, delegationActive, delegationProblems } from '../domain/delegation';
+import { delegationActive, delegationProblems } from '../domain/delegation';
+import { deciderWords } from '../domain/items';
 
 const ann = { id: 'u-ann', name: 'Ann Lee' };
 const bob = { id: 'u-bob', name: 'Bob Ray' };
@@ -328,5 +331,25 @@ describe('delegation', () => {
       { by: dee, onBehalfOf: bob, action: 'approved', at: '2026-11-24T12:00:00Z' },
     ]);
     expect(deciderWords(dee, bob)).toBe('Dee Ito on behalf of Bob Ray');
+  });
+
+  test('one person approves a step once: a delegate for both approvers of an `all` step is not two pairs of eyes', () => {
+    const forBob = [{ step: 0, by: bob, at: '2026-11-24T12:00:00Z', delegate: dee }];
+    expect(delegatorFor(route, forBob, dee.id, [ann, bob])).toEqual(ann);
+    const refusal = turnRefusal('CO-1', route, forBob, 'accept', dee, ann);
+    expect(refusal).toBeInstanceOf(NotYourTurn);
+    expect(refusal!.message).toContain('Dee Ito has already approved this step (Dee Ito on behalf of Bob Ray), and approves a step once');
+    // Rejecting stays open to them, as to any approver of the step.
+    expect(turnRefusal('CO-1', route, forBob, 'reject', dee, ann)).toBeNull();
+  });
+
+  test('the item view counts an approval given on an approver’s behalf as theirs', () => {
+    const history = [
+      { action: 'send', actor: eve, at: '2026-11-24T11:00:00Z' },
+      { action: 'approve', actor: dee, onBehalfOf: bob, at: '2026-11-24T12:00:00Z', step: 0 },
+    ];
+    const [step] = roundSteps(route, history, 'ReadyToExport');
+    expect(approvedAt(step!)).toEqual([bob]);
+    expect(approverWords(step!, stillWaitingFor(step!, approvedAt(step!)))).toBe('Ann Lee');
   });
 });

@@ -6,9 +6,8 @@
 import { ActivityFailure, condition, patched, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { ActivityFailureInfo, RoundItem } from '../activities/types';
 import type { ApprovalActivities, TransitionInput } from '../activities';
-import type { Person } from '../domain/items';
+import { deciderWords, type Person } from '../domain/items';
 import { itemName } from '../domain/item-types';
-import { deciderWords } from '../domain/delegation';
 import { routeProgress, stillWaitingFor, turnRefusal, type Route, type StepApproval } from '../domain/routing';
 import { nextStatus, type ErpStatus, type ItemAction, type Transition } from '../domain/statuses';
 import { failureFrom, failureInfo, toApplicationFailure } from './failures';

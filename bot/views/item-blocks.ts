@@ -2,12 +2,11 @@
  * Block Kit for items: pure functions from an item view to blocks. The review request in the
  * approvers' channel is re-rendered from the item's current state after every change.
  */
-import { deciderWords } from '../../domain/delegation';
 import type { ActionsBlock, KnownBlock } from '@slack/types';
 import { ITEM_TYPE_INFO, itemName } from '../../domain/item-types';
 import { capitalized } from '../../domain/text';
-import { formatMoney, type Person } from '../../domain/items';
-import { approverWords, stepLabel, stillWaitingFor } from '../../domain/routing';
+import { deciderWords, formatMoney, type Person } from '../../domain/items';
+import { approvedAt, approverWords, stepLabel, stillWaitingFor } from '../../domain/routing';
 import { reviewFacts, type ReviewFacts } from '../../domain/review';
 import { DECISIONS, SEND_ACTIONS, statusLabel, type Transition } from '../../domain/statuses';
 import type { ItemView } from '../../services/item-view';
@@ -156,10 +155,7 @@ function waitingWords(view: ItemView): Mrkdwn {
   const index = view.steps.findIndex((step) => step.status === 'waiting');
   const step = view.steps[index];
   if (!step) return md`waiting for an accounting approver`;
-  const waiting = stillWaitingFor(
-    step,
-    step.decisions.map((decision) => decision.by),
-  );
+  const waiting = stillWaitingFor(step, approvedAt(step));
   return md`waiting for ${stepLabel(index, view.steps.length, step.name)}: ${approverWords(step, waiting)}`;
 }
 
@@ -186,7 +182,9 @@ export function turnNotice(
   forWhom?: Person,
 ): SlackMessage {
   const { where, amount } = stepAsked(view, stepIndex);
-  const earlier = view.steps.slice(0, stepIndex).flatMap((s) => s.decisions.filter((d) => d.action === 'approved').map((d) => d.by.name));
+  const earlier = view.steps
+    .slice(0, stepIndex)
+    .flatMap((s) => s.decisions.filter((d) => d.action === 'approved').map((d) => deciderWords(d.by, d.onBehalfOf)));
   const why = escalation ? md` It waited ${escalation.after} of working time and was escalated to you.` : '';
   const away = forWhom ? md` on behalf of ${forWhom.name}, who is away` : '';
   return {

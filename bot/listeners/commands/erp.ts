@@ -2,7 +2,7 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import { canApply, statusLabel } from '../../../domain/statuses';
-import { deciderWords } from '../../../domain/delegation';
+import { deciderWords } from '../../../domain/items';
 import { DelegationBody } from '../../../domain/intake';
 import { deleteDelegation, putDelegation } from '../../../store/delegations';
 import { userByEmail } from '../../../store/users';
