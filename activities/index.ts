@@ -9,13 +9,13 @@ import { DomainError, UnknownItem } from '../domain/errors';
 import { wrongState } from '../domain/actions';
 import { exportIdempotencyKey, itemName, type ItemType } from '../domain/item-types';
 import { totalCents } from '../domain/items';
-import { DEFAULT_ROUTE, type Route } from '../domain/routing';
+import { DEFAULT_ROUTE, waitingOn, type Route } from '../domain/routing';
 import { routeFor } from '../store/policies';
 import { nextStatus, type Transition } from '../domain/statuses';
 import { ErpRefused, ErpUnavailable, type ErpTransport } from '../connectors/transport';
 import { heldInErp } from '../connectors/lost-exports';
 import { toApplicationFailure } from '../workflows/failures';
-import { approverQueue } from '../store/queues';
+import { accountingTotals, approverQueue } from '../store/queues';
 import { isAccountingApprover } from '../domain/permissions';
 import { loadItem } from '../store/items';
 import { decisionsOf } from '../store/history';
@@ -65,6 +65,8 @@ export interface TransitionInput {
   selfApproved?: boolean;
   /** The step of the round's route an accept, approval or rejection was made at. */
   step?: number;
+  /** Whom the round waits for after this move (user ids; empty: any accounting approver), for the approvers' queues. */
+  waitingFor?: string[];
   eventKey: string;
 }
 
@@ -160,7 +162,7 @@ export function createActivities({ db, profile, settings, transport, notifier }:
               snapshotHash: snapshot.hash,
               eventKey: input.eventKey,
             },
-            { round: input.round, exportError: null },
+            { round: input.round, exportError: null, waitingFor: waitingOn(route, []) },
           );
           return { previousRejection, snapshotHash: snapshot.hash, route: (snapshot.route as Route | null) ?? route };
         }),
@@ -188,6 +190,7 @@ export function createActivities({ db, profile, settings, transport, notifier }:
           ...(input.erpId ? { erpId: input.erpId } : {}),
           exportError: input.transition === 'export-failed' ? (input.message ?? null) : null,
           ...(input.transition === 'reject' ? { lastRejectionReason: input.reason ?? null } : {}),
+          ...(input.waitingFor ? { waitingFor: input.waitingFor } : {}),
         },
       );
       // Recorded by an earlier attempt, perhaps one this one waited for.
@@ -264,17 +267,22 @@ export function createActivities({ db, profile, settings, transport, notifier }:
       await notifier.deliver(notice);
     },
 
-    /** Each accounting approver gets the day's Ready to Export and Failed to Export lists; nobody gets an empty one. */
+    /**
+     * Each accounting approver gets what waits for them: the Ready to Export items at their step (or
+     * any approver's, or an away approver's they stand in for) and every Failed to Export item. Nobody
+     * gets an empty one.
+     */
     async sendDailySummaries(input: {
       runKey: string;
       date: string;
     }): Promise<{ approvers: number; sent: number; readyToExport: number; failedToExport: number }> {
-      // A summary lists the oldest few of each kind, with the full counts.
-      const { readyToExport, failedToExport } = await approverQueue(db, SUMMARY_ITEMS);
       const approvers = (await accountingCandidates(db)).filter(isAccountingApprover);
-      const counts = { approvers: approvers.length, readyToExport: readyToExport.total, failedToExport: failedToExport.total };
-      if (readyToExport.total + failedToExport.total === 0) return { ...counts, sent: 0 };
+      const counts = { approvers: approvers.length, sent: 0, ...(await accountingTotals(db)) };
+      if (counts.readyToExport + counts.failedToExport === 0) return counts;
       for (const approver of approvers) {
+        // A summary lists the oldest few of each kind, with the full counts.
+        const { readyToExport, failedToExport } = await approverQueue(db, approver.id, SUMMARY_ITEMS);
+        if (readyToExport.total + failedToExport.total === 0) continue;
         await notifier.dailySummary({
           approver: { id: approver.id, name: approver.name },
           date: input.date,
@@ -282,8 +290,9 @@ export function createActivities({ db, profile, settings, transport, notifier }:
           failedToExport,
           eventKey: `${input.runKey}:${approver.id}`,
         });
+        counts.sent += 1;
       }
-      return { ...counts, sent: approvers.length };
+      return counts;
     },
   };
 }

@@ -8,6 +8,8 @@ import type { z } from 'zod';
 import type { ApprovalDesk } from '../services/approval-desk';
 import type { Intake } from '../store/intake';
 import { listItems } from '../store/items';
+import { standingFor } from '../store/queues';
+import { isAccountingApprover } from '../domain/permissions';
 import type { Db } from '../store/prisma';
 import { errorHandler, RequestProblem, zodProblem } from './errors';
 import { openApiDocument } from './openapi';
@@ -208,7 +210,10 @@ export function createApi({ db, desk, intake, apiToken, health, slackConfigured 
 
   only(v1, 'get', '/items', async (req, res) => {
     const query = parse(ListQuery, req.query, 'query');
-    res.json(await listItems(db, query));
+    if (!query.waitingFor) return void res.json(await listItems(db, query));
+    // Nothing waits for the decision of someone who may not decide.
+    if (!isAccountingApprover(await desk.actor(query.waitingFor))) return void res.json({ total: 0, items: [] });
+    res.json(await listItems(db, query, await standingFor(db, query.waitingFor)));
   });
 
   only(v1, 'get', '/items/:type/:ref', async (req, res) => {

@@ -87,10 +87,16 @@ export function openApiDocument(): Record<string, unknown> {
             { name: 'status', in: 'query', schema: { type: 'string', enum: ERP_STATUSES } },
             { name: 'type', in: 'query', schema: { type: 'string', enum: ITEM_TYPES } },
             { name: 'project', in: 'query', schema: IDENTIFIER },
+            {
+              name: 'waitingFor',
+              in: 'query',
+              description: "A user id: only the Ready to Export items waiting for that approver's decision",
+              schema: IDENTIFIER,
+            },
             { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
             { name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0, maximum: 1_000_000_000, default: 0 } },
           ],
-          responses: { '200': { description: 'Matching items' }, ...errors(400, 401) },
+          responses: { '200': { description: 'Matching items' }, ...errors(400, 401, 422) },
         },
       },
       '/api/v1/items/{type}/{ref}/reject': {

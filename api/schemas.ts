@@ -55,6 +55,10 @@ export const ListQuery = z.object({
   status: z.enum(ERP_STATUSES).optional(),
   type: z.enum(ITEM_TYPES).optional(),
   project: Ref.optional(),
+  waitingFor: id.optional().meta({
+    description:
+      "A user id: only the Ready to Export items waiting for that approver's decision (their step, any approver's, or that of an approver away who delegated to them)",
+  }),
   limit: queryInteger(1, 500).default(100),
   offset: queryInteger(0, 1_000_000_000).default(0),
 });

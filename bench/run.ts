@@ -462,11 +462,11 @@ async function main() {
   // 3 & 4. Scale in review and growth -------------------------------------------------------------
   console.log('\nItems waiting in Ready to Export');
   const actor = 'u-approver';
-  let waiting = (await approverQueue(db, 1)).readyToExport.total;
+  let waiting = (await approverQueue(db, actor, 1)).readyToExport.total;
   for (const size of sizes) {
     const started = performance.now();
     await sendAll(await newChangeOrders(size - waiting));
-    waiting = (await approverQueue(db, 1)).readyToExport.total;
+    waiting = (await approverQueue(db, actor, 1)).readyToExport.total;
     await workerCaughtUp();
     console.log(`  (${waiting} waiting; added in ${round((performance.now() - started) / 1000)} s)`);
     record({
@@ -491,7 +491,7 @@ async function main() {
     );
     record({ name: `App Home / queue built with ${size} waiting (p50)`, value: home, unit: 'ms', goal: '< 200 ms', met: home < 200 });
     const summary = await timed(async () =>
-      dailySummaryMessage({ date: '2026-11-23', ...(await approverQueue(db, PER_LIST.summary)) }, 'Acme'),
+      dailySummaryMessage({ date: '2026-11-23', ...(await approverQueue(db, actor, PER_LIST.summary)) }, 'Acme'),
     );
     record({ name: `Daily summary built with ${size} waiting (p50)`, value: summary, unit: 'ms', goal: '< 200 ms', met: summary < 200 });
     const command = await timed(async () => {

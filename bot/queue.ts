@@ -3,12 +3,12 @@ import { approverQueue, creatorQueue } from '../store/queues';
 import type { BotDeps } from './deps';
 import type { Queue } from './views/queue';
 
-/** An approver sees what waits for accounting; everyone sees their own rejected items. */
+/** An approver sees what waits for them (or for those they stand in for); everyone sees their own rejected items. */
 export async function queueFor(deps: BotDeps, actor: Actor, shown: number): Promise<Queue> {
   const approver = isAccountingApprover(actor);
   const none = { total: 0, items: [] };
   const [waiting, mine] = await Promise.all([
-    approver ? approverQueue(deps.db, shown) : Promise.resolve({ readyToExport: none, failedToExport: none }),
+    approver ? approverQueue(deps.db, actor.id, shown) : Promise.resolve({ readyToExport: none, failedToExport: none }),
     creatorQueue(deps.db, actor.id, shown),
   ]);
   return { approver, ...waiting, ...mine };

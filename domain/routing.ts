@@ -227,6 +227,18 @@ export function stillWaitingFor(step: RouteStep, approvedBy: readonly Person[]):
   return deciders(step).filter((approver) => !approvedBy.some((person) => person.id === approver.id));
 }
 
+/**
+ * The user ids a round waits for now: whoever may still approve its waiting step. Empty when that step
+ * is any accounting approver's, or when no step waits.
+ */
+export function waitingOn(route: Route, approvals: readonly StepApproval[]): string[] {
+  const { current } = routeProgress(route, approvals);
+  const step = current === null ? undefined : route.steps[current];
+  if (!step || step.approvers.length === 0) return [];
+  const approvedBy = approvals.filter((approval) => approval.step === current).map((approval) => approval.by);
+  return stillWaitingFor(step, approvedBy).map((person) => person.id);
+}
+
 /** ISO-8601 durations of weeks, days, hours and minutes: what working time can be counted in (`P` alone is zero, refused by `policyProblems`). */
 export const BUSINESS_DURATION = /^P(?:(\d{1,4})W)?(?:(\d{1,4})D)?(?:T(?:(\d{1,5})H)?(?:(\d{1,6})M)?)?$/;
 

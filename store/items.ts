@@ -296,9 +296,16 @@ export async function loadItem(db: Reader, type: ItemType, ref: string, options:
 export async function listItems(
   db: Reader,
   query: { status?: ErpStatus; type?: ItemType; project?: string; offset: number; limit: number },
+  /** Only the Ready to Export items waiting for one of these approvers (or for any approver). */
+  waitingFor?: readonly string[],
 ) {
   const where = {
-    ...(query.status ? { status: query.status } : {}),
+    AND: [
+      query.status ? { status: query.status } : {},
+      waitingFor
+        ? { status: 'ReadyToExport' as const, OR: [{ waitingFor: { isEmpty: true } }, { waitingFor: { hasSome: [...waitingFor] } }] }
+        : {},
+    ],
     ...(query.type ? { itemType: query.type } : {}),
     ...(query.project ? { projectRef: query.project } : {}),
   };
@@ -319,6 +326,8 @@ export async function listItems(
       status: r.status,
       erpId: r.erpId,
       exportError: r.exportError,
+      /** Ready to Export: whom its waiting step waits for (user ids); empty when any accounting approver may decide. */
+      waitingFor: r.status === 'ReadyToExport' ? (r.waitingFor ?? []) : [],
       updatedAt: r.updatedAt.toISOString(),
     })),
   };

@@ -1,10 +1,11 @@
 /**
- * What waits for a person: approvers see Ready to Export and Failed to Export; creators their
- * rejected items. Each list is counted in full but read only as far as it is shown, so building a
+ * What waits for a person: approvers see the Ready to Export items waiting for them and every Failed
+ * to Export one; creators their rejected items. Each list is counted in full but read only as far as it is shown, so building a
  * queue costs the same with 10 or 10,000 items waiting.
  */
 import { recordSummary, WITH_TITLE } from './items';
 import type { Db } from './prisma';
+import { awayFor } from './delegations';
 import type { ItemType } from '../domain/item-types';
 import type { ErpStatus } from '../domain/statuses';
 import { formatMoney } from '../domain/items';
@@ -26,9 +27,17 @@ export interface QueueList {
   items: QueueItem[];
 }
 
-async function byStatus(db: Db, status: ErpStatus, limit: number, creatorId?: string): Promise<QueueList> {
+/** Whose queue a list is: the creator's rejected items, or what waits for one of the approvers named. */
+interface Owner {
+  creatorId?: string;
+  /** An approver and the approvers they stand in for: the items waiting for any of them, or for any approver. */
+  approverIds?: readonly string[];
+}
+
+async function byStatus(db: Db, status: ErpStatus, limit: number, { creatorId, approverIds }: Owner = {}): Promise<QueueList> {
   const where = {
     status,
+    ...(approverIds ? { OR: [{ waitingFor: { isEmpty: true } }, { waitingFor: { hasSome: [...approverIds] } }] } : {}),
     ...(creatorId
       ? {
           OR: [
@@ -63,11 +72,33 @@ async function byStatus(db: Db, status: ErpStatus, limit: number, creatorId?: st
   };
 }
 
-export async function approverQueue(db: Db, limit: number) {
-  const [readyToExport, failedToExport] = await Promise.all([byStatus(db, 'ReadyToExport', limit), byStatus(db, 'FailedToExport', limit)]);
+/** The approvers whose queue is `approverId`'s: theirs, and that of everyone away who delegated to them. */
+export async function standingFor(db: Db, approverId: string, now = new Date()): Promise<string[]> {
+  return [approverId, ...(await awayFor(db, approverId, now)).map((away) => away.id)];
+}
+
+/**
+ * What waits for an approver: the Ready to Export items whose waiting step is theirs (or any
+ * approver's, or that of an approver they stand in for), and every Failed to Export item.
+ */
+export async function approverQueue(db: Db, approverId: string, limit: number, now = new Date()) {
+  const approverIds = await standingFor(db, approverId, now);
+  const [readyToExport, failedToExport] = await Promise.all([
+    byStatus(db, 'ReadyToExport', limit, { approverIds }),
+    byStatus(db, 'FailedToExport', limit),
+  ]);
   return { readyToExport, failedToExport };
 }
 
 export async function creatorQueue(db: Db, userId: string, limit: number) {
-  return { rejected: await byStatus(db, 'Rejected', limit, userId) };
+  return { rejected: await byStatus(db, 'Rejected', limit, { creatorId: userId }) };
+}
+
+/** How many items are Ready to Export and Failed to Export in all: what the daily summary's run reports. */
+export async function accountingTotals(db: Db): Promise<{ readyToExport: number; failedToExport: number }> {
+  const [readyToExport, failedToExport] = await Promise.all([
+    db.erpRecord.count({ where: { status: 'ReadyToExport' } }),
+    db.erpRecord.count({ where: { status: 'FailedToExport' } }),
+  ]);
+  return { readyToExport, failedToExport };
 }

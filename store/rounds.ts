@@ -31,6 +31,8 @@ export interface RecordFields {
   erpId?: string | null;
   exportError?: string | null;
   lastRejectionReason?: string | null;
+  /** Whom the round now waits for (user ids); empty: any accounting approver. */
+  waitingFor?: string[];
 }
 
 /** The entry an earlier run of this event wrote, if any. */
@@ -52,6 +54,7 @@ function moveSets(to: ErpStatus, fields: RecordFields): Prisma.Sql {
   if (fields.erpId !== undefined) sets.push(Prisma.sql`"erpId" = ${fields.erpId}`);
   if (fields.exportError !== undefined) sets.push(Prisma.sql`"exportError" = ${fields.exportError}`);
   if (fields.lastRejectionReason !== undefined) sets.push(Prisma.sql`"lastRejectionReason" = ${fields.lastRejectionReason}`);
+  if (fields.waitingFor !== undefined) sets.push(Prisma.sql`"waitingFor" = ${fields.waitingFor}::text[]`);
   return Prisma.join(sets);
 }
 

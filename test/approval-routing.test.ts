@@ -48,6 +48,14 @@ async function call(method: string, path: string, body?: unknown) {
   return { status: response.status, body: (await response.json()) as Record<string, any> };
 }
 
+/** Which of `refs` are in the list of what waits for `userId`. */
+async function waitingRefs(userId: string, refs: readonly string[]): Promise<string[]> {
+  return (await call('GET', `/api/v1/items?waitingFor=${userId}&limit=500`)).body.items
+    .map((item: { ref: string }) => item.ref)
+    .filter((ref: string) => refs.includes(ref))
+    .sort();
+}
+
 /** Change orders of $10,000 or more: one of two approvers, then the controller and the CFO both. */
 const LARGE = {
   name: 'Large change orders',
@@ -114,6 +122,16 @@ test('a large change order walks its steps in order; out of turn is refused sayi
   // A later change of the policy does not alter the round in flight.
   await call('PUT', '/api/v1/approval-policies/large', { ...LARGE, steps: [{ name: 'Only CFO', approvers: [CFO] }] });
 
+  // Each approver's list holds what waits for them: the route's step, or any approver's.
+  const waitingFor = (userId: string) => waitingRefs(userId, ['CO-BIG', 'CO-SMALL']);
+  expect(await waitingFor(APPROVER)).toEqual(['CO-BIG', 'CO-SMALL']);
+  expect(await waitingFor(CONTROLLER)).toEqual(['CO-SMALL']);
+  expect(await waitingFor(PM)).toEqual([]);
+  expect((await call('GET', '/api/v1/items?waitingFor=u-nobody')).body.error).toBe('unknown_user');
+  const listed = (await call('GET', '/api/v1/items?status=ReadyToExport&type=cco&limit=500')).body.items;
+  expect(listed.find((item: { ref: string }) => item.ref === 'CO-BIG').waitingFor).toEqual([APPROVER, APPROVER_2]);
+  expect(listed.find((item: { ref: string }) => item.ref === 'CO-SMALL').waitingFor).toEqual([]);
+
   let view = (await call('GET', '/api/v1/items/cco/CO-BIG')).body;
   expect(view.approvalPolicy).toEqual({ id: 'large', name: 'Large change orders' });
   expect(view.steps.map((s: { name: string; status: string }) => [s.name, s.status])).toEqual([
@@ -138,7 +156,14 @@ test('a large change order walks its steps in order; out of turn is refused sayi
   expect(late.status).toBe(409);
   expect(late.body.message).toContain('cannot reject it any more');
 
+  expect(await waitingFor(APPROVER)).toEqual(['CO-SMALL']);
+  expect(await waitingFor(CONTROLLER)).toEqual(['CO-BIG', 'CO-SMALL']);
+  expect(await waitingFor(CFO)).toEqual(['CO-BIG', 'CO-SMALL']);
+
   expect((await call('POST', '/api/v1/items/cco/CO-BIG/accept', { by: CONTROLLER })).body.erp.status).toBe('ReadyToExport');
+  // Cole Grant has approved his part of an all-quorum step: it waits for Fay Chen alone.
+  expect(await waitingFor(CONTROLLER)).toEqual(['CO-SMALL']);
+  expect(await waitingFor(CFO)).toEqual(['CO-BIG', 'CO-SMALL']);
   const twice = await call('POST', '/api/v1/items/cco/CO-BIG/accept', { by: CONTROLLER });
   expect(twice.status).toBe(409);
   expect(twice.body.message).toContain('Cole Grant has already approved this step');
@@ -275,6 +300,9 @@ test('an approver away delegates: the delegate decides on their behalf and both 
   });
   await h.intake.upsertChangeOrder('CO-DEL', changeOrderBody({ number: 'DEL1' }));
   await call('POST', '/api/v1/items/cco/CO-DEL/send', { by: PM });
+
+  // The CFO's list holds what waits for the controller while he is away.
+  expect(await waitingRefs(CFO, ['CO-DEL'])).toEqual(['CO-DEL']);
 
   // The CFO decides in the controller's place: the history and the step name both.
   const first = await call('POST', '/api/v1/items/cco/CO-DEL/accept', { by: CFO });

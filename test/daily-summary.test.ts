@@ -4,7 +4,9 @@ import { ensureDailySummarySchedule } from '../services/daily-summary-schedule';
 import { changeOrderBody } from './support/fixtures';
 import { companyWithSyncedCommitment, untilStatus } from './support/flows';
 import { eventually } from './support/harness';
-import { APPROVER, PM, SLACK, startBotWorld, type BotWorld } from './support/bot-world';
+import { APPROVER, APPROVER_2, PM, SLACK, startBotWorld, type BotWorld } from './support/bot-world';
+import { PolicyBody } from '../domain/intake';
+import { deletePolicy, putPolicy } from '../store/policies';
 
 let w: BotWorld;
 
@@ -74,6 +76,28 @@ test('each approver gets the counts and lists of Ready to Export and Failed to E
   // The creator is not an approver and is not sent one.
   expect(summaries().filter((c) => c.args.channel === SLACK.pm)).toHaveLength(0);
   expect(await w.h.db.notification.count({ where: { kind: 'daily-summary' } })).toBe(2);
+});
+
+test('an item whose step names approvers is in their summaries only; every approver still sees what failed to export', async () => {
+  await putPolicy(
+    w.h.db,
+    'sam-only',
+    PolicyBody.parse({ name: 'Sam reviews D5', appliesTo: { types: ['cco'] }, steps: [{ name: 'Sam', approvers: [APPROVER_2] }] }),
+  );
+  await w.h.intake.upsertChangeOrder('CO-D5', changeOrderBody({ number: 'D5' }));
+  await w.h.desk.send('cco', 'CO-D5', PM);
+  await deletePolicy(w.h.db, 'sam-only');
+  const before = summaries().length;
+
+  // The run reports what waits for accounting in all.
+  expect(await triggerSummary()).toEqual({ approvers: 2, sent: 2, readyToExport: 3, failedToExport: 1 });
+
+  const sent = await eventually(async () => summaries().length === before + 2 && summaries().slice(before), 'two more summaries');
+  const to = (channel: string) => JSON.stringify(sent.find((c) => c.args.channel === channel)!.args);
+  expect(to(SLACK.approver)).toContain('2 Ready to Export, 1 Failed to Export');
+  expect(to(SLACK.approver)).not.toContain('CO-D5');
+  expect(to(SLACK.approver2)).toContain('3 Ready to Export, 1 Failed to Export');
+  expect(to(SLACK.approver2)).toContain('CO-D5');
 });
 
 test('the schedule follows DAILY_SUMMARY_TIME and TZ when they change', async () => {

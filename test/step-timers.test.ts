@@ -89,6 +89,10 @@ test('a step waits through a weekend and a holiday, reminds on the next working 
   // One working day (8 hours): Friday's last hour and seven on Tuesday.
   expect(await currentDetails('CO-T1')).toContain('escalates to Sam Ortiz Tue 16:00');
 
+  // Dana's queue holds it; Sam's does not, yet.
+  const waitingFor = async () => (await h.db.erpRecord.findFirstOrThrow({ where: { itemRef: 'CO-T1' } })).waitingFor;
+  expect(await waitingFor()).toEqual([APPROVER]);
+
   // The one it escalates to cannot decide before it escalates.
   await expect(h.desk.accept('cco', 'CO-T1', { by: APPROVER_2 })).rejects.toMatchObject({
     code: 'not_your_turn',
@@ -122,6 +126,7 @@ test('a step waits through a weekend and a holiday, reminds on the next working 
   expect(update).toBeDefined();
   const view = await h.desk.view('cco', 'CO-T1');
   expect(view.steps[0]).toMatchObject({ status: 'waiting', escalated: true, escalateTo: [{ id: APPROVER_2, name: 'Sam Ortiz' }] });
+  expect(await waitingFor()).toEqual([APPROVER, APPROVER_2]);
   // Reminders went on every two working hours until then (12:00, 14:00, 16:00).
   await eventually(async () => dmsTo(SLACK.approver, 'Reminder').length === 4, 'the reminders through Tuesday');
 

@@ -8,7 +8,7 @@ import type { ActivityFailureInfo, RoundItem } from '../activities/types';
 import type { ApprovalActivities, TransitionInput } from '../activities';
 import { deciderWords, type Person } from '../domain/items';
 import { itemName } from '../domain/item-types';
-import { routeProgress, stillWaitingFor, turnRefusal, type Route, type StepApproval } from '../domain/routing';
+import { routeProgress, stillWaitingFor, turnRefusal, waitingOn, type Route, type StepApproval } from '../domain/routing';
 import { nextStatus, type ErpStatus, type ItemAction, type Transition } from '../domain/statuses';
 import { failureFrom, failureInfo, toApplicationFailure } from './failures';
 import {
@@ -235,6 +235,8 @@ export class ApprovalRound {
         ...(onBehalfOf ? { onBehalfOf: onBehalfOf.id } : {}),
         ...extra,
         ...(step === undefined || (action !== 'accept' && action !== 'reject') ? {} : { step }),
+        // Who the approvers' queues show the item to from now on.
+        ...(transition === 'approve' ? { waitingFor: waitingOn(this.state.route!, approvals!) } : {}),
         ...(this.state.snapshotHash ? { snapshotHash: this.state.snapshotHash } : {}),
         eventKey: this.eventKey(transition),
       });
@@ -332,10 +334,16 @@ export class ApprovalRound {
   private async escalate(timers: StepTimers): Promise<void> {
     const route = this.state.route!;
     const index = timers.step;
-    const { snapshotHash } = this.state;
-    await this.recordMove('escalate', { message: escalationMessage(route, index), step: index, ...(snapshotHash ? { snapshotHash } : {}) });
+    const { snapshotHash, approvals = [] } = this.state;
+    const escalated = { ...route, steps: route.steps.map((s, i) => (i === index ? { ...s, escalated: true } : s)) };
+    await this.recordMove('escalate', {
+      message: escalationMessage(route, index),
+      step: index,
+      waitingFor: waitingOn(escalated, approvals),
+      ...(snapshotHash ? { snapshotHash } : {}),
+    });
     const step = route.steps[index]!;
-    this.state.route = { ...route, steps: route.steps.map((s, i) => (i === index ? { ...s, escalated: true } : s)) };
+    this.state.route = escalated;
     timers.escalateAt = undefined;
     timers.escalateWords = undefined;
     this.notify(
