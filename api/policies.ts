@@ -22,6 +22,7 @@ export function policyView(policy: ApprovalPolicy) {
       escalateAfter: step.escalateAfter ?? null,
       escalateTo: step.escalateTo ?? [],
     })),
+    ...(policy.slackChannel ? { slackChannel: policy.slackChannel } : {}),
   };
 }
 

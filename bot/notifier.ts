@@ -3,7 +3,7 @@
  * then updated in place after every change), the creator's direct messages on rejection and on sync.
  * Every notice is also recorded; a notice already delivered is not delivered again.
  */
-import type { WebClient } from '@slack/web-api';
+import { ErrorCode, type WebClient } from '@slack/web-api';
 import type { DailySummary, Notice, Notifier } from '../activities/types';
 import { earlierReview, postedReview, savePostedReview, type RecordingNotifier } from '../store/notifications';
 import { dailySummaryMessage } from './views/queue';
@@ -12,17 +12,34 @@ import { loadItem } from '../store/items';
 import type { Db } from '../store/prisma';
 import type { SlackDirectory } from './directory';
 import {
+  channelRefusedNotice,
   rejectionNotice,
   reminderNotice,
+  reminderThreadNotice,
   reviewMessage,
   supersededMessage,
   syncedNotice,
   turnNotice,
+  turnThreadNotice,
   type SlackMessage,
 } from './views/item-blocks';
 import { routeProgress, type RouteStep } from '../domain/routing';
 import type { Person } from '../domain/items';
 import { activeDelegates } from '../store/delegations';
+import { joinMd, md, type Mrkdwn } from './text';
+
+/** Where a round's review request was posted. */
+interface PostedReview {
+  channel: string;
+  ts: string;
+}
+
+/** Slack's errors that say a channel will not take the bot's messages until someone acts: its code, else null. */
+function channelRefusal(err: unknown): string | null {
+  const code = (err as { code?: string; data?: { error?: string } }).data?.error;
+  const refusals = ['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action'];
+  return (err as { code?: string }).code === ErrorCode.PlatformError && code && refusals.includes(code) ? code : null;
+}
 
 /**
  * The step whose turn a notice opens, with the approvers to ask: a round's first step when its route
@@ -62,21 +79,36 @@ export class SlackNotifier implements Notifier {
     if (recorded.deliveredAt) return;
 
     const view = await itemView(db, notice.item.type, notice.item.ref, this.deps.rules, { loaded });
-    const channel = await this.showInChannel(view, loaded.erp.id, notice.round);
-    // A route's step whose turn has come: its approvers are asked directly, each once.
+    const posted = await this.showInChannel(view, loaded.erp.id, notice.round);
+    const channel = posted?.channel ?? null;
+    // A step's approvers are asked in the review request's thread when it is in its policy's own
+    // channel, else directly; each once.
+    const thread = posted && posted.channel === view.approvalPolicy?.slackChannel ? posted : null;
     const turn = turnOpened(notice);
     if (turn) {
       const escalation = notice.kind === 'escalated' ? { after: notice.after } : undefined;
-      for (const { person, forWhom } of await this.recipients(turn.approvers))
-        await this.directOnce(`${notice.eventKey}:turn`, person.id, loaded.erp.id, () =>
-          turnNotice(view, turn.step, channel, escalation, forWhom),
+      const asked = await this.recipients(turn.approvers);
+      if (thread)
+        await this.inThreadOnce(`${notice.eventKey}:turn`, thread, loaded.erp.id, async () =>
+          turnThreadNotice(view, turn.step, await this.mentions(asked), escalation),
         );
+      else
+        for (const { person, forWhom } of asked)
+          await this.directOnce(`${notice.eventKey}:turn`, person.id, loaded.erp.id, () =>
+            turnNotice(view, turn.step, channel, escalation, forWhom),
+          );
     }
     if (notice.kind === 'reminder') {
-      for (const { person, forWhom } of await this.recipients(notice.waitingFor))
-        await this.directOnce(notice.eventKey, person.id, loaded.erp.id, () =>
-          reminderNotice(view, notice.step, channel, notice.waitingSince, forWhom),
+      const asked = await this.recipients(notice.waitingFor);
+      if (thread)
+        await this.inThreadOnce(notice.eventKey, thread, loaded.erp.id, async () =>
+          reminderThreadNotice(view, notice.step, await this.mentions(asked), notice.waitingSince),
         );
+      else
+        for (const { person, forWhom } of asked)
+          await this.directOnce(notice.eventKey, person.id, loaded.erp.id, () =>
+            reminderNotice(view, notice.step, channel, notice.waitingSince, forWhom),
+          );
     }
     if (notice.kind === 'review-requested' && notice.resend)
       await this.markSuperseded(view, loaded.erp.id, notice.round, notice.previousRejection);
@@ -106,6 +138,31 @@ export class SlackNotifier implements Notifier {
     await this.deps.record.delivered(dm);
   }
 
+  /** A notice said once in a review request's thread, however often it is delivered again. */
+  private async inThreadOnce(
+    noticeKey: string,
+    thread: PostedReview,
+    erpRecordId: number,
+    message: () => Promise<SlackMessage>,
+  ): Promise<void> {
+    const said = await this.deps.record.recordInChannel(noticeKey, thread.channel, erpRecordId);
+    if (said.deliveredAt) return;
+    await this.deps.client.chat.postMessage({ channel: thread.channel, thread_ts: thread.ts, ...(await message()), unfurl_links: false });
+    await this.deps.record.delivered(said);
+  }
+
+  /** The people asked, as a channel message names them: a mention each (their name without a Slack account), and for whom a delegate is asked. */
+  private async mentions(asked: readonly { person: Person; forWhom?: Person }[]): Promise<Mrkdwn> {
+    const named = await Promise.all(
+      asked.map(async ({ person, forWhom }) => {
+        const slackId = await this.deps.directory.slackIdFor(person.id);
+        const who = slackId ? md`<@${slackId}>` : md`${person.name}`;
+        return forWhom ? md`${who} (for ${forWhom.name}, who is away)` : who;
+      }),
+    );
+    return joinMd(named, ', ');
+  }
+
   /** Whom to ask for each approver: the approver, or while they are away their delegate (for them). */
   private async recipients(approvers: readonly Person[]): Promise<{ person: Person; forWhom?: Person }[]> {
     const delegates = await activeDelegates(
@@ -118,20 +175,38 @@ export class SlackNotifier implements Notifier {
     });
   }
 
-  /** Posts the round's review request, or updates it in place if it is already there. Its channel. */
-  private async showInChannel(view: ItemView, erpRecordId: number, round: number): Promise<string | null> {
+  /**
+   * Posts the round's review request, or updates it in place if it is already there; where it is. It
+   * goes to its policy's channel when the policy names one, else to the approvers' channel; a policy's
+   * channel that refuses it (the bot not invited, or no such channel) sends it to the approvers'
+   * channel, with a note in its thread saying why.
+   */
+  private async showInChannel(view: ItemView, erpRecordId: number, round: number): Promise<PostedReview | null> {
     const { db, client, approversChannel } = this.deps;
     const message = reviewMessage(view);
     const posted = await postedReview(db, erpRecordId, round);
     if (posted) {
       await client.chat.update({ channel: posted.channel, ts: posted.ts, ...message });
-      return posted.channel;
+      return posted;
     }
-    const result = await client.chat.postMessage({ channel: approversChannel, ...message, unfurl_links: false });
-    if (result.ts && result.channel) {
-      await savePostedReview(db, { erpRecordId, round, channel: result.channel, ts: result.ts });
+    const own = view.approvalPolicy?.slackChannel;
+    let refused: string | null = null;
+    let result: { ts?: string; channel?: string } | null = null;
+    if (own) {
+      try {
+        result = await client.chat.postMessage({ channel: own, ...message, unfurl_links: false });
+      } catch (err) {
+        refused = channelRefusal(err);
+        if (!refused) throw err;
+      }
     }
-    return result.channel ?? null;
+    result ??= await client.chat.postMessage({ channel: approversChannel, ...message, unfurl_links: false });
+    if (!result.ts || !result.channel) return null;
+    const saved = { channel: result.channel, ts: result.ts };
+    await savePostedReview(db, { erpRecordId, round, ...saved });
+    if (own && refused)
+      await client.chat.postMessage({ channel: saved.channel, thread_ts: saved.ts, ...channelRefusedNotice(own, refused) });
+    return saved;
   }
 
   /** The previous round's request stays in the channel's history; it says where the item went. */

@@ -225,6 +225,14 @@ export const PolicyBody = z
       })
       .default({}),
     steps: z.array(PolicyStepBody).min(1).max(10).meta({ description: 'In order; each ends when its quorum has approved' }),
+    slackChannel: z
+      .string()
+      .regex(/^[CG][A-Z0-9]{2,40}$/, "must be a Slack channel id such as C0123ABCD (in the channel's details), not its name")
+      .nullish()
+      .meta({
+        description:
+          "The project's channel: the review requests of the items this policy routes are posted there, and each step's approvers are asked in the request's thread, instead of SLACK_APPROVERS_CHANNEL and direct messages. Invite the bot to it.",
+      }),
   })
   .meta({ id: 'ApprovalPolicyBody' });
 

@@ -34,6 +34,8 @@ export interface ApprovalPolicy {
   name: string;
   appliesTo: PolicyScope;
   steps: PolicyStep[];
+  /** The Slack channel of its items' review requests, where its steps' approvers are asked; none: the approvers' channel and direct messages. */
+  slackChannel?: string | null;
 }
 
 /** What a policy is matched against. */
@@ -58,8 +60,8 @@ export interface RouteStep {
 
 /** The route a round follows, frozen with its reviewed snapshot. */
 export interface Route {
-  /** The policy it came from; null when none applied. */
-  policy: { id: string; name: string } | null;
+  /** The policy it came from, with its Slack channel when it has one; null when none applied. */
+  policy: { id: string; name: string; slackChannel?: string } | null;
   steps: RouteStep[];
 }
 
@@ -117,7 +119,7 @@ export function routeOf(policy: ApprovalPolicy | null, people: ReadonlyMap<strin
   if (!policy) return DEFAULT_ROUTE;
   const named = (ids: readonly string[] = []) => ids.map((id) => people.get(id) ?? { id, name: id });
   return {
-    policy: { id: policy.id, name: policy.name },
+    policy: { id: policy.id, name: policy.name, ...(policy.slackChannel ? { slackChannel: policy.slackChannel } : {}) },
     steps: policy.steps.map((step) => ({
       name: step.name,
       approvers: named(step.approvers),

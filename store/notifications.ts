@@ -49,6 +49,18 @@ export class RecordingNotifier implements Notifier {
     });
   }
 
+  /** A notice said in a channel (in a review request's thread), recorded so it is said there once. */
+  recordInChannel(noticeKey: string, channel: string, erpRecordId: number): Promise<RecordedNotice> {
+    return this.writeOnce({
+      eventKey: `${noticeKey}:in:${channel}`,
+      kind: 'channel-message',
+      audience: 'channel',
+      recipientId: channel,
+      erpRecordId,
+      payload: { notice: noticeKey },
+    });
+  }
+
   /** Notes that a channel delivered the notice, so a retried delivery does not repeat it. */
   async delivered(recorded: RecordedNotice): Promise<void> {
     await this.db.notification.update({ where: { id: recorded.id }, data: { deliveredAt: new Date() } });

@@ -32,6 +32,7 @@ function policyOf(row: PolicyRow): ApprovalPolicy {
       ...(row.minAmountCents === null ? {} : { minAmountCents: Number(row.minAmountCents) }),
     },
     steps: row.steps as unknown as PolicyStep[],
+    slackChannel: row.slackChannel,
   };
 }
 
@@ -83,6 +84,7 @@ export async function putPolicy(db: Db, id: string, input: PolicyInput): Promise
       projects: [...new Set(input.appliesTo.projects ?? [])],
       minAmountCents: input.appliesTo.minAmount === undefined ? null : BigInt(input.appliesTo.minAmount),
       steps: steps as unknown as Prisma.InputJsonArray,
+      slackChannel: input.slackChannel ?? null,
     };
     return policyOf(await tx.approvalPolicy.upsert({ where: { id }, create: { id, ...data }, update: data }));
   });

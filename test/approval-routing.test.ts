@@ -96,12 +96,25 @@ test('policies are validated, stored, listed most specific first, and removed', 
       { name: 'Controller and CFO', approvers: [CONTROLLER, CFO], quorum: 'all' },
     ],
   });
+  // A project's channel is a Slack channel id, not its name, and in Slack's case.
+  for (const slackChannel of ['#project-100', 'c0123abcd', 'U0123ABCD', 'C0123ABCD\u200b']) {
+    const answer = await call('PUT', '/api/v1/approval-policies/p100', {
+      name: 'P-100',
+      steps: [{ name: 'A', approvers: [APPROVER] }],
+      slackChannel,
+    });
+    expect([answer.status, answer.body.fields?.[0]?.field]).toEqual([400, 'slackChannel']);
+  }
   const temporary = await call('PUT', '/api/v1/approval-policies/p100', {
     name: 'P-100',
     appliesTo: { projects: ['P-100'] },
     steps: [{ name: 'A', approvers: [APPROVER] }],
+    slackChannel: 'C0123ABCD',
   });
   expect(temporary.status).toBe(200);
+  expect(temporary.body.slackChannel).toBe('C0123ABCD');
+  expect((await call('GET', '/api/v1/approval-policies/p100')).body.slackChannel).toBe('C0123ABCD');
+  expect(stored.body).not.toHaveProperty('slackChannel');
   const list = await call('GET', '/api/v1/approval-policies');
   expect(list.body.policies.map((p: { id: string; precedence: number }) => [p.id, p.precedence])).toEqual([
     ['p100', 1],

@@ -746,3 +746,70 @@ test('/erp away sends an approver’s requests to a delegate, who decides on the
   expect(text(await erp(SLACK.approver, 'back'))).toContain('Welcome back');
   expect(text(await erp(SLACK.approver, 'back'))).toContain('You were not marked away');
 });
+
+test("a policy's own channel: its review requests go there and each step is asked in the request's thread; a channel that refuses the bot sends them to the approvers' channel, saying why", async () => {
+  const PROJECT_CHANNEL = 'CPROJ100';
+  const policy = (slackChannel: string) =>
+    PolicyBody.parse({
+      name: 'P-100 in its channel',
+      appliesTo: { projects: ['P-100'], minAmount: 9000 },
+      steps: [
+        { name: 'Accounting', approvers: [APPROVER] },
+        { name: 'Controller', approvers: [APPROVER_2] },
+      ],
+      slackChannel,
+    });
+  const inThread = (channel: string, ts: string, fragment: string) =>
+    w.slack
+      .callsTo('chat.postMessage')
+      .filter((c) => c.args.channel === channel && c.args.thread_ts === ts && text(c.args.blocks).includes(fragment));
+  await putPolicy(w.h.db, 'own-channel', policy(PROJECT_CHANNEL));
+  try {
+    await w.h.intake.upsertChangeOrder('CO-PC', changeOrderBody({ number: 'PC1', lines: [{ lineNo: 1, sovLineNo: 1, amount: 9500 }] }));
+    await w.h.desk.send('cco', 'CO-PC', PM);
+    const ts = await messageTs('CO-PC', 1);
+    const posted = w.slack.callsTo('chat.postMessage').filter((c) => text(c.args.blocks).includes(' CO-PC · '));
+    expect(posted.map((c) => c.args.channel)).toEqual([PROJECT_CHANNEL]);
+    // Dana is mentioned in the thread, not sent a direct message.
+    const first = await eventually(async () => inThread(PROJECT_CHANNEL, ts, 'step 1 of 2 (Accounting)')[0], 'step 1 asked in the thread');
+    expect(text(first.args.blocks)).toContain(`<@${SLACK.approver}>: your approval is needed`);
+
+    await w.h.desk.accept('cco', 'CO-PC', { by: APPROVER });
+    const second = await eventually(async () => inThread(PROJECT_CHANNEL, ts, 'step 2 of 2 (Controller)')[0], 'step 2 asked in the thread');
+    expect(text(second.args.blocks)).toContain(`<@${SLACK.approver2}>: your approval is needed`);
+    await w.h.desk.accept('cco', 'CO-PC', { by: APPROVER_2 });
+    await untilStatus(w.h, 'cco', 'CO-PC', 'Synced');
+    const synced = await messageSaying(ts, 'Synced');
+    expect(synced.channel).toBe(PROJECT_CHANNEL);
+    await untilNoticesDelivered();
+    const directs = w.slack
+      .callsTo('chat.postMessage')
+      .filter((c) => [SLACK.approver, SLACK.approver2].includes(c.args.channel) && text(c.args.blocks).includes('CO-PC'));
+    expect(directs).toHaveLength(0);
+    expect(inThread(PROJECT_CHANNEL, ts, 'your approval is needed')).toHaveLength(2);
+
+    // The bot was never invited to this one: the request goes to the approvers' channel, with why, and Dana gets a DM.
+    w.slack.refuseChannel('CNOTINVITED', 'not_in_channel');
+    await putPolicy(w.h.db, 'own-channel', policy('CNOTINVITED'));
+    await w.h.intake.upsertChangeOrder('CO-PC2', changeOrderBody({ number: 'PC2', lines: [{ lineNo: 1, sovLineNo: 1, amount: 9500 }] }));
+    await w.h.desk.send('cco', 'CO-PC2', PM);
+    const fallback = await reviewPost('CO-PC2');
+    const ts2 = await messageTs('CO-PC2', 1);
+    expect(fallback.args.channel).toBe(APPROVERS_CHANNEL);
+    const note = await eventually(async () => inThread(APPROVERS_CHANNEL, ts2, 'not_in_channel')[0], 'the note in the thread');
+    expect(text(note.args.blocks)).toContain('<#CNOTINVITED>');
+    await eventually(
+      async () =>
+        w.slack
+          .callsTo('chat.postMessage')
+          .find(
+            (c) =>
+              c.args.channel === SLACK.approver && text(c.args.blocks).includes('CO-PC2') && text(c.args.blocks).includes('step 1 of 2'),
+          ),
+      'Dana asked directly',
+    );
+    await w.h.desk.retrieve('cco', 'CO-PC2', { by: PM });
+  } finally {
+    await deletePolicy(w.h.db, 'own-channel');
+  }
+});

@@ -235,6 +235,32 @@ export function reminderNotice(
   };
 }
 
+/**
+ * A step's turn asked in its review request's thread, in a policy's own channel: the people asked are
+ * mentioned (`asked`, already mrkdwn), and decide with the request's buttons.
+ */
+export function turnThreadNotice(view: ItemView, stepIndex: number, asked: Mrkdwn, escalation?: { after: string }): SlackMessage {
+  const { where } = stepAsked(view, stepIndex);
+  const why = escalation ? md` It waited ${escalation.after} of working time and was escalated.` : '';
+  const line = md`${asked}: your approval is needed — ${where}.${why}`;
+  return { text: messageText(line), blocks: [section(md`:inbox_tray: ${line} Accept or reject it with the buttons above.`)] };
+}
+
+/** A reminder in the review request's thread, in a policy's own channel. */
+export function reminderThreadNotice(view: ItemView, stepIndex: number, asked: Mrkdwn, waitingSince: string): SlackMessage {
+  const { where } = stepAsked(view, stepIndex);
+  return {
+    text: messageText(md`Reminder: ${asked}: ${title(view)} still waits for your approval (${where})`),
+    blocks: [section(md`:alarm_clock: ${asked}: still waiting for your approval — ${where}, since ${slackDate(waitingSince)}.`)],
+  };
+}
+
+/** Said once in the thread of a review request posted in the approvers' channel because a policy's channel refused it. */
+export function channelRefusedNotice(channel: string, error: string): SlackMessage {
+  const line = md`This request belongs in <#${channel}>, which refused it (${error}): invite the bot there. Until then the approvers are asked by direct message.`;
+  return { text: messageText(line), blocks: [context(line)] };
+}
+
 export interface SlackMessage {
   text: string;
   blocks: KnownBlock[];

@@ -24,6 +24,7 @@ export async function startFakeSlack(users: SlackUser[] = [], { keepArgs = true 
   const calls: SlackCall[] = [];
   const responses: { url: string; body: Record<string, any> }[] = [];
   const rateLimited = new Map<string, number>();
+  const refusing = new Map<string, string>();
   let ts = 1_700_000_000;
 
   const answer = (method: string, args: Record<string, any>): Record<string, unknown> => {
@@ -31,6 +32,7 @@ export async function startFakeSlack(users: SlackUser[] = [], { keepArgs = true 
       case 'auth.test':
         return { ok: true, user_id: 'UBOT', team_id: 'T1', bot_id: 'BBOT' };
       case 'chat.postMessage':
+        if (refusing.has(String(args.channel))) return { ok: false, error: refusing.get(String(args.channel)) };
         ts += 1;
         return {
           ok: true,
@@ -97,6 +99,8 @@ export async function startFakeSlack(users: SlackUser[] = [], { keepArgs = true 
     callsTo: (method: string) => calls.filter((c) => c.method === method),
     /** The next `times` calls of `method` get 429 with Retry-After: 1. */
     rateLimit: (method: string, times: number) => rateLimited.set(method, times),
+    /** Messages to `channel` are refused with Slack's `error` (e.g. not_in_channel: the bot was not invited). */
+    refuseChannel: (channel: string, error: string) => refusing.set(channel, error),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

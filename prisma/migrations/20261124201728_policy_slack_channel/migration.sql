@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "ApprovalPolicy" ADD COLUMN     "slackChannel" TEXT;
+
