@@ -230,6 +230,21 @@ export function stillWaitingFor(step: RouteStep, approvedBy: readonly Person[]):
 }
 
 /**
+ * The steps of a route nobody could decide: everyone it names there (its approvers, and those it would
+ * escalate to) has a reason not to, as `cannot` says (the sender, under separation of duties; someone
+ * who lost the approver's permissions). A round on such a route would wait for ever. A step of any
+ * accounting approver always has someone.
+ */
+export function undecidableSteps(route: Route, cannot: (person: Person) => string | null): { step: number; reasons: string[] }[] {
+  return route.steps.flatMap((step, index) => {
+    if (step.approvers.length === 0) return [];
+    const named = deciders({ ...step, escalated: true });
+    const reasons = named.map(cannot);
+    return reasons.every((reason) => reason !== null) ? [{ step: index, reasons }] : [];
+  });
+}
+
+/**
  * The user ids a round waits for now: whoever may still approve its waiting step. Empty when that step
  * is any accounting approver's, or when no step waits.
  */

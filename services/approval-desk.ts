@@ -15,14 +15,23 @@ import { heldInErp, type HeldExport } from '../connectors/lost-exports';
 import { ErpUnavailable, type ErpTransport } from '../connectors/transport';
 import { loadItem, type LoadedItem } from '../store/items';
 import { decisionsOf, recordedDecisions } from '../store/history';
-import { findActor } from '../store/users';
+import { actorsById, findActor } from '../store/users';
+import { routeFor } from '../store/policies';
 import { moveRecord, recordedEntry } from '../store/rounds';
 import { recordStatus } from '../store/items';
 import { assertSendable, type ErpProfile, type ErpSettings } from '../domain/erp-profiles';
-import { AlreadyInReview, ExportUnresolved, InvalidRequest, NotAwaitingDecision, RoundNotRunning, UnknownUser } from '../domain/errors';
+import {
+  AlreadyInReview,
+  ExportUnresolved,
+  InvalidRequest,
+  NotAwaitingDecision,
+  RequirementsNotMet,
+  RoundNotRunning,
+  UnknownUser,
+} from '../domain/errors';
 import { approvalWorkflowId, itemName, type ItemType } from '../domain/item-types';
 import { formatMoney, totalCents, type Person } from '../domain/items';
-import { assertPermitted, type Actor } from '../domain/permissions';
+import { approverGaps, assertPermitted, type Actor } from '../domain/permissions';
 import {
   ACTION_PAST,
   canApply,
@@ -34,7 +43,18 @@ import {
   type ItemAction,
 } from '../domain/statuses';
 import { alreadyInReview, reviewedEarlierRound, roundSender, selfApprovalRefusal, unsupported, wrongState } from '../domain/actions';
-import { delegatorFor, roundApprovals, turnRefusal, withEscalations, type Route, type RouteEntry } from '../domain/routing';
+import {
+  deciders,
+  delegatorFor,
+  roundApprovals,
+  stepLabel,
+  turnRefusal,
+  undecidableSteps,
+  withEscalations,
+  type Route,
+  type RouteEntry,
+  type RoutedItem,
+} from '../domain/routing';
 import { awayFor } from '../store/delegations';
 import { capitalized, isStorableText, reasonProblem, UNSTORABLE_TEXT } from '../domain/text';
 import { domainErrorFrom } from '../workflows/failures';
@@ -285,11 +305,43 @@ export class ApprovalDesk {
   }
 
   /** Starts a submission round and answers once the send is validated and recorded (or refused). */
+  /**
+   * Refuses a send whose route has a step nobody could decide (its only approvers the sender, or
+   * people who lost the approver's permissions): the round would wait for ever. The round chooses its
+   * route again when it opens; this is the early, clear answer.
+   */
+  private async assertDecidable(kind: 'send' | 'resend', type: ItemType, ref: string, sender: Actor, item: RoutedItem): Promise<void> {
+    const route = await routeFor(this.deps.db, item);
+    if (!route.policy) return;
+    const people = await actorsById(
+      this.deps.db,
+      [...new Set(route.steps.flatMap((step) => deciders({ ...step, escalated: true })))].map((p) => p.id),
+    );
+    const cannot = (person: Person): string | null => {
+      if (person.id === sender.id && !this.rules.allowSelfApproval) return `${person.name} is sending it (separation of duties)`;
+      const approver = people.get(person.id);
+      if (!approver) return `${person.name} is no longer in the directory`;
+      const missing = approverGaps(approver);
+      return missing.length > 0 ? `${person.name} lacks ${missing.join(' and ')}` : null;
+    };
+    const stuck = undecidableSteps(route, cannot);
+    if (stuck.length === 0) return;
+    const words = stuck.map(
+      ({ step, reasons }) => `${stepLabel(step, route.steps.length, route.steps[step]!.name)}: ${reasons.join(', ')}`,
+    );
+    throw new RequirementsNotMet(
+      `${capitalized(itemName(type, ref))} cannot be ${ACTION_PAST[kind]}: nobody could decide ${words.join('; ')}. ` +
+        `Ask an administrator to change the approval policy "${route.policy.name}".`,
+      stuck.map(({ step, reasons }) => ({ field: `approvalPolicy.steps.${step}`, reason: reasons.join(', ') })),
+    );
+  }
+
   private async open(kind: 'send' | 'resend', type: ItemType, ref: string, by: string): Promise<ItemView> {
     const { client, taskQueue, exportPolicy } = this.deps;
     const { actor, item, erp } = await this.check(kind, type, ref, by);
     const from = erp.status;
     const total = totalCents(item);
+    await this.assertDecidable(kind, type, ref, actor, { type, projectRef: item.projectRef, totalCents: total });
     const roundItem: RoundItem = { type, ref, projectRef: item.projectRef, title: item.title, totalCents: total, creator: item.createdBy };
     const input: RoundInput = {
       item: roundItem,

@@ -24,6 +24,12 @@ export async function accountingCandidates(db: Db): Promise<Actor[]> {
   return users.map(actorOf);
 }
 
+/** The directory users among `ids`, as actors by id (an id not in the directory is left out). */
+export async function actorsById(db: Db, ids: readonly string[]): Promise<Map<string, Actor>> {
+  const users = await db.user.findMany({ where: { id: { in: [...ids] } }, include: { permissions: true } });
+  return new Map(users.map((user) => [user.id, actorOf(user)]));
+}
+
 export function userById(db: Db, id: string) {
   return db.user.findUnique({ where: { id } });
 }

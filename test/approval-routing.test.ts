@@ -352,3 +352,44 @@ test('an approver away delegates: the delegate decides on their behalf and both 
   await call('POST', '/api/v1/items/cco/CO-DEL2/retrieve', { by: BOTH });
   await call('DELETE', '/api/v1/approval-policies/p100-cos');
 });
+
+test('a send whose route has a step nobody could decide is refused before anything is written, naming the step and why', async () => {
+  await addSenderApprover(h.intake);
+  const FORMER = 'u-former';
+  const approver = { name: 'Fran Former', email: 'fran@example.com', canPushToAccounting: true };
+  await h.intake.upsertUser(FORMER, UserBody.parse({ ...approver, permissions: [{ tool: 'ErpIntegrations', level: 'Admin' }] }));
+  await call('PUT', '/api/v1/approval-policies/stuck', {
+    name: 'Casey, then Fran',
+    appliesTo: { types: ['cco'], projects: ['P-100'], minAmount: '20000.00' },
+    steps: [
+      { name: 'Casey', approvers: [BOTH] },
+      { name: 'Fran', approvers: [FORMER] },
+    ],
+  });
+  // Fran has since lost the approver's permissions.
+  await h.intake.upsertUser(FORMER, UserBody.parse({ ...approver, permissions: [] }));
+  await h.intake.upsertChangeOrder('CO-STUCK', changeOrderBody({ number: 'STK1', lines: [{ lineNo: 1, sovLineNo: 1, amount: 25_000 }] }));
+
+  const refused = await call('POST', '/api/v1/items/cco/CO-STUCK/send', { by: BOTH });
+  expect(refused.status).toBe(422);
+  expect(refused.body.error).toBe('requirements_not_met');
+  expect(refused.body.message).toBe(
+    'Commitment change order CO-STUCK cannot be sent: nobody could decide step 1 of 2 (Casey): Casey Both is sending it (separation of duties); ' +
+      "step 2 of 2 (Fran): Fran Former lacks 'Standard' or 'Admin' on the company's ERP Integrations tool. " +
+      'Ask an administrator to change the approval policy "Casey, then Fran".',
+  );
+  expect(refused.body.violations.map((v: { field: string }) => v.field)).toEqual(['approvalPolicy.steps.0', 'approvalPolicy.steps.1']);
+  const view = (await call('GET', '/api/v1/items/cco/CO-STUCK')).body;
+  expect(view.erp.status).toBe('NotSent');
+  expect(view.history).toEqual([]);
+
+  // Someone may decide every step once an escalation target can: the round goes ahead.
+  await call('PUT', '/api/v1/approval-policies/stuck', {
+    name: 'Casey, then Fran',
+    appliesTo: { types: ['cco'], projects: ['P-100'], minAmount: '20000.00' },
+    steps: [{ name: 'Casey', approvers: [BOTH], escalateAfter: 'P1D', escalateTo: [CFO] }],
+  });
+  expect((await call('POST', '/api/v1/items/cco/CO-STUCK/send', { by: BOTH })).status).toBe(200);
+  await call('POST', '/api/v1/items/cco/CO-STUCK/retrieve', { by: BOTH });
+  await call('DELETE', '/api/v1/approval-policies/stuck');
+});

@@ -17,6 +17,8 @@ import {
   scopeWords,
   stillWaitingFor,
   turnRefusal,
+  undecidableSteps,
+  waitingOn,
   DEFAULT_ROUTE,
   type ApprovalPolicy,
   type Route,
@@ -351,5 +353,50 @@ describe('delegation', () => {
     const [step] = roundSteps(route, history, 'ReadyToExport');
     expect(approvedAt(step!)).toEqual([bob]);
     expect(approverWords(step!, stillWaitingFor(step!, approvedAt(step!)))).toBe('Ann Lee');
+  });
+});
+
+describe('whom a round waits for, and steps nobody could decide', () => {
+  const route: Route = {
+    policy: { id: 'p', name: 'P' },
+    steps: [
+      { name: 'Both', approvers: [ann, bob], quorum: 'all', escalateAfter: 'P1D', escalateTo: [carl] },
+      { name: 'One', approvers: [dee], quorum: 'any' },
+    ],
+  };
+  const at = '2026-11-24T10:00:00.000Z';
+
+  test('the approvers of the waiting step who have not approved, those it escalated to, and nobody named on the default route', () => {
+    expect(waitingOn(route, [])).toEqual([ann.id, bob.id]);
+    expect(waitingOn(route, [{ step: 0, by: ann, at }])).toEqual([bob.id]);
+    const escalated = withEscalations(route, [
+      { action: 'send', actor: eve, at },
+      { action: 'escalate', actor: null, at, step: 0 },
+    ]);
+    expect(waitingOn(escalated, [{ step: 0, by: ann, at }])).toEqual([bob.id, carl.id]);
+    expect(
+      waitingOn(route, [
+        { step: 0, by: ann, at },
+        { step: 0, by: bob, at },
+      ]),
+    ).toEqual([dee.id]);
+    expect(
+      waitingOn(route, [
+        { step: 0, by: ann, at },
+        { step: 0, by: bob, at },
+        { step: 1, by: dee, at },
+      ]),
+    ).toEqual([]);
+    expect(waitingOn(DEFAULT_ROUTE, [])).toEqual([]);
+  });
+
+  test('a step is undecidable only when every person it names, escalation targets included, cannot decide', () => {
+    const cannot = (ids: string[]) => (person: { id: string; name: string }) => (ids.includes(person.id) ? `${person.name} cannot` : null);
+    expect(undecidableSteps(route, cannot([ann.id, bob.id]))).toEqual([]);
+    expect(undecidableSteps(route, cannot([ann.id, bob.id, carl.id, dee.id]))).toEqual([
+      { step: 0, reasons: ['Ann Lee cannot', 'Bob Ray cannot', 'Carl Diaz cannot'] },
+      { step: 1, reasons: ['Dee Ito cannot'] },
+    ]);
+    expect(undecidableSteps(DEFAULT_ROUTE, () => 'nobody')).toEqual([]);
   });
 });
