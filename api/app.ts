@@ -13,7 +13,7 @@ import { isAccountingApprover } from '../domain/permissions';
 import type { Db } from '../store/prisma';
 import { errorHandler, RequestProblem, zodProblem } from './errors';
 import { openApiDocument } from './openapi';
-import { ActionBody, ActionParam, ItemQuery, ItemTypeParam, ListQuery, RejectBody } from './schemas';
+import { ActionBody, ActionParam, BulkDecisionBody, ItemQuery, ItemTypeParam, ListQuery, RejectBody } from './schemas';
 import {
   CalendarBody,
   DelegationBody,
@@ -219,6 +219,19 @@ export function createApi({ db, desk, intake, apiToken, health, slackConfigured 
   only(v1, 'get', '/items/:type/:ref', async (req, res) => {
     const { as } = parse(ItemQuery, req.query, 'query');
     res.json(await desk.view(parse(ItemTypeParam, req.params.type, 'path'), ref(req.params.ref), as));
+  });
+
+  only(v1, 'post', '/decisions', async (req, res) => {
+    const body = parse(BulkDecisionBody, req.body, 'body');
+    await desk.actor(body.by);
+    const results = await desk.acceptMany(body.items, { by: body.by, ...(body.description ? { description: body.description } : {}) });
+    const count = (outcome: string) => results.filter((result) => result.outcome === outcome).length;
+    res.json({
+      by: body.by,
+      action: body.action,
+      counts: { accepted: count('accepted'), approved: count('approved'), refused: count('refused'), failed: count('failed') },
+      results,
+    });
   });
 
   only(v1, 'post', '/items/:type/:ref/:action', async (req, res) => {

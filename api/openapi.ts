@@ -99,6 +99,20 @@ export function openApiDocument(): Record<string, unknown> {
           responses: { '200': { description: 'Matching items' }, ...errors(400, 401, 422) },
         },
       },
+      '/api/v1/decisions': {
+        post: {
+          summary:
+            'Accept several items at once for one approver: each is its own decision with every check of one accept, and a refusal of one does not stop the others',
+          requestBody: { required: true, ...json(ref('BulkDecisionBody')) },
+          responses: {
+            '200': {
+              description:
+                '{ by, action, counts: { accepted, approved, refused, failed }, results: [{ type, ref, outcome, status | error, message }] } in the order given',
+            },
+            ...errors(400, 401, 413, 422),
+          },
+        },
+      },
       '/api/v1/items/{type}/{ref}/reject': {
         post: {
           summary: 'Reject an item on behalf of an accounting approver, with the reason the creator reads',

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ERP_STATUSES, ITEM_ACTIONS } from '../domain/statuses';
 import { ITEM_TYPES } from '../domain/item-types';
+import { BULK_MAX } from '../domain/actions';
 import { REASON_MAX, REASON_REQUIRED, VISIBLE } from '../domain/text';
 import { id, Ref, storable } from '../domain/intake';
 
@@ -35,6 +36,20 @@ export const RejectBody = z
     round: ReviewedRound,
   })
   .meta({ id: 'RejectBody' });
+
+/** Month-end: one approver accepts many items, each its own decision. */
+export const BulkDecisionBody = z
+  .strictObject({
+    by: id.meta({ description: 'The accounting approver deciding', example: 'u-dana' }),
+    action: z.literal('accept').meta({ description: 'Only accept: a rejection needs its own reason' }),
+    items: z
+      .array(z.strictObject({ type: z.enum(ITEM_TYPES), ref: Ref }))
+      .min(1)
+      .max(BULK_MAX)
+      .meta({ description: `At most ${BULK_MAX}; an item named twice is decided once` }),
+    description: storable(REASON_MAX).optional().meta({ description: 'One optional note for every accept' }),
+  })
+  .meta({ id: 'BulkDecisionBody' });
 
 export const ItemTypeParam = z.enum(ITEM_TYPES);
 export const ActionParam = z.enum(ITEM_ACTIONS);

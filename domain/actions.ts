@@ -208,3 +208,6 @@ export function availability(context: ActionContext): Availability {
   }
   return result;
 }
+
+/** The most items one bulk decision (API, `/erp accept`, App Home) may name. */
+export const BULK_MAX = 200;

@@ -22,6 +22,7 @@ import { recordStatus } from '../store/items';
 import { assertSendable, type ErpProfile, type ErpSettings } from '../domain/erp-profiles';
 import {
   AlreadyInReview,
+  DomainError,
   ExportUnresolved,
   InvalidRequest,
   NotAwaitingDecision,
@@ -112,6 +113,24 @@ interface Checked extends LoadedItem {
   onBehalfOf: Person | null;
 }
 
+/** One item's part of a bulk decision, in the order asked. */
+export type BulkResult = { type: ItemType; ref: string } & (
+  | {
+      /** accepted: on its way to the ERP; approved: its step approved, the next step's approvers asked. */
+      outcome: 'accepted' | 'approved';
+      status: ErpStatus;
+    }
+  | {
+      /** refused: the decision is not allowed (the code and words as for one item); failed: it could not be taken now, try again. */
+      outcome: 'refused' | 'failed';
+      error: string;
+      message: string;
+    }
+);
+
+/** How many decisions of one bulk request run at once: each waits for its round's workflow. */
+const BULK_PARALLEL = 8;
+
 export class ApprovalDesk {
   constructor(private readonly deps: ApprovalDeskDeps) {}
 
@@ -141,6 +160,41 @@ export class ApprovalDesk {
 
   accept(type: ItemType, ref: string, request: DecisionRequest) {
     return this.decided('accept', type, ref, request);
+  }
+
+  /**
+   * Accepts several items for one person, each as its own decision (its own Update, with every check
+   * one accept has): a refusal of one does not stop the others. An item named twice is decided once.
+   * Answers one result per item, in the order given.
+   */
+  async acceptMany(items: readonly { type: ItemType; ref: string }[], request: DecisionRequest): Promise<BulkResult[]> {
+    const distinct = [...new Map(items.map((item) => [`${item.type}:${item.ref}`, item])).values()];
+    const results = new Array<BulkResult>(distinct.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < distinct.length) {
+        const index = next++;
+        const { type, ref } = distinct[index]!;
+        results[index] = { type, ref, ...(await this.acceptOne(type, ref, request)) };
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(BULK_PARALLEL, distinct.length) }, worker));
+    return results;
+  }
+
+  private async acceptOne(type: ItemType, ref: string, request: DecisionRequest) {
+    try {
+      const { status } = await this.decision('accept', type, ref, request);
+      return { outcome: status === 'ReadyToExport' ? ('approved' as const) : ('accepted' as const), status };
+    } catch (err) {
+      if (err instanceof DomainError) return { outcome: 'refused' as const, error: err.code, message: err.message };
+      const words = err instanceof Error ? err.message : String(err);
+      return {
+        outcome: 'failed' as const,
+        error: 'unavailable',
+        message: `${capitalized(itemName(type, ref))} could not be decided now (${words}): try it again.`,
+      };
+    }
   }
 
   reject(type: ItemType, ref: string, request: DecisionRequest) {

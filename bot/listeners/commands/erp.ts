@@ -15,6 +15,11 @@ import { context, messageBlocks, messageText } from '../../views/blocks';
 import { itemEssentials, statusBlocks } from '../../views/item-blocks';
 import { PER_LIST, queueBlocks } from '../../views/queue';
 import { queueFor } from '../../queue';
+import { DomainError } from '../../../domain/errors';
+import { isStorableText, UNSTORABLE_TEXT } from '../../../domain/text';
+import { BULK_MAX } from '../../../domain/actions';
+import type { BulkResult } from '../../../services/approval-desk';
+import { bulkBlocks, bulkSummary } from '../../views/bulk';
 
 type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -26,6 +31,7 @@ export const HELP = md`*ERP approvals* — \`/erp <command>\`
 • \`status <ref>\` — where an item stands and what can be done
 • \`history <ref>\` — its change history
 • \`queue\` — what waits for you
+• \`accept <ref> <ref> … [-- note]\` — accept several items at once (approvers), each on its own: one refused does not stop the others
 • \`away <from> <until> @someone\` — out of office (dates YYYY-MM-DD, both included): your requests go to them, who decide on your behalf
 • \`back\` — end your out of office
 Refs are the item refs, e.g. \`CO-7\`; write \`cco:CO-7\` where two kinds of item share a ref.`;
@@ -70,6 +76,43 @@ async function delegateId(deps: BotDeps, who: string): Promise<string | null> {
   return email ? ((await userByEmail(deps.db, email.toLowerCase()))?.id ?? null) : null;
 }
 
+/** `CO-1 CO-2 -- the note`: the refs, and the note after `--` (or the dash a client may turn it into). */
+function bulkArguments(words: readonly string[]): { refs: string[]; description?: string } {
+  const cut = words.findIndex((word) => word === '--' || word === '—' || word === '–');
+  const refs = (cut < 0 ? words : words.slice(0, cut)).map((word) => word.replace(/,$/, '')).filter(Boolean);
+  const note =
+    cut < 0
+      ? ''
+      : words
+          .slice(cut + 1)
+          .join(' ')
+          .trim();
+  return { refs, ...(note ? { description: note } : {}) };
+}
+
+/** Each typed ref found (or refused as unknown), then the found ones accepted, each on its own; one result per ref, in order. */
+async function acceptRefs(deps: BotDeps, userId: string, typed: readonly string[], description?: string): Promise<BulkResult[]> {
+  const found = await Promise.all(
+    typed.map(async (text) => {
+      try {
+        return await resolveRef(deps.db, text);
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+        return { type: null, ref: text, error: err.code, message: err.message };
+      }
+    }),
+  );
+  const items = found.flatMap((item) => (item.type === null ? [] : [{ type: item.type, ref: item.ref }]));
+  const decided = new Map(
+    (await deps.desk.acceptMany(items, { by: userId, ...(description ? { description } : {}) })).map((r) => [`${r.type}:${r.ref}`, r]),
+  );
+  const results = found.map((item): BulkResult | { type: null; ref: string; outcome: 'refused'; error: string; message: string } =>
+    item.type === null ? { ...item, outcome: 'refused' } : decided.get(`${item.type}:${item.ref}`)!,
+  );
+  // A ref typed twice is answered once.
+  return [...new Map(results.map((r) => [`${r.type}:${r.ref}`, r])).values()] as BulkResult[];
+}
+
 export function erpCommand(deps: BotDeps) {
   return async ({ ack, command, respond }: CommandArgs): Promise<void> => {
     await ack();
@@ -103,6 +146,22 @@ export function erpCommand(deps: BotDeps) {
             void: 'voided: it has left every queue and will not be sent again',
           };
           await answer(md`:white_check_mark: ${ref} is ${said[action]} (${view.erp.statusLabel}).`);
+          return;
+        }
+        case 'accept': {
+          const userId = await deps.directory.userIdFor(command.user_id);
+          const { refs, description } = bulkArguments(rest);
+          if (refs.length === 0 || refs.length > BULK_MAX) {
+            await answer(md`Write \`/erp accept CO-1 CO-2 …\` (at most ${BULK_MAX} refs), with an optional note after \`--\`.`);
+            return;
+          }
+          if (description !== undefined && !isStorableText(description)) {
+            await answer(md`:no_entry: The note ${UNSTORABLE_TEXT}.`);
+            return;
+          }
+          await answer(md`:hourglass_flowing_sand: Accepting ${refs.length} item${refs.length === 1 ? '' : 's'}…`);
+          const results = await acceptRefs(deps, userId, refs, description);
+          await answer(bulkSummary(results), bulkBlocks(results));
           return;
         }
         case 'status': {

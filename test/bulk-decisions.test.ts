@@ -1,0 +1,120 @@
+/**
+ * Month-end: one approver accepts many items at once, through the API and `/erp accept`. Each item is
+ * its own decision with every check of one accept; a refusal of one does not stop the others.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { createApi } from '../api/app';
+import { BOTH, addSenderApprover, changeOrderBody } from './support/fixtures';
+import { companyWithSyncedCommitment, untilStatus } from './support/flows';
+import { eventually } from './support/harness';
+import { APPROVER, PM, SLACK, startBotWorld, type BotWorld } from './support/bot-world';
+import { slashCommand } from './support/slack-requests';
+
+const TOKEN = 'test-token-bulk-0123456789';
+let w: BotWorld;
+let server: Server;
+let base: string;
+
+beforeAll(async () => {
+  w = await startBotWorld();
+  await companyWithSyncedCommitment(w.h);
+  await addSenderApprover(w.h.intake);
+  server = createApi({ db: w.h.db, desk: w.h.desk, intake: w.h.intake, apiToken: TOKEN, health: [] }).listen(0);
+  await new Promise((resolve) => server.once('listening', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => server?.close(resolve));
+  await w?.stop();
+});
+
+async function decide(body: unknown) {
+  const response = await fetch(`${base}/api/v1/decisions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, any> };
+}
+
+const co = (ref: string) => ({ type: 'cco', ref });
+
+async function sentChangeOrders(refs: readonly string[], by = PM) {
+  for (const ref of refs) {
+    await w.h.intake.upsertChangeOrder(ref, changeOrderBody({ number: ref.replace(/^CO-/, '') }));
+    await w.h.desk.send('cco', ref, by);
+  }
+}
+
+test('POST /api/v1/decisions accepts each item on its own: the refused ones say why, in the order given, and the rest export once', async () => {
+  await sentChangeOrders(['CO-B1', 'CO-B2', 'CO-B3']);
+  await sentChangeOrders(['CO-B4'], BOTH);
+  await w.h.intake.upsertChangeOrder('CO-B5', changeOrderBody({ number: 'B5' }));
+
+  const answer = await decide({
+    by: BOTH,
+    action: 'accept',
+    items: [co('CO-B1'), co('CO-B4'), co('CO-B5'), co('CO-B1'), co('CO-NOPE'), co('CO-B2')],
+    description: 'Month-end batch',
+  });
+  expect(answer.status).toBe(200);
+  expect(answer.body.counts).toEqual({ accepted: 2, approved: 0, refused: 3, failed: 0 });
+  expect(answer.body.results.map((r: { ref: string; outcome: string; error?: string }) => [r.ref, r.outcome, r.error ?? r.status])).toEqual(
+    [
+      ['CO-B1', 'accepted', 'Exporting'],
+      // Casey sent it: separation of duties holds in bulk too.
+      ['CO-B4', 'refused', 'separation_of_duties'],
+      ['CO-B5', 'refused', 'not_awaiting_decision'],
+      ['CO-NOPE', 'refused', 'unknown_item'],
+      ['CO-B2', 'accepted', 'Exporting'],
+    ],
+  );
+  expect(answer.body.results[2].message).toContain('Not Sent');
+  for (const ref of ['CO-B1', 'CO-B2']) await untilStatus(w.h, 'cco', ref, 'Synced');
+  // Named twice, decided and exported once; the note is in each history.
+  expect(await w.h.db.sandboxExport.count({ where: { itemRef: 'CO-B1' } })).toBe(1);
+  const accepted = (await w.h.desk.view('cco', 'CO-B1')).history.find((entry) => entry.action === 'accepted');
+  expect(accepted).toMatchObject({ by: { id: BOTH }, reason: 'Month-end batch' });
+  expect((await w.h.desk.view('cco', 'CO-B4')).erp.status).toBe('ReadyToExport');
+
+  // Someone who may not decide: every item refused, none decided.
+  const pm = await decide({ by: PM, action: 'accept', items: [co('CO-B3'), co('CO-B4')] });
+  expect(pm.body.results.map((r: { error: string }) => r.error)).toEqual(['permission_denied', 'permission_denied']);
+  expect((await w.h.desk.view('cco', 'CO-B3')).erp.status).toBe('ReadyToExport');
+
+  // Bad requests change nothing.
+  const refused = [
+    [{ by: APPROVER, action: 'reject', items: [co('CO-B3')] }, 400, 'action'],
+    [{ by: APPROVER, action: 'accept', items: [] }, 400, 'items'],
+    [{ by: APPROVER, action: 'accept', items: Array.from({ length: 201 }, (_, i) => co(`CO-X${i}`)) }, 400, 'items'],
+    [{ by: APPROVER, action: 'accept', items: [{ type: 'cco', ref: 'CO-B3', extra: 1 }] }, 400, 'items.0'],
+    [{ by: APPROVER, action: 'accept', items: [co('CO-B3')], description: 'a\u0000b' }, 400, 'description'],
+  ] as const;
+  for (const [body, status, field] of refused) {
+    const bad = await decide(body);
+    expect([bad.status, bad.body.fields?.[0]?.field]).toEqual([status, field]);
+  }
+  expect((await decide({ by: 'u-nobody', action: 'accept', items: [co('CO-B3')] })).body.error).toBe('unknown_user');
+  expect((await w.h.desk.view('cco', 'CO-B3')).erp.status).toBe('ReadyToExport');
+});
+
+test('/erp accept takes several refs and a note after --, answers each one, and refuses unknown refs without stopping the rest', async () => {
+  await sentChangeOrders(['CO-C1', 'CO-C2']);
+  const url = w.slack.responseUrl('bulk');
+  const acked = await w.send(slashCommand({ user: SLACK.approver, text: 'accept CO-C1 CO-ZZZ cco:CO-C2 -- Month-end', responseUrl: url }));
+  expect(acked.status).toBe(200);
+  const answer = await eventually(
+    async () => w.slack.responses.find((r) => r.url.endsWith('/bulk') && String(r.body.text).startsWith('Accepted')),
+    'the answer',
+  );
+  expect(answer.body.text).toBe('Accepted 2 of 3: 1 not accepted (below, with why).');
+  const text = JSON.stringify(answer.body.blocks);
+  expect(text).toContain('*CO-C1* accepted: Exporting');
+  expect(text).toContain('*CO-C2* accepted: Exporting');
+  expect(text).toContain('There is no item \\"CO-ZZZ\\"');
+  for (const ref of ['CO-C1', 'CO-C2']) await untilStatus(w.h, 'cco', ref, 'Synced');
+  const accepted = (await w.h.desk.view('cco', 'CO-C2')).history.find((entry) => entry.action === 'accepted');
+  expect(accepted).toMatchObject({ by: { id: APPROVER }, reason: 'Month-end' });
+});
