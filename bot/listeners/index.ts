@@ -7,6 +7,8 @@ import { decisionClicked } from './actions/decision-clicked';
 import { erpCommand } from './commands/erp';
 import { appHomeOpened } from './events/app-home-opened';
 import { decisionSubmitted } from './views/decision-submitted';
+import { ACCEPT_SELECTED_ACTION, SELECT_ACTION } from '../views/queue';
+import { acceptManySubmitted, acceptSelectedClicked } from './actions/accept-selected';
 
 export function registerListeners(app: App, deps: BotDeps): void {
   // Queue buttons carry `:type:ref` after the action id so ids stay unique in one message.
@@ -18,6 +20,10 @@ export function registerListeners(app: App, deps: BotDeps): void {
   app.action<BlockAction<ButtonAction>>(buttons, decisionClicked(deps));
   // "View Online" opens the source system in the browser; Slack still reports the click.
   app.action(LINK_ACTION, async ({ ack }) => ack());
+  // App Home's checkboxes report each tick; the selection is read when "Accept selected…" is pressed.
+  app.action(new RegExp(`^${SELECT_ACTION}:`), async ({ ack }) => ack());
+  app.action(ACCEPT_SELECTED_ACTION, acceptSelectedClicked(deps));
+  app.view(MODALS.acceptMany, acceptManySubmitted(deps));
   app.view(MODALS.accept, decisionSubmitted(deps));
   app.view(MODALS.reject, decisionSubmitted(deps));
   app.command('/erp', erpCommand(deps));

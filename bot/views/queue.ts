@@ -29,6 +29,10 @@ export interface Queue {
   rejected: QueueList;
 }
 
+/** App Home's selection for a bulk accept: a checkbox per Ready to Export item, and the button that reads them. */
+export const SELECT_ACTION = 'erp_select';
+export const ACCEPT_SELECTED_ACTION = 'erp_accept_selected';
+
 /** Slack allows 50 blocks in a message and 100 in App Home; each item takes two. */
 export const PER_LIST = { message: 7, summary: 10, home: 15 } as const;
 
@@ -42,6 +46,7 @@ function list(
   status: ErpStatus,
   wanted: readonly ItemAction[],
   shown: number,
+  selectable = false,
 ): KnownBlock[] {
   const blocks: KnownBlock[] = [header(`${heading} (${total})`)];
   if (total === 0) {
@@ -52,21 +57,43 @@ function list(
     const amount = entry.amount ? md` · ${entry.amount}` : '';
     const snapshot = entry.snapshotHash ? md` · reviewed snapshot \`${entry.snapshotHash.slice(0, 12)}\`` : '';
     const label = md`${ITEM_TYPE_INFO[entry.type].label} *${entry.ref}* · ${truncate(entry.title ?? '', 80)}${amount} · project ${entry.projectRef}${snapshot}`;
-    blocks.push(section(entry.detail ? md`${label}\n_${truncate(entry.detail, 200)}_` : label));
+    const text = section(entry.detail ? md`${label}\n_${truncate(entry.detail, 200)}_` : label);
+    const key = `${entry.type}:${entry.ref}`;
+    blocks.push(
+      selectable
+        ? {
+            ...text,
+            accessory: {
+              type: 'checkboxes',
+              action_id: `${SELECT_ACTION}:${key}`,
+              options: [{ text: { type: 'plain_text', text: 'Select' }, value: key }],
+            },
+          }
+        : text,
+    );
     // Action ids stay unique within a message (and within Slack's 255 characters): the item key goes in the value.
     blocks.push(...actionsBlock(actionButtons(entry, actionsAllowed(entry.type, status), wanted, `:${entry.type}:${entry.ref}`)));
   }
   if (total > Math.min(shown, entries.length)) {
     blocks.push(context(md`…and ${total - Math.min(shown, entries.length)} more. Use \`/erp status <ref>\` for any of them.`));
   }
+  if (selectable) {
+    blocks.push({
+      type: 'actions',
+      elements: [
+        { type: 'button', action_id: ACCEPT_SELECTED_ACTION, text: { type: 'plain_text', text: 'Accept selected…' }, style: 'primary' },
+      ],
+    });
+  }
   return blocks;
 }
 
-export function queueBlocks(queue: Queue, shown: number = PER_LIST.message): KnownBlock[] {
+/** The lists of a queue; `selectable` (App Home) adds a checkbox to each Ready to Export item and an Accept selected button. */
+export function queueBlocks(queue: Queue, shown: number = PER_LIST.message, selectable = false): KnownBlock[] {
   const blocks: KnownBlock[] = [];
   if (queue.approver) {
     blocks.push(
-      ...list('Ready to Export', queue.readyToExport, 'ReadyToExport', DECISIONS, shown),
+      ...list('Ready to Export', queue.readyToExport, 'ReadyToExport', DECISIONS, shown, selectable && queue.readyToExport.total > 0),
       ...list('Failed to Export', queue.failedToExport, 'FailedToExport', DECISIONS, shown),
     );
   }
@@ -81,7 +108,7 @@ export function homeView(queue: Queue, name: string): View {
     type: 'home',
     blocks: [
       section(md`*ERP approvals* for ${name}`),
-      ...queueBlocks(queue, PER_LIST.home),
+      ...queueBlocks(queue, PER_LIST.home, true),
       context(md`Type \`/erp help\` for commands.`),
     ].slice(0, LIMITS.homeBlocks),
   };
