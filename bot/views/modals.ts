@@ -13,6 +13,15 @@ export const MODALS = { accept: 'erp_accept_modal', reject: 'erp_reject_modal', 
 export const REASON_BLOCK = 'reason';
 export const DESCRIPTION_BLOCK = 'description';
 
+/** A modal's private metadata as JSON, or undefined when it is not (the schema then refuses it). */
+export function metadataJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 export const ModalContext = z.object({
   type: z.enum(ITEM_TYPES),
   ref: z.string().min(1),

@@ -12,7 +12,7 @@ import { isItemType, type ItemType } from '../../../domain/item-types';
 import { BULK_MAX } from '../../../domain/actions';
 import { queueFor } from '../../queue';
 import { bulkBlocks } from '../../views/bulk';
-import { acceptManyModal, acceptManyProgress, acceptManyResults, BulkContext, DESCRIPTION_BLOCK } from '../../views/modals';
+import { acceptManyModal, acceptManyProgress, acceptManyResults, BulkContext, DESCRIPTION_BLOCK, metadataJson } from '../../views/modals';
 import { homeView, PER_LIST, SELECT_ACTION } from '../../views/queue';
 
 type ClickArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
@@ -56,7 +56,7 @@ export function acceptSelectedClicked(deps: BotDeps) {
 
 export function acceptManySubmitted(deps: BotDeps) {
   return async ({ ack, body, view, client }: SubmitArgs): Promise<void> => {
-    const context = BulkContext.safeParse(safeJson(view.private_metadata));
+    const context = BulkContext.safeParse(metadataJson(view.private_metadata));
     if (!context.success) {
       await ack();
       return;
@@ -75,12 +75,4 @@ export function acceptManySubmitted(deps: BotDeps) {
       }
     });
   };
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

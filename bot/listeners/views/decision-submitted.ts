@@ -7,7 +7,7 @@ import type { BotDeps } from '../../deps';
 import { afterAck } from '../../after-ack';
 import { refusalText, tell } from '../../replies';
 import { reasonProblem } from '../../../domain/text';
-import { DESCRIPTION_BLOCK, MODALS, ModalContext, REASON_BLOCK } from '../../views/modals';
+import { DESCRIPTION_BLOCK, metadataJson, MODALS, ModalContext, REASON_BLOCK } from '../../views/modals';
 
 type SubmitArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
@@ -17,7 +17,7 @@ function inputValue(values: SubmitArgs['view']['state']['values'], block: string
 
 export function decisionSubmitted(deps: BotDeps) {
   return async ({ ack, body, view, client }: SubmitArgs): Promise<void> => {
-    const context = ModalContext.safeParse(safeJson(view.private_metadata));
+    const context = ModalContext.safeParse(metadataJson(view.private_metadata));
     const reject = view.callback_id === MODALS.reject;
     const reason = inputValue(view.state.values, REASON_BLOCK);
     const problem = reject ? reasonProblem(reason) : undefined;
@@ -42,12 +42,4 @@ export function decisionSubmitted(deps: BotDeps) {
       }
     });
   };
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
