@@ -84,32 +84,20 @@ export class SlackNotifier implements Notifier {
     // A step's approvers are asked in the review request's thread when it is in its policy's own
     // channel, else directly; each once.
     const thread = posted && posted.channel === view.approvalPolicy?.slackChannel ? posted : null;
+    const ask = { thread, erpRecordId: loaded.erp.id };
     const turn = turnOpened(notice);
     if (turn) {
       const escalation = notice.kind === 'escalated' ? { after: notice.after } : undefined;
-      const asked = await this.recipients(turn.approvers);
-      if (thread)
-        await this.inThreadOnce(`${notice.eventKey}:turn`, thread, loaded.erp.id, async () =>
-          turnThreadNotice(view, turn.step, await this.mentions(asked), escalation),
-        );
-      else
-        for (const { person, forWhom } of asked)
-          await this.directOnce(`${notice.eventKey}:turn`, person.id, loaded.erp.id, () =>
-            turnNotice(view, turn.step, channel, escalation, forWhom),
-          );
+      await this.ask(`${notice.eventKey}:turn`, turn.approvers, ask, {
+        inThread: (mentions) => turnThreadNotice(view, turn.step, mentions, escalation),
+        direct: (forWhom) => turnNotice(view, turn.step, channel, escalation, forWhom),
+      });
     }
-    if (notice.kind === 'reminder') {
-      const asked = await this.recipients(notice.waitingFor);
-      if (thread)
-        await this.inThreadOnce(notice.eventKey, thread, loaded.erp.id, async () =>
-          reminderThreadNotice(view, notice.step, await this.mentions(asked), notice.waitingSince),
-        );
-      else
-        for (const { person, forWhom } of asked)
-          await this.directOnce(notice.eventKey, person.id, loaded.erp.id, () =>
-            reminderNotice(view, notice.step, channel, notice.waitingSince, forWhom),
-          );
-    }
+    if (notice.kind === 'reminder')
+      await this.ask(notice.eventKey, notice.waitingFor, ask, {
+        inThread: (mentions) => reminderThreadNotice(view, notice.step, mentions, notice.waitingSince),
+        direct: (forWhom) => reminderNotice(view, notice.step, channel, notice.waitingSince, forWhom),
+      });
     if (notice.kind === 'review-requested' && notice.resend)
       await this.markSuperseded(view, loaded.erp.id, notice.round, notice.previousRejection);
     if (notice.kind === 'rejected') {
@@ -138,16 +126,27 @@ export class SlackNotifier implements Notifier {
     await this.deps.record.delivered(dm);
   }
 
-  /** A notice said once in a review request's thread, however often it is delivered again. */
-  private async inThreadOnce(
+  /**
+   * Asks approvers for their decision (or their delegates, for them), once however often the notice is
+   * delivered again: in the review request's thread, mentioned, when it is in its policy's own channel,
+   * else each by direct message.
+   */
+  private async ask(
     noticeKey: string,
-    thread: PostedReview,
-    erpRecordId: number,
-    message: () => Promise<SlackMessage>,
+    approvers: readonly Person[],
+    where: { thread: PostedReview | null; erpRecordId: number },
+    message: { inThread: (mentions: Mrkdwn) => SlackMessage; direct: (forWhom?: Person) => SlackMessage },
   ): Promise<void> {
+    const asked = await this.recipients(approvers);
+    const { thread, erpRecordId } = where;
+    if (!thread) {
+      for (const { person, forWhom } of asked) await this.directOnce(noticeKey, person.id, erpRecordId, () => message.direct(forWhom));
+      return;
+    }
     const said = await this.deps.record.recordInChannel(noticeKey, thread.channel, erpRecordId);
     if (said.deliveredAt) return;
-    await this.deps.client.chat.postMessage({ channel: thread.channel, thread_ts: thread.ts, ...(await message()), unfurl_links: false });
+    const text = message.inThread(await this.mentions(asked));
+    await this.deps.client.chat.postMessage({ channel: thread.channel, thread_ts: thread.ts, ...text, unfurl_links: false });
     await this.deps.record.delivered(said);
   }
 

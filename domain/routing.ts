@@ -245,15 +245,22 @@ export function undecidableSteps(route: Route, cannot: (person: Person) => strin
 }
 
 /**
- * The user ids a round waits for now: whoever may still approve its waiting step. Empty when that step
- * is any accounting approver's, or when no step waits.
+ * Whom a round waits for now: whoever may still approve its waiting step. Empty when that step is any
+ * accounting approver's, or when no step waits.
  */
+export function waitingPeople(route: Route, approvals: readonly StepApproval[]): Person[] {
+  const { current, steps } = routeProgress(route, approvals);
+  return current === null ? [] : stillWaitingFor(route.steps[current]!, steps[current]!.approvedBy);
+}
+
+/** `waitingPeople` as user ids: what the record keeps for the approvers' queues. */
 export function waitingOn(route: Route, approvals: readonly StepApproval[]): string[] {
-  const { current } = routeProgress(route, approvals);
-  const step = current === null ? undefined : route.steps[current];
-  if (!step || step.approvers.length === 0) return [];
-  const approvedBy = approvals.filter((approval) => approval.step === current).map((approval) => approval.by);
-  return stillWaitingFor(step, approvedBy).map((person) => person.id);
+  return waitingPeople(route, approvals).map((person) => person.id);
+}
+
+/** "step 2 of 3 (Controllers): Carl Diaz and Dana Ito": a step and whom it still waits for. */
+export function stepWaitWords(index: number, count: number, step: RouteStep, approvedBy: readonly Person[]): string {
+  return `${stepLabel(index, count, step.name)}: ${approverWords(step, stillWaitingFor(step, approvedBy))}`;
 }
 
 /** ISO-8601 durations of weeks, days, hours and minutes: what working time can be counted in (`P` alone is zero, refused by `policyProblems`). */
@@ -344,10 +351,10 @@ export interface StepView {
 export function roundSteps(route: Route | null, history: readonly RouteEntry[], status: string): StepView[] {
   const entries = currentRound(history);
   if (entries.length === 0) return [];
-  const steps = withEscalations(route ?? DEFAULT_ROUTE, history).steps;
+  const walked = withEscalations(route ?? DEFAULT_ROUTE, history);
   const rejection = entries.find((entry) => entry.action === 'reject' && entry.actor);
-  const progress = routeProgress(withEscalations(route ?? DEFAULT_ROUTE, history), roundApprovals(history), Boolean(rejection));
-  return steps.map((step, index) => {
+  const progress = routeProgress(walked, roundApprovals(history), Boolean(rejection));
+  return walked.steps.map((step, index) => {
     const decisions = entries.flatMap((entry): StepView['decisions'] => {
       if (!entry.actor || (entry.step ?? 0) !== index) return [];
       const who = { by: entry.actor, ...(entry.onBehalfOf ? { onBehalfOf: entry.onBehalfOf } : {}) };

@@ -358,7 +358,6 @@ export class ApprovalDesk {
     return principal;
   }
 
-  /** Starts a submission round and answers once the send is validated and recorded (or refused). */
   /**
    * Refuses a send whose route has a step nobody could decide (its only approvers the sender, or
    * people who lost the approver's permissions): the round would wait for ever. The round chooses its
@@ -390,6 +389,7 @@ export class ApprovalDesk {
     );
   }
 
+  /** Starts a submission round and answers once the send is validated and recorded (or refused). */
   private async open(kind: 'send' | 'resend', type: ItemType, ref: string, by: string): Promise<ItemView> {
     const { client, taskQueue, exportPolicy } = this.deps;
     const { actor, item, erp } = await this.check(kind, type, ref, by);

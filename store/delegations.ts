@@ -7,7 +7,7 @@ import type { Person } from '../domain/items';
 import { approverGaps } from '../domain/permissions';
 import { getCalendar } from './calendar';
 import type { Db, Tx } from './prisma';
-import { actorOf } from './users';
+import { findActor } from './users';
 
 type Row = DelegationRow & { user: User; to: User };
 
@@ -39,14 +39,14 @@ export async function findDelegation(db: Db | Tx, userId: string, now = new Date
 export async function putDelegation(db: Db, userId: string, input: DelegationInput, now = new Date()): Promise<HeldDelegation> {
   const [approver, delegate, calendar] = await Promise.all([
     db.user.findUnique({ where: { id: userId } }),
-    db.user.findUnique({ where: { id: input.to }, include: { permissions: true } }),
+    findActor(db, input.to),
     getCalendar(db),
   ]);
   if (!approver) throw new UnknownUser(`There is no user "${userId}".`);
   const [problem] = delegationProblems(userId, input, now, calendar.timeZone);
   if (problem) throw new InvalidItem(`${problem.field}: ${problem.message}.`, problem.field);
   if (!delegate) throw new UnknownReference(`to: there is no user "${input.to}"; push the user first.`, 'to');
-  const missing = approverGaps(actorOf(delegate));
+  const missing = approverGaps(delegate);
   if (missing.length > 0)
     throw new NotAnApprover(`to: ${delegate.name} cannot decide in ${approver.name}'s place: missing ${missing.join(' and ')}.`, 'to');
   const data = { toId: input.to, startDate: input.from, untilDate: input.until };

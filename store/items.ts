@@ -292,6 +292,11 @@ export async function loadItem(db: Reader, type: ItemType, ref: string, options:
   throw new UnknownItem(`There is no ${ITEM_TYPE_INFO[type].label} "${ref}".${hint}`, suggestions);
 }
 
+/** Ready to Export records whose waiting step is any approver's, or waits for one of `approverIds`. */
+export function waitingForOneOf(approverIds: readonly string[]) {
+  return { status: 'ReadyToExport' as const, OR: [{ waitingFor: { isEmpty: true } }, { waitingFor: { hasSome: [...approverIds] } }] };
+}
+
 /** ERP records by status, type and project, the least recently changed first: one page, and how many match. */
 export async function listItems(
   db: Reader,
@@ -300,12 +305,7 @@ export async function listItems(
   waitingFor?: readonly string[],
 ) {
   const where = {
-    AND: [
-      query.status ? { status: query.status } : {},
-      waitingFor
-        ? { status: 'ReadyToExport' as const, OR: [{ waitingFor: { isEmpty: true } }, { waitingFor: { hasSome: [...waitingFor] } }] }
-        : {},
-    ],
+    AND: [query.status ? { status: query.status } : {}, waitingFor ? waitingForOneOf(waitingFor) : {}],
     ...(query.type ? { itemType: query.type } : {}),
     ...(query.project ? { projectRef: query.project } : {}),
   };

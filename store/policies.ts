@@ -17,7 +17,7 @@ import {
   type RoutedItem,
 } from '../domain/routing';
 import type { Person } from '../domain/items';
-import { actorOf } from './users';
+import { actorsById } from './users';
 import { writeTransaction, type Db, type Tx } from './prisma';
 
 type Reader = Db | Tx;
@@ -63,8 +63,7 @@ export async function putPolicy(db: Db, id: string, input: PolicyInput): Promise
   if (problem) throw new InvalidItem(`${problem.field}: ${problem.message}.`, problem.field);
   return writeTransaction(db, async (tx) => {
     const ids = namedUsers({ steps });
-    const users = await tx.user.findMany({ where: { id: { in: ids } }, include: { permissions: true } });
-    const byId = new Map(users.map((user) => [user.id, actorOf(user)]));
+    const byId = await actorsById(tx, ids);
     steps.forEach((step, index) => {
       const named = [
         ...step.approvers.map((userId) => ({ userId, field: 'approvers' })),

@@ -1,9 +1,9 @@
 /**
  * What waits for a person: approvers see the Ready to Export items waiting for them and every Failed
- * to Export one; creators their rejected items. Each list is counted in full but read only as far as it is shown, so building a
- * queue costs the same with 10 or 10,000 items waiting.
+ * to Export one; creators their rejected items. Each list is counted in full but read only as far as
+ * it is shown, so building a queue costs the same with 10 or 10,000 items waiting.
  */
-import { recordSummary, WITH_TITLE } from './items';
+import { recordSummary, waitingForOneOf, WITH_TITLE } from './items';
 import type { Db } from './prisma';
 import { awayFor } from './delegations';
 import type { ItemType } from '../domain/item-types';
@@ -37,7 +37,7 @@ interface Owner {
 async function byStatus(db: Db, status: ErpStatus, limit: number, { creatorId, approverIds }: Owner = {}): Promise<QueueList> {
   const where = {
     status,
-    ...(approverIds ? { OR: [{ waitingFor: { isEmpty: true } }, { waitingFor: { hasSome: [...approverIds] } }] } : {}),
+    ...(approverIds ? waitingForOneOf(approverIds) : {}),
     ...(creatorId
       ? {
           OR: [

@@ -1,7 +1,7 @@
 /** Directory users as the permission rules see them. */
 import type { ToolPermission, User } from '@prisma/client';
 import type { Actor, Grant } from '../domain/permissions';
-import type { Db } from './prisma';
+import type { Db, Tx } from './prisma';
 
 export function actorOf(user: User & { permissions: ToolPermission[] }): Actor {
   return {
@@ -25,7 +25,7 @@ export async function accountingCandidates(db: Db): Promise<Actor[]> {
 }
 
 /** The directory users among `ids`, as actors by id (an id not in the directory is left out). */
-export async function actorsById(db: Db, ids: readonly string[]): Promise<Map<string, Actor>> {
+export async function actorsById(db: Db | Tx, ids: readonly string[]): Promise<Map<string, Actor>> {
   const users = await db.user.findMany({ where: { id: { in: [...ids] } }, include: { permissions: true } });
   return new Map(users.map((user) => [user.id, actorOf(user)]));
 }

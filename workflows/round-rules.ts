@@ -11,7 +11,7 @@ import { itemName } from '../domain/item-types';
 import { formatMoney, type Person } from '../domain/items';
 import { ACTION_PAST, canApply, statusLabel, type ErpStatus, type ItemAction, type Transition } from '../domain/statuses';
 import { reasonProblem } from '../domain/text';
-import { approverWords, routeProgress, stepLabel, stillWaitingFor, type Route, type RouteStep, type StepApproval } from '../domain/routing';
+import { routeProgress, stepLabel, stepWaitWords, type Route, type RouteStep, type StepApproval } from '../domain/routing';
 
 /** The decisions a person sends to a running round. */
 export type DecisionAction = 'accept' | 'reject' | 'retry-export' | 'retrieve';
@@ -168,8 +168,7 @@ export function failedStep(message: string): string {
 export function turnWords(route: Route, approvals: readonly StepApproval[]): string {
   const { current, steps } = routeProgress(route, approvals);
   if (current === null) return 'every step approved';
-  const step = route.steps[current]!;
-  return `${stepLabel(current, route.steps.length, step.name)}: ${approverWords(step, stillWaitingFor(step, steps[current]!.approvedBy))}`;
+  return stepWaitWords(current, route.steps.length, route.steps[current]!, steps[current]!.approvedBy);
 }
 
 /** The round's step while it waits for an approver; on a route with more than its default step, whose turn it is. */

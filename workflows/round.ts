@@ -8,7 +8,7 @@ import type { ActivityFailureInfo, RoundItem } from '../activities/types';
 import type { ApprovalActivities, TransitionInput } from '../activities';
 import { deciderWords, type Person } from '../domain/items';
 import { itemName } from '../domain/item-types';
-import { routeProgress, stillWaitingFor, turnRefusal, waitingOn, type Route, type StepApproval } from '../domain/routing';
+import { routeProgress, turnRefusal, waitingOn, waitingPeople, type Route, type StepApproval } from '../domain/routing';
 import { nextStatus, type ErpStatus, type ItemAction, type Transition } from '../domain/statuses';
 import { failureFrom, failureInfo, toApplicationFailure } from './failures';
 import {
@@ -356,14 +356,13 @@ export class ApprovalRound {
     const route = this.state.route!;
     const index = timers.step;
     const step = route.steps[index]!;
-    const approvedBy = (this.state.approvals ?? []).filter((approval) => approval.step === index).map((approval) => approval.by);
     timers.reminders += 1;
     this.notify(
       {
         kind: 'reminder',
         step: index,
         route,
-        waitingFor: stillWaitingFor(step, approvedBy),
+        waitingFor: waitingPeople(route, this.state.approvals ?? []),
         waitingSince: timers.since,
         count: timers.reminders,
       },

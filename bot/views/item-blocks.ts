@@ -6,7 +6,7 @@ import type { ActionsBlock, KnownBlock } from '@slack/types';
 import { ITEM_TYPE_INFO, itemName } from '../../domain/item-types';
 import { capitalized } from '../../domain/text';
 import { deciderWords, formatMoney, type Person } from '../../domain/items';
-import { approvedAt, approverWords, stepLabel, stillWaitingFor } from '../../domain/routing';
+import { approvedAt, approverWords, stepLabel, stepWaitWords } from '../../domain/routing';
 import { reviewFacts, type ReviewFacts } from '../../domain/review';
 import { DECISIONS, SEND_ACTIONS, statusLabel, type Transition } from '../../domain/statuses';
 import type { ItemView } from '../../services/item-view';
@@ -155,8 +155,7 @@ function waitingWords(view: ItemView): Mrkdwn {
   const index = view.steps.findIndex((step) => step.status === 'waiting');
   const step = view.steps[index];
   if (!step) return md`waiting for an accounting approver`;
-  const waiting = stillWaitingFor(step, approvedAt(step));
-  return md`waiting for ${stepLabel(index, view.steps.length, step.name)}: ${approverWords(step, waiting)}`;
+  return md`waiting for ${stepWaitWords(index, view.steps.length, step, approvedAt(step))}`;
 }
 
 /** The round's route, step by step, when a policy gave it one: who approved where, whose turn it is. */

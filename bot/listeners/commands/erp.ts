@@ -18,8 +18,7 @@ import { queueFor } from '../../queue';
 import { DomainError } from '../../../domain/errors';
 import { isStorableText, UNSTORABLE_TEXT } from '../../../domain/text';
 import { BULK_MAX } from '../../../domain/actions';
-import type { BulkResult } from '../../../services/approval-desk';
-import { bulkBlocks, bulkSummary } from '../../views/bulk';
+import { bulkBlocks, bulkSummary, type BulkLine } from '../../views/bulk';
 
 type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -90,27 +89,25 @@ function bulkArguments(words: readonly string[]): { refs: string[]; description?
   return { refs, ...(note ? { description: note } : {}) };
 }
 
-/** Each typed ref found (or refused as unknown), then the found ones accepted, each on its own; one result per ref, in order. */
-async function acceptRefs(deps: BotDeps, userId: string, typed: readonly string[], description?: string): Promise<BulkResult[]> {
-  const found = await Promise.all(
-    typed.map(async (text) => {
-      try {
-        return await resolveRef(deps.db, text);
-      } catch (err) {
-        if (!(err instanceof DomainError)) throw err;
-        return { type: null, ref: text, error: err.code, message: err.message };
-      }
-    }),
+/**
+ * Each typed ref found (or refused as naming no item), then the found ones accepted, each on its own:
+ * one line per ref in the order typed, a ref typed twice answered once.
+ */
+async function acceptRefs(deps: BotDeps, userId: string, typed: readonly string[], description?: string): Promise<BulkLine[]> {
+  const unknown = (text: string) => (err: unknown) => {
+    if (!(err instanceof DomainError)) throw err;
+    return { ref: text, outcome: 'refused' as const, error: err.code, message: err.message };
+  };
+  const found = await Promise.all(typed.map((text) => resolveRef(deps.db, text).catch(unknown(text))));
+  const items = found.filter((item) => 'type' in item);
+  const decided = await deps.desk.acceptMany(items, { by: userId, ...(description ? { description } : {}) });
+  const byKey = new Map(decided.map((result) => [`${result.type}:${result.ref}`, result]));
+  const lines = new Map(
+    found.map((item): [string, BulkLine] =>
+      'type' in item ? [`${item.type}:${item.ref}`, byKey.get(`${item.type}:${item.ref}`)!] : [item.ref, item],
+    ),
   );
-  const items = found.flatMap((item) => (item.type === null ? [] : [{ type: item.type, ref: item.ref }]));
-  const decided = new Map(
-    (await deps.desk.acceptMany(items, { by: userId, ...(description ? { description } : {}) })).map((r) => [`${r.type}:${r.ref}`, r]),
-  );
-  const results = found.map((item): BulkResult | { type: null; ref: string; outcome: 'refused'; error: string; message: string } =>
-    item.type === null ? { ...item, outcome: 'refused' } : decided.get(`${item.type}:${item.ref}`)!,
-  );
-  // A ref typed twice is answered once.
-  return [...new Map(results.map((r) => [`${r.type}:${r.ref}`, r])).values()] as BulkResult[];
+  return [...lines.values()];
 }
 
 export function erpCommand(deps: BotDeps) {
