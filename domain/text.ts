@@ -46,6 +46,13 @@ export const REASON_MAX = 2000;
 
 export const REASON_REQUIRED = 'A reason is required: tell the creator what to fix.';
 
+/** Why an accept's optional note will not do (too long, or not storable); undefined when it will. */
+export function noteProblem(note: string): string | undefined {
+  if (note.length > REASON_MAX) return `Keep the note to ${REASON_MAX} characters (it has ${note.length}).`;
+  if (!isStorableText(note)) return `The note ${UNSTORABLE_TEXT}.`;
+  return undefined;
+}
+
 /** Why a reason will not do, in words for the person who typed it; undefined when it will. */
 export function reasonProblem(reason: string): string | undefined {
   if (!VISIBLE.test(reason)) return REASON_REQUIRED;

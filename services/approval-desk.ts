@@ -57,7 +57,7 @@ import {
   type RoutedItem,
 } from '../domain/routing';
 import { awayFor } from '../store/delegations';
-import { capitalized, isStorableText, reasonProblem, UNSTORABLE_TEXT } from '../domain/text';
+import { capitalized, noteProblem, reasonProblem } from '../domain/text';
 import { domainErrorFrom } from '../workflows/failures';
 import {
   acceptUpdate,
@@ -502,9 +502,8 @@ export class ApprovalDesk {
       const problem = reasonProblem(request.reason?.trim() ?? '');
       if (problem) throw new InvalidRequest(problem);
     }
-    if (action === 'accept' && request.description && !isStorableText(request.description)) {
-      throw new InvalidRequest(`The note ${UNSTORABLE_TEXT}.`);
-    }
+    const noteRefusal = action === 'accept' && request.description ? noteProblem(request.description) : undefined;
+    if (noteRefusal) throw new InvalidRequest(noteRefusal);
     const { actor, erp, sender, onBehalfOf } = await this.check(action, type, ref, request.by);
     const from = erp.status;
     if (request.round !== undefined && request.round !== erp.round) throw reviewedEarlierRound(type, ref, from, request.round, erp.round);

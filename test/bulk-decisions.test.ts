@@ -123,6 +123,15 @@ test('/erp accept takes several refs and a note after --, answers each one, and 
   for (const ref of ['CO-C1', 'CO-C2']) await untilStatus(w.h, 'cco', ref, 'Synced');
   const accepted = (await w.h.desk.view('cco', 'CO-C2')).history.find((entry) => entry.action === 'accepted');
   expect(accepted).toMatchObject({ by: { id: APPROVER }, reason: 'Month-end' });
+
+  // A note longer than an accept's note may be is refused before anything is decided.
+  await sentChangeOrders(['CO-C3']);
+  await w.send(
+    slashCommand({ user: SLACK.approver, text: `accept CO-C3 -- ${'x'.repeat(2001)}`, responseUrl: w.slack.responseUrl('long') }),
+  );
+  const long = await eventually(async () => w.slack.responses.find((r) => r.url.endsWith('/long')), 'the refusal');
+  expect(long.body.text).toContain('Keep the note to 2000 characters (it has 2001).');
+  expect((await w.h.desk.view('cco', 'CO-C3')).erp.status).toBe('ReadyToExport');
 });
 
 test('App Home: the ticked items are accepted at once from one modal, each on its own; the modal shows each result and the home is refreshed', async () => {

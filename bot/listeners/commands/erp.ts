@@ -16,7 +16,7 @@ import { itemEssentials, statusBlocks } from '../../views/item-blocks';
 import { PER_LIST, queueBlocks } from '../../views/queue';
 import { queueFor } from '../../queue';
 import { DomainError } from '../../../domain/errors';
-import { isStorableText, UNSTORABLE_TEXT } from '../../../domain/text';
+import { noteProblem } from '../../../domain/text';
 import { BULK_MAX } from '../../../domain/actions';
 import { bulkBlocks, bulkSummary, type BulkLine } from '../../views/bulk';
 
@@ -152,8 +152,9 @@ export function erpCommand(deps: BotDeps) {
             await answer(md`Write \`/erp accept CO-1 CO-2 …\` (at most ${BULK_MAX} refs), with an optional note after \`--\`.`);
             return;
           }
-          if (description !== undefined && !isStorableText(description)) {
-            await answer(md`:no_entry: The note ${UNSTORABLE_TEXT}.`);
+          const noteRefusal = description === undefined ? undefined : noteProblem(description);
+          if (noteRefusal) {
+            await answer(md`:no_entry: ${noteRefusal}`);
             return;
           }
           await answer(md`:hourglass_flowing_sand: Accepting ${refs.length} item${refs.length === 1 ? '' : 's'}…`);
