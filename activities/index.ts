@@ -37,6 +37,8 @@ export interface ActivityDeps {
   settings: ErpSettings;
   transport: ErpTransport;
   notifier: Notifier;
+  /** One-person offices: the sender of a round may also decide it (ALLOW_SELF_APPROVAL); false unless set. */
+  allowSelfApproval?: boolean;
 }
 
 export interface OpenRoundInput {
@@ -107,7 +109,7 @@ async function refusalsAsFailures<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-export function createActivities({ db, profile, settings, transport, notifier }: ActivityDeps) {
+export function createActivities({ db, profile, settings, transport, notifier, allowSelfApproval = false }: ActivityDeps) {
   return {
     /**
      * Validates the item against the ERP's rules, locks it, freezes the reviewed snapshot (the exact
@@ -162,7 +164,7 @@ export function createActivities({ db, profile, settings, transport, notifier }:
               snapshotHash: snapshot.hash,
               eventKey: input.eventKey,
             },
-            { round: input.round, exportError: null, waitingFor: waitingOn(route, []) },
+            { round: input.round, exportError: null, waitingFor: waitingOn(route, []), sentById: input.by },
           );
           return { previousRejection, snapshotHash: snapshot.hash, route: (snapshot.route as Route | null) ?? route };
         }),
@@ -281,7 +283,7 @@ export function createActivities({ db, profile, settings, transport, notifier }:
       if (counts.readyToExport + counts.failedToExport === 0) return counts;
       for (const approver of approvers) {
         // A summary lists the oldest few of each kind, with the full counts.
-        const { readyToExport, failedToExport } = await approverQueue(db, approver.id, SUMMARY_ITEMS);
+        const { readyToExport, failedToExport } = await approverQueue(db, approver.id, SUMMARY_ITEMS, { allowSelfApproval });
         if (readyToExport.total + failedToExport.total === 0) continue;
         await notifier.dailySummary({
           approver: { id: approver.id, name: approver.name },

@@ -213,7 +213,9 @@ export function createApi({ db, desk, intake, apiToken, health, slackConfigured 
     if (!query.waitingFor) return void res.json(await listItems(db, query));
     // Nothing waits for the decision of someone who may not decide.
     if (!isAccountingApprover(await desk.actor(query.waitingFor))) return void res.json({ total: 0, items: [] });
-    res.json(await listItems(db, query, await standingFor(db, query.waitingFor)));
+    res.json(
+      await listItems(db, query, { approverIds: await standingFor(db, query.waitingFor), allowSelfApproval: desk.rules.allowSelfApproval }),
+    );
   });
 
   only(v1, 'get', '/items/:type/:ref', async (req, res) => {

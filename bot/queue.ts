@@ -8,7 +8,9 @@ export async function queueFor(deps: BotDeps, actor: Actor, shown: number): Prom
   const approver = isAccountingApprover(actor);
   const none = { total: 0, items: [] };
   const [waiting, mine] = await Promise.all([
-    approver ? approverQueue(deps.db, actor.id, shown) : Promise.resolve({ readyToExport: none, failedToExport: none }),
+    approver
+      ? approverQueue(deps.db, actor.id, shown, { allowSelfApproval: deps.desk.rules.allowSelfApproval })
+      : Promise.resolve({ readyToExport: none, failedToExport: none }),
     creatorQueue(deps.db, actor.id, shown),
   ]);
   return { approver, ...waiting, ...mine };

@@ -292,20 +292,32 @@ export async function loadItem(db: Reader, type: ItemType, ref: string, options:
   throw new UnknownItem(`There is no ${ITEM_TYPE_INFO[type].label} "${ref}".${hint}`, suggestions);
 }
 
-/** Ready to Export records whose waiting step is any approver's, or waits for one of `approverIds`. */
-export function waitingForOneOf(approverIds: readonly string[]) {
-  return { status: 'ReadyToExport' as const, OR: [{ waitingFor: { isEmpty: true } }, { waitingFor: { hasSome: [...approverIds] } }] };
+/**
+ * Ready to Export records whose waiting step is any approver's, or waits for one of `approverIds` (an
+ * approver and those they stand in for); without self-approval, not a round `approverIds[0]` sent.
+ */
+export function waitingForOneOf(approverIds: readonly string[], allowSelfApproval: boolean) {
+  return {
+    status: 'ReadyToExport' as const,
+    AND: [
+      { OR: [{ waitingFor: { isEmpty: true } }, { waitingFor: { hasSome: [...approverIds] } }] },
+      allowSelfApproval ? {} : { OR: [{ sentById: null }, { sentById: { not: approverIds[0]! } }] },
+    ],
+  };
 }
 
 /** ERP records by status, type and project, the least recently changed first: one page, and how many match. */
 export async function listItems(
   db: Reader,
   query: { status?: ErpStatus; type?: ItemType; project?: string; offset: number; limit: number },
-  /** Only the Ready to Export items waiting for one of these approvers (or for any approver). */
-  waitingFor?: readonly string[],
+  /** Only the Ready to Export items waiting for this approver (see `waitingForOneOf`). */
+  waitingFor?: { approverIds: readonly string[]; allowSelfApproval: boolean },
 ) {
   const where = {
-    AND: [query.status ? { status: query.status } : {}, waitingFor ? waitingForOneOf(waitingFor) : {}],
+    AND: [
+      query.status ? { status: query.status } : {},
+      waitingFor ? waitingForOneOf(waitingFor.approverIds, waitingFor.allowSelfApproval) : {},
+    ],
     ...(query.type ? { itemType: query.type } : {}),
     ...(query.project ? { projectRef: query.project } : {}),
   };

@@ -27,17 +27,23 @@ export interface QueueList {
   items: QueueItem[];
 }
 
-/** Whose queue a list is: the creator's rejected items, or what waits for one of the approvers named. */
+/** Whose queue a list is: the creator's rejected items, or what waits for an approver. */
 interface Owner {
   creatorId?: string;
   /** An approver and the approvers they stand in for: the items waiting for any of them, or for any approver. */
   approverIds?: readonly string[];
+  allowSelfApproval?: boolean;
 }
 
-async function byStatus(db: Db, status: ErpStatus, limit: number, { creatorId, approverIds }: Owner = {}): Promise<QueueList> {
+async function byStatus(
+  db: Db,
+  status: ErpStatus,
+  limit: number,
+  { creatorId, approverIds, allowSelfApproval = false }: Owner = {},
+): Promise<QueueList> {
   const where = {
     status,
-    ...(approverIds ? waitingForOneOf(approverIds) : {}),
+    ...(approverIds ? waitingForOneOf(approverIds, allowSelfApproval) : {}),
     ...(creatorId
       ? {
           OR: [
@@ -79,12 +85,18 @@ export async function standingFor(db: Db, approverId: string, now = new Date()):
 
 /**
  * What waits for an approver: the Ready to Export items whose waiting step is theirs (or any
- * approver's, or that of an approver they stand in for), and every Failed to Export item.
+ * approver's, or that of an approver they stand in for), less those they sent themselves (unless
+ * self-approval is allowed), and every Failed to Export item.
  */
-export async function approverQueue(db: Db, approverId: string, limit: number, now = new Date()) {
+export async function approverQueue(
+  db: Db,
+  approverId: string,
+  limit: number,
+  { allowSelfApproval = false, now = new Date() }: { allowSelfApproval?: boolean; now?: Date } = {},
+) {
   const approverIds = await standingFor(db, approverId, now);
   const [readyToExport, failedToExport] = await Promise.all([
-    byStatus(db, 'ReadyToExport', limit, { approverIds }),
+    byStatus(db, 'ReadyToExport', limit, { approverIds, allowSelfApproval }),
     byStatus(db, 'FailedToExport', limit),
   ]);
   return { readyToExport, failedToExport };

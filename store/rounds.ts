@@ -33,6 +33,8 @@ export interface RecordFields {
   lastRejectionReason?: string | null;
   /** Whom the round now waits for (user ids); empty: any accounting approver. */
   waitingFor?: string[];
+  /** Who sent the round (set when it opens). */
+  sentById?: string;
 }
 
 /** The entry an earlier run of this event wrote, if any. */
@@ -55,6 +57,7 @@ function moveSets(to: ErpStatus, fields: RecordFields): Prisma.Sql {
   if (fields.exportError !== undefined) sets.push(Prisma.sql`"exportError" = ${fields.exportError}`);
   if (fields.lastRejectionReason !== undefined) sets.push(Prisma.sql`"lastRejectionReason" = ${fields.lastRejectionReason}`);
   if (fields.waitingFor !== undefined) sets.push(Prisma.sql`"waitingFor" = ${fields.waitingFor}::text[]`);
+  if (fields.sentById !== undefined) sets.push(Prisma.sql`"sentById" = ${fields.sentById}`);
   return Prisma.join(sets);
 }
 

@@ -335,6 +335,9 @@ test('an approver away delegates: the delegate decides on their behalf and both 
   await call('PUT', `/api/v1/users/${BOTH}/delegation`, away);
   await h.intake.upsertChangeOrder('CO-DEL2', changeOrderBody({ number: 'DEL2' }));
   expect((await call('POST', '/api/v1/items/cco/CO-DEL2/send', { by: BOTH })).status).toBe(200);
+  // Its step names Casey, but Casey sent it: it is not in Casey's list (separation of duties).
+  expect(await waitingRefs(BOTH, ['CO-DEL2'])).toEqual([]);
+  expect((await h.db.erpRecord.findFirstOrThrow({ where: { itemRef: 'CO-DEL2' } })).waitingFor).toContain(BOTH);
   // The CFO first takes the place of the controller (away too), then could only act for Casey: refused.
   expect((await call('POST', '/api/v1/items/cco/CO-DEL2/accept', { by: CFO })).body.steps[0].decisions[0].onBehalfOf.id).toBe(CONTROLLER);
   const sod = await call('POST', '/api/v1/items/cco/CO-DEL2/accept', { by: CFO });

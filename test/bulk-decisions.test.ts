@@ -9,6 +9,7 @@ import { BOTH, addSenderApprover, changeOrderBody } from './support/fixtures';
 import { companyWithSyncedCommitment, untilStatus } from './support/flows';
 import { eventually } from './support/harness';
 import { APPROVER, PM, SLACK, startBotWorld, type BotWorld } from './support/bot-world';
+import { approverQueue } from '../store/queues';
 import { eventCallback, interaction, modalSubmit, slashCommand } from './support/slack-requests';
 import { MODALS } from '../bot/views/modals';
 import { ACCEPT_SELECTED_ACTION, SELECT_ACTION } from '../bot/views/queue';
@@ -84,6 +85,12 @@ test('POST /api/v1/decisions accepts each item on its own: the refused ones say 
   const accepted = (await w.h.desk.view('cco', 'CO-B1')).history.find((entry) => entry.action === 'accepted');
   expect(accepted).toMatchObject({ by: { id: BOTH }, reason: 'Month-end batch' });
   expect((await w.h.desk.view('cco', 'CO-B4')).erp.status).toBe('ReadyToExport');
+  // Casey's queue (App Home, /erp queue, the summary) leaves out what Casey sent; Dana's holds it.
+  const readyFor = async (userId: string, allowSelfApproval = false) =>
+    (await approverQueue(w.h.db, userId, 100, { allowSelfApproval })).readyToExport.items.map((item) => item.ref);
+  expect(await readyFor(BOTH)).not.toContain('CO-B4');
+  expect(await readyFor(APPROVER)).toContain('CO-B4');
+  expect(await readyFor(BOTH, true)).toContain('CO-B4');
 
   // Someone who may not decide: every item refused, none decided.
   const pm = await decide({ by: PM, action: 'accept', items: [co('CO-B3'), co('CO-B4')] });

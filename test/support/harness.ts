@@ -121,6 +121,7 @@ export async function startHarness(options: HarnessOptions = {}) {
           db,
           profile,
           settings,
+          allowSelfApproval,
           transport,
           notifier: options.notifier?.(db) ?? new RecordingNotifier(db),
           workflows: { bundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE as string } },
