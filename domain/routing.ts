@@ -377,6 +377,47 @@ export function roundSteps(route: Route | null, history: readonly RouteEntry[], 
   });
 }
 
+/** Where a round stands on its route: the waiting step, who approved it, and the words and facts a refusal gives. */
+function standing(what: string, route: Route, approvals: readonly StepApproval[]) {
+  const progress = routeProgress(route, approvals);
+  if (progress.current === null) return null;
+  const index = progress.current;
+  const step = route.steps[index]!;
+  const approvedBy = progress.steps[index]!.approvedBy;
+  const waiting = stillWaitingFor(step, approvedBy);
+  const turn: Turn = { step: step.name, stepNumber: index + 1, steps: route.steps.length, waitingFor: waiting };
+  const where = `${what} is at ${stepLabel(index, route.steps.length, step.name)}, waiting for ${approverWords(step, waiting)}`;
+  return { index, step, approvedBy, turn, where };
+}
+
+/**
+ * One person does not clear two steps of one round: the refusal when `actor`, or the approver they
+ * decide for, approved (or had approved for them) an earlier step of it, or null. Only accepts count.
+ */
+export function earlierStepRefusal(
+  what: string,
+  route: Route,
+  approvals: readonly StepApproval[],
+  action: string,
+  actor: Person,
+  onBehalfOf?: Person | null,
+): DomainError | null {
+  if (action !== 'accept') return null;
+  const at = standing(what, route, approvals);
+  if (!at) return null;
+  const people = [actor, ...(onBehalfOf ? [onBehalfOf] : [])];
+  const earlier = approvals.find(
+    (approval) => approval.step < at.index && people.some((person) => [approval.by.id, approval.delegate?.id].includes(person.id)),
+  );
+  if (!earlier) return null;
+  const who = people.find((person) => [earlier.by.id, earlier.delegate?.id].includes(person.id))!;
+  const step = route.steps[earlier.step]!;
+  return new NotYourTurn(
+    `${at.where}: ${who.name} approved ${stepLabel(earlier.step, route.steps.length, step.name)} already, and one person does not approve two steps of a round.`,
+    at.turn,
+  );
+}
+
 /**
  * Why `by` may not take `action` at the round's current step, or null: accept and reject belong to
  * the approvers of the step whose turn it is, and an approver accepts a step once. Other actions
@@ -393,14 +434,9 @@ export function turnRefusal(
   if (action !== 'accept' && action !== 'reject') return null;
   // A delegate takes the turn of the approver they decide for.
   const by = onBehalfOf ?? actor;
-  const progress = routeProgress(route, approvals);
-  if (progress.current === null) return null;
-  const index = progress.current;
-  const step = route.steps[index]!;
-  const approvedBy = progress.steps[index]!.approvedBy;
-  const waiting = stillWaitingFor(step, approvedBy);
-  const turn: Turn = { step: step.name, stepNumber: index + 1, steps: route.steps.length, waitingFor: waiting };
-  const where = `${what} is at ${stepLabel(index, route.steps.length, step.name)}, waiting for ${approverWords(step, waiting)}`;
+  const at = standing(what, route, approvals);
+  if (!at) return null;
+  const { index, step, approvedBy, turn, where } = at;
   if (onStep(step, by.id)) {
     if (action === 'accept' && approvedBy.some((person) => person.id === by.id))
       return new NotYourTurn(`${by.name} has already approved this step: ${where}.`, turn);
@@ -449,8 +485,8 @@ export function delegatorFor(route: Route, approvals: readonly StepApproval[], a
 
 /**
  * What a policy's schema cannot state, as `{ field, message }` (empty when there is nothing): an
- * approver named twice in a step, escalation given without both when and whom, a zero duration, a
- * negative minimum amount.
+ * approver named twice in a step or in two steps, escalation to the step's own approvers or without
+ * both when and whom, a zero duration, a negative minimum amount.
  */
 export function policyProblems(policy: {
   appliesTo: { minAmount?: number };
@@ -463,6 +499,19 @@ export function policyProblems(policy: {
     const at = (field: string) => `steps.${index}.${field}`;
     const twice = step.approvers.find((approver, i) => step.approvers.indexOf(approver) !== i);
     if (twice) problems.push({ field: at('approvers'), message: `names ${twice} twice` });
+    // One person does not approve two steps of a round: a step with the same approvers as an earlier one adds no second pair of eyes.
+    const earlier = policy.steps
+      .slice(0, index)
+      .findIndex((before) => before.approvers.some((approver) => step.approvers.includes(approver)));
+    if (earlier >= 0) {
+      const again = step.approvers.find((approver) => policy.steps[earlier]!.approvers.includes(approver));
+      problems.push({
+        field: at('approvers'),
+        message: `names ${again}, an approver of step ${earlier + 1} too: each step needs other people`,
+      });
+    }
+    const own = (step.escalateTo ?? []).find((person) => step.approvers.includes(person));
+    if (own) problems.push({ field: at('escalateTo'), message: `names ${own}, already an approver of this step` });
     for (const field of ['remindAfter', 'escalateAfter'] as const) {
       const value = step[field];
       if (value && durationMinutes(value) === 0) problems.push({ field: at(field), message: 'must be longer than zero' });

@@ -47,6 +47,7 @@ import { alreadyInReview, reviewedEarlierRound, roundSender, selfApprovalRefusal
 import {
   deciders,
   delegatorFor,
+  earlierStepRefusal,
   roundApprovals,
   stepLabel,
   turnRefusal,
@@ -347,13 +348,18 @@ export class ApprovalDesk {
     const route = withEscalations(frozen, history);
     const approvals = roundApprovals(history);
     const turn = turnRefusal(what, route, approvals, action, actor);
-    if (!turn) return null;
+    if (!turn) {
+      const twice = earlierStepRefusal(what, route, approvals, action, actor);
+      if (twice) throw twice;
+      return null;
+    }
     const principal = delegatorFor(route, approvals, actor.id, await awayFor(this.deps.db, actor.id));
     if (!principal) throw turn;
     // Separation of duties first, as for anyone deciding for themselves.
     const refusal =
       selfApprovalRefusal(action, actor, sender, this.rules.allowSelfApproval, what, principal) ??
-      turnRefusal(what, route, approvals, action, actor, principal);
+      turnRefusal(what, route, approvals, action, actor, principal) ??
+      earlierStepRefusal(what, route, approvals, action, actor, principal);
     if (refusal) throw refusal;
     return principal;
   }

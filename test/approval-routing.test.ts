@@ -396,3 +396,40 @@ test('a send whose route has a step nobody could decide is refused before anythi
   await call('POST', '/api/v1/items/cco/CO-STUCK/retrieve', { by: BOTH });
   await call('DELETE', '/api/v1/approval-policies/stuck');
 });
+
+test('one person does not approve two steps of a round: a policy naming someone in two steps is refused, and a delegate who approved one step may not approve the next', async () => {
+  const twoSteps = await call('PUT', '/api/v1/approval-policies/twice', {
+    name: 'Twice',
+    steps: [
+      { name: 'A', approvers: [CONTROLLER] },
+      { name: 'B', approvers: [CFO, CONTROLLER] },
+    ],
+  });
+  expect(twoSteps.status).toBe(422);
+  expect(twoSteps.body).toMatchObject({ error: 'invalid_item', field: 'steps.1.approvers' });
+
+  await call('PUT', '/api/v1/approval-policies/chain', {
+    name: 'Controller, then the CFO or Dana',
+    appliesTo: { types: ['cco'], projects: ['P-100'], minAmount: '30000.00' },
+    steps: [
+      { name: 'Controller', approvers: [CONTROLLER] },
+      { name: 'CFO or Dana', approvers: [CFO, APPROVER] },
+    ],
+  });
+  const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+  await call('PUT', `/api/v1/users/${CONTROLLER}/delegation`, { to: CFO, from: day(-1), until: day(3) });
+  await h.intake.upsertChangeOrder('CO-CHAIN', changeOrderBody({ number: 'CHN1', lines: [{ lineNo: 1, sovLineNo: 1, amount: 31_000 }] }));
+  await call('POST', '/api/v1/items/cco/CO-CHAIN/send', { by: PM });
+  // The CFO approves step 1 in the controller's place, then may not approve step 2 as well.
+  expect((await call('POST', '/api/v1/items/cco/CO-CHAIN/accept', { by: CFO })).body.steps[0].status).toBe('approved');
+  const again = await call('POST', '/api/v1/items/cco/CO-CHAIN/accept', { by: CFO });
+  expect(again.status).toBe(409);
+  expect(again.body.error).toBe('not_your_turn');
+  expect(again.body.message).toContain(
+    'Fay Chen approved step 1 of 2 (Controller) already, and one person does not approve two steps of a round.',
+  );
+  expect((await call('POST', '/api/v1/items/cco/CO-CHAIN/accept', { by: APPROVER })).body.erp.status).toBe('Exporting');
+  await untilStatus(h, 'cco', 'CO-CHAIN', 'Synced');
+  await call('DELETE', `/api/v1/users/${CONTROLLER}/delegation`);
+  await call('DELETE', '/api/v1/approval-policies/chain');
+});

@@ -5,6 +5,7 @@ import {
   approvedAt,
   approverWords,
   delegatorFor,
+  earlierStepRefusal,
   durationMinutes,
   withEscalations,
   policyApplies,
@@ -101,7 +102,7 @@ describe('the policy body', () => {
     expect(durationMinutes('P')).toBe(0);
   });
 
-  test('what the schema cannot state is named by field: an approver twice, escalation without when or whom, a zero duration, a negative minimum', () => {
+  test('what the schema cannot state is named by field: an approver twice or in two steps, escalation to the own step or without when or whom, a zero duration, a negative minimum', () => {
     expect(problems([{ name: 'PM', approvers: ['u-ann'], remindAfter: 'PT4H', escalateAfter: 'P1D', escalateTo: ['u-bob'] }])).toEqual([]);
     expect(problems([{ name: 'PM', approvers: ['u-ann', 'u-bob', 'u-ann'] }])).toEqual([
       { field: 'steps.0.approvers', message: 'names u-ann twice' },
@@ -109,9 +110,19 @@ describe('the policy body', () => {
     expect(
       problems([
         { name: 'A', approvers: ['u-ann'] },
-        { name: 'B', approvers: ['u-ann'], escalateTo: ['u-bob'] },
+        { name: 'B', approvers: ['u-carl'], escalateTo: ['u-bob'] },
       ]),
     ).toEqual([{ field: 'steps.1.escalateTo', message: 'needs escalateAfter: when to add these approvers' }]);
+    // One person would clear both steps; escalating to the step's own approver adds nobody.
+    expect(
+      problems([
+        { name: 'A', approvers: ['u-ann', 'u-bob'] },
+        { name: 'B', approvers: ['u-carl', 'u-bob'] },
+      ]),
+    ).toEqual([{ field: 'steps.1.approvers', message: 'names u-bob, an approver of step 1 too: each step needs other people' }]);
+    expect(problems([{ name: 'A', approvers: ['u-ann'], escalateAfter: 'P1D', escalateTo: ['u-ann'] }])).toEqual([
+      { field: 'steps.0.escalateTo', message: 'names u-ann, already an approver of this step' },
+    ]);
     expect(problems([{ name: 'PM', approvers: ['u-ann'], escalateAfter: 'PT4H' }])).toEqual([
       { field: 'steps.0.escalateAfter', message: 'needs escalateTo: whom to add once it has passed' },
     ]);
@@ -398,5 +409,28 @@ describe('whom a round waits for, and steps nobody could decide', () => {
       { step: 1, reasons: ['Dee Ito cannot'] },
     ]);
     expect(undecidableSteps(DEFAULT_ROUTE, () => 'nobody')).toEqual([]);
+  });
+});
+
+describe('one person, one step of a round', () => {
+  test('whoever approved an earlier step, for themselves or for an approver away, may not approve a later one', () => {
+    const shared: Route = {
+      policy: { id: 'p', name: 'P' },
+      steps: [
+        { name: 'A', approvers: [ann], quorum: 'any', escalateAfter: 'P1D', escalateTo: [bob] },
+        { name: 'B', approvers: [bob, carl], quorum: 'any' },
+      ],
+    };
+    const at = '2026-11-24T10:00:00.000Z';
+    const byBob = [{ step: 0, by: bob, at }];
+    expect(earlierStepRefusal('CO-1', shared, byBob, 'accept', bob)?.message).toBe(
+      'CO-1 is at step 2 of 2 (B), waiting for Bob Ray or Carl Diaz: Bob Ray approved step 1 of 2 (A) already, and one person does not approve two steps of a round.',
+    );
+    expect(earlierStepRefusal('CO-1', shared, byBob, 'accept', carl)).toBeNull();
+    expect(earlierStepRefusal('CO-1', shared, byBob, 'reject', bob)).toBeNull();
+    // Dee approved step 1 on Ann's behalf: neither Dee nor, through Dee, Ann's place counts twice.
+    const forAnn = [{ step: 0, by: ann, at, delegate: dee }];
+    expect(earlierStepRefusal('CO-1', shared, forAnn, 'accept', dee, bob)?.code).toBe('not_your_turn');
+    expect(earlierStepRefusal('CO-1', shared, [], 'accept', bob)).toBeNull();
   });
 });

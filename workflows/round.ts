@@ -8,7 +8,7 @@ import type { ActivityFailureInfo, RoundItem } from '../activities/types';
 import type { ApprovalActivities, TransitionInput } from '../activities';
 import { deciderWords, type Person } from '../domain/items';
 import { itemName } from '../domain/item-types';
-import { routeProgress, turnRefusal, waitingOn, waitingPeople, type Route, type StepApproval } from '../domain/routing';
+import { earlierStepRefusal, routeProgress, turnRefusal, waitingOn, waitingPeople, type Route, type StepApproval } from '../domain/routing';
 import { nextStatus, type ErpStatus, type ItemAction, type Transition } from '../domain/statuses';
 import { failureFrom, failureInfo, toApplicationFailure } from './failures';
 import {
@@ -190,8 +190,20 @@ export class ApprovalRound {
 
   /** Refuses a decision that cannot be taken now, or that lacks what it needs, before it enters the history. */
   validate(action: DecisionAction, input: DecisionInput | RejectInput): void {
-    const refusal = inputRefusal(this.state, this.input.round, action, input) ?? this.turnRefusal(action, input.by, input.onBehalfOf);
+    const refusal =
+      inputRefusal(this.state, this.input.round, action, input) ??
+      this.turnRefusal(action, input.by, input.onBehalfOf) ??
+      this.earlierStepRefusal(action, input.by, input.onBehalfOf);
     if (refusal) throw toApplicationFailure(refusal);
+  }
+
+  /**
+   * One person does not approve two steps of a round. Checked before a decision enters the history
+   * (never again in the handler, so rounds recorded before this rule replay as they ran).
+   */
+  private earlierStepRefusal(action: DecisionAction, by: Person, onBehalfOf?: Person) {
+    const { route, approvals = [] } = this.state;
+    return route ? earlierStepRefusal(itemName(this.input.item.type, this.input.item.ref), route, approvals, action, by, onBehalfOf) : null;
   }
 
   /** Accept and reject belong to the approvers whose turn it is on the round's route. */
