@@ -227,7 +227,8 @@ export function createApi({ db, desk, intake, apiToken, health, slackConfigured 
     const body = parse(BulkDecisionBody, req.body, 'body');
     await desk.actor(body.by);
     const results = await desk.acceptMany(body.items, { by: body.by, ...(body.description ? { description: body.description } : {}) });
-    const count = (outcome: string) => results.filter((result) => result.outcome === outcome).length;
+    // Each item counted once, however often it was named.
+    const count = (outcome: string) => results.filter((result) => result.outcome === outcome && result.duplicateOf === undefined).length;
     res.json({
       by: body.by,
       action: body.action,

@@ -114,8 +114,8 @@ interface Checked extends LoadedItem {
   onBehalfOf: Person | null;
 }
 
-/** One item's part of a bulk decision, in the order asked. */
-export type BulkResult = { type: ItemType; ref: string } & (
+/** One item's part of a bulk decision, in the order asked; an item named again repeats its first result, saying so. */
+export type BulkResult = { type: ItemType; ref: string; duplicateOf?: number } & (
   | {
       /** accepted: on its way to the ERP; approved: its step approved, the next step's approvers asked. */
       outcome: 'accepted' | 'approved';
@@ -165,11 +165,15 @@ export class ApprovalDesk {
 
   /**
    * Accepts several items for one person, each as its own decision (its own Update, with every check
-   * one accept has): a refusal of one does not stop the others. An item named twice is decided once.
-   * Answers one result per item, in the order given.
+   * one accept has): a refusal of one does not stop the others. Answers one result per item, in the
+   * order given; an item named twice is decided once, and its later places repeat that result with
+   * `duplicateOf` (the index of its first place).
    */
   async acceptMany(items: readonly { type: ItemType; ref: string }[], request: DecisionRequest): Promise<BulkResult[]> {
-    const distinct = [...new Map(items.map((item) => [`${item.type}:${item.ref}`, item])).values()];
+    const key = (item: { type: ItemType; ref: string }) => `${item.type}:${item.ref}`;
+    const first = new Map<string, number>();
+    items.forEach((item, index) => (first.has(key(item)) ? undefined : first.set(key(item), index)));
+    const distinct = [...first.keys()].map((k) => items[first.get(k)!]!);
     const results = new Array<BulkResult>(distinct.length);
     let next = 0;
     const worker = async () => {
@@ -180,7 +184,11 @@ export class ApprovalDesk {
       }
     };
     await Promise.all(Array.from({ length: Math.min(BULK_PARALLEL, distinct.length) }, worker));
-    return results;
+    const decided = new Map(results.map((result) => [key(result), result]));
+    return items.map((item, index) => {
+      const at = first.get(key(item))!;
+      return at === index ? decided.get(key(item))! : { ...decided.get(key(item))!, duplicateOf: at };
+    });
   }
 
   private async acceptOne(type: ItemType, ref: string, request: DecisionRequest) {

@@ -75,10 +75,20 @@ test('POST /api/v1/decisions accepts each item on its own: the refused ones say 
     // Casey sent it: separation of duties holds in bulk too.
     ['CO-B4', 'refused', 'separation_of_duties'],
     ['CO-B5', 'refused', 'not_awaiting_decision'],
+    // Named again: its first result, repeated in its place.
+    ['CO-B1', 'accepted', 'Exporting'],
     ['CO-NOPE', 'refused', 'unknown_item'],
     ['CO-B2', 'accepted', 'Exporting'],
   ]);
   expect(answer.body.results[2].message).toContain('Not Sent');
+  expect(answer.body.results.map((r: { duplicateOf?: number }) => r.duplicateOf)).toEqual([
+    undefined,
+    undefined,
+    undefined,
+    0,
+    undefined,
+    undefined,
+  ]);
   for (const ref of ['CO-B1', 'CO-B2']) await untilStatus(w.h, 'cco', ref, 'Synced');
   // Named twice, decided and exported once; the note is in each history.
   expect(await w.h.db.sandboxExport.count({ where: { itemRef: 'CO-B1' } })).toBe(1);

@@ -101,7 +101,9 @@ async function acceptRefs(deps: BotDeps, userId: string, typed: readonly string[
   const found = await Promise.all(typed.map((text) => resolveRef(deps.db, text).catch(unknown(text))));
   const items = found.filter((item) => 'type' in item);
   const decided = await deps.desk.acceptMany(items, { by: userId, ...(description ? { description } : {}) });
-  const byKey = new Map(decided.map((result) => [`${result.type}:${result.ref}`, result]));
+  const byKey = new Map(
+    decided.filter((result) => result.duplicateOf === undefined).map((result) => [`${result.type}:${result.ref}`, result]),
+  );
   const lines = new Map(
     found.map((item): [string, BulkLine] =>
       'type' in item ? [`${item.type}:${item.ref}`, byKey.get(`${item.type}:${item.ref}`)!] : [item.ref, item],
