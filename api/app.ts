@@ -9,6 +9,8 @@ import type { ApprovalDesk } from '../services/approval-desk';
 import type { Intake } from '../store/intake';
 import { listItems } from '../store/items';
 import { standingFor } from '../store/queues';
+import { findActor } from '../store/users';
+import { UnknownUser } from '../domain/errors';
 import { isAccountingApprover } from '../domain/permissions';
 import type { Db } from '../store/prisma';
 import { errorHandler, RequestProblem, zodProblem } from './errors';
@@ -212,7 +214,9 @@ export function createApi({ db, desk, intake, apiToken, health, slackConfigured 
     const query = parse(ListQuery, req.query, 'query');
     if (!query.waitingFor) return void res.json(await listItems(db, query));
     // Nothing waits for the decision of someone who may not decide.
-    if (!isAccountingApprover(await desk.actor(query.waitingFor))) return void res.json({ total: 0, items: [] });
+    const approver = await findActor(db, query.waitingFor);
+    if (!approver) throw new UnknownUser(`waitingFor: there is no user "${query.waitingFor}".`);
+    if (!isAccountingApprover(approver)) return void res.json({ total: 0, items: [] });
     res.json(
       await listItems(db, query, { approverIds: await standingFor(db, query.waitingFor), allowSelfApproval: desk.rules.allowSelfApproval }),
     );

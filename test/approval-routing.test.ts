@@ -140,7 +140,10 @@ test('a large change order walks its steps in order; out of turn is refused sayi
   expect(await waitingFor(APPROVER)).toEqual(['CO-BIG', 'CO-SMALL']);
   expect(await waitingFor(CONTROLLER)).toEqual(['CO-SMALL']);
   expect(await waitingFor(PM)).toEqual([]);
-  expect((await call('GET', '/api/v1/items?waitingFor=u-nobody')).body.error).toBe('unknown_user');
+  expect((await call('GET', '/api/v1/items?waitingFor=u-nobody')).body).toMatchObject({
+    error: 'unknown_user',
+    message: 'waitingFor: there is no user "u-nobody".',
+  });
   const listed = (await call('GET', '/api/v1/items?status=ReadyToExport&type=cco&limit=500')).body.items;
   expect(listed.find((item: { ref: string }) => item.ref === 'CO-BIG').waitingFor).toEqual([APPROVER, APPROVER_2]);
   expect(listed.find((item: { ref: string }) => item.ref === 'CO-SMALL').waitingFor).toEqual([]);
