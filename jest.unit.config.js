@@ -13,5 +13,6 @@ module.exports = {
     '<rootDir>/test/round-rules.test.ts',
     '<rootDir>/test/routing-rules.test.ts',
     '<rootDir>/test/calendar.test.ts',
+    '<rootDir>/test/audit-rules.test.ts',
   ],
 };

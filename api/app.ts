@@ -11,11 +11,13 @@ import { listItems } from '../store/items';
 import { standingFor } from '../store/queues';
 import { findActor } from '../store/users';
 import { UnknownUser } from '../domain/errors';
-import { isAccountingApprover } from '../domain/permissions';
+import { assertMayAudit, isAccountingApprover } from '../domain/permissions';
 import type { Db } from '../store/prisma';
 import { errorHandler, RequestProblem, zodProblem } from './errors';
 import { openApiDocument } from './openapi';
-import { ActionBody, ActionParam, BulkDecisionBody, ItemQuery, ItemTypeParam, ListQuery, RejectBody } from './schemas';
+import { ActionBody, ActionParam, AuditQuery, BulkDecisionBody, ItemQuery, ItemTypeParam, ListQuery, RejectBody } from './schemas';
+import { auditFilename } from '../domain/audit';
+import { writeAudit, writer } from '../services/audit';
 import {
   CalendarBody,
   DelegationBody,
@@ -225,6 +227,25 @@ export function createApi({ db, desk, intake, apiToken, health, slackConfigured 
   only(v1, 'get', '/items/:type/:ref', async (req, res) => {
     const { as } = parse(ItemQuery, req.query, 'query');
     res.json(await desk.view(parse(ItemTypeParam, req.params.type, 'path'), ref(req.params.ref), as));
+  });
+
+  only(v1, 'get', '/audit', async (req, res) => {
+    const { format, as, ...period } = parse(AuditQuery, req.query, 'query');
+    if (as) assertMayAudit(await desk.actor(as));
+    res.set({
+      'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',
+      'content-disposition': `attachment; filename="${auditFilename(period, format)}"`,
+      'cache-control': 'no-store',
+    });
+    try {
+      await writeAudit(db, { ...period, format }, desk.rules.settings.timeZone ?? 'UTC', writer(res));
+      res.end();
+    } catch (err) {
+      if (!res.headersSent) throw err;
+      // Part of the file has gone: cut the connection, so the reader sees an incomplete download, not a shorter file.
+      console.error('The audit export stopped part way', err);
+      res.destroy();
+    }
   });
 
   only(v1, 'post', '/decisions', async (req, res) => {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ITEM_TYPES } from '../domain/item-types';
 import { ERP_STATUSES, ITEM_ACTIONS } from '../domain/statuses';
 import { IDENTIFIER_PATTERN } from '../domain/intake';
+import { AUDIT_FORMATS } from '../domain/audit';
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
 const json = (schema: object) => ({ content: { 'application/json': { schema } } });
@@ -110,6 +111,31 @@ export function openApiDocument(): Record<string, unknown> {
                 '{ by, action, counts: { accepted, approved, refused, failed }, results: [{ type, ref, outcome, status | error, message }] } in the order given',
             },
             ...errors(400, 401, 413, 422),
+          },
+        },
+      },
+      '/api/v1/audit': {
+        get: {
+          summary:
+            'Every move of every item from one day to another (both included, in the company time zone): item, round, who and on behalf of whom, when, what, the reason or message, and the reviewed snapshot hash. Streamed, oldest first.',
+          parameters: [
+            { name: 'from', in: 'query', required: true, schema: { type: 'string', format: 'date', example: '2026-01-01' } },
+            { name: 'to', in: 'query', required: true, schema: { type: 'string', format: 'date', example: '2026-12-31' } },
+            { name: 'format', in: 'query', schema: { type: 'string', enum: AUDIT_FORMATS, default: 'json' } },
+            {
+              name: 'as',
+              in: 'query',
+              description: 'A user id: read on behalf of that person, who must be an auditor (ReadOnly on ERP Integrations) or an approver',
+              schema: IDENTIFIER,
+            },
+          ],
+          responses: {
+            '200': {
+              description:
+                'JSON { from, to, timeZone, entries: [...], count }, or CSV (UTF-8 with a byte order mark, one row per move; cells a spreadsheet would run as formulas start with an apostrophe)',
+              content: { 'application/json': { schema: { type: 'object' } }, 'text/csv': { schema: { type: 'string' } } },
+            },
+            ...errors(400, 401, 403, 422, 503),
           },
         },
       },

@@ -8,6 +8,7 @@ import { ITEM_TYPES } from '../domain/item-types';
 import { BULK_MAX } from '../domain/actions';
 import { REASON_MAX, REASON_REQUIRED, VISIBLE } from '../domain/text';
 import { id, Ref, storable } from '../domain/intake';
+import { AUDIT_FORMATS, AuditPeriod } from '../domain/audit';
 
 /** The round a decision is about, as the item view showed it: refused when the item has been sent again since. */
 const ReviewedRound = z
@@ -77,6 +78,13 @@ export const ListQuery = z.object({
   limit: queryInteger(1, 500).default(100),
   offset: queryInteger(0, 1_000_000_000).default(0),
 });
+
+export const AuditQuery = AuditPeriod.and(
+  z.object({
+    format: z.enum(AUDIT_FORMATS).default('json').meta({ description: 'csv for a spreadsheet, json for a program' }),
+    as: id.optional().meta({ description: "A user id: the export is read on that person's behalf, who must be an auditor or an approver" }),
+  }),
+);
 
 export const ErrorBody = z
   .object({

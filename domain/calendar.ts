@@ -106,6 +106,19 @@ export function localDateText(at: Date, timeZone: string): string {
   return dateText(localDate(at.getTime(), timeZone));
 }
 
+/** The wall-clock time (YYYY-MM-DD HH:MM:SS) an instant shows in a zone. */
+export function localDateTimeText(at: Date, timeZone: string): string {
+  const p = localParts(at.getTime(), timeZone);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${p.year}-${two(p.month)}-${two(p.day)} ${two(p.hour)}:${two(p.minute)}:${two(p.second)}`;
+}
+
+/** The instant a local date (YYYY-MM-DD) begins in a zone: its first moment, daylight-saving changes included. */
+export function localDayStart(date: string, timeZone: string): Date {
+  const [year = 0, month = 1, day = 1] = date.split('-').map(Number);
+  return new Date(instantOf(Date.UTC(year, month - 1, day), 0, timeZone));
+}
+
 /** Working minutes in one working day. */
 export function workdayMinutes(calendar: Calendar): number {
   return clockMinutes(calendar.hours.end) - clockMinutes(calendar.hours.start);

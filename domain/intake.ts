@@ -243,7 +243,7 @@ const Clock = z
   .regex(/^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be a 24-hour local time HH:MM, such as 08:00')
   .meta({ example: '08:00' });
 
-const CalendarDate = z.iso.date().meta({ description: 'A local date, YYYY-MM-DD', example: '2026-12-25' });
+export const CalendarDate = z.iso.date().meta({ description: 'A local date, YYYY-MM-DD', example: '2026-12-25' });
 
 // A zone the runtime does not know, hours that end before they start and a weekday given twice are
 // refused with 422 by `calendarProblems`, naming the field.

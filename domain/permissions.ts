@@ -78,7 +78,8 @@ function isMet(actor: Actor, requirement: Requirement, projectRef: string): bool
 /** "'Standard' or 'Admin' on the company's ERP Integrations tool" */
 export function describeRequirement(requirement: Requirement, projectRef: string): string {
   if (requirement.kind === 'privilege') return `the '${requirement.name}' privilege`;
-  const levels = requirement.levels.map((level) => `'${level}'`).join(' or ');
+  const quoted = requirement.levels.map((level) => `'${level}'`);
+  const levels = quoted.length > 1 ? `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}` : quoted.join('');
   const where = requirement.scope === 'company' ? "the company's" : `project ${projectRef}'s`;
   return `${levels} on ${where} ${TOOL_NAMES[requirement.tool]} tool`;
 }
@@ -96,6 +97,33 @@ export function approverGaps(actor: Actor): string[] {
 
 export function isAccountingApprover(actor: Actor): boolean {
   return approverGaps(actor).length === 0;
+}
+
+/**
+ * Reading the audit export (and the company's queues, read-only): the auditor's 'ReadOnly' on the
+ * company's ERP Integrations tool, or more, which an approver holds.
+ */
+export const AUDIT_READ: Requirement = {
+  kind: 'tool',
+  tool: 'ErpIntegrations',
+  scope: 'company',
+  levels: ['ReadOnly', 'Standard', 'Admin'],
+};
+
+/** What `actor` lacks to read the audit export (empty when nothing). */
+export function auditGaps(actor: Actor): string[] {
+  return isMet(actor, AUDIT_READ, '') ? [] : [describeRequirement(AUDIT_READ, '')];
+}
+
+/** An auditor: may read the company's queues, items, history and audit export, and decides nothing. */
+export function isAuditor(actor: Actor): boolean {
+  return auditGaps(actor).length === 0 && !isAccountingApprover(actor);
+}
+
+export function assertMayAudit(actor: Actor): void {
+  const missing = auditGaps(actor);
+  if (missing.length === 0) return;
+  throw new PermissionDenied(`${actor.name} cannot read the audit export: missing ${missing.join(' and ')}.`, missing);
 }
 
 const ACTION_VERBS: Record<ItemAction, string> = {

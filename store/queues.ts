@@ -102,6 +102,12 @@ export async function approverQueue(
   return { readyToExport, failedToExport };
 }
 
+/** Everything waiting for accounting, whoever it waits for: what an auditor reads. */
+export async function companyQueue(db: Db, limit: number) {
+  const [readyToExport, failedToExport] = await Promise.all([byStatus(db, 'ReadyToExport', limit), byStatus(db, 'FailedToExport', limit)]);
+  return { readyToExport, failedToExport };
+}
+
 export async function creatorQueue(db: Db, userId: string, limit: number) {
   return { rejected: await byStatus(db, 'Rejected', limit, { creatorId: userId }) };
 }

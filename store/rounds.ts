@@ -61,17 +61,20 @@ function moveSets(to: ErpStatus, fields: RecordFields): Prisma.Sql {
   return Prisma.join(sets);
 }
 
-/** `INSERT … SELECT` of a move's history entry for each row of `moved` (its `id` and `from` columns). */
+/**
+ * `INSERT … SELECT` of a move's history entry for each row of `moved` (its `id`, `from` and `round`
+ * columns: the round is the record's after the move, so a send's entry carries the round it opened).
+ */
 function historyInsert(moved: Prisma.Sql, to: ErpStatus, note: HistoryNote): Prisma.Sql {
-  return Prisma.sql`INSERT INTO "HistoryEntry" ("erpRecordId", at, "actorId", "onBehalfOfId", action, "fromStatus", "toStatus", reason, message, "snapshotHash", "selfApproved", step, "eventKey")
+  return Prisma.sql`INSERT INTO "HistoryEntry" ("erpRecordId", at, "actorId", "onBehalfOfId", action, "fromStatus", "toStatus", reason, message, "snapshotHash", "selfApproved", step, round, "eventKey")
     SELECT id, ${NOW}, ${note.actorId ?? null}, ${note.onBehalfOfId ?? null}, ${note.action}, "from", ${to}::"ErpStatus", ${note.reason ?? null},
-      ${note.message ?? null}, ${note.snapshotHash ?? null}, ${note.selfApproved ?? false}, ${note.step ?? null}::int, ${note.eventKey} FROM ${moved}`;
+      ${note.message ?? null}, ${note.snapshotHash ?? null}, ${note.selfApproved ?? false}, ${note.step ?? null}::int, NULLIF(round, 0), ${note.eventKey} FROM ${moved}`;
 }
 
 /** Moves the locked record to `to` and writes the history entry of the move: one statement. */
 export async function moveRecord(tx: Tx, erp: ErpRecord, to: ErpStatus, note: HistoryNote, fields: RecordFields = {}): Promise<void> {
   await tx.$executeRaw(Prisma.sql`WITH moved AS (UPDATE "ErpRecord" SET ${moveSets(to, fields)} WHERE id = ${erp.id}
-      RETURNING id, ${erp.status}::"ErpStatus" AS "from")
+      RETURNING id, round, ${erp.status}::"ErpStatus" AS "from")
     ${historyInsert(Prisma.sql`moved`, to, note)}`);
 }
 
@@ -96,7 +99,7 @@ export async function applyMove(db: Db, type: ItemType, ref: string, note: Histo
     moved AS (UPDATE "ErpRecord" r SET ${moveSets(to, fields)} FROM target
       WHERE r.id = target.id AND target.status::text IN (${Prisma.join(from)})
         AND NOT EXISTS (SELECT 1 FROM "HistoryEntry" h WHERE h."eventKey" = ${note.eventKey})
-      RETURNING r.id, target.status AS "from"),
+      RETURNING r.id, r.round, target.status AS "from"),
     entry AS (${historyInsert(Prisma.sql`moved`, to, note)} RETURNING id)
     SELECT target.status, EXISTS (SELECT 1 FROM entry) AS moved FROM target`);
   return row ? { moved: row.moved, status: row.status } : { moved: false, status: null };

@@ -9,9 +9,9 @@ test('the Slack app manifest declares what the bot uses, all on one endpoint', (
   expect(manifest.features.app_home.home_tab_enabled).toBe(true);
   expect(manifest.settings.interactivity.is_enabled).toBe(true);
   expect(manifest.settings.event_subscriptions.bot_events).toContain('app_home_opened');
-  // users.info / users.lookupByEmail with emails, posting and DMs.
+  // users.info / users.lookupByEmail with emails, posting and DMs, the audit export's upload.
   expect(manifest.oauth_config.scopes.bot).toEqual(
-    expect.arrayContaining(['chat:write', 'commands', 'users:read', 'users:read.email', 'im:write']),
+    expect.arrayContaining(['chat:write', 'commands', 'users:read', 'users:read.email', 'im:write', 'files:write']),
   );
   const urls = [
     manifest.settings.interactivity.request_url,

@@ -24,6 +24,8 @@ export interface QueueList {
 
 export interface Queue {
   approver: boolean;
+  /** Reads the company's lists and decides nothing: no buttons, no checkboxes. */
+  auditor?: boolean;
   readyToExport: QueueList;
   failedToExport: QueueList;
   rejected: QueueList;
@@ -96,8 +98,14 @@ export function queueBlocks(queue: Queue, shown: number = PER_LIST.message, sele
       ...list('Ready to Export', queue.readyToExport, 'ReadyToExport', DECISIONS, shown, selectable && queue.readyToExport.total > 0),
       ...list('Failed to Export', queue.failedToExport, 'FailedToExport', DECISIONS, shown),
     );
+  } else if (queue.auditor) {
+    blocks.push(
+      context(md`:mag: Read-only: everything waiting for accounting. \`/erp audit <from> <to>\` gives every move as a spreadsheet.`),
+      ...list('Ready to Export, company-wide', queue.readyToExport, 'ReadyToExport', [], shown),
+      ...list('Failed to Export, company-wide', queue.failedToExport, 'FailedToExport', [], shown),
+    );
   }
-  if (!queue.approver || queue.rejected.total > 0) {
+  if (!(queue.approver || queue.auditor) || queue.rejected.total > 0) {
     blocks.push(...list('Rejected, waiting for your re-send', queue.rejected, 'Rejected', ['resend'], shown));
   }
   return blocks;

@@ -25,7 +25,10 @@ export async function startFakeSlack(users: SlackUser[] = [], { keepArgs = true 
   const responses: { url: string; body: Record<string, any> }[] = [];
   const rateLimited = new Map<string, number>();
   const refusing = new Map<string, string>();
+  /** Files posted to the upload URLs files.getUploadURLExternal handed out, by file id. */
+  const uploads = new Map<string, Buffer>();
   let ts = 1_700_000_000;
+  let base = '';
 
   const answer = (method: string, args: Record<string, any>): Record<string, unknown> => {
     switch (method) {
@@ -48,6 +51,15 @@ export async function startFakeSlack(users: SlackUser[] = [], { keepArgs = true 
       case 'views.update':
       case 'views.publish':
         return { ok: true, view: { id: `V${calls.length}`, ...args.view } };
+      case 'conversations.open':
+        return { ok: true, channel: { id: `D${args.users}` } };
+      case 'files.getUploadURLExternal': {
+        const fileId = `F${uploads.size + 1}`;
+        uploads.set(fileId, Buffer.alloc(0));
+        return { ok: true, upload_url: `${base}/upload/${fileId}`, file_id: fileId };
+      }
+      case 'files.completeUploadExternal':
+        return { ok: true, files: (args.files as { id: string; title?: string }[]).map((f) => ({ id: f.id, title: f.title })) };
       case 'users.info': {
         const user = users.find((u) => u.id === args.user);
         return user ? { ok: true, user: { id: user.id, profile: { email: user.email } } } : { ok: false, error: 'user_not_found' };
@@ -63,10 +75,24 @@ export async function startFakeSlack(users: SlackUser[] = [], { keepArgs = true 
   };
 
   const server = http.createServer((req, res) => {
-    let raw = '';
-    req.on('data', (chunk) => (raw += chunk));
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
+      const raw = Buffer.concat(chunks).toString('utf8');
       const url = req.url ?? '';
+      if (url.startsWith('/upload/')) {
+        // The Web API posts the file as the one part of a multipart form; what Slack keeps is that part.
+        const body = Buffer.concat(chunks);
+        void new Response(body, { headers: { 'content-type': req.headers['content-type'] ?? '' } })
+          .formData()
+          .then(async (form) => {
+            const part = [...form.values()].find((value) => typeof value !== 'string');
+            uploads.set(url.slice('/upload/'.length), part && typeof part !== 'string' ? Buffer.from(await part.arrayBuffer()) : body);
+            res.writeHead(200, { 'content-type': 'text/plain' }).end('OK');
+          })
+          .catch(() => res.writeHead(400).end('bad upload'));
+        return;
+      }
       if (url.startsWith('/respond/')) {
         responses.push({ url, body: JSON.parse(raw || '{}') });
         res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
@@ -88,7 +114,7 @@ export async function startFakeSlack(users: SlackUser[] = [], { keepArgs = true 
   });
   server.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {
     apiUrl: `${base}/api/`,
@@ -96,6 +122,7 @@ export async function startFakeSlack(users: SlackUser[] = [], { keepArgs = true 
     calls,
     responses,
     users,
+    uploads,
     callsTo: (method: string) => calls.filter((c) => c.method === method),
     /** The next `times` calls of `method` get 429 with Retry-After: 1. */
     rateLimit: (method: string, times: number) => rateLimited.set(method, times),

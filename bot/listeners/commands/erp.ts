@@ -1,4 +1,4 @@
-/** `/erp send|resend|retrieve|status|history|queue|away|back|help` — every answer is for the asker only. */
+/** `/erp send|resend|retrieve|void|status|history|queue|accept|audit|away|back|help` — every answer is for the asker only. */
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import { canApply, statusLabel } from '../../../domain/statuses';
@@ -19,6 +19,9 @@ import { DomainError } from '../../../domain/errors';
 import { noteProblem } from '../../../domain/text';
 import { BULK_MAX } from '../../../domain/actions';
 import { bulkBlocks, bulkSummary, type BulkLine } from '../../views/bulk';
+import { assertMayAudit } from '../../../domain/permissions';
+import { AuditPeriod } from '../../../domain/audit';
+import { writeAuditFile } from '../../../services/audit';
 
 type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -31,6 +34,7 @@ export const HELP = md`*ERP approvals* — \`/erp <command>\`
 • \`history <ref>\` — its change history
 • \`queue\` — what waits for you
 • \`accept <ref> <ref> … [-- note]\` — accept several items at once (approvers), each on its own: one refused does not stop the others
+• \`audit <from> <to>\` — every move of every item between two dates (YYYY-MM-DD, both included) as a spreadsheet, sent to you (auditors and approvers)
 • \`away <from> <until> @someone\` — out of office (dates YYYY-MM-DD, both included): your requests go to them, who decide on your behalf
 • \`back\` — end your out of office
 Refs are the item refs, e.g. \`CO-7\`; write \`cco:CO-7\` where two kinds of item share a ref.`;
@@ -112,8 +116,47 @@ async function acceptRefs(deps: BotDeps, userId: string, typed: readonly string[
   return [...lines.values()];
 }
 
+/** `/erp audit <from> <to>`: the CSV export, uploaded to the asker in a direct message. */
+async function auditCommand(
+  deps: BotDeps,
+  { command, client }: CommandArgs,
+  words: readonly string[],
+  answer: (text: Mrkdwn) => Promise<unknown>,
+) {
+  const actor = await deps.desk.actor(await deps.directory.userIdFor(command.user_id));
+  assertMayAudit(actor);
+  const period = AuditPeriod.safeParse({ from: words[0], to: words[1] });
+  if (words.length !== 2 || !period.success) {
+    const problems = period.success ? [] : period.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    await answer(
+      md`Write \`/erp audit <from> <to>\` with two dates, both included, e.g. \`/erp audit 2026-01-01 2026-12-31\`.${problems.length > 0 ? ` (${problems.join('; ')})` : ''}`,
+    );
+    return;
+  }
+  const { from, to } = period.data;
+  await answer(md`:hourglass_flowing_sand: Writing the audit export from ${from} to ${to}…`);
+  const written = await writeAuditFile(deps.db, { from, to, format: 'csv' }, deps.desk.rules.settings.timeZone ?? 'UTC');
+  try {
+    // To the asker alone: a direct message, never the channel the command was typed in.
+    const opened = await client.conversations.open({ users: command.user_id });
+    await client.filesUploadV2({
+      channel_id: opened.channel!.id!,
+      file: written.file,
+      filename: written.filename,
+      title: `ERP audit ${from} to ${to}`,
+      initial_comment: `Every move of every item from ${from} to ${to} (both included, ${deps.desk.rules.settings.timeZone ?? 'UTC'}): ${written.count} entries.`,
+    });
+  } finally {
+    await written.remove();
+  }
+  await answer(
+    md`:white_check_mark: The audit export from ${from} to ${to} (${written.count} entries) is in your direct messages with me.`,
+  );
+}
+
 export function erpCommand(deps: BotDeps) {
-  return async ({ ack, command, respond }: CommandArgs): Promise<void> => {
+  return async (args: CommandArgs): Promise<void> => {
+    const { ack, command, respond } = args;
     await ack();
     const [verb = 'help', ...rest] = command.text.trim().split(/\s+/).filter(Boolean);
     const arg = rest.join(' ');
@@ -123,6 +166,9 @@ export function erpCommand(deps: BotDeps) {
       switch (verb.toLowerCase()) {
         case 'help':
           await answer(HELP);
+          return;
+        case 'audit':
+          await auditCommand(deps, args, rest, answer);
           return;
         case 'queue': {
           const userId = await deps.directory.userIdFor(command.user_id);
