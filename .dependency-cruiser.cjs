@@ -1,19 +1,34 @@
 /**
  * The layers and what each may import (`npm run lint` checks them). Inner layers know nothing of outer
- * ones: domain ← store, connectors ← workflows, activities ← services ← api, bot ← runtime ← bin.
+ * ones: domain ← store, connectors ← workflows, activities ← services ← api, bot, email ← runtime ← bin.
  */
 const folder = (names) => `^(${names.join('|')})/`;
 
 /** Each layer, and the project folders it must not import. */
 const LAYERS = {
-  domain: ['store', 'connectors', 'workflows', 'activities', 'services', 'api', 'bot', 'runtime', 'worker', 'bin', 'bench', 'test'],
-  store: ['workflows', 'activities/index', 'services', 'api', 'bot', 'runtime', 'worker', 'bin', 'bench', 'test'],
-  connectors: ['workflows', 'activities', 'services', 'api', 'bot', 'runtime', 'worker', 'bin', 'bench', 'test'],
-  workflows: ['store', 'connectors', 'services', 'api', 'bot', 'runtime', 'worker', 'bin', 'bench', 'test'],
-  activities: ['services', 'api', 'bot', 'runtime', 'worker', 'bin', 'bench', 'test'],
-  services: ['api', 'bot', 'runtime', 'worker', 'bin', 'bench', 'test'],
-  api: ['bot', 'runtime', 'worker', 'bin', 'bench', 'test'],
-  bot: ['api', 'runtime', 'worker', 'bin', 'bench', 'test'],
+  domain: [
+    'store',
+    'connectors',
+    'workflows',
+    'activities',
+    'services',
+    'api',
+    'bot',
+    'email',
+    'runtime',
+    'worker',
+    'bin',
+    'bench',
+    'test',
+  ],
+  store: ['workflows', 'activities/index', 'services', 'api', 'bot', 'email', 'runtime', 'worker', 'bin', 'bench', 'test'],
+  connectors: ['workflows', 'activities', 'services', 'api', 'bot', 'email', 'runtime', 'worker', 'bin', 'bench', 'test'],
+  workflows: ['store', 'connectors', 'services', 'api', 'bot', 'email', 'runtime', 'worker', 'bin', 'bench', 'test'],
+  activities: ['services', 'api', 'bot', 'email', 'runtime', 'worker', 'bin', 'bench', 'test'],
+  services: ['api', 'bot', 'email', 'runtime', 'worker', 'bin', 'bench', 'test'],
+  api: ['bot', 'email', 'runtime', 'worker', 'bin', 'bench', 'test'],
+  bot: ['api', 'email', 'runtime', 'worker', 'bin', 'bench', 'test'],
+  email: ['api', 'bot', 'runtime', 'worker', 'bin', 'bench', 'test'],
   runtime: ['bin', 'bench', 'test'],
 };
 

@@ -1,7 +1,7 @@
-/** The shapes that cross between the workflow and its activities. Types only: safe in the workflow bundle. */
+/** The shapes that cross between the workflow and its activities, and pure readings of them: safe in the workflow bundle. */
 import type { ItemType } from '../domain/item-types';
 import type { Person } from '../domain/items';
-import type { Route, StepApproval } from '../domain/routing';
+import { routeProgress, type Route, type RouteStep, type StepApproval } from '../domain/routing';
 
 /** What a round needs to know of its item to describe itself; the full item is read by activities. */
 export interface RoundItem {
@@ -82,4 +82,21 @@ export interface DailySummary {
 export interface Notifier {
   deliver(notice: Notice): Promise<void>;
   dailySummary(summary: DailySummary): Promise<void>;
+}
+
+/**
+ * The step whose turn a notice opens, with the approvers to ask: a round's first step when its route
+ * names approvers, or the next step once an approval ended the one before. Null otherwise (the default
+ * route's approvers read the channel).
+ */
+export function turnOpened(notice: Notice): { step: number; approvers: Person[] } | null {
+  const named = (index: number | null, step: RouteStep | undefined) =>
+    index !== null && step && step.approvers.length > 0 ? { step: index, approvers: step.approvers } : null;
+  if (notice.kind === 'review-requested' && notice.route?.policy) return named(0, notice.route.steps[0]);
+  // The people a waiting step escalated to: their turn has come too.
+  if (notice.kind === 'escalated') return notice.added.length > 0 ? { step: notice.step, approvers: notice.added } : null;
+  if (notice.kind !== 'step-approved') return null;
+  const before = routeProgress(notice.route, notice.approvals.slice(0, -1)).current;
+  const after = routeProgress(notice.route, notice.approvals).current;
+  return after === before ? null : named(after, after === null ? undefined : notice.route.steps[after]);
 }

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { erpSetup, erpTransport, notifier, temporalConnection } from '../runtime/components';
+import { emailWords, erpSetup, erpTransport, notifier, temporalConnection } from '../runtime/components';
 import { listenHttp, SLACK_SETUP_HINT, slackBot } from '../runtime/servers';
 import { ensureDailySummarySchedule } from '../services/daily-summary-schedule';
 import { loadConfig, publicHost } from '../runtime/config';
@@ -72,6 +72,7 @@ runMain(async () => {
     `  Daily summary ${config.DAILY_SUMMARY_TIME} ${config.TZ} to the accounting approvers (Temporal schedule "erp-daily-summary")`,
     `  ERP           ${config.ERP_CONNECTOR} connector, ${config.ERP_PROFILE} rules`,
     slackLine,
+    `  Email         ${emailWords(config)}`,
     '  Stop with Ctrl-C.',
   ];
   console.log(lines.join('\n'));

@@ -5,7 +5,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { ensureDailySummarySchedule } from '../services/daily-summary-schedule';
-import { erpSetup, erpTransport, notifier, temporalAddress, temporalConnection } from '../runtime/components';
+import { emailWords, erpSetup, erpTransport, notifier, temporalAddress, temporalConnection } from '../runtime/components';
 import { loadConfig } from '../runtime/config';
 import { runMain } from '../runtime/startup';
 import { openDatabase } from '../runtime/database';
@@ -35,7 +35,7 @@ runMain(async () => {
   await ensureDailySummarySchedule(client, { taskQueue: config.TEMPORAL_TASK_QUEUE, time: config.DAILY_SUMMARY_TIME, timeZone: config.TZ });
   await client.connection.close();
   console.log(
-    `Worker polling task queue "${config.TEMPORAL_TASK_QUEUE}" on ${temporalAddress(config)} (ERP: ${config.ERP_CONNECTOR}, ${config.ERP_PROFILE})`,
+    `Worker polling task queue "${config.TEMPORAL_TASK_QUEUE}" on ${temporalAddress(config)} (ERP: ${config.ERP_CONNECTOR}, ${config.ERP_PROFILE}; email ${emailWords(config)})`,
   );
   // The worker stops cleanly on SIGINT/SIGTERM, finishing what it holds.
   await worker.run();

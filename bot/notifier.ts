@@ -4,7 +4,7 @@
  * Every notice is also recorded; a notice already delivered is not delivered again.
  */
 import { ErrorCode, type WebClient } from '@slack/web-api';
-import type { DailySummary, Notice, Notifier } from '../activities/types';
+import { turnOpened, type DailySummary, type Notice, type Notifier } from '../activities/types';
 import { earlierReview, postedReview, savePostedReview, type RecordingNotifier } from '../store/notifications';
 import { dailySummaryMessage } from './views/queue';
 import { itemView, type ItemRules, type ItemView } from '../services/item-view';
@@ -23,9 +23,8 @@ import {
   turnThreadNotice,
   type SlackMessage,
 } from './views/item-blocks';
-import { routeProgress, type RouteStep } from '../domain/routing';
 import type { Person } from '../domain/items';
-import { activeDelegates } from '../store/delegations';
+import { whomToAsk } from '../store/delegations';
 import { joinMd, md, type Mrkdwn } from './text';
 
 /** Where a round's review request was posted. */
@@ -39,23 +38,6 @@ function channelRefusal(err: unknown): string | null {
   const code = (err as { code?: string; data?: { error?: string } }).data?.error;
   const refusals = ['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action'];
   return (err as { code?: string }).code === ErrorCode.PlatformError && code && refusals.includes(code) ? code : null;
-}
-
-/**
- * The step whose turn a notice opens, with the approvers to ask: a round's first step when its route
- * names approvers, or the next step once an approval ended the one before. Null otherwise (the default
- * route's approvers read the channel).
- */
-export function turnOpened(notice: Notice): { step: number; approvers: Person[] } | null {
-  const named = (index: number | null, step: RouteStep | undefined) =>
-    index !== null && step && step.approvers.length > 0 ? { step: index, approvers: step.approvers } : null;
-  if (notice.kind === 'review-requested' && notice.route?.policy) return named(0, notice.route.steps[0]);
-  // The people a waiting step escalated to: their turn has come too.
-  if (notice.kind === 'escalated') return notice.added.length > 0 ? { step: notice.step, approvers: notice.added } : null;
-  if (notice.kind !== 'step-approved') return null;
-  const before = routeProgress(notice.route, notice.approvals.slice(0, -1)).current;
-  const after = routeProgress(notice.route, notice.approvals).current;
-  return after === before ? null : named(after, after === null ? undefined : notice.route.steps[after]);
 }
 
 export interface SlackNotifierDeps {
@@ -137,7 +119,7 @@ export class SlackNotifier implements Notifier {
     where: { thread: PostedReview | null; erpRecordId: number },
     message: { inThread: (mentions: Mrkdwn) => SlackMessage; direct: (forWhom?: Person) => SlackMessage },
   ): Promise<void> {
-    const asked = await this.recipients(approvers);
+    const asked = await whomToAsk(this.deps.db, approvers);
     const { thread, erpRecordId } = where;
     if (!thread) {
       for (const { person, forWhom } of asked) await this.directOnce(noticeKey, person.id, erpRecordId, () => message.direct(forWhom));
@@ -160,18 +142,6 @@ export class SlackNotifier implements Notifier {
       }),
     );
     return joinMd(named, ', ');
-  }
-
-  /** Whom to ask for each approver: the approver, or while they are away their delegate (for them). */
-  private async recipients(approvers: readonly Person[]): Promise<{ person: Person; forWhom?: Person }[]> {
-    const delegates = await activeDelegates(
-      this.deps.db,
-      approvers.map((approver) => approver.id),
-    );
-    return approvers.map((approver) => {
-      const delegate = delegates.get(approver.id);
-      return delegate ? { person: delegate, forWhom: approver } : { person: approver };
-    });
   }
 
   /**

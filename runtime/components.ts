@@ -5,6 +5,7 @@ import type { Notifier } from '../activities/types';
 import { RecordingNotifier } from '../store/notifications';
 import { SlackDirectory } from '../bot/directory';
 import { SlackNotifier } from '../bot/notifier';
+import { EmailNotifier, smtpMailer } from '../email/notifier';
 import { HttpErp } from '../connectors/http';
 import { SandboxErp } from '../connectors/sandbox';
 import type { ErpTransport } from '../connectors/transport';
@@ -45,18 +46,46 @@ export function slackClient(config: Config): WebClient {
   return new WebClient(config.SLACK_BOT_TOKEN, { slackApiUrl: config.SLACK_API_URL });
 }
 
-/** Slack delivery when Slack is configured; otherwise notices are only recorded. */
+/**
+ * Slack delivery when Slack is configured, and email through SMTP_URL when that is set (to people
+ * without Slack, or everyone); every notice is recorded either way.
+ */
 export function notifier(config: Config, db: Db): Notifier {
   const record = new RecordingNotifier(db);
-  if (!slackConfigured(config)) return record;
-  const client = slackClient(config);
-  return new SlackNotifier({
+  const directory = slackConfigured(config) ? new SlackDirectory(db, slackClient(config)) : null;
+  const slack: Notifier = directory
+    ? new SlackNotifier({
+        db,
+        client: slackClient(config),
+        directory,
+        approversChannel: config.SLACK_APPROVERS_CHANNEL as string,
+        companyName: config.COMPANY_NAME,
+        rules: erpSetup(config),
+        record,
+      })
+    : record;
+  if (!config.SMTP_URL) return slack;
+  return new EmailNotifier({
     db,
-    client,
-    directory: new SlackDirectory(db, client),
-    approversChannel: config.SLACK_APPROVERS_CHANNEL as string,
+    inner: slack,
+    record,
+    mailer: smtpMailer(config.SMTP_URL, config.EMAIL_FROM as string),
     companyName: config.COMPANY_NAME,
     rules: erpSetup(config),
-    record,
+    inSlack: directory ? async (userId) => (await directory.slackIdFor(userId)) !== undefined : null,
+    always: config.NOTIFY_EMAIL === 'always',
   });
+}
+
+/** What the start-up says of email, once. */
+export function emailWords(config: Config): string {
+  if (!config.SMTP_URL) return 'off: SMTP_URL is not set, so people without Slack get no notices';
+  const server = new URL(config.SMTP_URL);
+  const who =
+    config.NOTIFY_EMAIL === 'always'
+      ? 'everyone'
+      : slackConfigured(config)
+        ? 'people without a Slack account'
+        : 'everyone (Slack is not set up)';
+  return `through ${server.protocol}//${server.host} from ${config.EMAIL_FROM}, to ${who}`;
 }

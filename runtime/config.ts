@@ -70,6 +70,18 @@ export const ConfigSchema = z.object({
     'COMPANY_TIME_ZONE must be an IANA time zone such as America/Chicago',
   ),
   COMPANY_NAME: z.string().min(1).default('Your Company'),
+  /** The mail server notices go out through: smtp://user:pass@host:587 (STARTTLS when offered) or smtps://…:465. Unset: no email. */
+  SMTP_URL: optional.refine(
+    (url) => url === undefined || /^smtps?:\/\/[^\s/]+(\/[^\s]*)?$/.test(url),
+    'SMTP_URL must be an smtp:// or smtps:// URL such as smtp://user:pass@mail.example.com:587',
+  ),
+  /** The sender of notice emails: an address, or a name and an address ("ERP approvals <erp@example.com>"). */
+  EMAIL_FROM: optional.refine(
+    (from) => from === undefined || /^(?:[^<>@\r\n]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/.test(from.trim()),
+    'EMAIL_FROM must be an email address, or a name and an address such as "ERP approvals <erp@example.com>"',
+  ),
+  /** Who gets notices by email: those without a Slack account (missing, the default), or everyone (always). */
+  NOTIFY_EMAIL: z.enum(['missing', 'always']).default('missing'),
   DAILY_SUMMARY_TIME: z
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'DAILY_SUMMARY_TIME must be HH:MM (24-hour)')
@@ -127,6 +139,9 @@ function dependentProblems(env: NodeJS.ProcessEnv): string[] {
   }
   if ((env.TEMPORAL_TLS_CERT?.trim() || env.TEMPORAL_API_KEY?.trim()) && !env.TEMPORAL_ADDRESS?.trim()) {
     problems.push('TEMPORAL_ADDRESS: TEMPORAL_ADDRESS is required with TLS or an API key (the embedded dev server uses neither)');
+  }
+  if (env.SMTP_URL?.trim() && !env.EMAIL_FROM?.trim()) {
+    problems.push('EMAIL_FROM: EMAIL_FROM is required with SMTP_URL (the address notice emails come from)');
   }
   if (env.ERP_CONNECTOR === 'http') {
     if (!env.ERP_HTTP_URL?.trim()) problems.push('ERP_HTTP_URL: ERP_HTTP_URL is required when ERP_CONNECTOR=http');

@@ -73,3 +73,15 @@ export async function activeDelegates(db: Db | Tx, approverIds: readonly string[
     held.filter((delegation) => delegation.active).map((delegation): [string, Person] => [delegation.approver.id, delegation.to]),
   );
 }
+
+/** Whom to ask for each approver: the approver, or while they are away their delegate (for them). */
+export async function whomToAsk(db: Db, approvers: readonly Person[]): Promise<{ person: Person; forWhom?: Person }[]> {
+  const delegates = await activeDelegates(
+    db,
+    approvers.map((approver) => approver.id),
+  );
+  return approvers.map((approver) => {
+    const delegate = delegates.get(approver.id);
+    return delegate ? { person: delegate, forWhom: approver } : { person: approver };
+  });
+}

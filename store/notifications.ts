@@ -61,6 +61,23 @@ export class RecordingNotifier implements Notifier {
     });
   }
 
+  /** One person's email of a notice, recorded so each person gets it once. */
+  recordEmail(noticeKey: string, recipientId: string, erpRecordId: number | null): Promise<RecordedNotice> {
+    return this.writeOnce({
+      eventKey: `${noticeKey}:email:to:${recipientId}`,
+      kind: 'email',
+      audience: 'person',
+      recipientId,
+      erpRecordId,
+      payload: { notice: noticeKey },
+    });
+  }
+
+  /** Notes that a channel refused the notice for good (an address the mail server does not know): not tried again. */
+  async failed(recorded: RecordedNotice, reason: string): Promise<void> {
+    await this.db.notification.update({ where: { id: recorded.id }, data: { deliveredAt: new Date(), payload: { refused: reason } } });
+  }
+
   /** Notes that a channel delivered the notice, so a retried delivery does not repeat it. */
   async delivered(recorded: RecordedNotice): Promise<void> {
     await this.db.notification.update({ where: { id: recorded.id }, data: { deliveredAt: new Date() } });

@@ -240,6 +240,32 @@ test('configuration problems are reported one line each', () => {
   expect(loadConfig({}).TEMPORAL_TASK_QUEUE).toBe('erp-approvals');
 });
 
+test('email settings: an SMTP URL needs a sender, and both are checked', () => {
+  const problems = (env: NodeJS.ProcessEnv) => {
+    try {
+      loadConfig(env);
+      return [];
+    } catch (err) {
+      return (err as ConfigError).problems;
+    }
+  };
+  expect(problems({ SMTP_URL: 'smtp://mail.example.com:587' })).toEqual([
+    'EMAIL_FROM: EMAIL_FROM is required with SMTP_URL (the address notice emails come from)',
+  ]);
+  expect(problems({ SMTP_URL: 'http://mail.example.com', EMAIL_FROM: 'erp' })).toEqual([
+    'SMTP_URL: SMTP_URL must be an smtp:// or smtps:// URL such as smtp://user:pass@mail.example.com:587',
+    'EMAIL_FROM: EMAIL_FROM must be an email address, or a name and an address such as "ERP approvals <erp@example.com>"',
+  ]);
+  expect(problems({ NOTIFY_EMAIL: 'sometimes' })[0]).toMatch(/^NOTIFY_EMAIL: /);
+  const config = loadConfig({
+    SMTP_URL: 'smtps://u:p@mail.example.com:465',
+    EMAIL_FROM: 'ERP approvals <erp@example.com>',
+    NOTIFY_EMAIL: 'always',
+  });
+  expect(config.NOTIFY_EMAIL).toBe('always');
+  expect(loadConfig({}).NOTIFY_EMAIL).toBe('missing');
+});
+
 describe('seed rules on lines, dates and permissions', () => {
   const known = new Map([
     ['03-300', ['L', 'M', 'S']],
