@@ -11,12 +11,12 @@ import {
   type Middleware,
   type ReceiverProcessEventErrorHandlerArgs,
 } from '@slack/bolt';
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import express, { type RequestHandler, type Response } from 'express';
 import type { WebClient } from '@slack/web-api';
 import type { BotDeps } from './deps';
 import { registerListeners } from './listeners';
-import { ReceivedInMemory, type ReceivedRequests } from './received-requests';
+import { ReceivedInDatabase, ReceivedInMemory, type ReceivedRequests } from './received-requests';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
@@ -100,6 +100,19 @@ const ignoreSlackRetries: Middleware<AnyMiddlewareArgs> = async (args) => {
 };
 
 /**
+ * Socket Mode: Slack sends an envelope again when it was not acknowledged, and after a dropped
+ * connection the first may never have reached us, so a retry is not skipped unseen: each payload is
+ * handled once, remembered by its hash (across processes, in the database) for an hour.
+ */
+function onceEachPayload(received: ReceivedRequests): Middleware<AnyMiddlewareArgs> {
+  return async (args) => {
+    const key = createHash('sha256').update(JSON.stringify(args.body)).digest('hex');
+    if (await received.firstTime(`socket:${key}`, Math.floor(Date.now() / 1000) + 3_600)) return args.next();
+    if ('ack' in args && typeof args.ack === 'function') await args.ack();
+  };
+}
+
+/**
  * A signed request Bolt cannot process before any listener acknowledged it is malformed (Slack itself
  * does not send such payloads): answer 400 rather than 500. Authorization failures stay 401.
  */
@@ -133,7 +146,10 @@ export function createSlackBot(options: BotOptions, deps: BotDeps): SlackBot {
   const clientOptions = { slackApiUrl: options.slackApiUrl, retryConfig: { retries: 5, factor: 2, minTimeout: 200, maxTimeout: 5_000 } };
   if (options.appToken) {
     const app = new App({ token: options.botToken, appToken: options.appToken, socketMode: true, clientOptions, logLevel: LogLevel.WARN });
-    app.use(ignoreSlackRetries);
+    app.error(async (error) => {
+      console.error('Slack listener error', error.original ?? error);
+    });
+    app.use(onceEachPayload(new ReceivedInDatabase(deps.db)));
     registerListeners(app, deps);
     return { app, client: app.client };
   }

@@ -29,6 +29,8 @@ export async function startFakeSlack(users: SlackUser[] = [], { keepArgs = true 
   const uploads = new Map<string, Buffer>();
   let ts = 1_700_000_000;
   let base = '';
+  /** The WebSocket URL apps.connections.open hands out (Socket Mode); none until set. */
+  let socketModeUrl: string | null = null;
 
   const answer = (method: string, args: Record<string, any>): Record<string, unknown> => {
     switch (method) {
@@ -51,6 +53,8 @@ export async function startFakeSlack(users: SlackUser[] = [], { keepArgs = true 
       case 'views.update':
       case 'views.publish':
         return { ok: true, view: { id: `V${calls.length}`, ...args.view } };
+      case 'apps.connections.open':
+        return socketModeUrl ? { ok: true, url: socketModeUrl } : { ok: false, error: 'not_allowed_token_type' };
       case 'conversations.open':
         return { ok: true, channel: { id: `D${args.users}` } };
       case 'files.getUploadURLExternal': {
@@ -126,6 +130,8 @@ export async function startFakeSlack(users: SlackUser[] = [], { keepArgs = true 
     callsTo: (method: string) => calls.filter((c) => c.method === method),
     /** The next `times` calls of `method` get 429 with Retry-After: 1. */
     rateLimit: (method: string, times: number) => rateLimited.set(method, times),
+    /** Socket Mode: where apps.connections.open sends the app. */
+    useSocketMode: (url: string) => (socketModeUrl = url),
     /** Messages to `channel` are refused with Slack's `error` (e.g. not_in_channel: the bot was not invited). */
     refuseChannel: (channel: string, error: string) => refusing.set(channel, error),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
