@@ -16,7 +16,7 @@ import type { Db } from '../store/prisma';
 import { errorHandler, RequestProblem, zodProblem } from './errors';
 import { openApiDocument } from './openapi';
 import { ActionBody, ActionParam, AuditQuery, BulkDecisionBody, ItemQuery, ItemTypeParam, ListQuery, RejectBody } from './schemas';
-import { auditFilename } from '../domain/audit';
+import { assertPeriod, auditFilename } from '../domain/audit';
 import { writeAudit, writer } from '../services/audit';
 import {
   CalendarBody,
@@ -231,6 +231,7 @@ export function createApi({ db, desk, intake, apiToken, health, slackConfigured 
 
   only(v1, 'get', '/audit', async (req, res) => {
     const { format, as, ...period } = parse(AuditQuery, req.query, 'query');
+    assertPeriod(period);
     if (as) assertMayAudit(await desk.actor(as));
     res.set({
       'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',

@@ -13,6 +13,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   unknown_user: 422,
   unknown_reference: 422,
   invalid_item: 422,
+  invalid_period: 422,
   not_an_approver: 422,
   not_awaiting_decision: 409,
   not_your_turn: 409,

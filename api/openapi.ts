@@ -18,7 +18,7 @@ const DESCRIPTIONS: Record<number, string> = {
   404: 'Unknown item (with suggestions) or approval policy',
   409: "Not in a state for this action (says the state and who decided), not this approver's turn on the route (says whose it is), or a user's email or Slack id already taken",
   413: 'The body is over 1 MB',
-  422: 'Unknown user or reference, an approver without the approver permissions, a policy that contradicts itself (an approver twice, escalation without when or whom, a zero duration), two lines with one number, an action the ERP does not support, or the ERP minimum requirements are not met (every failing field listed)',
+  422: 'Unknown user or reference, an approver without the approver permissions, a policy that contradicts itself (an approver twice, escalation without when or whom, a zero duration), two lines with one number, an action the ERP does not support, the ERP minimum requirements are not met (every failing field listed), or an audit period that ends before it starts',
   423: 'A locked field was edited; names the fields',
   503: 'The database cannot be written right now; nothing was changed (see Retry-After)',
 };

@@ -5,26 +5,28 @@
 import { z } from 'zod';
 import { localDateTimeText, localDayStart } from './calendar';
 import { CalendarDate } from './intake';
-import type { Person } from './items';
-import { ACTION_PAST, isTransition, type ErpStatus } from './statuses';
+import { InvalidPeriod } from './errors';
+import { historyEntryView, type StoredEntry } from './history';
 
 export const AUDIT_FORMATS = ['csv', 'json'] as const;
 export type AuditFormat = (typeof AUDIT_FORMATS)[number];
 
 /** The days an export covers: local dates on the company's clock, both included. */
-const PeriodDay = CalendarDate.refine(
-  (date) => date >= '1970-01-01' && date <= '9998-12-31',
-  'must be a date from 1970-01-01 to 9998-12-31',
-);
-
-export const AuditPeriod = z
-  .object({
-    from: PeriodDay.meta({ description: 'First day, included (local date in the company time zone)', example: '2026-01-01' }),
-    to: PeriodDay.meta({ description: 'Last day, included', example: '2026-12-31' }),
-  })
-  .refine((period) => period.from <= period.to, { path: ['to'], message: 'must be the same day as from or later' });
+export const AuditPeriod = z.object({
+  from: CalendarDate.meta({ description: 'First day, included (local date in the company time zone)', example: '2026-01-01' }),
+  to: CalendarDate.meta({ description: 'Last day, included', example: '2026-12-31' }),
+});
 
 export type AuditPeriodInput = z.infer<typeof AuditPeriod>;
+
+/** Refuses a period that ends before it starts, or with a day no clock of ours can have written (422, naming the field). */
+export function assertPeriod(period: AuditPeriodInput): void {
+  for (const field of ['from', 'to'] as const) {
+    if (period[field] < '1970-01-01' || period[field] > '9998-12-31')
+      throw new InvalidPeriod(`${field}: must be a date from 1970-01-01 to 9998-12-31.`, field);
+  }
+  if (period.from > period.to) throw new InvalidPeriod('to: must be the same day as from or later.', 'to');
+}
 
 /** The instants a period runs between: the first moment of `from` up to (not including) the day after `to`. */
 export function periodRange(period: AuditPeriodInput, timeZone: string): { start: Date; end: Date } {
@@ -38,24 +40,13 @@ export function auditFilename(period: AuditPeriodInput, format: AuditFormat): st
   return `erp-audit-${period.from}-to-${period.to}.${format}`;
 }
 
-/** A stored move as the store reads it. */
-export interface AuditRow {
+/** A stored move as the store reads it: an item's history entry, with the item and round it belongs to. */
+export interface AuditRow extends StoredEntry {
   id: number;
-  at: Date;
   itemType: string;
   itemRef: string;
   projectRef: string;
   round: number | null;
-  action: string;
-  fromStatus: ErpStatus | null;
-  toStatus: ErpStatus | null;
-  actor: Person | null;
-  onBehalfOf: Person | null;
-  reason: string | null;
-  message: string | null;
-  snapshotHash: string | null;
-  selfApproved: boolean;
-  step: number | null;
 }
 
 /** One entry of the JSON export: the item view's history entry, with the item and round it belongs to. */
@@ -63,23 +54,11 @@ export function auditEntry(row: AuditRow, timeZone: string) {
   return {
     /** The entry's number: increasing in the order entries were written, never reused. */
     id: row.id,
-    at: row.at.toISOString(),
+    ...historyEntryView(row),
     /** The same moment on the company's clock. */
     localTime: localDateTimeText(row.at, timeZone),
     item: { type: row.itemType, ref: row.itemRef, project: row.projectRef },
     round: row.round,
-    action: isTransition(row.action) ? ACTION_PAST[row.action] : row.action,
-    transition: isTransition(row.action) ? row.action : null,
-    from: row.fromStatus,
-    to: row.toStatus,
-    by: row.actor,
-    onBehalfOf: row.onBehalfOf,
-    selfApproved: row.selfApproved,
-    /** The step of the round's route an approval was given at (0 = the first), as in the item view. */
-    step: row.step,
-    reason: row.reason,
-    message: row.message,
-    snapshotHash: row.snapshotHash,
   };
 }
 

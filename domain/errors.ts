@@ -145,6 +145,11 @@ export class InvalidItem extends FieldProblem {
   readonly code = 'invalid_item';
 }
 
+/** A period that cannot be read: it ends before it starts, or lies outside the dates a clock of ours can have written. */
+export class InvalidPeriod extends FieldProblem {
+  readonly code = 'invalid_period';
+}
+
 /** A user named to approve (in an approval policy) who does not hold the accounting approver's permissions. */
 export class NotAnApprover extends FieldProblem {
   readonly code = 'not_an_approver';

@@ -3,6 +3,7 @@
  * what can be done now (and why not the rest), history.
  */
 import type { Db } from '../store/prisma';
+import { historyEntryView } from '../domain/history';
 import { loadItem, type LoadedItem } from '../store/items';
 import { recordedDecisions } from '../store/history';
 import { itemRecords } from '../store/item-records';
@@ -10,7 +11,7 @@ import type { ErpProfile, ErpSettings } from '../domain/erp-profiles';
 import { ITEM_TYPE_INFO, approvalWorkflowId, type ItemType } from '../domain/item-types';
 import { formatCents, totalCents, type Person } from '../domain/items';
 import type { Actor } from '../domain/permissions';
-import { ACTION_PAST, isLocked, isTransition, statusLabel } from '../domain/statuses';
+import { isLocked, statusLabel } from '../domain/statuses';
 import { availability, roundSender } from '../domain/actions';
 import { roundSteps } from '../domain/routing';
 
@@ -74,23 +75,7 @@ export async function itemView(db: Db, type: ItemType, ref: string, rules: ItemR
     /** What the approvers reviewed (and, for a re-send, what changed since the rejected snapshot). */
     review: reviewed && { facts: reviewed.review, changes: reviewed.changes },
     item,
-    history: history.map((entry) => ({
-      at: entry.at.toISOString(),
-      by: entry.actor,
-      /** The approver `by` decided for while they were away (a delegation); null otherwise. */
-      onBehalfOf: entry.onBehalfOf,
-      /** The move in words ("accepted", "re-sent"), and by its code (`accept`, `resend`). */
-      action: isTransition(entry.action) ? ACTION_PAST[entry.action] : entry.action,
-      /** Null only for an entry an earlier release wrote in words this one does not know. */
-      transition: isTransition(entry.action) ? entry.action : null,
-      from: entry.fromStatus,
-      to: entry.toStatus,
-      reason: entry.reason,
-      message: entry.message,
-      snapshotHash: entry.snapshotHash,
-      selfApproved: entry.selfApproved,
-      step: entry.step,
-    })),
+    history: history.map(historyEntryView),
   };
 }
 

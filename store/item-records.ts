@@ -2,29 +2,15 @@
  * What an item view shows beside the item itself, read in one statement: the change history with who
  * made each move, the latest reviewed snapshot, and the export the ERP holds.
  */
-import type { ErpStatus } from '../domain/statuses';
+import type { StoredEntry } from '../domain/history';
 import type { ExportPayload } from '../domain/erp-profiles';
-import type { Person } from '../domain/items';
 import type { ReviewedView } from './snapshots';
 import type { BookedExport } from './exports';
 import type { Db, Tx } from './prisma';
 import { isoSql } from './sql';
 
-export interface HistoryRow {
-  at: Date;
-  actor: Person | null;
-  /** The approver a delegate decided for. */
-  onBehalfOf: Person | null;
-  action: string;
-  fromStatus: ErpStatus | null;
-  toStatus: ErpStatus | null;
-  reason: string | null;
-  message: string | null;
-  snapshotHash: string | null;
-  selfApproved: boolean;
-  /** The step of the round's route a decision was made at. */
-  step: number | null;
-}
+/** A history entry as stored: what `historyEntryView` shows. */
+export type HistoryRow = StoredEntry;
 
 export interface ItemRecords {
   history: HistoryRow[];

@@ -113,8 +113,17 @@ test('the period is whole local days: a day with no moves is an empty export, an
   const emptyJson = (await (await audit('from=2020-01-01&to=2020-01-01')).json()) as Record<string, unknown>;
   expect(emptyJson).toEqual({ from: '2020-01-01', to: '2020-01-01', timeZone: 'UTC', entries: [], count: 0 });
 
+  // A period that ends before it starts is well formed but cannot be read: 422, naming the field.
+  const backwards = await audit(`from=${today()}&to=2020-01-01`);
+  expect(backwards.status).toBe(422);
+  expect(await backwards.json()).toMatchObject({
+    error: 'invalid_period',
+    field: 'to',
+    message: 'to: must be the same day as from or later.',
+  });
+  expect((await audit('from=0079-06-11&to=2026-01-01')).status).toBe(422);
+
   for (const [query, field] of [
-    [`from=${today()}&to=2020-01-01`, 'to'],
     ['from=2026-02-30&to=2026-03-01', 'from'],
     [`to=${today()}`, 'from'],
     [`from=${today()}&to=${today()}&format=xlsx`, 'format'],

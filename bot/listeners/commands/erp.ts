@@ -20,7 +20,7 @@ import { noteProblem } from '../../../domain/text';
 import { BULK_MAX } from '../../../domain/actions';
 import { bulkBlocks, bulkSummary, type BulkLine } from '../../views/bulk';
 import { assertMayAudit } from '../../../domain/permissions';
-import { AuditPeriod } from '../../../domain/audit';
+import { AuditPeriod, assertPeriod } from '../../../domain/audit';
 import { writeAuditFile } from '../../../services/audit';
 
 type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
@@ -134,6 +134,7 @@ async function auditCommand(
     return;
   }
   const { from, to } = period.data;
+  assertPeriod(period.data);
   await answer(md`:hourglass_flowing_sand: Writing the audit export from ${from} to ${to}…`);
   const written = await writeAuditFile(deps.db, { from, to, format: 'csv' }, deps.desk.rules.settings.timeZone ?? 'UTC');
   try {
