@@ -15,7 +15,7 @@ import { nextStatus, type Transition } from '../domain/statuses';
 import { ErpRefused, ErpUnavailable, type ErpTransport } from '../connectors/transport';
 import { heldInErp } from '../connectors/lost-exports';
 import { toApplicationFailure } from '../workflows/failures';
-import { accountingTotals, approverQueue } from '../store/queues';
+import { failedToExport, readyToExportFor } from '../store/queues';
 import { isAccountingApprover } from '../domain/permissions';
 import { loadItem } from '../store/items';
 import { decisionsOf } from '../store/history';
@@ -279,17 +279,21 @@ export function createActivities({ db, profile, settings, transport, notifier, a
       date: string;
     }): Promise<{ approvers: number; sent: number; readyToExport: number; failedToExport: number }> {
       const approvers = (await accountingCandidates(db)).filter(isAccountingApprover);
-      const counts = { approvers: approvers.length, sent: 0, ...(await accountingTotals(db)) };
+      // A summary lists the oldest few of each kind, with the full counts; Failed to Export is everyone's, read once.
+      const [failed, ready] = await Promise.all([
+        failedToExport(db, SUMMARY_ITEMS),
+        db.erpRecord.count({ where: { status: 'ReadyToExport' } }),
+      ]);
+      const counts = { approvers: approvers.length, sent: 0, readyToExport: ready, failedToExport: failed.total };
       if (counts.readyToExport + counts.failedToExport === 0) return counts;
       for (const approver of approvers) {
-        // A summary lists the oldest few of each kind, with the full counts.
-        const { readyToExport, failedToExport } = await approverQueue(db, approver.id, SUMMARY_ITEMS, { allowSelfApproval });
-        if (readyToExport.total + failedToExport.total === 0) continue;
+        const readyToExport = await readyToExportFor(db, approver.id, SUMMARY_ITEMS, { allowSelfApproval });
+        if (readyToExport.total + failed.total === 0) continue;
         await notifier.dailySummary({
           approver: { id: approver.id, name: approver.name },
           date: input.date,
           readyToExport,
-          failedToExport,
+          failedToExport: failed,
           eventKey: `${input.runKey}:${approver.id}`,
         });
         counts.sent += 1;

@@ -2,6 +2,7 @@
  * The HTTP intake API under /api/v1 (bearer API_TOKEN) and /healthz. Handlers stay thin: parse with
  * zod, call the intake or the approval desk, answer JSON.
  */
+import { companyZone } from '../domain/erp-profiles/profile';
 import { timingSafeEqual } from 'node:crypto';
 import express, { type RequestHandler } from 'express';
 import type { z } from 'zod';
@@ -239,7 +240,7 @@ export function createApi({ db, desk, intake, apiToken, health, slackConfigured 
       'cache-control': 'no-store',
     });
     try {
-      await writeAudit(db, { ...period, format }, desk.rules.settings.timeZone ?? 'UTC', writer(res));
+      await writeAudit(db, { ...period, format }, companyZone(desk.rules.settings), writer(res));
       res.end();
     } catch (err) {
       if (!res.headersSent) throw err;

@@ -41,7 +41,11 @@ export class SlackDirectory {
   /** The Slack id of a directory user, if they have one. */
   async slackIdFor(userId: string): Promise<string | undefined> {
     const user = await userById(this.db, userId);
-    if (!user) return undefined;
+    return user ? this.slackIdOf(user) : undefined;
+  }
+
+  /** The Slack id of a directory user already read, if they have one: the one linked, else found by their email. */
+  async slackIdOf(user: { id: string; email: string; slackId: string | null }): Promise<string | undefined> {
     if (user.slackId) return user.slackId;
     const found = await this.client.users.lookupByEmail({ email: user.email }).catch(() => undefined);
     const slackId = found?.user?.id;

@@ -39,7 +39,7 @@ export function canonicalTimeZone(name: string): string | null {
 }
 
 /** Minutes after midnight of "HH:MM" (24:00 allowed as the end of a day). */
-export function clockMinutes(text: string): number {
+function clockMinutes(text: string): number {
   const [hours = '0', minutes = '0'] = text.split(':');
   return Number(hours) * 60 + Number(minutes);
 }
@@ -120,7 +120,7 @@ export function localDayStart(date: string, timeZone: string): Date {
 }
 
 /** Working minutes in one working day. */
-export function workdayMinutes(calendar: Calendar): number {
+function workdayMinutes(calendar: Calendar): number {
   return clockMinutes(calendar.hours.end) - clockMinutes(calendar.hours.start);
 }
 

@@ -319,8 +319,13 @@ export function withEscalations(route: Route, history: readonly RouteEntry[]): R
       .filter((entry) => entry.action === 'escalate')
       .map((entry) => entry.step ?? 0),
   );
-  if (escalated.size === 0) return route;
-  return { ...route, steps: route.steps.map((step, index) => (escalated.has(index) ? { ...step, escalated: true } : step)) };
+  return escalatedAt(route, escalated);
+}
+
+/** The route with the given steps marked escalated (their escalation targets may decide too). */
+export function escalatedAt(route: Route, steps: ReadonlySet<number>): Route {
+  if (steps.size === 0) return route;
+  return { ...route, steps: route.steps.map((step, index) => (steps.has(index) ? { ...step, escalated: true } : step)) };
 }
 
 /** Whose approvals a step of the item view has: an approval given on an approver's behalf counts as theirs. */
@@ -525,4 +530,21 @@ export function policyProblems(policy: {
       problems.push({ field: at('escalateAfter'), message: 'needs escalateTo: whom to add once it has passed' });
   });
   return problems;
+}
+
+/**
+ * Why `actor` may not take `action` where the round stands on its route, or null: not their turn
+ * (`turnRefusal`), or they approved an earlier step already (`earlierStepRefusal`).
+ */
+export function routeRefusal(
+  what: string,
+  route: Route,
+  approvals: readonly StepApproval[],
+  action: string,
+  actor: Person,
+  onBehalfOf?: Person | null,
+): DomainError | null {
+  return (
+    turnRefusal(what, route, approvals, action, actor, onBehalfOf) ?? earlierStepRefusal(what, route, approvals, action, actor, onBehalfOf)
+  );
 }

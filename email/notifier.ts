@@ -5,13 +5,14 @@
  * retried delivery sends nothing twice; a mail server that cannot take it now fails the delivery,
  * which Temporal retries like a Slack outage.
  */
+import { companyZone } from '../domain/erp-profiles/profile';
 import nodemailer from 'nodemailer';
 import { turnOpened, type DailySummary, type Notice, type Notifier } from '../activities/types';
 import type { Person } from '../domain/items';
 import { isAccountingApprover } from '../domain/permissions';
 import { itemView, type ItemRules, type ItemView } from '../services/item-view';
 import { whomToAsk } from '../store/delegations';
-import { recordIdOf } from '../store/items';
+import { loadItem } from '../store/items';
 import type { RecordingNotifier } from '../store/notifications';
 import type { Db } from '../store/prisma';
 import { accountingCandidates, userById } from '../store/users';
@@ -50,7 +51,7 @@ export interface EmailNotifierDeps {
   companyName: string;
   rules: ItemRules;
   /** Whether a person gets notices in Slack; null when Slack is not set up (nobody does). */
-  inSlack: ((userId: string) => Promise<boolean>) | null;
+  inSlack: ((user: { id: string; email: string; slackId: string | null }) => Promise<boolean>) | null;
   /** Everyone gets email, Slack or not (NOTIFY_EMAIL=always). */
   always: boolean;
 }
@@ -83,11 +84,11 @@ export class EmailNotifier implements Notifier {
 
   private async emailNotice(notice: Notice): Promise<void> {
     const { db, rules, companyName } = this.deps;
-    const view = await itemView(db, notice.item.type, notice.item.ref, rules).catch(() => null);
-    if (!view) return;
-    const timeZone = rules.settings.timeZone ?? 'UTC';
+    const loaded = await loadItem(db, notice.item.type, notice.item.ref, { withRecords: true });
+    const view = await itemView(db, notice.item.type, notice.item.ref, rules, { loaded });
+    const timeZone = companyZone(rules.settings);
     const key = `${notice.eventKey}:${notice.kind}`;
-    const erpRecordId = await recordIdOf(db, notice.item.type, notice.item.ref);
+    const erpRecordId = loaded.erp.id;
     const send = async (people: Recipient[], message: (to: Recipient) => Email) => {
       for (const to of people) await this.emailOnce(key, to, erpRecordId, () => message(to));
     };
@@ -138,9 +139,9 @@ export class EmailNotifier implements Notifier {
   /** One person's email of a notice: skipped for someone Slack reaches (unless always), sent once. */
   private async emailOnce(noticeKey: string, to: Recipient, erpRecordId: number | null, message: () => Email): Promise<void> {
     const { db, record, mailer, inSlack, always } = this.deps;
-    if (!always && inSlack && (await inSlack(to.person.id))) return;
     const user = await userById(db, to.person.id);
     if (!user?.email) return;
+    if (!always && inSlack && (await inSlack(user))) return;
     const recorded = await record.recordEmail(noticeKey, user.id, erpRecordId);
     if (recorded.deliveredAt) return;
     try {

@@ -72,7 +72,7 @@ export function notifier(config: Config, db: Db): Notifier {
     mailer: smtpMailer(config.SMTP_URL, config.EMAIL_FROM as string),
     companyName: config.COMPANY_NAME,
     rules: erpSetup(config),
-    inSlack: directory ? async (userId) => (await directory.slackIdFor(userId)) !== undefined : null,
+    inSlack: directory ? async (user) => (await directory.slackIdOf(user)) !== undefined : null,
     always: config.NOTIFY_EMAIL === 'always',
   });
 }

@@ -15,8 +15,8 @@ import { heldInErp, type HeldExport } from '../connectors/lost-exports';
 import { ErpUnavailable, type ErpTransport } from '../connectors/transport';
 import { loadItem, type LoadedItem } from '../store/items';
 import { decisionsOf, recordedDecisions } from '../store/history';
-import { actorsById, findActor } from '../store/users';
-import { routeFor } from '../store/policies';
+import { findActor } from '../store/users';
+import { routeAndPeople } from '../store/policies';
 import { moveRecord, recordedEntry } from '../store/rounds';
 import { recordStatus } from '../store/items';
 import { assertSendable, type ErpProfile, type ErpSettings } from '../domain/erp-profiles';
@@ -45,9 +45,9 @@ import {
 } from '../domain/statuses';
 import { alreadyInReview, reviewedEarlierRound, roundSender, selfApprovalRefusal, unsupported, wrongState } from '../domain/actions';
 import {
-  deciders,
   delegatorFor,
   earlierStepRefusal,
+  routeRefusal,
   roundApprovals,
   stepLabel,
   turnRefusal,
@@ -366,8 +366,7 @@ export class ApprovalDesk {
     // Separation of duties first, as for anyone deciding for themselves.
     const refusal =
       selfApprovalRefusal(action, actor, sender, this.rules.allowSelfApproval, what, principal) ??
-      turnRefusal(what, route, approvals, action, actor, principal) ??
-      earlierStepRefusal(what, route, approvals, action, actor, principal);
+      routeRefusal(what, route, approvals, action, actor, principal);
     if (refusal) throw refusal;
     return principal;
   }
@@ -378,12 +377,8 @@ export class ApprovalDesk {
    * route again when it opens; this is the early, clear answer.
    */
   private async assertDecidable(kind: 'send' | 'resend', type: ItemType, ref: string, sender: Actor, item: RoutedItem): Promise<void> {
-    const route = await routeFor(this.deps.db, item);
+    const { route, people } = await routeAndPeople(this.deps.db, item);
     if (!route.policy) return;
-    const people = await actorsById(
-      this.deps.db,
-      [...new Set(route.steps.flatMap((step) => deciders({ ...step, escalated: true })))].map((p) => p.id),
-    );
     const cannot = (person: Person): string | null => {
       if (person.id === sender.id && !this.rules.allowSelfApproval) return `${person.name} is sending it (separation of duties)`;
       const approver = people.get(person.id);

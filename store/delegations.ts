@@ -66,7 +66,7 @@ export async function awayFor(db: Db | Tx, delegateId: string, now = new Date())
 }
 
 /** For each of `approverIds` away now, who decides in their place. */
-export async function activeDelegates(db: Db | Tx, approverIds: readonly string[], now = new Date()): Promise<Map<string, Person>> {
+async function activeDelegates(db: Db | Tx, approverIds: readonly string[], now = new Date()): Promise<Map<string, Person>> {
   if (approverIds.length === 0) return new Map();
   const held = await delegations(db, { userId: { in: [...approverIds] } }, now);
   return new Map(

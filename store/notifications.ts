@@ -39,38 +39,41 @@ export class RecordingNotifier implements Notifier {
 
   /** One person's copy of a notice (a direct message), recorded so each person gets it once. */
   recordDirect(noticeKey: string, recipientId: string, erpRecordId: number): Promise<RecordedNotice> {
-    return this.writeOnce({
-      eventKey: `${noticeKey}:to:${recipientId}`,
+    return this.recordCopy(`${noticeKey}:to:${recipientId}`, noticeKey, {
       kind: 'direct-message',
       audience: 'person',
       recipientId,
       erpRecordId,
-      payload: { notice: noticeKey },
     });
   }
 
   /** A notice said in a channel (in a review request's thread), recorded so it is said there once. */
   recordInChannel(noticeKey: string, channel: string, erpRecordId: number): Promise<RecordedNotice> {
-    return this.writeOnce({
-      eventKey: `${noticeKey}:in:${channel}`,
+    return this.recordCopy(`${noticeKey}:in:${channel}`, noticeKey, {
       kind: 'channel-message',
       audience: 'channel',
       recipientId: channel,
       erpRecordId,
-      payload: { notice: noticeKey },
     });
   }
 
   /** One person's email of a notice, recorded so each person gets it once. */
   recordEmail(noticeKey: string, recipientId: string, erpRecordId: number | null): Promise<RecordedNotice> {
-    return this.writeOnce({
-      eventKey: `${noticeKey}:email:to:${recipientId}`,
+    return this.recordCopy(`${noticeKey}:email:to:${recipientId}`, noticeKey, {
       kind: 'email',
       audience: 'person',
       recipientId,
       erpRecordId,
-      payload: { notice: noticeKey },
     });
+  }
+
+  /** One copy of a notice (to a person or a channel, by one means), written once under `eventKey`. */
+  private recordCopy(
+    eventKey: string,
+    noticeKey: string,
+    copy: { kind: string; audience: string; recipientId: string; erpRecordId: number | null },
+  ): Promise<RecordedNotice> {
+    return this.writeOnce({ eventKey, ...copy, payload: { notice: noticeKey } });
   }
 
   /** Notes that a channel refused the notice for good (an address the mail server does not know): not tried again. */

@@ -4,7 +4,7 @@
  */
 import type { ApprovalPolicy as PolicyRow, Prisma } from '@prisma/client';
 import { InvalidItem, NotAnApprover, UnknownReference } from '../domain/errors';
-import { approverGaps } from '../domain/permissions';
+import { approverGaps, type Actor } from '../domain/permissions';
 import type { PolicyInput } from '../domain/intake';
 import {
   applicablePolicy,
@@ -95,10 +95,19 @@ export async function deletePolicy(db: Db, id: string): Promise<boolean> {
   return count > 0;
 }
 
-/** The route a round of `item` follows now: the applicable policy's steps with their approvers named, or the default. */
-export async function routeFor(tx: Reader, item: RoutedItem): Promise<Route> {
+/**
+ * The route a round of `item` follows now (the applicable policy's steps with their approvers named,
+ * or the default), and the people it names as they stand now, with their permissions, by id.
+ */
+export async function routeAndPeople(tx: Reader, item: RoutedItem): Promise<{ route: Route; people: Map<string, Actor> }> {
   const policy = applicablePolicy(await listPolicies(tx), item);
-  if (!policy) return routeOf(null, new Map());
-  const people = await tx.user.findMany({ where: { id: { in: namedUsers(policy) } }, select: { id: true, name: true } });
-  return routeOf(policy, new Map(people.map((person): [string, Person] => [person.id, person])));
+  if (!policy) return { route: routeOf(null, new Map()), people: new Map() };
+  const people = await actorsById(tx, namedUsers(policy));
+  const names = new Map([...people.values()].map((person): [string, Person] => [person.id, { id: person.id, name: person.name }]));
+  return { route: routeOf(policy, names), people };
+}
+
+/** The route a round of `item` follows now. */
+export async function routeFor(tx: Reader, item: RoutedItem): Promise<Route> {
+  return (await routeAndPeople(tx, item)).route;
 }

@@ -84,22 +84,28 @@ export async function standingFor(db: Db, approverId: string, now = new Date()):
 }
 
 /**
- * What waits for an approver: the Ready to Export items whose waiting step is theirs (or any
+ * The Ready to Export items waiting for an approver: those whose waiting step is theirs (or any
  * approver's, or that of an approver they stand in for), less those they sent themselves (unless
- * self-approval is allowed), and every Failed to Export item.
+ * self-approval is allowed).
  */
-export async function approverQueue(
+export async function readyToExportFor(
   db: Db,
   approverId: string,
   limit: number,
   { allowSelfApproval = false, now = new Date() }: { allowSelfApproval?: boolean; now?: Date } = {},
-) {
-  const approverIds = await standingFor(db, approverId, now);
-  const [readyToExport, failedToExport] = await Promise.all([
-    byStatus(db, 'ReadyToExport', limit, { approverIds, allowSelfApproval }),
-    byStatus(db, 'FailedToExport', limit),
-  ]);
-  return { readyToExport, failedToExport };
+): Promise<QueueList> {
+  return byStatus(db, 'ReadyToExport', limit, { approverIds: await standingFor(db, approverId, now), allowSelfApproval });
+}
+
+/** Every Failed to Export item (any approver may retry or reject it). */
+export function failedToExport(db: Db, limit: number): Promise<QueueList> {
+  return byStatus(db, 'FailedToExport', limit);
+}
+
+/** What waits for an approver: their Ready to Export items and every Failed to Export item. */
+export async function approverQueue(db: Db, approverId: string, limit: number, options: { allowSelfApproval?: boolean; now?: Date } = {}) {
+  const [readyToExport, failed] = await Promise.all([readyToExportFor(db, approverId, limit, options), failedToExport(db, limit)]);
+  return { readyToExport, failedToExport: failed };
 }
 
 /** Everything waiting for accounting, whoever it waits for: what an auditor reads. */
@@ -110,13 +116,4 @@ export async function companyQueue(db: Db, limit: number) {
 
 export async function creatorQueue(db: Db, userId: string, limit: number) {
   return { rejected: await byStatus(db, 'Rejected', limit, { creatorId: userId }) };
-}
-
-/** How many items are Ready to Export and Failed to Export in all: what the daily summary's run reports. */
-export async function accountingTotals(db: Db): Promise<{ readyToExport: number; failedToExport: number }> {
-  const [readyToExport, failedToExport] = await Promise.all([
-    db.erpRecord.count({ where: { status: 'ReadyToExport' } }),
-    db.erpRecord.count({ where: { status: 'FailedToExport' } }),
-  ]);
-  return { readyToExport, failedToExport };
 }

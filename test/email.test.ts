@@ -101,7 +101,7 @@ function emailNotifier(db: Db, options: { always?: boolean; slack?: boolean } = 
     mailer: smtpMailer(smtp.url, FROM),
     companyName: 'Acme Builders',
     rules: TEST_RULES,
-    inSlack: options.slack === false ? null : async (userId) => (await directory.slackIdFor(userId)) !== undefined,
+    inSlack: options.slack === false ? null : async (user) => (await directory.slackIdOf(user)) !== undefined,
     always: options.always ?? false,
   });
 }

@@ -8,7 +8,16 @@ import type { ActivityFailureInfo, RoundItem } from '../activities/types';
 import type { ApprovalActivities, TransitionInput } from '../activities';
 import { deciderWords, type Person } from '../domain/items';
 import { itemName } from '../domain/item-types';
-import { earlierStepRefusal, routeProgress, turnRefusal, waitingOn, waitingPeople, type Route, type StepApproval } from '../domain/routing';
+import {
+  escalatedAt,
+  routeProgress,
+  routeRefusal,
+  turnRefusal,
+  waitingOn,
+  waitingPeople,
+  type Route,
+  type StepApproval,
+} from '../domain/routing';
 import { nextStatus, type ErpStatus, type ItemAction, type Transition } from '../domain/statuses';
 import { failureFrom, failureInfo, toApplicationFailure } from './failures';
 import {
@@ -188,28 +197,21 @@ export class ApprovalRound {
     return this.state;
   }
 
-  /** Refuses a decision that cannot be taken now, or that lacks what it needs, before it enters the history. */
+  /**
+   * Refuses a decision that cannot be taken now, or that lacks what it needs, before it enters the
+   * history. One person does not approve two steps of a round: checked here only (never again in the
+   * handler), so rounds recorded before this rule replay as they ran.
+   */
   validate(action: DecisionAction, input: DecisionInput | RejectInput): void {
     const refusal =
-      inputRefusal(this.state, this.input.round, action, input) ??
-      this.turnRefusal(action, input.by, input.onBehalfOf) ??
-      this.earlierStepRefusal(action, input.by, input.onBehalfOf);
+      inputRefusal(this.state, this.input.round, action, input) ?? this.onRoute(routeRefusal, action, input.by, input.onBehalfOf);
     if (refusal) throw toApplicationFailure(refusal);
   }
 
-  /**
-   * One person does not approve two steps of a round. Checked before a decision enters the history
-   * (never again in the handler, so rounds recorded before this rule replay as they ran).
-   */
-  private earlierStepRefusal(action: DecisionAction, by: Person, onBehalfOf?: Person) {
+  /** A check of where the round stands on its route (accept and reject belong to the approvers whose turn it is). */
+  private onRoute(check: typeof turnRefusal, action: DecisionAction, by: Person, onBehalfOf?: Person) {
     const { route, approvals = [] } = this.state;
-    return route ? earlierStepRefusal(itemName(this.input.item.type, this.input.item.ref), route, approvals, action, by, onBehalfOf) : null;
-  }
-
-  /** Accept and reject belong to the approvers whose turn it is on the round's route. */
-  private turnRefusal(action: DecisionAction, by: Person, onBehalfOf?: Person) {
-    const { route, approvals = [] } = this.state;
-    return route ? turnRefusal(itemName(this.input.item.type, this.input.item.ref), route, approvals, action, by, onBehalfOf) : null;
+    return route ? check(itemName(this.input.item.type, this.input.item.ref), route, approvals, action, by, onBehalfOf) : null;
   }
 
   /**
@@ -219,7 +221,7 @@ export class ApprovalRound {
    */
   async decide<A extends DecisionAction>(action: A, input: DecisionInputOf<A>): Promise<RoundState> {
     if (this.timerMove) await this.timerMove;
-    const refusal = decisionRefusal(this.state, action) ?? this.turnRefusal(action, input.by, input.onBehalfOf);
+    const refusal = decisionRefusal(this.state, action) ?? this.onRoute(turnRefusal, action, input.by, input.onBehalfOf);
     if (refusal) throw toApplicationFailure(refusal);
     const { item } = this.input;
     const { by, onBehalfOf } = input;
@@ -347,7 +349,7 @@ export class ApprovalRound {
     const route = this.state.route!;
     const index = timers.step;
     const { snapshotHash, approvals = [] } = this.state;
-    const escalated = { ...route, steps: route.steps.map((s, i) => (i === index ? { ...s, escalated: true } : s)) };
+    const escalated = escalatedAt(route, new Set([index]));
     await this.recordMove('escalate', {
       message: escalationMessage(route, index),
       step: index,

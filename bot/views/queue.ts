@@ -5,7 +5,7 @@ import { md, truncate } from '../text';
 import { context, header, LIMITS, messageBlocks, messageText, section } from './blocks';
 import { actionsAllowed } from '../../domain/actions';
 import { DECISIONS, type ErpStatus, type ItemAction } from '../../domain/statuses';
-import { actionButtons, actionsBlock } from './buttons';
+import { actionButtons, actionsBlock, itemKey } from './buttons';
 
 export interface QueueEntry {
   type: ItemType;
@@ -60,7 +60,7 @@ function list(
     const snapshot = entry.snapshotHash ? md` · reviewed snapshot \`${entry.snapshotHash.slice(0, 12)}\`` : '';
     const label = md`${ITEM_TYPE_INFO[entry.type].label} *${entry.ref}* · ${truncate(entry.title ?? '', 80)}${amount} · project ${entry.projectRef}${snapshot}`;
     const text = section(entry.detail ? md`${label}\n_${truncate(entry.detail, 200)}_` : label);
-    const key = `${entry.type}:${entry.ref}`;
+    const key = itemKey(entry);
     blocks.push(
       selectable
         ? {

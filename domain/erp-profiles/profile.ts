@@ -14,6 +14,11 @@ export interface ErpSettings {
   timeZone?: string;
 }
 
+/** The company's time zone the settings name, UTC where they name none. */
+export function companyZone(settings: ErpSettings): string {
+  return settings.timeZone ?? 'UTC';
+}
+
 /**
  * What one ERP demands: which items and actions it supports, the minimum requirements an item must
  * meet before it is sent, and the shape of the record the ERP receives. How the record travels is

@@ -13,7 +13,7 @@ import {
   type VendorView,
 } from '../items';
 import { ITEM_ACTIONS, LOCKING_STATUSES, statusLabel } from '../statuses';
-import type { ErpProfile, ErpSettings, ExportPayload } from './profile';
+import { companyZone, type ErpProfile, type ErpSettings, type ExportPayload } from './profile';
 
 const MAX_ID = 5;
 const MAX_TITLE = 30;
@@ -161,7 +161,7 @@ function payload(item: Item, settings: ErpSettings): ExportPayload {
         description: item.title,
         scope: item.description.slice(0, MAX_SCOPE),
         vendor: item.vendor?.erpVendorId ?? null,
-        commitmentDate: calendarDate(item.createdAt, settings.timeZone ?? 'UTC'),
+        commitmentDate: calendarDate(item.createdAt, companyZone(settings)),
         amount: formatCents(totalCents(item) ?? 0),
         items: item.lines.map((line) => ({
           item: line.lineNo,
@@ -182,7 +182,7 @@ function payload(item: Item, settings: ErpSettings): ExportPayload {
         scope: item.description.slice(0, MAX_SCOPE),
         vendor: item.vendor?.erpVendorId ?? null,
         // The creation date in Procore is not editable and becomes Sage's commitment date: the company's calendar day.
-        commitmentDate: calendarDate(item.createdAt, settings.timeZone ?? 'UTC'),
+        commitmentDate: calendarDate(item.createdAt, companyZone(settings)),
         amount: formatCents(totalCents(item) ?? 0),
         items: summedModifications(item),
       };

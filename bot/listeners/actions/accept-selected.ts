@@ -12,6 +12,7 @@ import { isItemType, type ItemType } from '../../../domain/item-types';
 import { BULK_MAX } from '../../../domain/actions';
 import { queueFor } from '../../queue';
 import { bulkBlocks } from '../../views/bulk';
+import { parseItemKey } from '../../views/buttons';
 import { acceptManyModal, acceptManyProgress, acceptManyResults, BulkContext, DESCRIPTION_BLOCK, metadataJson } from '../../views/modals';
 import { homeView, PER_LIST, SELECT_ACTION } from '../../views/queue';
 
@@ -27,10 +28,8 @@ function selectedItems(state: BlockAction['view']): { type: ItemType; ref: strin
       .flatMap(([, element]) => (element.selected_options ?? []).map((option) => option.value)),
   );
   return [...new Set(keys)].flatMap((key) => {
-    const colon = key.indexOf(':');
-    const type = key.slice(0, colon);
-    const ref = key.slice(colon + 1);
-    return colon > 0 && isItemType(type) && ref ? [{ type, ref }] : [];
+    const { type, ref } = parseItemKey(key);
+    return isItemType(type) && ref ? [{ type, ref }] : [];
   });
 }
 

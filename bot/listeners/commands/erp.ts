@@ -1,4 +1,5 @@
 /** `/erp send|resend|retrieve|void|status|history|queue|accept|audit|away|back|help` — every answer is for the asker only. */
+import { companyZone } from '../../../domain/erp-profiles/profile';
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import { canApply, statusLabel } from '../../../domain/statuses';
@@ -136,7 +137,7 @@ async function auditCommand(
   const { from, to } = period.data;
   assertPeriod(period.data);
   await answer(md`:hourglass_flowing_sand: Writing the audit export from ${from} to ${to}…`);
-  const written = await writeAuditFile(deps.db, { from, to, format: 'csv' }, deps.desk.rules.settings.timeZone ?? 'UTC');
+  const written = await writeAuditFile(deps.db, { from, to, format: 'csv' }, companyZone(deps.desk.rules.settings));
   try {
     // To the asker alone: a direct message, never the channel the command was typed in.
     const opened = await client.conversations.open({ users: command.user_id });
@@ -145,7 +146,7 @@ async function auditCommand(
       file: written.file,
       filename: written.filename,
       title: `ERP audit ${from} to ${to}`,
-      initial_comment: `Every move of every item from ${from} to ${to} (both included, ${deps.desk.rules.settings.timeZone ?? 'UTC'}): ${written.count} entries.`,
+      initial_comment: `Every move of every item from ${from} to ${to} (both included, ${companyZone(deps.desk.rules.settings)}): ${written.count} entries.`,
     });
   } finally {
     await written.remove();
