@@ -18,7 +18,7 @@ import { errorHandler, RequestProblem, zodProblem } from './errors';
 import { openApiDocument } from './openapi';
 import { ActionBody, ActionParam, AuditQuery, BulkDecisionBody, ItemQuery, ItemTypeParam, ListQuery, RejectBody } from './schemas';
 import { assertPeriod, auditFilename } from '../domain/audit';
-import { writeAudit, writer } from '../services/audit';
+import { ExportSlots, ReaderGone, writeAudit, writer } from '../services/audit';
 import {
   CalendarBody,
   DelegationBody,
@@ -230,10 +230,21 @@ export function createApi({ db, desk, intake, apiToken, health, slackConfigured 
     res.json(await desk.view(parse(ItemTypeParam, req.params.type, 'path'), ref(req.params.ref), as));
   });
 
+  // Each export holds a database connection while it runs: two at once leave the rest of the pool to everything else.
+  const exports = new ExportSlots(2);
   only(v1, 'get', '/audit', async (req, res) => {
     const { format, as, ...period } = parse(AuditQuery, req.query, 'query');
     assertPeriod(period);
     if (as) assertMayAudit(await desk.actor(as));
+    const release = exports.take();
+    if (!release) {
+      res.set('retry-after', '30');
+      throw new RequestProblem(503, {
+        error: 'exports_busy',
+        message: `${exports.size} audit exports are being written already; try again in a moment.`,
+      });
+    }
+    res.once('close', release);
     res.set({
       'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',
       'content-disposition': `attachment; filename="${auditFilename(period, format)}"`,
@@ -245,8 +256,11 @@ export function createApi({ db, desk, intake, apiToken, health, slackConfigured 
     } catch (err) {
       if (!res.headersSent) throw err;
       // Part of the file has gone: cut the connection, so the reader sees an incomplete download, not a shorter file.
-      console.error('The audit export stopped part way', err);
+      if (err instanceof ReaderGone) console.warn(`The audit export from ${period.from} to ${period.to} stopped: ${err.message}`);
+      else console.error('The audit export stopped part way', err);
       res.destroy();
+    } finally {
+      release();
     }
   });
 

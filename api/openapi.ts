@@ -108,7 +108,7 @@ export function openApiDocument(): Record<string, unknown> {
           responses: {
             '200': {
               description:
-                '{ by, action, counts: { accepted, approved, refused, failed }, results: [{ type, ref, outcome, status | error, message }] } in the order given',
+                '{ by, action, counts: { accepted, approved, refused, failed }, results: [{ type, ref, outcome, status } or { type, ref, outcome, error, message }] } in the order given',
             },
             ...errors(400, 401, 413, 422),
           },
@@ -125,7 +125,8 @@ export function openApiDocument(): Record<string, unknown> {
             {
               name: 'as',
               in: 'query',
-              description: 'A user id: read on behalf of that person, who must be an auditor (ReadOnly on ERP Integrations) or an approver',
+              description:
+                "A user id: read on behalf of that person, who must hold 'ReadOnly' or more on the company's ERP Integrations tool (auditors and approvers do)",
               schema: IDENTIFIER,
             },
           ],

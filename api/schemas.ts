@@ -79,12 +79,15 @@ export const ListQuery = z.object({
   offset: queryInteger(0, 1_000_000_000).default(0),
 });
 
-export const AuditQuery = AuditPeriod.and(
-  z.object({
-    format: z.enum(AUDIT_FORMATS).default('json').meta({ description: 'csv for a spreadsheet, json for a program' }),
-    as: id.optional().meta({ description: "A user id: the export is read on that person's behalf, who must be an auditor or an approver" }),
+/** Strict: a parameter spelt otherwise (`FORMAT=csv`) is refused, not quietly ignored for the default. */
+export const AuditQuery = z.strictObject({
+  ...AuditPeriod.shape,
+  format: z.enum(AUDIT_FORMATS).default('json').meta({ description: 'csv for a spreadsheet, json for a program' }),
+  as: id.optional().meta({
+    description:
+      "A user id: the export is read on that person's behalf, who must hold 'ReadOnly' or more on the company's ERP Integrations tool",
   }),
-);
+});
 
 export const ErrorBody = z
   .object({

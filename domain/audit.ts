@@ -40,16 +40,15 @@ export function auditFilename(period: AuditPeriodInput, format: AuditFormat): st
   return `erp-audit-${period.from}-to-${period.to}.${format}`;
 }
 
-/** A stored move as the store reads it: an item's history entry, with the item and round it belongs to. */
+/** A stored move as the store reads it: an item's history entry, with the item it belongs to. */
 export interface AuditRow extends StoredEntry {
   id: number;
   itemType: string;
   itemRef: string;
   projectRef: string;
-  round: number | null;
 }
 
-/** One entry of the JSON export: the item view's history entry, with the item and round it belongs to. */
+/** One entry of the JSON export: the item view's history entry (with its round), and the item it belongs to. */
 export function auditEntry(row: AuditRow, timeZone: string) {
   return {
     /** The entry's number: increasing in the order entries were written, never reused. */
@@ -58,7 +57,6 @@ export function auditEntry(row: AuditRow, timeZone: string) {
     /** The same moment on the company's clock. */
     localTime: localDateTimeText(row.at, timeZone),
     item: { type: row.itemType, ref: row.itemRef, project: row.projectRef },
-    round: row.round,
   };
 }
 

@@ -15,6 +15,8 @@ export interface StoredEntry {
   snapshotHash: string | null;
   selfApproved: boolean;
   step: number | null;
+  /** The submission round the move belongs to; null before the first send. */
+  round: number | null;
 }
 
 export function historyEntryView(entry: StoredEntry) {
@@ -35,5 +37,7 @@ export function historyEntryView(entry: StoredEntry) {
     selfApproved: entry.selfApproved,
     /** The step of the round's route an approval was given at (0 = the first). */
     step: entry.step,
+    /** The submission round the move belongs to. */
+    round: entry.round,
   };
 }

@@ -33,15 +33,20 @@ interface EmailParts {
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
+/** A name or title on one line: a line break or control character in it cannot start a line of its own that looks like part of the email. */
+// eslint-disable-next-line no-control-regex -- control characters are what is replaced here.
+const oneLine = (text: string) => text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ');
+
 /** Only web links are links; anything else an intake sent as a URL is shown as text. */
 const isWebLink = (url: string) => /^https?:\/\/[^\s]+$/i.test(url);
 
 function compose(parts: EmailParts): Email {
+  const heading = oneLine(parts.heading);
   const text = [
-    parts.heading,
+    heading,
     '',
     ...parts.paragraphs.flatMap((p) => [p, '']),
-    ...(parts.facts ?? []).map(([label, value]) => `${label}: ${value}`),
+    ...(parts.facts ?? []).map(([label, value]) => `${label}: ${oneLine(value)}`),
     ...(parts.facts?.length ? [''] : []),
     ...(parts.lists ?? []).flatMap((list) => [list.heading, ...list.lines.map((line) => `  - ${line}`), '']),
     ...(parts.link ? [`${parts.link.text}: ${parts.link.url}`, ''] : []),
@@ -51,13 +56,13 @@ function compose(parts: EmailParts): Email {
   const cell = 'style="padding:2px 12px 2px 0;vertical-align:top"';
   const html = [
     '<!doctype html><html><body style="font-family:Arial,Helvetica,sans-serif;font-size:14px;color:#1d1c1d">',
-    `<h2 style="font-size:18px">${escapeHtml(parts.heading)}</h2>`,
+    `<h2 style="font-size:18px">${escapeHtml(heading)}</h2>`,
     ...parts.paragraphs.map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`),
     ...(parts.facts?.length
       ? [
           '<table role="presentation" style="border-collapse:collapse">',
           ...parts.facts.map(
-            ([label, value]) => `<tr><th align="left" ${cell}>${escapeHtml(label)}</th><td ${cell}>${escapeHtml(value)}</td></tr>`,
+            ([label, value]) => `<tr><th align="left" ${cell}>${escapeHtml(label)}</th><td ${cell}>${escapeHtml(oneLine(value))}</td></tr>`,
           ),
           '</table>',
         ]
@@ -116,7 +121,7 @@ const viewOnline = (view: ItemView) => (view.url ? { text: 'View Online', url: v
 /** The seeds' rejection email: who rejected it, why, and what to do next. */
 export function rejectionEmail(view: ItemView, company: string, timeZone: string): Email {
   const rejected = lastBy(view, ['reject']);
-  const by = rejected?.by ? deciderWords(rejected.by, rejected.onBehalfOf) : 'an accounting approver';
+  const by = oneLine(rejected?.by ? deciderWords(rejected.by, rejected.onBehalfOf) : 'an accounting approver');
   return compose({
     subject: `${company}: ERP ${noun(view)} Rejection Notification`,
     heading: `${title(view)} · ${view.title} was rejected`,
@@ -144,6 +149,21 @@ export function syncedEmail(view: ItemView, company: string): Email {
   });
 }
 
+/** To the approvers: the ERP refused the export for good; any approver may retry it or reject the item. */
+export function exportFailedEmail(view: ItemView, company: string, message: string): Email {
+  return compose({
+    subject: `${company}: ERP ${noun(view)} Export Failure Notification`,
+    heading: `${title(view)} · ${view.title} could not be exported`,
+    paragraphs: [
+      `The ERP refused the export of ${title(view)}: ${message}`,
+      'Retry the export once the cause is fixed, or reject the item so its creator can fix it: in Slack, or through the ERP Integrations tool of your source system.',
+    ],
+    facts: itemFacts(view),
+    link: viewOnline(view),
+    footer: footer(company),
+  });
+}
+
 /** Why an approver is asked: a new round, their step's turn, an escalation to them, or a reminder. */
 export interface ReviewReason {
   kind: 'review' | 'turn' | 'escalated' | 'reminder';
@@ -160,14 +180,14 @@ export interface ReviewReason {
 export function reviewRequestEmail(view: ItemView, company: string, timeZone: string, reason: ReviewReason): Email {
   const steps = view.steps.length;
   const where = reason.step !== undefined && steps > 1 ? ` (${stepLabel(reason.step, steps, view.steps[reason.step]?.name ?? '')})` : '';
-  const away = reason.forWhom ? ` on behalf of ${reason.forWhom.name}, who is away` : '';
+  const away = reason.forWhom ? ` on behalf of ${oneLine(reason.forWhom.name)}, who is away` : '';
   const first: Record<ReviewReason['kind'], string> = {
     review: `${title(view)} was sent to accounting for acceptance and waits for your decision${away}${where}.`,
     turn: `${title(view)} has reached your step and waits for your decision${away}${where}.`,
     escalated: `${title(view)} waited ${reason.after ?? 'too long'} of working time and was escalated to you${where}.`,
     reminder: `${title(view)} still waits for your decision${away}${where}${reason.since ? `, since ${when(reason.since, timeZone)}` : ''}.`,
   };
-  const sentBy = view.erp.sentBy ? ` Sent by ${view.erp.sentBy.name}.` : '';
+  const sentBy = view.erp.sentBy ? ` Sent by ${oneLine(view.erp.sentBy.name)}.` : '';
   const paragraphs = [first[reason.kind] + sentBy];
   const previous = view.erp.round > 1 ? lastBy(view, ['reject']) : undefined;
   if (previous?.reason) paragraphs.push(`It is a re-send. The previous round was rejected: ${previous.reason}`);
@@ -185,7 +205,7 @@ export function reviewRequestEmail(view: ItemView, company: string, timeZone: st
 function summaryLine(entry: SummaryEntry): string {
   const amount = entry.amount ? ` · ${entry.amount}` : '';
   const detail = entry.detail ? ` (${entry.detail})` : '';
-  return `${capitalized(itemName(entry.type, entry.ref))} · ${entry.title ?? ''}${amount} · project ${entry.projectRef}${detail}`;
+  return oneLine(`${capitalized(itemName(entry.type, entry.ref))} · ${entry.title ?? ''}${amount} · project ${entry.projectRef}${detail}`);
 }
 
 export function dailySummaryEmail(summary: DailySummary, company: string): Email {

@@ -1,7 +1,7 @@
 /**
  * Notices by email, beside Slack: people without a Slack account (or everyone, NOTIFY_EMAIL=always)
- * get the rejection, the synced notice, the review requests and reminders of their step, and the
- * daily summary. Each person's email is written down before it is sent and marked once sent, so a
+ * get the rejection, the synced notice, the review requests and reminders of their step, failed
+ * exports (approvers), and the daily summary. Each person's email is written down before it is sent and marked once sent, so a
  * retried delivery sends nothing twice; a mail server that cannot take it now fails the delivery,
  * which Temporal retries like a Slack outage.
  */
@@ -16,7 +16,15 @@ import { loadItem } from '../store/items';
 import type { RecordingNotifier } from '../store/notifications';
 import type { Db } from '../store/prisma';
 import { accountingCandidates, userById } from '../store/users';
-import { dailySummaryEmail, rejectionEmail, reviewRequestEmail, syncedEmail, type Email, type ReviewReason } from './messages';
+import {
+  dailySummaryEmail,
+  exportFailedEmail,
+  rejectionEmail,
+  reviewRequestEmail,
+  syncedEmail,
+  type Email,
+  type ReviewReason,
+} from './messages';
 
 /** Sends one email; rejects when the server did not take it. */
 export interface Mailer {
@@ -103,6 +111,9 @@ export class EmailNotifier implements Notifier {
       );
     } else if (notice.kind === 'synced') {
       await send([{ person: notice.item.creator }], () => syncedEmail(view, companyName));
+    } else if (notice.kind === 'export-failed') {
+      // Any approver may retry or reject a failed export: in Slack the approvers' channel shows it.
+      await send(await this.approvers(), () => exportFailedEmail(view, companyName, notice.message));
     } else {
       const asked = await this.askedOf(notice, view);
       if (asked)
@@ -130,10 +141,14 @@ export class EmailNotifier implements Notifier {
     if (notice.kind !== 'review-requested') return null;
     // The default route: any accounting approver may decide, except (separation of duties) its sender.
     const sender = view.erp.sentBy?.id;
-    const approvers = (await accountingCandidates(db))
-      .filter(isAccountingApprover)
-      .filter((approver) => this.deps.rules.allowSelfApproval || approver.id !== sender);
-    return { people: approvers.map((approver) => ({ person: { id: approver.id, name: approver.name } })), reason: { kind: 'review' } };
+    const people = (await this.approvers()).filter(({ person }) => this.deps.rules.allowSelfApproval || person.id !== sender);
+    return { people, reason: { kind: 'review' } };
+  }
+
+  /** Every accounting approver. */
+  private async approvers(): Promise<Recipient[]> {
+    const approvers = (await accountingCandidates(this.deps.db)).filter(isAccountingApprover);
+    return approvers.map((approver) => ({ person: { id: approver.id, name: approver.name } }));
   }
 
   /** One person's email of a notice: skipped for someone Slack reaches (unless always), sent once. */

@@ -79,7 +79,8 @@ export function notifier(config: Config, db: Db): Notifier {
 
 /** What the start-up says of email, once. */
 export function emailWords(config: Config): string {
-  if (!config.SMTP_URL) return 'off: SMTP_URL is not set, so people without Slack get no notices';
+  if (!config.SMTP_URL)
+    return `off: SMTP_URL is not set, so people without Slack get no notices${config.EMAIL_FROM ? ' (EMAIL_FROM is set, and unused without it)' : ''}`;
   const server = new URL(config.SMTP_URL);
   const who =
     config.NOTIFY_EMAIL === 'always'

@@ -26,23 +26,56 @@ export interface AuditRequest extends AuditPeriodInput {
   format: AuditFormat;
 }
 
-/** Writes `chunk`, then waits for the stream to take more when its buffer is full; fails once it is closed. */
-export function writer(out: Writable): (chunk: string) => Promise<void> {
+/** The reader stopped taking the export: it went away, or did not read for too long. */
+export class ReaderGone extends Error {}
+
+/**
+ * How long an export waits for its reader to take the next piece. The export holds a database
+ * connection while it waits: a reader that stops reading must not hold it for long.
+ */
+export const READER_STALL_MS = 60_000;
+
+/**
+ * Writes `chunk`, then waits for the stream to take more when its buffer is full; fails once it is
+ * closed, or when it has taken nothing for `stallMs`.
+ */
+export function writer(out: Writable, stallMs = READER_STALL_MS): (chunk: string) => Promise<void> {
   return (chunk) =>
     new Promise<void>((resolve, reject) => {
-      if (out.destroyed || out.writableEnded) return reject(new Error('The reader went away before the export was written.'));
+      if (out.destroyed || out.writableEnded) return reject(new ReaderGone('The reader went away before the export was written.'));
       if (out.write(chunk)) return resolve();
       const done = (err?: Error) => {
+        clearTimeout(stalled);
         out.off('drain', drained);
         out.off('close', closed);
         if (err) reject(err);
         else resolve();
       };
       const drained = () => done();
-      const closed = () => done(new Error('The reader went away before the export was written.'));
+      const closed = () => done(new ReaderGone('The reader went away before the export was written.'));
+      const stalled = setTimeout(() => done(new ReaderGone(`The reader took nothing for ${stallMs / 1000} s.`)), stallMs);
       out.once('drain', drained);
       out.once('close', closed);
     });
+}
+
+/** At most `size` exports at once in this process, so exports never take the connections everything else needs. */
+export class ExportSlots {
+  private running = 0;
+
+  constructor(readonly size: number) {}
+
+  /** A slot, and how to give it back; null when every slot is taken. */
+  take(): (() => void) | null {
+    if (this.running >= this.size) return null;
+    this.running += 1;
+    let given = false;
+    return () => {
+      if (given) return;
+      given = true;
+      this.running -= 1;
+    };
+  }
 }
 
 /**

@@ -24,7 +24,7 @@ export const recordsColumns = (recordId: string) => `
       'actor', CASE WHEN hu.id IS NULL THEN NULL ELSE json_build_object('id', hu.id, 'name', hu.name) END,
       'onBehalfOf', CASE WHEN ob.id IS NULL THEN NULL ELSE json_build_object('id', ob.id, 'name', ob.name) END,
       'action', h.action, 'fromStatus', h."fromStatus", 'toStatus', h."toStatus", 'reason', h.reason, 'message', h.message,
-      'snapshotHash', h."snapshotHash", 'selfApproved', h."selfApproved", 'step', h.step) ORDER BY h.at, h.id), '[]')
+      'snapshotHash', h."snapshotHash", 'selfApproved', h."selfApproved", 'step', h.step, 'round', h.round) ORDER BY h.at, h.id), '[]')
     FROM "HistoryEntry" h LEFT JOIN "User" hu ON hu.id = h."actorId" LEFT JOIN "User" ob ON ob.id = h."onBehalfOfId" WHERE h."erpRecordId" = ${recordId}) AS history,
   (SELECT json_build_object('hash', s.hash, 'payload', s.payload, 'at', ${isoSql('s.at')},
       'by', json_build_object('id', su.id, 'name', su.name), 'round', s.round, 'review', s.review, 'changes', s.changes, 'route', s.route)

@@ -110,8 +110,8 @@ export async function approverQueue(db: Db, approverId: string, limit: number, o
 
 /** Everything waiting for accounting, whoever it waits for: what an auditor reads. */
 export async function companyQueue(db: Db, limit: number) {
-  const [readyToExport, failedToExport] = await Promise.all([byStatus(db, 'ReadyToExport', limit), byStatus(db, 'FailedToExport', limit)]);
-  return { readyToExport, failedToExport };
+  const [readyToExport, failed] = await Promise.all([byStatus(db, 'ReadyToExport', limit), failedToExport(db, limit)]);
+  return { readyToExport, failedToExport: failed };
 }
 
 export async function creatorQueue(db: Db, userId: string, limit: number) {

@@ -10,6 +10,8 @@ import { companyWithSyncedCommitment, untilStatus } from './support/flows';
 import { startHarness, type Harness } from './support/harness';
 import { forEachAuditPage } from '../store/audit';
 import type { AuditRow } from '../domain/audit';
+import { PassThrough, Writable } from 'node:stream';
+import { ExportSlots, ReaderGone, writer } from '../services/audit';
 
 const TOKEN = 'test-token-audit-0123456789';
 let h: Harness;
@@ -164,4 +166,35 @@ test('pages follow one another without a gap or a repeat, whatever their size', 
     expect(paged.pages.every((page) => page.length <= size)).toBe(true);
     expect(paged.pages.flat().map((row) => row.id)).toEqual(whole.pages[0]!.map((row) => row.id));
   }
+});
+
+test("a parameter spelt otherwise is refused rather than ignored; the item view's history names each move's round too", async () => {
+  const refused = await audit(`from=${today()}&to=${today()}&FORMAT=csv`);
+  expect(refused.status).toBe(400);
+  expect(((await refused.json()) as { message: string }).message).toContain('FORMAT');
+  const view = await h.desk.view('cco', 'CO-A1');
+  expect(view.history.map((entry) => entry.round)).toEqual([1, 1, 2, 2, 2]);
+});
+
+test('a reader that stops reading lets the export go after a while, and only so many exports run at once', async () => {
+  // A stream that takes nothing: the second piece waits for room that never comes.
+  const out = new Writable({ highWaterMark: 4, write: () => undefined });
+  const write = writer(out, 50);
+  await write('x');
+  await expect(write('yyyy')).rejects.toBeInstanceOf(ReaderGone);
+  const gone = new PassThrough();
+  gone.destroy();
+  await expect(writer(gone)('x')).rejects.toBeInstanceOf(ReaderGone);
+
+  const slots = new ExportSlots(2);
+  const first = slots.take()!;
+  const second = slots.take()!;
+  expect(slots.take()).toBeNull();
+  first();
+  first();
+  const third = slots.take();
+  expect(third).not.toBeNull();
+  expect(slots.take()).toBeNull();
+  second();
+  third!();
 });

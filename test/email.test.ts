@@ -223,3 +223,32 @@ test('the daily summary goes by email to an approver without Slack; with NOTIFY_
   expect(JSON.stringify(refused.payload)).toContain('No such mailbox');
   expect(smtp.state.attempts).toBe(attempts);
 });
+
+test("a failed export reaches the approvers without Slack by email, with the ERP's message; a name cannot add a line of its own", async () => {
+  await h.intake.upsertUser(
+    PM,
+    UserBody.parse({
+      name: 'Pat Morgan\r\nBcc: victim@evil.example',
+      email: 'pat@example.com',
+      permissions: [
+        { tool: 'Admin', level: 'Admin', project: 'P-100' },
+        { tool: 'Commitments', level: 'Admin', project: 'P-100' },
+        { tool: 'ChangeOrders', level: 'Admin', project: 'P-100' },
+      ],
+    }),
+  );
+  await h.intake.upsertChangeOrder('CO-E2', changeOrderBody({ number: 'E2' }));
+  await h.sandbox.injectFault({ itemRef: 'CO-E2', permanentMessage: 'Job RC-24 is closed for posting' });
+  await h.desk.send('cco', 'CO-E2', PM);
+  await h.desk.accept('cco', 'CO-E2', { by: APPROVER });
+  await untilStatus(h, 'cco', 'CO-E2', 'FailedToExport');
+  const failed = await eventually(
+    async () => smtp.to('sam@example.com').find((mail) => mail.subject === 'Acme Builders: ERP Commitment Export Failure Notification'),
+    "Sam's export failure email",
+  );
+  expect(failed.text).toContain('The ERP refused the export of Commitment change order CO-E2: Job RC-24 is closed for posting');
+  expect(smtp.to('dana@example.com').some((mail) => mail.subject.endsWith('Export Failure Notification'))).toBe(false);
+  // The creator's name, line break and all, stays on its line.
+  expect(failed.text).toContain('Created by: Pat Morgan Bcc: victim@evil.example');
+  expect(failed.text.split(/\r?\n/).some((line) => line.startsWith('Bcc:'))).toBe(false);
+});
