@@ -5,7 +5,18 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'reports/**', '.stryker-tmp/**', 'test/support/host-team/node_modules/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'generated/**',
+      'examples/**',
+      'node_modules/**',
+      'data/**',
+      'reports/**',
+      '.stryker-tmp/**',
+      'test/support/host-team/node_modules/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

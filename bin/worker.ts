@@ -1,19 +1,20 @@
 /**
  * A worker process: runs the approval workflows and activities on TEMPORAL_TASK_QUEUE. Scale out by
- * running more of these against the same Temporal namespace and database.
+ * running more of these against the same Temporal namespace and database. It is built from the
+ * package's entry point, as another team's Worker would be.
  */
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { ensureDailySummarySchedule } from '../services/daily-summary-schedule';
-import { emailWords, erpSetup, erpTransport, notifier, temporalAddress, temporalConnection } from '../runtime/components';
+import { createErpApprovals, ensureDailySummarySchedule, erpApprovalsPlugin } from '../index';
+import { emailWords, temporalAddress, temporalConnection } from '../runtime/components';
+import { databaseUrl } from '../runtime/database';
 import { loadConfig } from '../runtime/config';
 import { runMain } from '../runtime/startup';
-import { openDatabase } from '../runtime/database';
-import { erpApprovalsPlugin } from '../worker/plugin';
 
 runMain(async () => {
-  const config = loadConfig();
-  const db = openDatabase(config);
+  // Beside `npm start`, the worker finds its embedded database as the other processes do.
+  const erp = createErpApprovals({ ...process.env, DATABASE_URL: databaseUrl(loadConfig()) });
+  const { config } = erp;
   const connection = await NativeConnection.connect(temporalConnection(config));
   const worker = await Worker.create({
     connection,
@@ -22,10 +23,7 @@ runMain(async () => {
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
     plugins: [
       erpApprovalsPlugin({
-        db,
-        ...erpSetup(config),
-        transport: erpTransport(config, db),
-        notifier: notifier(config, db),
+        ...erp,
         ...(config.WORKFLOW_BUNDLE_PATH ? { workflows: { bundle: { codePath: config.WORKFLOW_BUNDLE_PATH } } } : {}),
       }),
     ],
@@ -40,5 +38,5 @@ runMain(async () => {
   // The worker stops cleanly on SIGINT/SIGTERM, finishing what it holds.
   await worker.run();
   await connection.close();
-  await db.$disconnect();
+  await erp.close();
 });

@@ -1,5 +1,5 @@
 /** Every item's moves in a period, read page by page in one snapshot of the database. */
-import { Prisma } from '@prisma/client';
+import { Prisma } from '../generated/prisma';
 import type { AuditRow } from '../domain/audit';
 import type { Db } from './prisma';
 

@@ -1,5 +1,5 @@
 /** The company calendar: one row, or the default until the company sets one. */
-import type { CompanyCalendar } from '@prisma/client';
+import type { CompanyCalendar } from '../generated/prisma';
 import { calendarProblems, canonicalTimeZone, DEFAULT_CALENDAR, type Calendar } from '../domain/calendar';
 import { InvalidItem } from '../domain/errors';
 import type { CalendarInput } from '../domain/intake';

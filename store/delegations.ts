@@ -1,5 +1,5 @@
 /** Out-of-office delegations: one per approver, read as the desk and the notifier need them. */
-import type { Delegation as DelegationRow, Prisma, User } from '@prisma/client';
+import type { Delegation as DelegationRow, Prisma, User } from '../generated/prisma';
 import { delegationActive, delegationProblems, type Delegation } from '../domain/delegation';
 import { InvalidItem, NotAnApprover, UnknownReference, UnknownUser } from '../domain/errors';
 import type { DelegationInput } from '../domain/intake';

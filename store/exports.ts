@@ -3,7 +3,7 @@
  * (outcome Unknown) before the ERP is called, and its outcome once the ERP answers. An Unknown one is
  * an export whose answer was lost: the ERP may hold it.
  */
-import type { ExportAttempt } from '@prisma/client';
+import type { ExportAttempt } from '../generated/prisma';
 import type { ItemType } from '../domain/item-types';
 import type { Db, Tx } from './prisma';
 

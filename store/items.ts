@@ -3,7 +3,7 @@
  * One statement per item type; a new type adds its statement and shape here.
  */
 import { isStorableText } from '../domain/text';
-import type { ErpRecord } from '@prisma/client';
+import type { ErpRecord } from '../generated/prisma';
 import { UnknownItem } from '../domain/errors';
 import { ITEM_TYPE_INFO, ITEM_TYPES, type ItemType } from '../domain/item-types';
 import { LOCKING_STATUSES, type ErpStatus } from '../domain/statuses';

@@ -1,6 +1,7 @@
 /**
- * The database's migrations (prisma/migrations), applied by the product's own start-up and by
- * `npm run db:migrate`, so nobody needs Prisma's CLI by hand. Migrations only ever add to what the
+ * The database's migrations (prisma/migrations), applied by the product's own start-up, by
+ * `npm run db:migrate`, and by a host with `applyMigrations` or `npx erp-approvals migrate` from any
+ * directory, so nobody needs Prisma's CLI by hand. Migrations only ever add to what the
  * previous release reads, so they can be applied ahead of a rolling deploy.
  */
 import { spawnSync } from 'node:child_process';
@@ -74,6 +75,8 @@ export function prismaMigrateCli(args: (schema: string) => string[], databaseUrl
           // No update check: an air-gapped install would wait for it to time out.
           CHECKPOINT_DISABLE: '1',
         },
+        // Run beside the migrations, so the caller's directory (its .env, its own Prisma set-up) plays no part.
+        cwd: PRISMA_DIR,
         encoding: 'utf8',
         stdio: ['ignore', 'pipe', 'pipe'],
       },

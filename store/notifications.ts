@@ -2,7 +2,7 @@
  * Notices as written down: each once in the `Notification` table (who was told what, and whether a
  * channel has delivered it), and the Slack messages a round's review request was posted as.
  */
-import { type Prisma } from '@prisma/client';
+import { type Prisma } from '../generated/prisma';
 import { audienceOf, type DailySummary, type Notice, type Notifier } from '../activities/types';
 import { recordIdOf } from './items';
 import type { Db } from './prisma';

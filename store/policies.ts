@@ -2,7 +2,7 @@
  * Approval policies: stored as the company pushes them, and the route a round freezes from the one
  * that applies. The choice itself is `domain/routing.ts`'s.
  */
-import type { ApprovalPolicy as PolicyRow, Prisma } from '@prisma/client';
+import type { ApprovalPolicy as PolicyRow, Prisma } from '../generated/prisma';
 import { InvalidItem, NotAnApprover, UnknownReference } from '../domain/errors';
 import { approverGaps, type Actor } from '../domain/permissions';
 import type { PolicyInput } from '../domain/intake';

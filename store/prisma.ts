@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { Prisma, PrismaClient, type ErpRecord } from '@prisma/client';
+import { Prisma, PrismaClient, type ErpRecord } from '../generated/prisma';
 import { isDriverAdapterError } from '@prisma/driver-adapter-utils';
 import { ApplicationFailure } from '@temporalio/common';
 import { DomainError, UnknownItem } from '../domain/errors';

@@ -3,7 +3,7 @@
  * together, once per event. `moveRecord`'s callers hold the item's row lock (`lockItem`, `lockRecord`,
  * `lockRecordFor`); `applyMove` takes it itself.
  */
-import { Prisma, type ErpRecord, type HistoryEntry } from '@prisma/client';
+import { Prisma, type ErpRecord, type HistoryEntry } from '../generated/prisma';
 import type { ItemType } from '../domain/item-types';
 import { moveOf, type ErpStatus, type Transition } from '../domain/statuses';
 import type { Db, Tx } from './prisma';

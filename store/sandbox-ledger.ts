@@ -2,7 +2,7 @@
  * The sandbox ERP's ledger, kept in the product's database (tables `SandboxExport`, `SandboxFault`) so
  * it survives restarts like a real ERP would: what it booked, under which key, and the faults injected.
  */
-import type { Prisma, SandboxFault } from '@prisma/client';
+import type { Prisma, SandboxFault } from '../generated/prisma';
 import type { ExportReceipt, ExportRequest } from '../connectors/transport';
 import { writeTransaction, type Db } from './prisma';
 

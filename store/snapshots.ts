@@ -3,7 +3,7 @@
  * payload the ERP receives byte for byte. The hash is SHA-256 over the payload's canonical JSON.
  */
 import { createHash } from 'node:crypto';
-import type { Prisma, ReviewedSnapshot } from '@prisma/client';
+import type { Prisma, ReviewedSnapshot } from '../generated/prisma';
 import type { ExportPayload } from '../domain/erp-profiles';
 import { canonicalJson, reviewChanges, type ReviewChange, type ReviewFacts } from '../domain/review';
 import type { Route } from '../domain/routing';

@@ -1,5 +1,5 @@
 /** Directory users as the permission rules see them. */
-import type { ToolPermission, User } from '@prisma/client';
+import type { ToolPermission, User } from '../generated/prisma';
 import type { Actor, Grant } from '../domain/permissions';
 import type { Db, Tx } from './prisma';
 

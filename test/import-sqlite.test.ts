@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import initSqlJs from 'sql.js';
 import { applyMigrations } from '../store/migrations';
-import { Prisma } from '@prisma/client';
+import { Prisma } from '../generated/prisma';
 import { loadRows, TABLES } from '../store/transfer';
 import { createDb } from '../store/prisma';
 import { dropDatabase, emptyDatabaseUrl } from './support/databases';

@@ -1,70 +1,119 @@
-/** Another team adds the plugin to its own Worker, beside its own workflows and activities. */
+/** Another team adds the plugin to its own Worker, beside its own workflows and activities, through the package's entry point. */
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { RecordingNotifier } from '../store/notifications';
-import { SandboxErp } from '../connectors/sandbox';
-import { erpProfile } from '../domain/erp-profiles';
-import { ApprovalDesk } from '../services/approval-desk';
+import {
+  combinedWorkflowsPath,
+  ConfigError,
+  createErpApprovals,
+  ensureSearchAttributes,
+  ErpApprovalsClient,
+  erpApprovalsPlugin,
+  WORKFLOWS_PATH,
+} from '../index';
 import { Intake } from '../store/intake';
-import { createDb } from '../store/prisma';
-import { erpApprovalsPlugin } from '../worker/plugin';
 import { APPROVER, PM, seedCompany } from './support/fixtures';
 import { FAST_EXPORT_POLICY, eventually, freshDatabaseUrl, startTestTemporal } from './support/harness';
 
-test("the plugin runs our rounds on another team's Worker that keeps its own workflows and activities", async () => {
-  const temporal = await startTestTemporal();
-  const address = temporal.address;
-  const db = createDb(await freshDatabaseUrl());
-  const taskQueue = `host-${randomUUID()}`;
-  const connection = await NativeConnection.connect({ address });
-  const clientConnection = await Connection.connect({ address });
-  const client = new Client({ connection: clientConnection });
-  const profile = erpProfile('sage300cre');
-  const settings = { erpIdFromChangeOrderNumber: true };
+const HOST_WORKFLOWS = path.join(__dirname, 'support', 'host-team', 'workflows.ts');
 
-  const worker = await Worker.create({
-    connection,
-    taskQueue,
-    workflowsPath: path.join(__dirname, 'support', 'host-team', 'workflows.ts'),
-    activities: { stampInvoice: async (id: string) => `stamped ${id}` },
-    plugins: [
-      erpApprovalsPlugin({
-        db,
-        profile,
-        settings,
-        transport: new SandboxErp(db),
-        notifier: new RecordingNotifier(db),
-        workflows: 'reexported',
-      }),
-    ],
-  });
-  const desk = new ApprovalDesk({
-    db,
-    client,
-    taskQueue,
-    profile,
-    settings,
-    exportPolicy: FAST_EXPORT_POLICY,
-    transport: new SandboxErp(db),
-  });
+test("the plugin runs our rounds on another team's Worker that keeps its own workflows and activities", async () => {
+  // A namespace as a host has it: none of our search attributes yet.
+  const temporal = await startTestTemporal(undefined, { bare: true });
+  const erp = createErpApprovals({ DATABASE_URL: await freshDatabaseUrl(), TEMPORAL_ADDRESS: temporal.address, DATABASE_POOL_SIZE: 4 });
+  const taskQueue = `host-${randomUUID()}`;
+  const connection = await NativeConnection.connect({ address: temporal.address });
+  const clientConnection = await Connection.connect({ address: temporal.address });
+  const client = new Client({ connection: clientConnection });
 
   try {
+    expect(await ensureSearchAttributes(clientConnection, 'default')).toEqual(['ErpStatus', 'ErpItemType', 'ErpItemRef', 'ErpProject']);
+    expect(await ensureSearchAttributes(clientConnection, 'default')).toEqual([]);
+
+    const worker = await Worker.create({
+      connection,
+      taskQueue,
+      workflowsPath: HOST_WORKFLOWS,
+      activities: { stampInvoice: async (id: string) => `stamped ${id}` },
+      plugins: [erpApprovalsPlugin(erp)],
+    });
+    const approvals = new ErpApprovalsClient(erp, { client, taskQueue, exportPolicy: FAST_EXPORT_POLICY });
+
     await worker.runUntil(async () => {
       expect(await client.workflow.execute('invoiceIntake', { taskQueue, workflowId: `invoice-${randomUUID()}`, args: ['INV-1'] })).toBe(
         'stamped INV-1',
       );
 
-      await seedCompany(new Intake(db));
-      await desk.send('project', 'P-100', PM);
-      await desk.accept('project', 'P-100', { by: APPROVER });
-      await eventually(async () => (await desk.view('project', 'P-100')).erp.status === 'Synced', 'the project to sync');
+      // The client's intake checks input as the intake API does, naming each problem.
+      await expect(approvals.intake.upsertProject('P 100', { name: '', createdBy: PM })).rejects.toThrow(
+        'Invalid project reference: must not contain spaces, slashes, control or invisible characters',
+      );
+      await expect(approvals.intake.upsertProject('P-100', { name: 'Riverside', createdBy: PM, createdAt: 'yesterday' })).rejects.toThrow(
+        /^Invalid project: createdAt: /,
+      );
+      await seedCompany(new Intake(erp.db));
+      await approvals.send('project', 'P-100', PM);
+      await approvals.accept('project', 'P-100', { by: APPROVER });
+      await eventually(async () => (await approvals.view('project', 'P-100')).erp.status === 'Synced', 'the project to sync');
+      // The round set the attributes the helper added: an operator finds it by them.
+      await eventually(
+        async () => (await client.workflow.count(`ErpItemRef = 'P-100' AND ErpStatus = 'Synced'`)).count === 1,
+        'the round to be found by its search attributes',
+      );
     });
   } finally {
     await connection.close();
     await clientConnection.close();
-    await db.$disconnect();
+    await erp.close();
     await temporal.teardown();
   }
+});
+
+test('a Worker with a prebuilt bundle is told how to include ours, not started without them', () => {
+  const plugin = erpApprovalsPlugin({ ...createErpApprovals({ DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/none' }) });
+  expect(() => plugin.configureWorker({ taskQueue: 'q', workflowBundle: { codePath: '/bundle.js' } })).toThrow(
+    /prebuilt workflowBundle.*bundleWorkflowCode.*'included'/,
+  );
+  const included = erpApprovalsPlugin({
+    ...createErpApprovals({ DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/none' }),
+    workflows: 'included',
+  });
+  expect(included.configureWorker({ taskQueue: 'q', workflowBundle: { codePath: '/bundle.js' } })).toMatchObject({
+    workflowBundle: { codePath: '/bundle.js' },
+  });
+  expect(included.configureWorker({ taskQueue: 'q' }).workflowsPath).toBeUndefined();
+  // Alone, ours; beside the Worker's own file, one entry exporting both.
+  expect(plugin.configureWorker({ taskQueue: 'q' }).workflowsPath).toBe(WORKFLOWS_PATH);
+  const combined = plugin.configureWorker({ taskQueue: 'q', workflowsPath: HOST_WORKFLOWS }).workflowsPath as string;
+  expect(combined).toBe(combinedWorkflowsPath(HOST_WORKFLOWS));
+  expect(fs.readFileSync(combined, 'utf8')).toContain(`export * from ${JSON.stringify(HOST_WORKFLOWS)}`);
+  expect(fs.readFileSync(combined, 'utf8')).toContain(`export * from ${JSON.stringify(WORKFLOWS_PATH)}`);
+});
+
+test('the factory checks settings as the product does, every problem at once, and wants a database of its own', () => {
+  expect(() => createErpApprovals({ DATABASE_URL: 'postgresql://x@h/d', ERP_CONNECTOR: 'http', DAILY_SUMMARY_TIME: '25:00' })).toThrow(
+    ConfigError,
+  );
+  try {
+    createErpApprovals({ DATABASE_URL: 'postgresql://x@h/d', ERP_CONNECTOR: 'http', DAILY_SUMMARY_TIME: '25:00' });
+  } catch (err) {
+    expect((err as ConfigError).problems).toEqual([
+      'DAILY_SUMMARY_TIME: DAILY_SUMMARY_TIME must be HH:MM (24-hour)',
+      'ERP_HTTP_URL: ERP_HTTP_URL is required when ERP_CONNECTOR=http',
+      'ERP_HTTP_SECRET: ERP_HTTP_SECRET is required when ERP_CONNECTOR=http',
+    ]);
+  }
+  expect(() => createErpApprovals({ TEMPORAL_TASK_QUEUE: 'platform' })).toThrow(/DATABASE_URL is required/);
+  const erp = createErpApprovals({
+    DATABASE_URL: 'postgresql://x@h/d',
+    ALLOW_SELF_APPROVAL: true,
+    DATABASE_POOL_SIZE: 3,
+    ERP_PROFILE: 'sage300cre',
+  });
+  expect(erp.allowSelfApproval).toBe(true);
+  expect(erp.config.DATABASE_POOL_SIZE).toBe(3);
+  expect(erp.config.TEMPORAL_TASK_QUEUE).toBe('erp-approvals');
+  expect(erp.profile.id).toBe('sage300cre');
 });

@@ -64,13 +64,17 @@ function installRuntime(): void {
   runtimeInstalled = true;
 }
 
-export async function startTestTemporal(persist?: { dbFilename: string; port: number }): Promise<TestWorkflowEnvironment> {
+/** A dev server with our search attributes registered (unless `bare`, as a host's namespace starts). */
+export async function startTestTemporal(
+  persist?: { dbFilename: string; port: number },
+  { bare = false } = {},
+): Promise<TestWorkflowEnvironment> {
   installRuntime();
   const cli = findTemporalCli();
   return TestWorkflowEnvironment.createLocal({
     server: {
       executable: cli ? { type: 'existing-path', path: cli } : { type: 'cached-download' },
-      searchAttributes: [ErpStatusKey, ErpItemTypeKey, ErpItemRefKey, ErpProjectKey],
+      searchAttributes: bare ? [] : [ErpStatusKey, ErpItemTypeKey, ErpItemRefKey, ErpProjectKey],
       ui: false,
       log: { format: 'pretty', level: 'error' },
       ...(persist ? { dbFilename: persist.dbFilename, port: persist.port, ip: '127.0.0.1' } : {}),

@@ -15,25 +15,26 @@ export const WORKER_NODE_ARGS: string[] = (
 ).config.workerNodeOptions.split(' ');
 export const WORKER_ENV = { MALLOC_ARENA_MAX: '2' };
 
-/** The folders `npm run build` compiles (tsconfig.build.json). */
+/** The folders and files `npm run build` compiles (tsconfig.build.json). */
 const BUILT = (JSON.parse(fs.readFileSync(path.join(ROOT, 'tsconfig.build.json'), 'utf8')) as { include: string[] }).include;
 
 function newestSource(dir: string): number {
+  if (!fs.statSync(dir).isDirectory()) return fs.statSync(dir).mtimeMs;
   let newest = 0;
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) newest = Math.max(newest, newestSource(full));
-    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, fs.statSync(full).mtimeMs);
+    else newest = Math.max(newest, fs.statSync(full).mtimeMs);
   }
   return newest;
 }
 
-/** Runs `npm run build` unless the compiled worker is newer than every source file it is built from. */
+/** Runs `npm run build` unless the compiled worker is newer than every source file it is built from (migrations included). */
 export function ensureBuilt(): void {
   const built = fs.existsSync(WORKER_ENTRY) ? fs.statSync(WORKER_ENTRY).mtimeMs : 0;
   const sources = Math.max(
     fs.statSync(path.join(ROOT, 'tsconfig.build.json')).mtimeMs,
-    ...BUILT.map((dir) => newestSource(path.join(ROOT, dir))),
+    ...[...BUILT, 'prisma'].map((dir) => newestSource(path.join(ROOT, dir))),
   );
   if (built > sources) return;
   execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });

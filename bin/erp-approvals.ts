@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+/**
+ * `npx erp-approvals <command>`: the set-up a host's deployment runs before its Worker starts, from
+ * any directory, with the same settings as the Worker (the environment).
+ */
+import { Client, Connection } from '@temporalio/client';
+import { displayUrl } from '../store/database';
+import { temporalAddress, temporalConnection } from '../runtime/components';
+import { runMain } from '../runtime/startup';
+import { StartupProblem } from '../store/startup-problem';
+import { applyMigrations, ensureDailySummarySchedule, ensureSearchAttributes } from '../index';
+import { ConfigError, loadConfig } from '../runtime/config';
+
+const USAGE = `Usage: erp-approvals <command>
+
+Commands (settings from the environment, as for the Worker):
+  migrate             apply the database migrations to DATABASE_URL
+  search-attributes   add ErpStatus, ErpItemType, ErpItemRef and ErpProject (Keyword) to TEMPORAL_NAMESPACE
+  schedule            create or update the daily summary schedule (DAILY_SUMMARY_TIME, TZ, TEMPORAL_TASK_QUEUE)
+  setup               all three, in that order`;
+
+const COMMANDS = ['migrate', 'search-attributes', 'schedule', 'setup'] as const;
+
+async function migrate() {
+  const url = loadConfig().DATABASE_URL;
+  if (!url) throw new ConfigError(['DATABASE_URL: DATABASE_URL is required (postgresql://user:password@host:5432/database)']);
+  const applied = await applyMigrations(url);
+  console.log(
+    applied.length === 0 ? `${displayUrl(url)}: every migration is applied already.` : `${displayUrl(url)}: applied ${applied.join(', ')}.`,
+  );
+}
+
+async function withTemporal(work: (connection: Connection, namespace: string) => Promise<void>) {
+  const config = loadConfig();
+  const connection = await Connection.connect(temporalConnection(config)).catch((err: Error) => {
+    throw new StartupProblem(`Temporal at ${temporalAddress(config)} cannot be reached: ${err.message}. Check TEMPORAL_ADDRESS.`);
+  });
+  try {
+    await work(connection, config.TEMPORAL_NAMESPACE);
+  } finally {
+    await connection.close();
+  }
+}
+
+async function searchAttributes() {
+  await withTemporal(async (connection, namespace) => {
+    const added = await ensureSearchAttributes(connection, namespace);
+    console.log(
+      added.length === 0
+        ? `Namespace "${namespace}": the search attributes are there already.`
+        : `Namespace "${namespace}": added ${added.join(', ')}.`,
+    );
+  });
+}
+
+async function schedule() {
+  const config = loadConfig();
+  await withTemporal(async (connection, namespace) => {
+    await ensureDailySummarySchedule(new Client({ connection, namespace }), {
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      time: config.DAILY_SUMMARY_TIME,
+      timeZone: config.TZ,
+    });
+    console.log(`Daily summary scheduled at ${config.DAILY_SUMMARY_TIME} ${config.TZ} on task queue "${config.TEMPORAL_TASK_QUEUE}".`);
+  });
+}
+
+runMain(async () => {
+  const command = process.argv[2];
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    console.log(USAGE);
+    return;
+  }
+  if (!(COMMANDS as readonly string[]).includes(command)) {
+    console.error(`Unknown command "${command}".\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  if (command === 'migrate' || command === 'setup') await migrate();
+  if (command === 'search-attributes' || command === 'setup') await searchAttributes();
+  if (command === 'schedule' || command === 'setup') await schedule();
+});

@@ -1,0 +1,49 @@
+/**
+ * Everything the plugin and the client-side API need, built one way from the product's own settings
+ * (the environment variables the README lists, checked by the same schema), for a host's process.
+ */
+import type { ActivityDeps } from '../activities';
+import { erpSetup, erpTransport, notifier } from '../runtime/components';
+import { ConfigError, loadConfig, type Config, type ConfigSchema } from '../runtime/config';
+import { openDatabase } from '../runtime/database';
+
+/** The settings by their environment names; numbers and flags may be given as such. */
+export type ErpApprovalsSettings = { [Name in keyof typeof ConfigSchema.shape]?: string | number | boolean };
+
+export type ErpApprovalsConfig = Config;
+
+export interface ErpApprovals extends ActivityDeps {
+  /** The checked settings, defaults filled in. */
+  readonly config: ErpApprovalsConfig;
+  /** Closes the database pool; call it once the Worker and clients using these are done. */
+  close(): Promise<void>;
+}
+
+/** A settings object as the environment would hold it: strings, unset values left out. */
+function asEnvironment(settings: ErpApprovalsSettings | NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(settings)) if (value !== undefined && value !== null) env[name] = String(value);
+  return env;
+}
+
+/**
+ * Checks the settings (all problems at once, as a ConfigError) and builds the database client, the
+ * company's ERP rules, the ERP connector and the notifier. DATABASE_URL is required: the embedded
+ * database is the product's own start-up's, never a host's.
+ */
+export function createErpApprovals(settings: ErpApprovalsSettings | NodeJS.ProcessEnv = process.env): ErpApprovals {
+  const config = loadConfig(asEnvironment(settings));
+  if (!config.DATABASE_URL)
+    throw new ConfigError([
+      'DATABASE_URL: DATABASE_URL is required (postgresql://user:password@host:5432/database, a database of its own for these tables)',
+    ]);
+  const db = openDatabase(config, config.DATABASE_URL);
+  return {
+    config,
+    db,
+    ...erpSetup(config),
+    transport: erpTransport(config, db),
+    notifier: notifier(config, db),
+    close: () => db.$disconnect(),
+  };
+}
