@@ -62,6 +62,14 @@ test("the plugin runs our rounds on another team's Worker that keeps its own wor
         async () => (await client.workflow.count(`ErpItemRef = 'P-100' AND ErpStatus = 'Synced'`)).count === 1,
         'the round to be found by its search attributes',
       );
+      // A host's replay test takes the plugin as its Worker does, and replays our round beside its own workflows.
+      let replayed = 0;
+      for await (const { workflowId } of client.workflow.list({ query: `ErpItemRef = 'P-100'` })) {
+        const history = await client.workflow.getHandle(workflowId).fetchHistory();
+        await Worker.runReplayHistory({ workflowsPath: HOST_WORKFLOWS, plugins: [erpApprovalsPlugin(erp)] }, history, workflowId);
+        replayed += 1;
+      }
+      expect(replayed).toBe(1);
     });
   } finally {
     await connection.close();
@@ -84,6 +92,10 @@ test('a Worker with a prebuilt bundle is told how to include ours, not started w
     workflowBundle: { codePath: '/bundle.js' },
   });
   expect(included.configureWorker({ taskQueue: 'q' }).workflowsPath).toBeUndefined();
+  // Activities merge by name: one of the Worker's own named as ours would be replaced unseen.
+  expect(() => plugin.configureWorker({ taskQueue: 'q', activities: { notify: async () => {}, stampInvoice: async () => {} } })).toThrow(
+    'erp-approvals: the Worker already has activities named notify, which the approval rounds use; rename yours.',
+  );
   // Alone, ours; beside the Worker's own file, one entry exporting both.
   expect(plugin.configureWorker({ taskQueue: 'q' }).workflowsPath).toBe(WORKFLOWS_PATH);
   const combined = plugin.configureWorker({ taskQueue: 'q', workflowsPath: HOST_WORKFLOWS }).workflowsPath as string;

@@ -68,23 +68,32 @@ export function combinedWorkflowsPath(hostPath: string): string {
 }
 
 class ErpApprovalsPlugin extends SimplePlugin {
+  private readonly activityNames: string[];
+
   constructor(
     private readonly mode: 'bundled' | 'included' | { bundle: WorkflowBundleOption },
-    deps: ActivityDeps,
+    activities: ReturnType<typeof createActivities>,
   ) {
     super({
       name: PLUGIN_NAME,
-      activities: createActivities(deps),
+      activities,
       ...(mode === 'bundled'
         ? { workflowsPath: (existing?: string) => (existing ? combinedWorkflowsPath(existing) : WORKFLOWS_PATH) }
         : mode === 'included'
           ? {}
           : { workflowBundle: mode.bundle }),
     });
+    this.activityNames = Object.keys(activities);
   }
 
   override configureWorker(options: WorkerOptions): WorkerOptions {
     this.refuseTwoBundles(options);
+    // Activities merge by name, ours last: one of the Worker's of the same name would be replaced unseen.
+    const clashing = Object.keys(options.activities ?? {}).filter((name) => this.activityNames.includes(name));
+    if (clashing.length > 0)
+      throw new Error(
+        `erp-approvals: the Worker already has activities named ${clashing.join(', ')}, which the approval rounds use; rename yours.`,
+      );
     return super.configureWorker(options);
   }
 
@@ -108,5 +117,5 @@ class ErpApprovalsPlugin extends SimplePlugin {
 }
 
 export function erpApprovalsPlugin({ workflows = 'bundled', ...deps }: ErpApprovalsPluginOptions): SimplePlugin {
-  return new ErpApprovalsPlugin(workflows, deps);
+  return new ErpApprovalsPlugin(workflows, createActivities(deps));
 }
