@@ -21,7 +21,7 @@ export type { DailySummarySettings } from './services/daily-summary-schedule';
 export { applyMigrations, appliedMigrations, committedMigrations } from './store/migrations';
 export { ConfigError } from './runtime/config';
 export { StartupProblem } from './store/startup-problem';
-export { DomainError } from './domain/errors';
+export { DomainError, InvalidRequest } from './domain/errors';
 export { DEFAULT_EXPORT_POLICY } from './services/approval-desk';
 export type { BulkResult, DecisionRequest } from './services/approval-desk';
 export type { ItemView } from './services/item-view';
