@@ -6,16 +6,14 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { emailWords, erpSetup, erpTransport, notifier, temporalConnection } from '../runtime/components';
+import { emailWords, temporalConnection } from '../runtime/components';
 import { listenHttp, SLACK_SETUP_HINT, slackBot } from '../runtime/servers';
-import { ensureDailySummarySchedule } from '../services/daily-summary-schedule';
 import { loadConfig, publicHost } from '../runtime/config';
 import { createDatabase, displayUrl } from '../store/database';
-import { databaseUrl, embeddedPostgres, openDatabase } from '../runtime/database';
+import { databaseUrl, embeddedPostgres } from '../runtime/database';
 import { startEmbeddedTemporal } from '../runtime/embedded-temporal';
-import { applyMigrations } from '../store/migrations';
 import { onShutdown, runMain } from '../runtime/startup';
-import { erpApprovalsPlugin } from '../worker/plugin';
+import { applyMigrations, createErpApprovals, ensureDailySummarySchedule, erpApprovalsPlugin } from '../index';
 
 runMain(async () => {
   const config = loadConfig();
@@ -38,7 +36,9 @@ runMain(async () => {
       });
   const address = embedded?.address ?? config.TEMPORAL_ADDRESS;
 
-  const db = openDatabase(config, url);
+  // The worker's parts are built as a host's Worker builds them, from the package's entry point.
+  const erp = createErpApprovals({ ...process.env, DATABASE_URL: url });
+  const { db } = erp;
   const nativeConnection = await NativeConnection.connect(temporalConnection(config, address));
   const connection = await Connection.connect(temporalConnection(config, address));
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
@@ -48,7 +48,7 @@ runMain(async () => {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
-    plugins: [erpApprovalsPlugin({ db, ...erpSetup(config), transport: erpTransport(config, db), notifier: notifier(config, db) })],
+    plugins: [erpApprovalsPlugin(erp)],
   });
   const running = worker.run();
   await ensureDailySummarySchedule(client, { taskQueue: config.TEMPORAL_TASK_QUEUE, time: config.DAILY_SUMMARY_TIME, timeZone: config.TZ });
@@ -88,7 +88,7 @@ runMain(async () => {
     await connection.close();
     await nativeConnection.close();
     await embedded?.stop();
-    await db.$disconnect();
+    await erp.close();
     await embeddedDb?.stop();
     console.log('Stopped.');
   });

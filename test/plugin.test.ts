@@ -118,6 +118,8 @@ test('the factory checks settings as the product does, every problem at once, an
     ]);
   }
   expect(() => createErpApprovals({ TEMPORAL_TASK_QUEUE: 'platform' })).toThrow(/DATABASE_URL is required/);
+  // The host's own PORT or API_TOKEN are its business: only the product's servers read ours.
+  expect(() => createErpApprovals({ DATABASE_URL: 'postgresql://x@h/d', PORT: 'http', API_TOKEN: 'short', HOST: '' })).not.toThrow();
   const erp = createErpApprovals({
     DATABASE_URL: 'postgresql://x@h/d',
     ALLOW_SELF_APPROVAL: true,

@@ -19,10 +19,17 @@ export interface ErpApprovals extends ActivityDeps {
   close(): Promise<void>;
 }
 
-/** A settings object as the environment would hold it: strings, unset values left out. */
+/**
+ * Settings only the product's own servers read. A host's process has its own PORT, HOST or API_TOKEN
+ * for its own purposes; they are not ours to check.
+ */
+const SERVER_SETTINGS = new Set(['PORT', 'HOST', 'API_TOKEN', 'TEMPORAL_DEV_PORT', 'TEMPORAL_UI_PORT', 'EMBEDDED_DATABASE_PORT']);
+
+/** A settings object as the environment would hold it: strings, unset values and server settings left out. */
 function asEnvironment(settings: ErpApprovalsSettings | NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(settings)) if (value !== undefined && value !== null) env[name] = String(value);
+  for (const [name, value] of Object.entries(settings))
+    if (value !== undefined && value !== null && !SERVER_SETTINGS.has(name)) env[name] = String(value);
   return env;
 }
 
