@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type * as Testing from '@temporalio/testing';
 import { ErpItemRefKey, ErpItemTypeKey, ErpProjectKey, ErpStatusKey } from '../workflows/search-attributes';
 import { StartupProblem } from '../store/startup-problem';
 import { findTemporalCli } from './temporal-cli';
@@ -26,6 +26,10 @@ export async function startEmbeddedTemporal(options: {
   const uiPort = options.uiPort ?? 8233;
   const cli = findTemporalCli();
   fs.mkdirSync(options.dataDir, { recursive: true });
+  // The SDK's test kit is a dev dependency, loaded only to start a dev server: an install without dev
+  // dependencies (a container running the processes against a cluster) runs everything else.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { TestWorkflowEnvironment } = require('@temporalio/testing') as typeof Testing;
   const env = await TestWorkflowEnvironment.createLocal({
     server: {
       executable: cli ? { type: 'existing-path', path: cli } : { type: 'cached-download' },
