@@ -11,7 +11,7 @@
  */
 export { erpApprovalsPlugin, combinedWorkflowsPath, PLUGIN_NAME, WORKFLOWS_PATH, WORKFLOW_TYPES } from './worker/plugin';
 export type { ErpApprovalsPluginOptions } from './worker/plugin';
-export { createErpApprovals } from './worker/dependencies';
+export { createErpApprovals, settingsFromEnvironment } from './worker/dependencies';
 export type { ErpApprovals, ErpApprovalsConfig, ErpApprovalsSettings } from './worker/dependencies';
 export { ErpApprovalsClient } from './worker/client';
 export type { ErpApprovalsClientOptions } from './worker/client';

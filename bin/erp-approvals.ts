@@ -37,6 +37,11 @@ async function withTemporal(work: (connection: Connection, namespace: string) =>
   });
   try {
     await work(connection, config.TEMPORAL_NAMESPACE);
+  } catch (err) {
+    // Temporal's answer in one line (an unknown namespace, an attribute of another type), not a stack.
+    if (err instanceof Error)
+      throw new StartupProblem(`Namespace "${config.TEMPORAL_NAMESPACE}" on ${temporalAddress(config)}: ${err.message}`);
+    throw err;
   } finally {
     await connection.close();
   }
@@ -67,8 +72,13 @@ async function schedule() {
 
 runMain(async () => {
   const command = process.argv[2];
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+  if (command === '--help' || command === '-h' || command === 'help') {
     console.log(USAGE);
+    return;
+  }
+  if (command === undefined) {
+    console.error(USAGE);
+    process.exitCode = 2;
     return;
   }
   if (!(COMMANDS as readonly string[]).includes(command)) {

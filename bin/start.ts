@@ -13,7 +13,7 @@ import { createDatabase, displayUrl } from '../store/database';
 import { databaseUrl, embeddedPostgres } from '../runtime/database';
 import { startEmbeddedTemporal } from '../runtime/embedded-temporal';
 import { onShutdown, runMain } from '../runtime/startup';
-import { applyMigrations, createErpApprovals, ensureDailySummarySchedule, erpApprovalsPlugin } from '../index';
+import { applyMigrations, createErpApprovals, ensureDailySummarySchedule, erpApprovalsPlugin, settingsFromEnvironment } from '../index';
 
 runMain(async () => {
   const config = loadConfig();
@@ -37,7 +37,7 @@ runMain(async () => {
   const address = embedded?.address ?? config.TEMPORAL_ADDRESS;
 
   // The worker's parts are built as a host's Worker builds them, from the package's entry point.
-  const erp = createErpApprovals({ ...process.env, DATABASE_URL: url });
+  const erp = createErpApprovals({ ...settingsFromEnvironment(), DATABASE_URL: url });
   const { db } = erp;
   const nativeConnection = await NativeConnection.connect(temporalConnection(config, address));
   const connection = await Connection.connect(temporalConnection(config, address));

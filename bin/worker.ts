@@ -5,7 +5,7 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { createErpApprovals, ensureDailySummarySchedule, erpApprovalsPlugin } from '../index';
+import { createErpApprovals, ensureDailySummarySchedule, erpApprovalsPlugin, settingsFromEnvironment } from '../index';
 import { emailWords, temporalAddress, temporalConnection } from '../runtime/components';
 import { databaseUrl } from '../runtime/database';
 import { loadConfig } from '../runtime/config';
@@ -13,7 +13,7 @@ import { runMain } from '../runtime/startup';
 
 runMain(async () => {
   // Beside `npm start`, the worker finds its embedded database as the other processes do.
-  const erp = createErpApprovals({ ...process.env, DATABASE_URL: databaseUrl(loadConfig()) });
+  const erp = createErpApprovals({ ...settingsFromEnvironment(), DATABASE_URL: databaseUrl(loadConfig()) });
   const { config } = erp;
   const connection = await NativeConnection.connect(temporalConnection(config));
   const worker = await Worker.create({

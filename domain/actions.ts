@@ -7,6 +7,7 @@ import { AlreadyInReview, NotAwaitingDecision, NotSupported, SeparationOfDuties,
 import { ITEM_TYPE_INFO, itemName, type ItemType } from './item-types';
 import type { Item, Person } from './items';
 import { missingPermissions, type Actor } from './permissions';
+import { capitalized } from './text';
 import {
   ACTION_PAST,
   canApply,
@@ -122,6 +123,11 @@ export function reviewedEarlierRound(
   reviewed: number,
   current: number,
 ): NotAwaitingDecision {
+  if (reviewed > current)
+    return new NotAwaitingDecision(
+      `${capitalized(itemName(type, ref))} has had no round ${reviewed}: it is in round ${current}. Nothing was decided; open it again to review what it holds now.`,
+      status,
+    );
   return new NotAwaitingDecision(
     `${itemName(type, ref)} was sent again after round ${reviewed} was opened for review: it is now round ${current}, a new version. ` +
       'Nothing was decided; open it again to review what it holds now.',

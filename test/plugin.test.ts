@@ -12,6 +12,8 @@ import {
   ErpApprovalsClient,
   erpApprovalsPlugin,
   WORKFLOWS_PATH,
+  type DecisionRequest,
+  type ItemType,
 } from '../index';
 import { Intake } from '../store/intake';
 import { APPROVER, PM, seedCompany } from './support/fixtures';
@@ -55,7 +57,19 @@ test("the plugin runs our rounds on another team's Worker that keeps its own wor
       );
       await seedCompany(new Intake(erp.db));
       await approvals.send('project', 'P-100', PM);
-      await approvals.accept('project', 'P-100', { by: APPROVER });
+      // Every argument is checked as the API checks it, before anything is decided.
+      await expect(approvals.send('invoice' as ItemType, 'P-100', PM)).rejects.toThrow('Invalid item type');
+      await expect(approvals.view('project', undefined as unknown as string)).rejects.toThrow('Invalid reference');
+      await expect(approvals.accept('project', 'P-100', { by: APPROVER, dryRun: true } as DecisionRequest)).rejects.toThrow(
+        /^Invalid request: .*dryRun/,
+      );
+      await expect(approvals.accept('project', 'P-100', { by: 7 } as unknown as DecisionRequest)).rejects.toThrow(/^Invalid request: by: /);
+      await expect(approvals.acceptMany([], { by: APPROVER })).rejects.toThrow(/^Invalid items: /);
+      await expect(approvals.reject('project', 'P-100', { by: APPROVER, reason: '  ' })).rejects.toThrow(/^Invalid rejection: reason: /);
+      await expect(approvals.accept('project', 'P-100', { by: APPROVER, round: 99 })).rejects.toThrow(
+        'Project P-100 has had no round 99: it is in round 1.',
+      );
+      await approvals.accept('project', 'P-100', { by: APPROVER, round: 1 });
       await eventually(async () => (await approvals.view('project', 'P-100')).erp.status === 'Synced', 'the project to sync');
       // The round set the attributes the helper added: an operator finds it by them.
       await eventually(
@@ -101,7 +115,9 @@ test('a Worker with a prebuilt bundle is told how to include ours, not started w
   const combined = plugin.configureWorker({ taskQueue: 'q', workflowsPath: HOST_WORKFLOWS }).workflowsPath as string;
   expect(combined).toBe(combinedWorkflowsPath(HOST_WORKFLOWS));
   expect(fs.readFileSync(combined, 'utf8')).toContain(`export * from ${JSON.stringify(HOST_WORKFLOWS)}`);
-  expect(fs.readFileSync(combined, 'utf8')).toContain(`export * from ${JSON.stringify(WORKFLOWS_PATH)}`);
+  expect(fs.readFileSync(combined, 'utf8')).toContain(`export { approvalRound, dailySummary } from ${JSON.stringify(WORKFLOWS_PATH)}`);
+  // The bundler asks again with the module already written: it is not wrapped twice.
+  expect(combinedWorkflowsPath(combined)).toBe(combined);
 });
 
 test('the factory checks settings as the product does, every problem at once, and wants a database of its own', () => {
@@ -118,6 +134,7 @@ test('the factory checks settings as the product does, every problem at once, an
     ]);
   }
   expect(() => createErpApprovals({ TEMPORAL_TASK_QUEUE: 'platform' })).toThrow(/DATABASE_URL is required/);
+  expect(() => createErpApprovals({ DATABASE_URL: 'postgresql://x@h/d', ERP_CONECTOR: 'http' })).toThrow('ERP_CONECTOR: not a setting');
   // The host's own PORT or API_TOKEN are its business: only the product's servers read ours.
   expect(() => createErpApprovals({ DATABASE_URL: 'postgresql://x@h/d', PORT: 'http', API_TOKEN: 'short', HOST: '' })).not.toThrow();
   const erp = createErpApprovals({

@@ -5,8 +5,11 @@
 import type { Client } from '@temporalio/client';
 import type { z } from 'zod';
 import { InvalidRequest } from '../domain/errors';
-import { ChangeOrderBody, CommitmentBody, CostCodeBody, ProjectBody, Ref, UserBody, VendorBody } from '../domain/intake';
-import { ApprovalDesk, DEFAULT_EXPORT_POLICY } from '../services/approval-desk';
+import type { ItemType } from '../domain/item-types';
+import { ChangeOrderBody, CommitmentBody, CostCodeBody, id, ProjectBody, Ref, UserBody, VendorBody } from '../domain/intake';
+import { ActionBody, BulkDecisionBody, ItemTypeParam, RejectBody } from '../api/schemas';
+import { ApprovalDesk, DEFAULT_EXPORT_POLICY, type BulkResult, type DecisionRequest } from '../services/approval-desk';
+import type { ItemView } from '../services/item-view';
 import { Intake } from '../store/intake';
 import type { ExportPolicy } from '../workflows';
 import type { ErpApprovals } from './dependencies';
@@ -64,15 +67,23 @@ export class ErpIntake {
   }
 }
 
-export class ErpApprovalsClient extends ApprovalDesk {
+const Items = BulkDecisionBody.shape.items;
+const BulkRequest = BulkDecisionBody.omit({ action: true, items: true });
+
+/**
+ * Send, decide and read items, with the API's checks on every argument (InvalidRequest naming what is
+ * wrong) and then the same rules as Slack and the API (a DomainError whose `code` is the API's `error`).
+ */
+export class ErpApprovalsClient {
   /** Users, vendors, cost codes, projects, commitments and change orders, as the intake API takes them. */
   readonly intake: ErpIntake;
+  private readonly desk: ApprovalDesk;
 
   constructor(
     erp: ErpApprovals,
     { client, taskQueue = erp.config.TEMPORAL_TASK_QUEUE, exportPolicy = DEFAULT_EXPORT_POLICY }: ErpApprovalsClientOptions,
   ) {
-    super({
+    this.desk = new ApprovalDesk({
       db: erp.db,
       client,
       taskQueue,
@@ -83,5 +94,61 @@ export class ErpApprovalsClient extends ApprovalDesk {
       exportPolicy,
     });
     this.intake = new ErpIntake(new Intake(erp.db));
+  }
+
+  /** The item as the API's item view shows it; with `as`, the actions open to that person. */
+  async view(type: ItemType, ref: string, as?: string): Promise<ItemView> {
+    return this.desk.view(
+      checked(ItemTypeParam, type, 'item type'),
+      checked(Ref, ref, 'reference'),
+      as === undefined ? undefined : checked(id, as, 'user id'),
+    );
+  }
+
+  /** Sends the item to the accounting approvers (a new round). */
+  async send(type: ItemType, ref: string, by: string): Promise<ItemView> {
+    return this.desk.send(checked(ItemTypeParam, type, 'item type'), checked(Ref, ref, 'reference'), checked(id, by, 'user id'));
+  }
+
+  /** Sends a rejected or retrieved item again. */
+  async resend(type: ItemType, ref: string, by: string): Promise<ItemView> {
+    return this.desk.resend(checked(ItemTypeParam, type, 'item type'), checked(Ref, ref, 'reference'), checked(id, by, 'user id'));
+  }
+
+  async accept(type: ItemType, ref: string, request: DecisionRequest): Promise<ItemView> {
+    return this.desk.accept(...this.action(type, ref, request));
+  }
+
+  /** A rejection says why (`reason`, required): the creator reads it. */
+  async reject(type: ItemType, ref: string, request: DecisionRequest & { reason: string }): Promise<ItemView> {
+    return this.desk.reject(
+      checked(ItemTypeParam, type, 'item type'),
+      checked(Ref, ref, 'reference'),
+      checked(RejectBody, request, 'rejection'),
+    );
+  }
+
+  async retrieve(type: ItemType, ref: string, request: DecisionRequest): Promise<ItemView> {
+    return this.desk.retrieve(...this.action(type, ref, request));
+  }
+
+  async retryExport(type: ItemType, ref: string, request: DecisionRequest): Promise<ItemView> {
+    return this.desk.retryExport(...this.action(type, ref, request));
+  }
+
+  async void(type: ItemType, ref: string, request: DecisionRequest): Promise<ItemView> {
+    return this.desk.void(...this.action(type, ref, request));
+  }
+
+  /** Accepts up to 200 items for one approver, each its own decision; one result per item, in order. */
+  async acceptMany(
+    items: readonly { type: ItemType; ref: string }[],
+    request: { by: string; description?: string },
+  ): Promise<BulkResult[]> {
+    return this.desk.acceptMany(checked(Items, items, 'items'), checked(BulkRequest, request, 'decision'));
+  }
+
+  private action(type: ItemType, ref: string, request: DecisionRequest): [ItemType, string, DecisionRequest] {
+    return [checked(ItemTypeParam, type, 'item type'), checked(Ref, ref, 'reference'), checked(ActionBody, request, 'request')];
   }
 }

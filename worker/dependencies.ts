@@ -4,7 +4,7 @@
  */
 import type { ActivityDeps } from '../activities';
 import { erpSetup, erpTransport, notifier } from '../runtime/components';
-import { ConfigError, loadConfig, type Config, type ConfigSchema } from '../runtime/config';
+import { ConfigError, ConfigSchema, loadConfig, type Config } from '../runtime/config';
 import { openDatabase } from '../runtime/database';
 
 /** The settings by their environment names; numbers and flags may be given as such. */
@@ -34,11 +34,25 @@ function asEnvironment(settings: ErpApprovalsSettings | NodeJS.ProcessEnv): Node
 }
 
 /**
+ * The settings the environment holds, by name, for a settings object that changes some of them:
+ * `createErpApprovals({ ...settingsFromEnvironment(), DATABASE_URL: erpDatabaseUrl })`.
+ */
+export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): ErpApprovalsSettings {
+  return Object.fromEntries(Object.keys(ConfigSchema.shape).flatMap((name) => (env[name] === undefined ? [] : [[name, env[name]]])));
+}
+
+/**
  * Checks the settings (all problems at once, as a ConfigError) and builds the database client, the
  * company's ERP rules, the ERP connector and the notifier. DATABASE_URL is required: the embedded
  * database is the product's own start-up's, never a host's.
  */
 export function createErpApprovals(settings: ErpApprovalsSettings | NodeJS.ProcessEnv = process.env): ErpApprovals {
+  // A settings object names only settings: a misspelt one would otherwise leave its default in place unseen.
+  if (settings !== process.env) {
+    const unknown = Object.keys(settings).filter((name) => !Object.hasOwn(ConfigSchema.shape, name));
+    if (unknown.length > 0)
+      throw new ConfigError(unknown.map((name) => `${name}: not a setting (the settings are those of the README's Configuration)`));
+  }
   const config = loadConfig(asEnvironment(settings));
   if (!config.DATABASE_URL)
     throw new ConfigError([

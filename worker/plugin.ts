@@ -53,8 +53,11 @@ function entryDirectory(host: string): string {
 /** An entry module exporting both the host's workflows and ours, written once per host path. */
 export function combinedWorkflowsPath(hostPath: string): string {
   const host = path.resolve(hostPath);
-  if (host === WORKFLOWS_PATH) return WORKFLOWS_PATH;
-  const source = `// Written by the erp-approvals plugin: the Worker's workflows and the approval workflows, one bundle.\nexport * from ${JSON.stringify(host)};\nexport * from ${JSON.stringify(WORKFLOWS_PATH)};\n`;
+  // Ours alone, or a module this function wrote (the Worker and its bundler each ask): nothing to add.
+  if (host === WORKFLOWS_PATH || generated.has(host)) return host;
+  // Our names are exported by name, which takes precedence over the host's `export *`: a workflow of the
+  // host's called approvalRound can never run in place of the approval round.
+  const source = `// Written by the erp-approvals plugin: the Worker's workflows and the approval workflows, one bundle.\nexport * from ${JSON.stringify(host)};\nexport { ${WORKFLOW_TYPES.join(', ')} } from ${JSON.stringify(WORKFLOWS_PATH)};\n`;
   const dir = entryDirectory(host);
   const file = path.join(dir, `workflows-${createHash('sha256').update(source).digest('hex').slice(0, 16)}.js`);
   if (!fs.existsSync(file)) {
@@ -64,8 +67,11 @@ export function combinedWorkflowsPath(hostPath: string): string {
     fs.writeFileSync(partial, source);
     fs.renameSync(partial, file);
   }
+  generated.add(file);
   return file;
 }
+
+const generated = new Set<string>();
 
 class ErpApprovalsPlugin extends SimplePlugin {
   private readonly activityNames: string[];
