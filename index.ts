@@ -9,7 +9,7 @@
  *
  * The workflows alone, for a host's workflows file or bundle: `erp-approvals/workflows`.
  */
-export { erpApprovalsPlugin, combinedWorkflowsPath, PLUGIN_NAME, WORKFLOWS_PATH, WORKFLOW_TYPES } from './worker/plugin';
+export { erpApprovalsPlugin, PLUGIN_NAME, WORKFLOWS_PATH, WORKFLOW_TYPES } from './worker/plugin';
 export type { ErpApprovalsPluginOptions } from './worker/plugin';
 export { createErpApprovals, settingsFromEnvironment } from './worker/dependencies';
 export type { ErpApprovals, ErpApprovalsConfig, ErpApprovalsSettings } from './worker/dependencies';
@@ -18,7 +18,7 @@ export type { ErpApprovalsClientOptions } from './worker/client';
 export { ensureSearchAttributes, ERP_SEARCH_ATTRIBUTES } from './worker/search-attributes';
 export { ensureDailySummarySchedule } from './services/daily-summary-schedule';
 export type { DailySummarySettings } from './services/daily-summary-schedule';
-export { applyMigrations, appliedMigrations, committedMigrations } from './store/migrations';
+export { applyMigrations } from './store/migrations';
 export { ConfigError } from './runtime/config';
 export { StartupProblem } from './store/startup-problem';
 export { DomainError, InvalidRequest } from './domain/errors';

@@ -4,12 +4,12 @@
  * any directory, with the same settings as the Worker (the environment).
  */
 import { Client, Connection } from '@temporalio/client';
-import { displayUrl } from '../store/database';
 import { temporalAddress, temporalConnection } from '../runtime/components';
 import { runMain } from '../runtime/startup';
 import { StartupProblem } from '../store/startup-problem';
-import { applyMigrations, ensureDailySummarySchedule, ensureSearchAttributes } from '../index';
-import { ConfigError, loadConfig } from '../runtime/config';
+import { ensureDailySummarySchedule, ensureSearchAttributes } from '../index';
+import { applyMigrationsSaying } from '../store/migrations';
+import { ConfigError, loadConfig, type Config } from '../runtime/config';
 
 const USAGE = `Usage: erp-approvals <command>
 
@@ -21,17 +21,13 @@ Commands (settings from the environment, as for the Worker):
 
 const COMMANDS = ['migrate', 'search-attributes', 'schedule', 'setup'] as const;
 
-async function migrate() {
-  const url = loadConfig().DATABASE_URL;
-  if (!url) throw new ConfigError(['DATABASE_URL: DATABASE_URL is required (postgresql://user:password@host:5432/database)']);
-  const applied = await applyMigrations(url);
-  console.log(
-    applied.length === 0 ? `${displayUrl(url)}: every migration is applied already.` : `${displayUrl(url)}: applied ${applied.join(', ')}.`,
-  );
+async function migrate(config: Config) {
+  if (!config.DATABASE_URL)
+    throw new ConfigError(['DATABASE_URL: DATABASE_URL is required (postgresql://user:password@host:5432/database)']);
+  console.log(await applyMigrationsSaying(config.DATABASE_URL));
 }
 
-async function withTemporal(work: (connection: Connection, namespace: string) => Promise<void>) {
-  const config = loadConfig();
+async function withTemporal(config: Config, work: (connection: Connection, namespace: string) => Promise<void>) {
   const connection = await Connection.connect(temporalConnection(config)).catch((err: Error) => {
     throw new StartupProblem(`Temporal at ${temporalAddress(config)} cannot be reached: ${err.message}. Check TEMPORAL_ADDRESS.`);
   });
@@ -47,8 +43,8 @@ async function withTemporal(work: (connection: Connection, namespace: string) =>
   }
 }
 
-async function searchAttributes() {
-  await withTemporal(async (connection, namespace) => {
+async function searchAttributes(config: Config) {
+  await withTemporal(config, async (connection, namespace) => {
     const added = await ensureSearchAttributes(connection, namespace);
     console.log(
       added.length === 0
@@ -58,9 +54,8 @@ async function searchAttributes() {
   });
 }
 
-async function schedule() {
-  const config = loadConfig();
-  await withTemporal(async (connection, namespace) => {
+async function schedule(config: Config) {
+  await withTemporal(config, async (connection, namespace) => {
     await ensureDailySummarySchedule(new Client({ connection, namespace }), {
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       time: config.DAILY_SUMMARY_TIME,
@@ -86,7 +81,8 @@ runMain(async () => {
     process.exitCode = 2;
     return;
   }
-  if (command === 'migrate' || command === 'setup') await migrate();
-  if (command === 'search-attributes' || command === 'setup') await searchAttributes();
-  if (command === 'schedule' || command === 'setup') await schedule();
+  const config = loadConfig();
+  if (command === 'migrate' || command === 'setup') await migrate(config);
+  if (command === 'search-attributes' || command === 'setup') await searchAttributes(config);
+  if (command === 'schedule' || command === 'setup') await schedule(config);
 });

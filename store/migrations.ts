@@ -109,3 +109,11 @@ export async function applyMigrations(databaseUrl: string): Promise<string[]> {
     );
   return pending;
 }
+
+/** Applies the committed migrations and says what was done, in one line (for the migration commands). */
+export async function applyMigrationsSaying(databaseUrl: string): Promise<string> {
+  const applied = await applyMigrations(databaseUrl);
+  return applied.length === 0
+    ? `${displayUrl(databaseUrl)}: every migration is applied already.`
+    : `${displayUrl(databaseUrl)}: applied ${applied.join(', ')}.`;
+}

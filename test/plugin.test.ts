@@ -5,7 +5,6 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import {
-  combinedWorkflowsPath,
   ConfigError,
   createErpApprovals,
   ensureSearchAttributes,
@@ -15,6 +14,7 @@ import {
   type DecisionRequest,
   type ItemType,
 } from '../index';
+import { combinedWorkflowsPath } from '../worker/plugin';
 import { Intake } from '../store/intake';
 import { APPROVER, PM, seedCompany } from './support/fixtures';
 import { FAST_EXPORT_POLICY, eventually, freshDatabaseUrl, startTestTemporal } from './support/harness';

@@ -98,21 +98,17 @@ export class ErpApprovalsClient {
 
   /** The item as the API's item view shows it; with `as`, the actions open to that person. */
   async view(type: ItemType, ref: string, as?: string): Promise<ItemView> {
-    return this.desk.view(
-      checked(ItemTypeParam, type, 'item type'),
-      checked(Ref, ref, 'reference'),
-      as === undefined ? undefined : checked(id, as, 'user id'),
-    );
+    return this.desk.view(...this.item(type, ref), as === undefined ? undefined : checked(id, as, 'user id'));
   }
 
   /** Sends the item to the accounting approvers (a new round). */
   async send(type: ItemType, ref: string, by: string): Promise<ItemView> {
-    return this.desk.send(checked(ItemTypeParam, type, 'item type'), checked(Ref, ref, 'reference'), checked(id, by, 'user id'));
+    return this.desk.send(...this.item(type, ref), checked(id, by, 'user id'));
   }
 
   /** Sends a rejected or retrieved item again. */
   async resend(type: ItemType, ref: string, by: string): Promise<ItemView> {
-    return this.desk.resend(checked(ItemTypeParam, type, 'item type'), checked(Ref, ref, 'reference'), checked(id, by, 'user id'));
+    return this.desk.resend(...this.item(type, ref), checked(id, by, 'user id'));
   }
 
   async accept(type: ItemType, ref: string, request: DecisionRequest): Promise<ItemView> {
@@ -121,11 +117,7 @@ export class ErpApprovalsClient {
 
   /** A rejection says why (`reason`, required): the creator reads it. */
   async reject(type: ItemType, ref: string, request: DecisionRequest & { reason: string }): Promise<ItemView> {
-    return this.desk.reject(
-      checked(ItemTypeParam, type, 'item type'),
-      checked(Ref, ref, 'reference'),
-      checked(RejectBody, request, 'rejection'),
-    );
+    return this.desk.reject(...this.item(type, ref), checked(RejectBody, request, 'rejection'));
   }
 
   async retrieve(type: ItemType, ref: string, request: DecisionRequest): Promise<ItemView> {
@@ -148,7 +140,11 @@ export class ErpApprovalsClient {
     return this.desk.acceptMany(checked(Items, items, 'items'), checked(BulkRequest, request, 'decision'));
   }
 
+  private item(type: ItemType, ref: string): [ItemType, string] {
+    return [checked(ItemTypeParam, type, 'item type'), checked(Ref, ref, 'reference')];
+  }
+
   private action(type: ItemType, ref: string, request: DecisionRequest): [ItemType, string, DecisionRequest] {
-    return [checked(ItemTypeParam, type, 'item type'), checked(Ref, ref, 'reference'), checked(ActionBody, request, 'request')];
+    return [...this.item(type, ref), checked(ActionBody, request, 'request')];
   }
 }

@@ -58,7 +58,7 @@ export function createErpApprovals(settings: ErpApprovalsSettings | NodeJS.Proce
     throw new ConfigError([
       'DATABASE_URL: DATABASE_URL is required (postgresql://user:password@host:5432/database, a database of its own for these tables)',
     ]);
-  const db = openDatabase(config, config.DATABASE_URL);
+  const db = openDatabase(config);
   return {
     config,
     db,

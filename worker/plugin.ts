@@ -50,6 +50,9 @@ function entryDirectory(host: string): string {
   return path.join(workflowPackage.slice(0, workflowPackage.lastIndexOf(marker) + marker.length), '.cache', 'erp-approvals');
 }
 
+/** The entry modules this process wrote. */
+const generated = new Set<string>();
+
 /** An entry module exporting both the host's workflows and ours, written once per host path. */
 export function combinedWorkflowsPath(hostPath: string): string {
   const host = path.resolve(hostPath);
@@ -70,8 +73,6 @@ export function combinedWorkflowsPath(hostPath: string): string {
   generated.add(file);
   return file;
 }
-
-const generated = new Set<string>();
 
 class ErpApprovalsPlugin extends SimplePlugin {
   private readonly activityNames: string[];
