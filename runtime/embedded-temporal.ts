@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type * as Testing from '@temporalio/testing';
-import { ErpItemRefKey, ErpItemTypeKey, ErpProjectKey, ErpStatusKey } from '../workflows/search-attributes';
+import { ERP_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { StartupProblem } from '../store/startup-problem';
 import { findTemporalCli } from './temporal-cli';
 
@@ -39,7 +39,7 @@ export async function startEmbeddedTemporal(options: {
       port,
       ui: true,
       uiPort,
-      searchAttributes: [ErpStatusKey, ErpItemTypeKey, ErpItemRefKey, ErpProjectKey],
+      searchAttributes: [...ERP_SEARCH_ATTRIBUTES],
       log: { format: 'pretty', level: 'warn' },
     },
   }).catch((err: unknown) => {

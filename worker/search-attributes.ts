@@ -6,9 +6,9 @@
 import type { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { NativeConnection } from '@temporalio/worker';
-import { ErpItemRefKey, ErpItemTypeKey, ErpProjectKey, ErpStatusKey } from '../workflows/search-attributes';
+import { ERP_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 
-export const ERP_SEARCH_ATTRIBUTES = [ErpStatusKey, ErpItemTypeKey, ErpItemRefKey, ErpProjectKey] as const;
+export { ERP_SEARCH_ATTRIBUTES };
 
 const KEYWORD = temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
 

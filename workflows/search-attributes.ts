@@ -6,4 +6,5 @@ export const ErpItemTypeKey = defineSearchAttributeKey('ErpItemType', SearchAttr
 export const ErpItemRefKey = defineSearchAttributeKey('ErpItemRef', SearchAttributeType.KEYWORD);
 export const ErpProjectKey = defineSearchAttributeKey('ErpProject', SearchAttributeType.KEYWORD);
 
-export const SEARCH_ATTRIBUTE_NAMES = ['ErpStatus', 'ErpItemType', 'ErpItemRef', 'ErpProject'] as const;
+/** All four, each a Keyword: what a namespace must have before a round starts. */
+export const ERP_SEARCH_ATTRIBUTES = [ErpStatusKey, ErpItemTypeKey, ErpItemRefKey, ErpProjectKey] as const;

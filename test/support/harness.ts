@@ -18,7 +18,7 @@ import { createDb, type Db } from '../../store/prisma';
 import { dropDatabase, freshDatabaseUrl } from './databases';
 import { findTemporalCli, findTemporalTestServer } from '../../runtime/temporal-cli';
 import { erpApprovalsPlugin } from '../../worker/plugin';
-import { ErpItemRefKey, ErpItemTypeKey, ErpProjectKey, ErpStatusKey } from '../../workflows/search-attributes';
+import { ERP_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import type { ExportPolicy } from '../../workflows';
 
 /** The company's rules in tests: Sage 300 CRE, ERP ids from change order numbers, separation of duties on. */
@@ -74,7 +74,7 @@ export async function startTestTemporal(
   return TestWorkflowEnvironment.createLocal({
     server: {
       executable: cli ? { type: 'existing-path', path: cli } : { type: 'cached-download' },
-      searchAttributes: bare ? [] : [ErpStatusKey, ErpItemTypeKey, ErpItemRefKey, ErpProjectKey],
+      searchAttributes: bare ? [] : [...ERP_SEARCH_ATTRIBUTES],
       ui: false,
       log: { format: 'pretty', level: 'error' },
       ...(persist ? { dbFilename: persist.dbFilename, port: persist.port, ip: '127.0.0.1' } : {}),
@@ -95,7 +95,7 @@ export async function startTimeSkippingTemporal(): Promise<TestWorkflowEnvironme
     namespace: 'default',
     searchAttributes: Object.fromEntries(
       // 2: IndexedValueType KEYWORD, every key's type.
-      [ErpStatusKey, ErpItemTypeKey, ErpItemRefKey, ErpProjectKey].map((key) => [key.name, 2]),
+      ERP_SEARCH_ATTRIBUTES.map((key) => [key.name, 2]),
     ),
   });
   return env;
