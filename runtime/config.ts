@@ -29,7 +29,7 @@ export const ConfigSchema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('erp-approvals'),
   /** PostgreSQL 14 or later. Unset: `npm start` runs an embedded PostgreSQL with its data under ./data/postgres. */
   DATABASE_URL: optional.refine(
-    (url) => url === undefined || /^postgres(ql)?:\/\/[^\s]+$/.test(url),
+    (url) => url === undefined || (/^postgres(ql)?:\/\/[^\s]+$/.test(url) && URL.canParse(url)),
     'DATABASE_URL must be a PostgreSQL URL: postgresql://user:password@host:5432/database',
   ),
   /** The embedded PostgreSQL's port (when DATABASE_URL is unset). */

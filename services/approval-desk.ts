@@ -516,12 +516,10 @@ export class ApprovalDesk {
     const { actor, erp, sender, onBehalfOf } = await this.check(action, type, ref, request.by);
     const from = erp.status;
     if (request.round !== undefined && request.round !== erp.round) throw reviewedEarlierRound(type, ref, from, request.round, erp.round);
-    // The round checks it again as it takes the decision: a new round could open in between.
-    const decider = {
-      by: { id: actor.id, name: actor.name },
-      ...(onBehalfOf ? { onBehalfOf } : {}),
-      ...(request.round === undefined ? {} : { round: request.round }),
-    };
+    // Every check above was made against this round: the decision names it, and the round refuses it if
+    // another has opened since (a decision held up on its way must not land on a newer round, perhaps
+    // one its own decider sent).
+    const decider = { by: { id: actor.id, name: actor.name }, ...(onBehalfOf ? { onBehalfOf } : {}), round: erp.round };
     // Only reached with ALLOW_SELF_APPROVAL (the check refuses it otherwise): the history says so.
     const selfApproved = sender?.id === actor.id ? { selfApproved: true } : {};
 

@@ -12,10 +12,18 @@ function databaseName(url: string): string {
   return decodeURIComponent(new URL(url).pathname.slice(1)) || 'postgres';
 }
 
-/** The URL without its password, for banners and logs. */
+/** Query parameters of a libpq URL that carry a secret. */
+const SECRET_PARAMETERS = /^(password|sslpassword)$/i;
+
+/**
+ * The URL without its secrets (the password, as userinfo or a libpq `password=` parameter), for
+ * banners, logs and error messages; a URL that cannot be read is not repeated at all.
+ */
 export function displayUrl(url: string): string {
+  if (!URL.canParse(url)) return '(a database URL that cannot be read)';
   const parsed = new URL(url);
   if (parsed.password) parsed.password = '***';
+  for (const name of [...parsed.searchParams.keys()]) if (SECRET_PARAMETERS.test(name)) parsed.searchParams.set(name, '***');
   return parsed.toString();
 }
 

@@ -1,7 +1,19 @@
+import { Client } from '@temporalio/client';
 import { RequirementsNotMet } from '../domain/errors';
-import { APPROVER, APPROVER_2, ENGINEER, PM, changeOrderBody, commitmentBody, seedCompany } from './support/fixtures';
+import { ApprovalDesk } from '../services/approval-desk';
+import {
+  APPROVER,
+  APPROVER_2,
+  BOTH,
+  ENGINEER,
+  PM,
+  addSenderApprover,
+  changeOrderBody,
+  commitmentBody,
+  seedCompany,
+} from './support/fixtures';
 import { companyWithSyncedCommitment, untilStatus } from './support/flows';
-import { startHarness, type Harness } from './support/harness';
+import { FAST_EXPORT_POLICY, TEST_RULES, startHarness, type Harness } from './support/harness';
 
 let h: Harness;
 
@@ -102,6 +114,56 @@ test('accept racing reject: one wins, the loser hears who decided and when', asy
   const view = await h.desk.view('cco', 'CO-R2');
   const decisions = view.history.filter((e) => e.action === 'accepted' || e.action === 'rejected');
   expect(decisions).toHaveLength(1);
+});
+
+test('a decision held up on its way lands on the round it was checked against, never on a newer one its decider sent', async () => {
+  await addSenderApprover(h.intake);
+  await h.intake.upsertChangeOrder('CO-LATE', changeOrderBody({ number: 'LATE' }));
+  await h.desk.send('cco', 'CO-LATE', PM);
+
+  // Casey's accept of round 1 is checked, then held on the wire (a slow network, a retried call).
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let arrived!: () => void;
+  const holding = new Promise<void>((resolve) => (arrived = resolve));
+  const slow = new Client({
+    connection: h.client.connection,
+    interceptors: {
+      workflow: [
+        {
+          async startUpdate(input, next) {
+            arrived();
+            await held;
+            return next(input);
+          },
+        },
+      ],
+    },
+  });
+  const slowDesk = new ApprovalDesk({
+    db: h.db,
+    client: slow,
+    taskQueue: h.taskQueue,
+    exportPolicy: FAST_EXPORT_POLICY,
+    transport: h.sandbox,
+    ...TEST_RULES,
+  });
+  const late = slowDesk.accept('cco', 'CO-LATE', { by: BOTH }).then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  await holding;
+
+  // Meanwhile round 1 is rejected, and Casey sends it again: round 2 is Casey's own.
+  await h.desk.reject('cco', 'CO-LATE', { by: APPROVER, reason: 'Wrong cost code' });
+  await h.desk.resend('cco', 'CO-LATE', BOTH);
+  release();
+
+  expect(await late).toMatchObject({ code: 'not_awaiting_decision' });
+  const view = await h.desk.view('cco', 'CO-LATE');
+  expect(view.erp).toMatchObject({ status: 'ReadyToExport', round: 2 });
+  expect(view.history.filter((entry) => entry.action === 'accepted')).toEqual([]);
+  expect(await h.sandbox.exportsFor('CO-LATE')).toHaveLength(0);
 });
 
 test('pressing twice: the second press is told the item was already accepted, by whom and when', async () => {

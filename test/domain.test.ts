@@ -9,6 +9,7 @@ import { canonicalJson, reviewChanges, reviewFacts } from '../domain/review';
 import { canApply, ERP_STATUSES, isLocked, moveOf, nextStatus, ITEM_ACTIONS, type ErpStatus } from '../domain/statuses';
 import { ConfigError, loadConfig } from '../runtime/config';
 import { isDatabaseUnavailable } from '../store/prisma';
+import { displayUrl } from '../store/database';
 import { AlreadyInReview, DomainError, NotAwaitingDecision, PermissionDenied, RoundNotRunning, UnknownReference } from '../domain/errors';
 import { ApplicationFailure } from '@temporalio/common';
 import { ccoItem, projectItem, VENDOR } from './support/items';
@@ -238,6 +239,25 @@ test('configuration problems are reported one line each', () => {
     ]),
   );
   expect(loadConfig({}).TEMPORAL_TASK_QUEUE).toBe('erp-approvals');
+});
+
+test('a database URL is shown without its secrets, and one that cannot be read is neither accepted nor repeated', () => {
+  expect(displayUrl('postgresql://erp:S3cret@db.internal:5432/erp?sslmode=require')).toBe(
+    'postgresql://erp:***@db.internal:5432/erp?sslmode=require',
+  );
+  expect(displayUrl('postgresql://erp@db.internal/erp?password=S3cret&sslpassword=K3y')).toBe(
+    'postgresql://erp@db.internal/erp?password=***&sslpassword=***',
+  );
+  for (const unreadable of ['postgresql://erp:S3cret@127.0.0.1:99999/x', 'postgresql://erp:S3cret@[::1/x']) {
+    expect(displayUrl(unreadable)).not.toContain('S3cret');
+    let problems: string[] = [];
+    try {
+      loadConfig({ DATABASE_URL: unreadable });
+    } catch (err) {
+      problems = (err as ConfigError).problems;
+    }
+    expect(problems).toEqual(['DATABASE_URL: DATABASE_URL must be a PostgreSQL URL: postgresql://user:password@host:5432/database']);
+  }
 });
 
 test('email settings: an SMTP URL needs a sender, and both are checked', () => {

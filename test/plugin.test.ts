@@ -55,6 +55,16 @@ test("the plugin runs our rounds on another team's Worker that keeps its own wor
       await expect(approvals.intake.upsertProject('P-100', { name: 'Riverside', createdBy: PM, createdAt: 'yesterday' })).rejects.toThrow(
         /^Invalid project: createdAt: /,
       );
+      // Only the arguments' own data counts: fields inherited through a prototype are not read.
+      await expect(
+        approvals.intake.upsertUser(
+          'u-proto',
+          Object.assign(Object.create({ canPushToAccounting: true }) as object, { name: 'Proto', email: 'proto@example.com' }),
+        ),
+      ).resolves.toMatchObject({ canPushToAccounting: false });
+      await expect(approvals.accept('project', 'P-100', Object.create({ by: APPROVER }) as DecisionRequest)).rejects.toThrow(
+        /^Invalid request: by: /,
+      );
       await seedCompany(new Intake(erp.db));
       await approvals.send('project', 'P-100', PM);
       // Every argument is checked as the API checks it, before anything is decided.

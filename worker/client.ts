@@ -22,9 +22,19 @@ export interface ErpApprovalsClientOptions {
   exportPolicy?: ExportPolicy;
 }
 
-/** The value as the schema reads it, or InvalidRequest naming every field that is wrong. */
+/**
+ * The value as the schema reads it, or InvalidRequest naming every field that is wrong. Only the
+ * value's own data is read, as the API reads JSON: nothing inherited through a prototype (a polluted
+ * Object.prototype cannot make every user an approver), no functions or class instances.
+ */
 function checked<T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> {
-  const result = schema.safeParse(value);
+  let data: unknown;
+  try {
+    data = structuredClone(value);
+  } catch {
+    throw new InvalidRequest(`Invalid ${what}: it must be plain data (strings, numbers, booleans, arrays and objects)`);
+  }
+  const result = schema.safeParse(data);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) =>
     issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
